@@ -1,0 +1,73 @@
+"""The ``workbench`` command: a thin shell over the library.
+
+Each subcommand lives in ``workbench/cli/<name>.py`` and defines ``HELP`` (one line),
+``add_arguments(parser)`` and ``run(args) -> int``. Heavy imports belong inside ``run`` so that
+``--help`` stays instant. Only this package prints or chooses exit codes.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import traceback
+
+from ..errors import InputError, WorkbenchError
+
+# Order shown in --help.
+COMMANDS = ("sample", "validate", "scan", "assess", "simulate", "train", "report", "list")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors: one line, exit 2
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .. import __version__
+
+    parser = _Parser(prog="workbench", description="CRM privacy risk & training workbench: discover personal data, "
+                     "assess protection posture, simulate breaches, train staff and produce quarterly reports.",
+                     epilog="Exit codes: 0 success, 1 a notebook or internal step failed, 2 bad input or usage, "
+                     "3 score below --fail-under.")
+    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        try:
+            mod = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as e:
+            if e.name == f"{__name__}.{name}":
+                continue  # subcommand not built yet
+            raise
+        p = sub.add_parser(name, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP),
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except WorkbenchError as e:
+        if args.debug:
+            traceback.print_exc()
+        print(f"workbench {args.command}: error: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print(f"workbench {args.command}: interrupted", file=sys.stderr)
+        return 1
+    except Exception as e:  # an internal failure: still one line unless --debug
+        if args.debug:
+            traceback.print_exc()
+        print(f"workbench {args.command}: internal error: {type(e).__name__}: {' '.join(str(e).split())[:300]} "
+              "— hint: rerun with --debug for the traceback and report it", file=sys.stderr)
+        return 1
+
+
+__all__ = ["main", "build_parser", "InputError"]

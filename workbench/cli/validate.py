@@ -1,0 +1,38 @@
+"""``workbench validate DATASET``: load a dataset and summarise it, or name what is wrong."""
+from __future__ import annotations
+
+import argparse
+
+HELP = "check a dataset folder and print a per-table summary"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dataset", help="dataset folder (holds dataset.yaml)")
+    p.add_argument("--as-of", help="assessment date YYYY-MM-DD (default: as_of in dataset.yaml)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..dataset import load_dataset
+    from ..schema import CANONICAL
+
+    ds = load_dataset(args.dataset, as_of=args.as_of)
+    print(f"{ds.name}: as of {ds.as_of}, organisation {ds.organisation.name} "
+          f"({', '.join(ds.organisation.jurisdictions) or 'no jurisdictions'})")
+    width = max(len(t) for t in CANONICAL)
+    for t in CANONICAL:
+        df = ds.tables.get(t)
+        if df is None:
+            print(f"  {t:<{width}}  absent (optional)")
+            continue
+        missing = [c for c in CANONICAL[t] if c not in df.columns]
+        extra = [c for c in df.columns if c not in CANONICAL[t] and c != "jurisdiction"]
+        print(f"  {t:<{width}}  {len(df):>9,} rows  {len(ds.mapped[t])}/{len(CANONICAL[t])} canonical columns"
+              f"  [{ds.sources[t].kind}]")
+        if missing:
+            print(f"  {'':<{width}}  missing optional: {', '.join(missing)}")
+        if extra:
+            print(f"  {'':<{width}}  extra (kept, scanned): {', '.join(extra)}")
+    print(f"  permissions: {len(ds.permissions.roles)} roles" if ds.permissions else "  permissions: absent")
+    print(f"  posture: {len(ds.posture.systems)} systems" if ds.posture else "  posture: absent")
+    print("OK")
+    return 0

@@ -1,0 +1,154 @@
+"""Schemas of the YAML files a dataset folder holds: dataset.yaml, permissions.yaml, posture.yaml.
+
+Validated with pydantic; :func:`read_yaml` turns any failure into a :class:`DatasetError`
+naming the file and the key.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import DatasetError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Organisation(_Strict):
+    name: str = "Unnamed organisation"
+    industry: str = "other"
+    annual_revenue: float = Field(default=0.0, ge=0)
+    currency: str = "EUR"
+    jurisdictions: list[str] = Field(default_factory=list)
+
+
+class TableSource(_Strict):
+    path: str | None = None
+    encoding: str | None = None
+    sheet: str | int | None = None
+    sql: str | None = None
+    table: str | None = None
+    query: str | None = None
+
+    def model_post_init(self, _: Any) -> None:
+        if bool(self.path) == bool(self.sql):
+            raise ValueError("give exactly one of 'path' or 'sql'")
+        if self.sql and bool(self.table) == bool(self.query):
+            raise ValueError("an 'sql' source needs exactly one of 'table' or 'query'")
+
+
+class DatasetConfig(_Strict):
+    name: str
+    as_of: dt.date | None = None
+    organisation: Organisation = Field(default_factory=Organisation)
+    tables: dict[str, TableSource]
+    columns: dict[str, dict[str, str]] = Field(default_factory=dict)
+    permissions: str | None = None
+    posture: str | None = None
+
+
+class TablePermission(_Strict):
+    read: list[str] | Literal["*"] = Field(default_factory=list)
+    export: bool = False
+
+    def can_read(self, field: str) -> bool:
+        return self.read == "*" or field in self.read
+
+
+class Permissions(_Strict):
+    roles: dict[str, dict[str, TablePermission]]
+
+    def grant(self, role: str, table: str) -> TablePermission | None:
+        """The permission a role has on a table (a ``"*"`` table entry applies to every table)."""
+        tables = self.roles.get(role, {})
+        return tables.get(table) or tables.get("*")
+
+    def can_read(self, role: str, table: str, field: str) -> bool:
+        specific = self.roles.get(role, {}).get(table)
+        anywhere = self.roles.get(role, {}).get("*")
+        return any(p is not None and p.can_read(field) for p in (specific, anywhere))
+
+    def can_export(self, role: str, table: str) -> bool:
+        specific = self.roles.get(role, {}).get(table)
+        anywhere = self.roles.get(role, {}).get("*")
+        return any(p is not None and p.export for p in (specific, anywhere))
+
+    def all_access_roles(self) -> list[str]:
+        """Roles that read ``"*"`` on table ``"*"``."""
+        return sorted(r for r, t in self.roles.items() if "*" in t and t["*"].read == "*")
+
+
+class EncryptionAtRest(_Strict):
+    enabled: bool = False
+    algorithm: str | None = None
+    key_management: str | None = None
+    key_rotation_days: int | None = None
+
+
+class BackupPolicy(_Strict):
+    rpo_hours: float | None = None
+    rto_hours: float | None = None
+    offsite: bool = False
+    immutable: bool = False
+
+
+class System(_Strict):
+    name: str
+    stores: list[str] = Field(default_factory=list)
+    encryption_at_rest: EncryptionAtRest = Field(default_factory=EncryptionAtRest)
+    tls_min_version: str | None = None
+    field_encryption: list[str] = Field(default_factory=list)
+    backup_policy: BackupPolicy = Field(default_factory=BackupPolicy)
+
+    @field_validator("tls_min_version", mode="before")
+    @classmethod
+    def _tls_as_text(cls, v: Any) -> Any:
+        return None if v is None else str(v)
+
+
+class Policies(_Strict):
+    retention_days: int | None = None
+    dormant_account_days: int | None = None
+    mfa_required_roles: list[str] = Field(default_factory=list)
+    access_review_days: int | None = None
+    erasure_deadline_days: int | None = None
+
+
+class Posture(_Strict):
+    systems: list[System] = Field(default_factory=list)
+    policies: Policies = Field(default_factory=Policies)
+
+    def encrypted_fields(self) -> set[str]:
+        """Columns under field-level encryption in any system (``table.column`` or ``column``)."""
+        return {f for s in self.systems for f in s.field_encryption}
+
+
+def read_yaml(path: Path, model: type[M], what: str) -> M:
+    """Load ``path`` with ``safe_load`` and validate it as ``model``; errors name file and key."""
+    if not path.is_file():
+        raise DatasetError(f"{path}: {what} not found", f"create it or fix the reference to it")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as e:
+        raise DatasetError(f"{path}: not UTF-8 text (byte {e.start})", "save the file as UTF-8") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or "syntax error"
+        raise DatasetError(f"{path}:{where}: YAML {problem}", "fix the YAML syntax (indentation, quotes, colons)") from None
+    if not isinstance(raw, dict):
+        raise DatasetError(f"{path}: expected a mapping at the top level, got {type(raw).__name__}",
+                           f"see the {what} example in README.md")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as e:
+        err = e.errors()[0]
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        raise DatasetError(f"{path}: key '{key}': {err['msg']}", f"fix '{key}' in the {what} (see README.md)") from None

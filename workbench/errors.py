@@ -1,0 +1,53 @@
+"""One exception hierarchy for the whole package.
+
+Every error carries a ``hint`` telling the user what to do; the CLI prints
+``str(error)`` on one line and exits with ``error.exit_code``.
+"""
+from __future__ import annotations
+
+
+class WorkbenchError(Exception):
+    """Base class. ``exit_code`` is what the CLI returns for it."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        text = " ".join(self.message.split())  # always one line
+        if self.hint:
+            text += f" — hint: {' '.join(self.hint.split())}"
+        return text
+
+
+class InputError(WorkbenchError):
+    """Bad input or usage: exit code 2."""
+
+    exit_code = 2
+
+
+class DatasetError(InputError):
+    """A dataset folder, table, column, value or its YAML is unusable."""
+
+
+class ContentError(InputError):
+    """Project content (controls, scenarios, training modules, detectors) failed validation."""
+
+
+class AnswersError(InputError):
+    """A training answers file names an unknown question or an invalid option."""
+
+
+class ExecutionError(WorkbenchError):
+    """A notebook or internal step failed: exit code 1."""
+
+    exit_code = 1
+
+
+class ThresholdError(WorkbenchError):
+    """The run worked but the overall score is below ``--fail-under``: exit code 3."""
+
+    exit_code = 3
