@@ -1,0 +1,149 @@
+"""Access-control checks (AC-*): MFA, leavers, dormant accounts, log violations, all-access roles."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .base import (CheckContext, Finding, active_users, check, falsy_or_missing, masked, measured,
+                   not_applicable, truthy)
+from .logs import LogViolations, access_violations
+
+ALL_ACCESS_MAX_SHARE = 0.10
+BULK_RECORDS = 1_000  # AC-007: an event touching at least this many records is "bulk"
+BUSINESS_HOURS = (7, 20)  # AC-007: [07:00, 20:00) UTC is business time
+
+_USER_MASK = {"user_id": None, "name": "person_name"}
+
+
+def _user_evidence(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    keep = [c for c in ["user_id", "name", "department", "role", *cols] if c in df.columns]
+    return masked(df[keep].sort_values("user_id"), _USER_MASK)
+
+
+@check("AC-001")
+def mfa_for_required_roles(ctx: CheckContext) -> Finding:
+    """Active accounts in a role of ``mfa_required_roles`` with MFA off (missing counts as off). Unit: accounts."""
+    cid = "AC-001"
+    users = ctx.table("users", "user_id", "status", "role", "mfa_enabled")
+    if users is None:
+        return not_applicable(cid, "users table lacks status, role or mfa_enabled")
+    if ctx.policies is None or not ctx.policies.mfa_required_roles:
+        return not_applicable(cid, "no mfa_required_roles in posture.yaml")
+    scope = users[active_users(users) & users["role"].isin(ctx.policies.mfa_required_roles).fillna(False).astype(bool)]
+    bad = scope[falsy_or_missing(scope["mfa_enabled"])]
+    return measured(cid, len(bad), len(scope), _user_evidence(bad, ["mfa_enabled"]))
+
+
+@check("AC-002")
+def terminated_but_active(ctx: CheckContext) -> Finding:
+    """Accounts still active although ``terminated_at`` is set (on or before now). Unit: accounts;
+    total = accounts with a termination date."""
+    cid = "AC-002"
+    users = ctx.table("users", "user_id", "status", "terminated_at")
+    if users is None:
+        return not_applicable(cid, "users table lacks status or terminated_at")
+    left = users[users["terminated_at"].notna() & (users["terminated_at"] <= ctx.now)]
+    bad = left[active_users(left)]
+    return measured(cid, len(bad), len(left), _user_evidence(bad, ["status", "terminated_at"]))
+
+
+@check("AC-003")
+def dormant_accounts(ctx: CheckContext) -> Finding:
+    """Active, non-service accounts whose last login is more than ``dormant_account_days`` before
+    now (or never). Unit: accounts; total = active non-service accounts."""
+    cid = "AC-003"
+    users = ctx.table("users", "user_id", "status", "last_login_at")
+    if users is None:
+        return not_applicable(cid, "users table lacks status or last_login_at")
+    if ctx.policies is None or ctx.policies.dormant_account_days is None:
+        return not_applicable(cid, "no dormant_account_days in posture.yaml")
+    service = truthy(users["is_service_account"]) if "is_service_account" in users else False
+    scope = users[active_users(users) & ~service]
+    cutoff = ctx.now - pd.Timedelta(days=ctx.policies.dormant_account_days)
+    bad = scope[scope["last_login_at"].isna() | (scope["last_login_at"] < cutoff)]
+    return measured(cid, len(bad), len(scope), _user_evidence(bad, ["last_login_at"]))
+
+
+def log_violations(ctx: CheckContext) -> LogViolations | str:
+    """The shared AC-004/AC-005 scan (cached), or the reason it cannot run."""
+    if "log_violations" in ctx.cache:
+        return ctx.cache["log_violations"]
+    log = ctx.table("access_log", "timestamp", "user_id", "action", "table")
+    users = ctx.table("users", "user_id", "role")
+    if log is None:
+        res: LogViolations | str = "access_log lacks timestamp, user_id, action or table"
+    elif users is None:
+        res = "users table with roles is absent: the log cannot be matched to roles"
+    elif ctx.permissions is None:
+        res = "no permissions.yaml"
+    else:
+        if "fields" not in log.columns:
+            log = log.assign(fields=pd.Series(pd.NA, index=log.index, dtype="string"))
+        res = access_violations(log[["timestamp", "user_id", "action", "table", "fields"]],
+                                users[["user_id", "role"]], ctx.permissions, ctx.start, ctx.now)
+    ctx.cache["log_violations"] = res
+    return res
+
+
+@check("AC-004")
+def forbidden_field_reads(ctx: CheckContext) -> Finding:
+    """Read events in the window touching a field the user's role may not read. Unit: log events."""
+    cid = "AC-004"
+    v = log_violations(ctx)
+    if isinstance(v, str):
+        return not_applicable(cid, v)
+    if ctx.table("access_log", "fields") is None:
+        return not_applicable(cid, "access_log has no fields column")
+    ev = masked(v.read_evidence, {"user_id": None})
+    return measured(cid, v.read_violations, v.read_events, ev)
+
+
+@check("AC-005")
+def unauthorised_exports(ctx: CheckContext) -> Finding:
+    """Export events in the window by a role without export permission on that table. Unit: log events."""
+    cid = "AC-005"
+    v = log_violations(ctx)
+    if isinstance(v, str):
+        return not_applicable(cid, v)
+    ev = masked(v.export_evidence, {"user_id": None})
+    return measured(cid, v.export_violations, v.export_events, ev)
+
+
+@check("AC-006")
+def all_access_share(ctx: CheckContext) -> Finding:
+    """Fails when active accounts in all-access roles exceed 10% of active accounts.
+
+    Unit: accounts; affected = active accounts in all-access roles when their share exceeds 10%
+    (0 on a pass, the share is in the note), total = active accounts.
+    """
+    cid = "AC-006"
+    users = ctx.table("users", "user_id", "status", "role")
+    if users is None:
+        return not_applicable(cid, "users table lacks status or role")
+    if ctx.permissions is None:
+        return not_applicable(cid, "no permissions.yaml")
+    active = users[active_users(users)]
+    if active.empty:
+        return not_applicable(cid, "no active accounts")
+    wide = active[active["role"].isin(ctx.permissions.all_access_roles()).fillna(False).astype(bool)]
+    share = len(wide) / len(active)
+    note = f"{len(wide)} of {len(active)} active accounts ({share:.1%}) hold all-access roles; limit {ALL_ACCESS_MAX_SHARE:.0%}"
+    if share <= ALL_ACCESS_MAX_SHARE:
+        return measured(cid, 0, len(active), note=note)
+    return measured(cid, len(wide), len(active), _user_evidence(wide, ["status"]), note=note)
+
+
+@check("AC-007")
+def off_hours_bulk_access(ctx: CheckContext) -> Finding:
+    """Read/export events in the window touching ≥ 1,000 records outside 07:00–20:00 UTC. Unit: log events;
+    total = read/export events in the window."""
+    cid = "AC-007"
+    log = ctx.table("access_log", "timestamp", "user_id", "action", "record_count")
+    if log is None:
+        return not_applicable(cid, "access_log lacks timestamp, action or record_count")
+    scope = log[ctx.in_window(log["timestamp"]) & log["action"].isin(["read", "export"]).fillna(False).astype(bool)]
+    hour = scope["timestamp"].dt.hour
+    off = (hour < BUSINESS_HOURS[0]) | (hour >= BUSINESS_HOURS[1])
+    bad = scope[off & (scope["record_count"].fillna(0) >= BULK_RECORDS)]
+    ev = bad[[c for c in ["timestamp", "user_id", "action", "table", "record_count"] if c in bad]]
+    ev = masked(ev.sort_values(["timestamp", "user_id"]), {"user_id": None})
+    return measured(cid, len(bad), len(scope), ev)

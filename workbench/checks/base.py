@@ -1,0 +1,156 @@
+"""The pieces every check shares: :class:`Finding`, :class:`CheckContext` and the registry.
+
+A check is a small function ``(ctx) -> Finding`` registered with ``@check("AC-001")``. It
+returns only what it measured (status, affected, total, evidence); the runner adds the
+catalog metadata (title, severity, mappings, remediation...) from ``assessments/controls.yaml``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pandas as pd
+
+from ..config import Permissions, Policies, Posture
+from ..dataset import Dataset
+from ..masking import mask
+
+PASS, FAIL, NOT_APPLICABLE = "pass", "fail", "not_applicable"
+EVIDENCE_ROWS = 20  # evidence tables are samples, not dumps
+
+
+@dataclass
+class Finding:
+    """The result of one check, plus its catalog metadata once the runner has merged it."""
+
+    id: str
+    status: str  # pass | fail | not_applicable
+    affected: int = 0
+    total: int | None = None
+    evidence: pd.DataFrame = field(default_factory=pd.DataFrame)
+    note: str = ""  # why not_applicable, or what was measured
+    domain: str = ""
+    title: str = ""
+    severity: str = ""
+    weight: float = 1.0
+    unit: str = ""
+    mappings: dict[str, list[str]] = field(default_factory=dict)
+    rationale: str = ""
+    remediation: str = ""
+
+    @property
+    def share(self) -> float:
+        """affected / total (1.0 when the total is unknown or zero)."""
+        if not self.total:
+            return 1.0
+        return min(1.0, self.affected / self.total)
+
+
+@dataclass
+class CheckContext:
+    """What a check may look at. ``now`` is the end of the as_of day; the window ends at ``now``."""
+
+    dataset: Dataset
+    window_days: int = 90
+    cache: dict[str, Any] = field(default_factory=dict)  # shared work (e.g. one log scan for AC-004 and AC-005)
+
+    @property
+    def now(self) -> pd.Timestamp:
+        return self.dataset.now
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.dataset.as_of
+
+    @property
+    def start(self) -> pd.Timestamp:
+        return self.now - pd.Timedelta(days=self.window_days)
+
+    @property
+    def posture(self) -> Posture | None:
+        return self.dataset.posture
+
+    @property
+    def policies(self) -> Policies | None:
+        return self.dataset.posture.policies if self.dataset.posture else None
+
+    @property
+    def permissions(self) -> Permissions | None:
+        return self.dataset.permissions
+
+    def table(self, name: str, *columns: str) -> pd.DataFrame | None:
+        """The table when present with every named column (values may be empty), else ``None``."""
+        df = self.dataset.tables.get(name)
+        if df is None or any(c not in df.columns for c in columns):
+            return None
+        return df
+
+    def in_window(self, ts: pd.Series) -> pd.Series:
+        """True where the timestamp falls in [now - window_days, now]."""
+        return (ts >= self.start) & (ts <= self.now)
+
+
+CheckFn = Callable[[CheckContext], Finding]
+REGISTRY: dict[str, CheckFn] = {}
+
+
+def check(check_id: str) -> Callable[[CheckFn], CheckFn]:
+    """Register ``fn`` under ``check_id`` (ids are unique)."""
+    def deco(fn: CheckFn) -> CheckFn:
+        if check_id in REGISTRY:
+            raise ValueError(f"check id {check_id} registered twice")
+        REGISTRY[check_id] = fn
+        fn.check_id = check_id  # type: ignore[attr-defined]
+        return fn
+    return deco
+
+
+# --- helpers the checks use -------------------------------------------------------------
+
+def not_applicable(check_id: str, why: str) -> Finding:
+    return Finding(id=check_id, status=NOT_APPLICABLE, affected=0, total=None, note=why)
+
+
+def measured(check_id: str, affected: int, total: int | None, evidence: pd.DataFrame | None = None,
+             note: str = "") -> Finding:
+    """A pass when nothing is affected, else a fail."""
+    ev = evidence if evidence is not None and int(affected) > 0 else pd.DataFrame()
+    return Finding(id=check_id, status=FAIL if int(affected) > 0 else PASS, affected=int(affected),
+                   total=None if total is None else int(total), evidence=ev.head(EVIDENCE_ROWS).reset_index(drop=True),
+                   note=note)
+
+
+def masked(df: pd.DataFrame, categories: dict[str, str | None]) -> pd.DataFrame:
+    """Copy of ``df`` with the named columns masked by category (``None`` → generic rule).
+
+    Timestamps are written as ISO text; missing values stay missing.
+    """
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if col in categories:
+            cat = categories[col]
+            out[col] = [None if pd.isna(v) else mask(v, cat) for v in s]
+        elif pd.api.types.is_datetime64_any_dtype(s):
+            out[col] = [None if pd.isna(v) else v.isoformat(timespec="seconds") for v in s]
+    return out
+
+
+def truthy(s: pd.Series) -> pd.Series:
+    """True only where the value is True (missing → False)."""
+    return s.astype("boolean").fillna(False).astype(bool)
+
+
+def falsy_or_missing(s: pd.Series) -> pd.Series:
+    """True where the value is not True (False or missing)."""
+    return ~truthy(s)
+
+
+def active_users(users: pd.DataFrame) -> pd.Series:
+    return users["status"].astype("string").str.lower().eq("active").fillna(False).astype(bool)
+
+
+def replace(f: Finding, **kw: Any) -> Finding:
+    return dataclasses.replace(f, **kw)

@@ -1,0 +1,134 @@
+"""The control catalog (``assessments/controls.yaml``) and assessment profiles, validated on load.
+
+A privacy officer edits these files; any problem raises :class:`ContentError` naming the file
+and the key.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import ContentError
+
+CONTENT_DIR = Path(__file__).resolve().parents[2] / "assessments"
+DOMAINS = ("encryption", "access", "backup", "privacy", "data", "training")
+SEVERITIES = ("low", "medium", "high", "critical")
+UNITS = ("records", "accounts", "log events", "jobs", "systems", "columns")
+
+# A well-formed reference per framework (tests hold every mapping to these).
+FRAMEWORK_PATTERNS: dict[str, str] = {
+    "GDPR": r"^Art\. \d{1,2}(\(\d\))?(\([a-z]\))?$",
+    "CCPA": r"^1798\.\d{2,3}(\.\d)?(\([a-z]\))?(\(\d\))?$",
+    "PIPL": r"^Art\. \d{1,2}$",
+    "ISO27001": r"^A\.[5-8]\.\d{1,2}$",
+    "NIST-CSF": r"^(GV|ID|PR|DE|RS|RC)\.[A-Z]{2}-\d{2}$",
+    "CIS": r"^\d{1,2}\.\d{1,2}$",
+}
+FRAMEWORKS = tuple(FRAMEWORK_PATTERNS)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Control(_Strict):
+    title: str = Field(min_length=3)
+    domain: Literal["encryption", "access", "backup", "privacy", "data", "training"]
+    severity: Literal["low", "medium", "high", "critical"]
+    weight: float = Field(gt=0, le=10)
+    unit: Literal["records", "accounts", "log events", "jobs", "systems", "columns"]
+    sensitivity: Literal["low", "medium", "high"] = "medium"  # of the data at stake (risk impact)
+    rationale: str = Field(min_length=10)
+    remediation: str = Field(min_length=10)
+    mappings: dict[str, list[str]]
+
+    @field_validator("mappings")
+    @classmethod
+    def _well_formed(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for fw, refs in v.items():
+            if fw not in FRAMEWORK_PATTERNS:
+                raise ValueError(f"unknown framework '{fw}' (known: {', '.join(FRAMEWORKS)})")
+            for r in refs:
+                if not re.match(FRAMEWORK_PATTERNS[fw], r):
+                    raise ValueError(f"{fw} reference '{r}' is not well-formed")
+        return {fw: v[fw] for fw in FRAMEWORKS if v.get(fw)}
+
+
+class Catalog(_Strict):
+    version: int = 1
+    owners: dict[Literal["encryption", "access", "backup", "privacy", "data", "training"], str]
+    due_days: dict[Literal["low", "medium", "high", "critical"], int]
+    controls: dict[str, Control]
+
+    @field_validator("controls")
+    @classmethod
+    def _ids(cls, v: dict[str, Control]) -> dict[str, Control]:
+        for k in v:
+            if not re.match(r"^[A-Z]{2,4}-\d{3}$", k):
+                raise ValueError(f"control id '{k}' is not shaped like AC-001")
+        return v
+
+
+class Profile(_Strict):
+    id: str
+    title: str
+    description: str = ""
+    checks: list[str] | Literal["*"] = "*"
+    weights: dict[str, float] = Field(default_factory=dict)
+
+
+def _load(path: Path, model: type[BaseModel], what: str) -> BaseModel:
+    if not path.is_file():
+        raise ContentError(f"{path}: {what} not found", "restore it from the repository")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ContentError(f"{path}:{where}: YAML syntax error", "fix indentation, quotes or colons") from None
+    if not isinstance(raw, dict):
+        raise ContentError(f"{path}: expected a mapping at the top level", f"see the other {what}s for the shape")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as e:
+        err = e.errors()[0]
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        raise ContentError(f"{path}: key '{key}': {err['msg']}", f"fix '{key}' in the {what}") from None
+
+
+@lru_cache(maxsize=8)
+def _catalog_at(path: str, mtime: float) -> Catalog:
+    return _load(Path(path), Catalog, "control catalog")  # type: ignore[return-value]
+
+
+def load_catalog(path: str | Path | None = None) -> Catalog:
+    """Read and validate ``assessments/controls.yaml`` (cached while the file is unchanged)."""
+    p = Path(path) if path else CONTENT_DIR / "controls.yaml"
+    return _catalog_at(str(p), p.stat().st_mtime if p.is_file() else 0.0)
+
+
+def load_profile(name: str | Path, catalog: Catalog | None = None) -> Profile:
+    """A profile by id (``assessments/profiles/<id>.yaml``) or by path; its check ids must exist."""
+    p = Path(name)
+    if not p.suffix:
+        p = CONTENT_DIR / "profiles" / f"{name}.yaml"
+        if not p.is_file():
+            known = ", ".join(list_profiles()) or "none"
+            raise ContentError(f"unknown profile '{name}'", f"choose one of: {known}")
+    prof: Profile = _load(p, Profile, "assessment profile")  # type: ignore[assignment]
+    cat = catalog or load_catalog()
+    ids = [] if prof.checks == "*" else prof.checks
+    for key, cid in [("checks", c) for c in ids] + [("weights", c) for c in prof.weights]:
+        if cid not in cat.controls:
+            raise ContentError(f"{p}: key '{key}': unknown check id '{cid}'", "use ids from assessments/controls.yaml ('workbench list checks')")
+    return prof
+
+
+def list_profiles() -> list[str]:
+    d = CONTENT_DIR / "profiles"
+    return sorted(p.stem for p in d.glob("*.yaml")) if d.is_dir() else []

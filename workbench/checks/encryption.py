@@ -1,0 +1,143 @@
+"""Encryption checks (ENC-*): field encryption of identifiers, encryption at rest, TLS, key rotation."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .base import CheckContext, Finding, check, measured, not_applicable
+
+# Tables whose rows are about people (customers, staff, their activity): a system storing one
+# of them stores personal data. ``backups`` only describes jobs.
+PERSONAL_TABLES = frozenset({"customers", "transactions", "users", "access_log"})
+IDENTIFIER_CATEGORIES = ("national_id", "card_number")
+CLASSIFY_SAMPLE = 20_000  # values per column handed to the detector (evenly spaced, deterministic)
+MAX_ROTATION_DAYS = 365
+
+
+def stores_personal_data(stores: list[str]) -> bool:
+    return "*" in stores or bool(PERSONAL_TABLES.intersection(stores))
+
+
+def column_categories(ctx: CheckContext) -> pd.DataFrame:
+    """Every text column of every table with the personal-data categories its *content* shows.
+
+    Columns: table, column, free_text (bool), categories (dict category → share). Cached on ``ctx``.
+    """
+    if "column_categories" in ctx.cache:
+        return ctx.cache["column_categories"]
+    from .. import pii  # the PII engineer's detector: classify_column, is_free_text
+
+    rows = []
+    for tname in sorted(ctx.dataset.tables):
+        df = ctx.dataset.tables[tname]
+        for col in df.columns:
+            s = df[col]
+            if col == "jurisdiction" or not (pd.api.types.is_string_dtype(s) or s.dtype == object):
+                continue
+            s = s.dropna()
+            if s.empty:
+                continue
+            if len(s) > CLASSIFY_SAMPLE:
+                s = s.iloc[:: -(-len(s) // CLASSIFY_SAMPLE)]
+            free = bool(pii.is_free_text(s, col))
+            cats = {} if free else dict(pii.classify_column(s, col))
+            rows.append({"table": tname, "column": col, "free_text": free, "categories": cats})
+    out = pd.DataFrame(rows, columns=["table", "column", "free_text", "categories"])
+    ctx.cache["column_categories"] = out
+    return out
+
+
+@check("ENC-001")
+def plaintext_identifiers(ctx: CheckContext) -> Finding:
+    """Columns whose values are national ids or card numbers and that are not field-encrypted.
+
+    Unit: columns. total = structured (non-free-text) columns whose content the detector
+    classifies as national_id or card_number; affected = those not listed in any system's
+    ``field_encryption`` (as ``column`` or ``table.column``). Free-text columns are PII-001's.
+    """
+    cid = "ENC-001"
+    if ctx.posture is None:
+        return not_applicable(cid, "no posture.yaml: field encryption unknown")
+    try:
+        cols = column_categories(ctx)
+    except ImportError:
+        return not_applicable(cid, "PII detector (workbench.pii) unavailable")
+    encrypted = ctx.posture.encrypted_fields()
+    rows = []
+    for r in cols.itertuples(index=False):
+        found = [c for c in IDENTIFIER_CATEGORIES if c in r.categories]
+        if not found:
+            continue
+        listed = r.column in encrypted or f"{r.table}.{r.column}" in encrypted
+        rows.append({"table": r.table, "column": r.column, "category": ",".join(found),
+                     "share_matching": round(float(max(r.categories[c] for c in found)), 4),
+                     "field_encrypted": listed})
+    ev = pd.DataFrame(rows, columns=["table", "column", "category", "share_matching", "field_encrypted"])
+    bad = ev[~ev["field_encrypted"].astype(bool)] if len(ev) else ev
+    return measured(cid, len(bad), len(ev), bad, note=f"{len(ev)} column(s) hold national ids or card numbers")
+
+
+def _systems_frame(ctx: CheckContext) -> pd.DataFrame:
+    rows = [{"system": s.name, "stores": ",".join(s.stores), "personal": stores_personal_data(s.stores),
+             "encryption_at_rest": s.encryption_at_rest.enabled, "algorithm": s.encryption_at_rest.algorithm,
+             "key_rotation_days": s.encryption_at_rest.key_rotation_days, "tls_min_version": s.tls_min_version}
+            for s in ctx.posture.systems] if ctx.posture else []
+    return pd.DataFrame(rows, columns=["system", "stores", "personal", "encryption_at_rest", "algorithm",
+                                       "key_rotation_days", "tls_min_version"])
+
+
+@check("ENC-002")
+def encryption_at_rest(ctx: CheckContext) -> Finding:
+    """Systems storing personal data with encryption at rest disabled. Unit: systems."""
+    cid = "ENC-002"
+    sysf = _systems_frame(ctx)
+    sysf = sysf[sysf["personal"].astype(bool)]
+    if sysf.empty:
+        return not_applicable(cid, "no system in posture.yaml stores personal data")
+    bad = sysf[~sysf["encryption_at_rest"].astype(bool)]
+    return measured(cid, len(bad), len(sysf), bad[["system", "stores", "encryption_at_rest"]])
+
+
+def tls_version(text: str | None) -> float | None:
+    """``"1.2"``, ``"TLSv1.1"``, ``"TLS 1.3"`` → 1.2/1.1/1.3; ``"SSLv3"`` → 0.3; unparseable → None."""
+    if text is None:
+        return None
+    t = str(text).strip().lower().replace(" ", "")
+    m = re.search(r"(\d+)(?:\.(\d+))?", t)
+    if not m:
+        return None
+    major, minor = int(m.group(1)), int(m.group(2) or 0)
+    if t.startswith("ssl"):
+        return major / 10  # SSL 2/3 are older than any TLS
+    return major + minor / 10
+
+
+@check("ENC-003")
+def tls_minimum(ctx: CheckContext) -> Finding:
+    """Systems whose TLS minimum version is below 1.2. Unit: systems that declare a TLS minimum."""
+    cid = "ENC-003"
+    sysf = _systems_frame(ctx)
+    sysf = sysf[sysf["tls_min_version"].notna()]
+    if sysf.empty:
+        return not_applicable(cid, "no system in posture.yaml declares tls_min_version")
+    ver = sysf["tls_min_version"].map(tls_version)
+    bad = sysf[ver.isna() | (ver < 1.2)]  # an unparseable version cannot be shown to be ≥ 1.2
+    return measured(cid, len(bad), len(sysf), bad[["system", "tls_min_version"]])
+
+
+@check("ENC-004")
+def key_rotation(ctx: CheckContext) -> Finding:
+    """Systems with encryption at rest whose key rotation period is absent or over 365 days.
+
+    Unit: systems; total = systems with encryption at rest enabled (a system without encryption
+    at rest has no key to rotate: that gap is ENC-002's).
+    """
+    cid = "ENC-004"
+    sysf = _systems_frame(ctx)
+    sysf = sysf[sysf["encryption_at_rest"].astype(bool)]
+    if sysf.empty:
+        return not_applicable(cid, "no system in posture.yaml has encryption at rest")
+    days = pd.to_numeric(sysf["key_rotation_days"], errors="coerce")
+    bad = sysf[days.isna() | (days > MAX_ROTATION_DAYS)]
+    return measured(cid, len(bad), len(sysf), bad[["system", "algorithm", "key_rotation_days"]])

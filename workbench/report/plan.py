@@ -1,0 +1,67 @@
+"""The quarterly run in one place: which notebooks, in which order, with which parameters.
+
+Every notebook writes its machine-readable results into its ``output_dir`` parameter; the
+pipeline passes all of them the same run folder, so the executive notebook (last) finds this
+run's ``findings.json``, ``risk_register.csv``, ``simulation.json`` and ``training.json`` there.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO / "notebooks"
+
+# Files the quarter folder must hold after the notebooks ran (DESIGN "Reports and the CLI").
+RESULT_FILES = ("findings.json", "risk_register.csv", "simulation.json", "training.json")
+EXECUTIVE = "10_quarterly_report"
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What a quarterly run knows before the first kernel starts (all paths absolute)."""
+
+    dataset: Path
+    as_of: str                     # YYYY-MM-DD
+    quarter: str                   # YYYYQn
+    run_dir: Path                  # where every notebook writes (the temporary quarter folder)
+    previous_dir: Path | None      # last quarter's folder, None on a first run
+    trials: int = 100_000
+    seed: int = 7
+    profile: str = "quarterly"
+    store: str | None = None       # training results store (path or SQLAlchemy URL); None: notebook default
+    scenarios: str | None = None   # comma-separated scenario ids; None: all
+
+
+@dataclass(frozen=True)
+class Step:
+    """One notebook of the run and the files it must leave in ``output_dir``."""
+
+    notebook: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+    produces: tuple[str, ...] = ()
+    title: str = ""
+
+
+def quarterly_plan(ctx: RunContext) -> list[Step]:
+    """The real plan: appendices first (they produce the results), the executive report last."""
+    ds, out = str(ctx.dataset), str(ctx.run_dir)
+    simulation = {"dataset": ds, "as_of": ctx.as_of, "trials": int(ctx.trials), "seed": int(ctx.seed),
+                  "findings": str(ctx.run_dir / "findings.json"), "output_dir": out}
+    if ctx.scenarios:
+        simulation["scenarios"] = ctx.scenarios
+    training = {"dataset": ds, "as_of": ctx.as_of, "output_dir": out}
+    if ctx.store:
+        training["store"] = ctx.store
+    return [
+        Step("01_data_inventory", {"dataset": ds, "output_dir": out}, ("pii_inventory.json",),
+             "Appendix A — Personal data inventory"),
+        Step("02_posture_assessment", {"dataset": ds, "as_of": ctx.as_of, "profile": ctx.profile, "output_dir": out},
+             ("findings.json", "risk_register.csv"), "Appendix B — Posture assessment"),
+        Step("03_breach_simulation", simulation, ("simulation.json",), "Appendix C — Breach simulation"),
+        Step("05_training_dashboard", training, ("training.json",), "Appendix D — Training"),
+        Step(EXECUTIVE, {"quarter": ctx.quarter, "results_dir": out,
+                         "previous_dir": str(ctx.previous_dir) if ctx.previous_dir else "", "output_dir": out},
+             ("history.json",), "Quarterly privacy risk report"),
+    ]

@@ -1,0 +1,170 @@
+"""Execute notebooks through papermill's Python API, reporting progress cell by cell.
+
+One kernel per notebook, all in this process (the papermill CLI costs ≈5 s per notebook in
+start-up; the API ≈1 s). A cell error becomes an :class:`~workbench.errors.ExecutionError`
+naming the notebook, the cell and the exception's last line — masked, because the text of an
+error raised inside a cell can quote data.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import ExecutionError
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress event: ``phase`` is "notebook", "export", "pdf", "manifest" or "done"."""
+
+    phase: str
+    step: int = 0            # 1-based notebook number
+    steps: int = 0           # notebooks in the run
+    notebook: str = ""       # notebook stem, e.g. "02_posture_assessment"
+    cell: int = 0            # 1-based code cell being executed (0: kernel starting)
+    cells: int = 0           # code cells in the (parameterised) notebook
+    message: str = ""
+
+    def __str__(self) -> str:
+        if self.phase == "notebook":
+            where = f"cell {self.cell}/{self.cells}" if self.cell else "starting kernel"
+            return f"[{self.step}/{self.steps}] {self.notebook}: {where}"
+        return f"{self.phase}: {self.message}" if self.message else self.phase
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    """A notebook to execute: source path, output path and its parameters (plain Python values)."""
+
+    source: Path
+    output: Path
+    parameters: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return self.source.stem
+
+
+@dataclass(frozen=True)
+class NotebookTiming:
+    name: str
+    seconds: float
+    cells: int
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def scrub(text: str, limit: int = 240) -> str:
+    """Mask personal data in ``text`` (via ``workbench.pii.find`` when available) and shorten it."""
+    text = _ANSI.sub("", str(text))
+    try:
+        from ..masking import mask
+        from ..pii import find  # type: ignore[attr-defined]
+
+        matches = sorted(find(text), key=lambda m: m.start)
+        out, pos = [], 0
+        for m in matches:
+            if m.start < pos:
+                continue
+            out += [text[pos:m.start], mask(text[m.start:m.end], m.category)]
+            pos = m.end
+        text = "".join(out) + text[pos:]
+    except Exception:  # detector not available (or failing): fall back to blunt masking of digits/emails
+        text = re.sub(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", "***@***", text)
+        text = re.sub(r"\d[\d \-]{5,}\d", lambda m: "*" * (len(m.group()) - 4) + m.group()[-4:], text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def declared_parameters(path: Path) -> dict[str, Any]:
+    """Parameters the notebook's ``parameters`` cell declares (name → papermill's inferred info)."""
+    import papermill as pm
+
+    return dict(pm.inspect_notebook(str(path)))
+
+
+def _engine(progress: ProgressCallback | None, step: int, steps: int, name: str):
+    from papermill.engines import NBClientEngine
+
+    class _ProgressEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            code = [i for i, c in enumerate(nb_man.nb.cells) if c.cell_type == "code"]
+            position = {index: n for n, index in enumerate(code, 1)}
+            original = nb_man.cell_start
+
+            def cell_start(cell, cell_index=None, **kw):
+                if progress is not None and cell_index in position:
+                    progress(Progress("notebook", step, steps, name, position[cell_index], len(code)))
+                return original(cell, cell_index, **kw)
+
+            nb_man.cell_start = cell_start
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+    return _ProgressEngine
+
+
+def execute(runs: list[NotebookRun], cwd: Path, *, progress: ProgressCallback | None = None,
+            start_timeout: int = 120, execution_timeout: int | None = None) -> list[NotebookTiming]:
+    """Execute ``runs`` in order; stop at the first failure with an :class:`ExecutionError`."""
+    import papermill as pm
+    from papermill.engines import papermill_engines
+    from papermill.exceptions import PapermillExecutionError
+
+    timings: list[NotebookTiming] = []
+    for step, run in enumerate(runs, 1):
+        if not run.source.exists():
+            raise ExecutionError(f"notebook {run.source} does not exist",
+                                 hint="restore it from the repository (git checkout notebooks/)")
+        run.output.parent.mkdir(parents=True, exist_ok=True)
+        engine_name = f"workbench-progress-{step}"
+        papermill_engines.register(engine_name, _engine(progress, step, len(runs), run.name))
+        if progress is not None:
+            progress(Progress("notebook", step, len(runs), run.name))
+        t0 = time.perf_counter()
+        try:
+            nb = pm.execute_notebook(str(run.source), str(run.output), parameters=dict(run.parameters),
+                                     engine_name=engine_name, kernel_name="python3", cwd=str(cwd),
+                                     progress_bar=False, log_output=False, start_timeout=start_timeout,
+                                     execution_timeout=execution_timeout)
+        except PapermillExecutionError as e:
+            raise _cell_error(run, e) from None
+        except ExecutionError:
+            raise
+        except Exception as e:  # kernel died, timeout, unreadable notebook …
+            raise ExecutionError(f"notebook {run.name} could not be executed: {type(e).__name__}: {scrub(str(e))}",
+                                 hint="check that the python3 kernel is installed (make venv)") from None
+        finally:
+            papermill_engines._engines.pop(engine_name, None)
+        cells = sum(1 for c in nb.cells if c.cell_type == "code")
+        timings.append(NotebookTiming(run.name, time.perf_counter() - t0, cells))
+    return timings
+
+
+def _cell_error(run: NotebookRun, e: Any) -> ExecutionError:
+    import nbformat
+
+    number, total = e.cell_index + 1, 0
+    try:  # count code cells only, as the progress display does
+        nb = nbformat.read(str(run.output), as_version=4)
+        code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+        total = len(code)
+        number = code.index(e.cell_index) + 1 if e.cell_index in code else number
+    except Exception:
+        pass
+    lines = [ln for ln in str(e.evalue or "").strip().splitlines() if ln.strip()]
+    last = scrub(lines[-1]) if lines else ""
+    where = f"cell {number}/{total}" if total else f"cell {number}"
+    err = ExecutionError(
+        f"notebook {run.name} failed at {where} (In [{e.exec_count}]): {e.ename}: {last}",
+        hint=f"open {run.source.name} in JupyterLab with the same parameters and run it to see the traceback")
+    err.notebook = run.name  # type: ignore[attr-defined]
+    err.cell = number  # type: ignore[attr-defined]
+    return err

@@ -1,0 +1,225 @@
+"""Training modules: YAML files in ``training/`` validated with pydantic on load.
+
+Every text a trainee reads exists in English (``en``) and Simplified Chinese (``zh``). A
+validation failure raises :class:`ContentError` naming the file and the key.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..errors import ContentError
+
+LANGS = ("en", "zh")
+QUESTION_TYPES = ("single", "multiple", "true_false", "spot")
+CONTENT_DIR = Path(__file__).resolve().parents[2] / "training"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """One text in both languages."""
+
+    en: str = Field(min_length=1)
+    zh: str = Field(min_length=1)
+
+    @field_validator("en", "zh")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be blank")
+        return v
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Lesson(_Strict):
+    title: Text
+    body: Text  # Markdown
+
+
+class Option(_Strict):
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_-]+$")
+    text: Text
+    feedback: Text | None = None
+
+
+TRUE_FALSE_OPTIONS = (
+    Option(id="true", text=Text(en="True", zh="正确")),
+    Option(id="false", text=Text(en="False", zh="错误")),
+)
+
+
+class Question(_Strict):
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    type: Literal["single", "multiple", "true_false", "spot"]
+    topic: str = Field(min_length=1)
+    prompt: Text
+    record: str | None = None  # spot: a masked CRM record or access-log excerpt (shown verbatim)
+    options: tuple[Option, ...] = ()
+    answer: bool | str | list[str]
+    explanation: Text
+    reference: str = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_true_false_options(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("type") == "true_false" and not data.get("options"):
+            data = {**data, "options": [o.model_dump() for o in TRUE_FALSE_OPTIONS]}
+        return data
+
+    @model_validator(mode="after")
+    def _answer_among_options(self) -> "Question":
+        ids = [o.id for o in self.options]
+        if len(ids) < 2:
+            raise ValueError("needs at least two options")
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"duplicate option ids {sorted({i for i in ids if ids.count(i) > 1})}")
+        if self.type == "true_false":
+            if not isinstance(self.answer, bool):
+                raise ValueError("a true_false answer must be true or false")
+            if set(ids) != {"true", "false"}:
+                raise ValueError("true_false options must have ids 'true' and 'false'")
+        elif self.type == "single":
+            if not isinstance(self.answer, str) or self.answer not in ids:
+                raise ValueError(f"answer must be one option id of {ids}")
+        elif self.type == "multiple":
+            if not isinstance(self.answer, list) or not self.answer:
+                raise ValueError("a multiple answer must be a non-empty list of option ids")
+        if self.type in ("multiple", "spot"):
+            chosen = self.answer if isinstance(self.answer, list) else [self.answer]
+            if isinstance(self.answer, bool) or any(a not in ids for a in chosen) or len(set(chosen)) != len(chosen):
+                raise ValueError(f"answer must name distinct option ids among {ids}")
+        if self.type == "spot" and not (self.record and self.record.strip()):
+            raise ValueError("a spot question needs a 'record' (masked CRM record or log excerpt)")
+        return self
+
+    @property
+    def multi(self) -> bool:
+        """True when the trainee picks a set of options (multiple, or spot with a list answer)."""
+        return self.type == "multiple" or (self.type == "spot" and isinstance(self.answer, list))
+
+    @property
+    def correct_ids(self) -> frozenset[str]:
+        if isinstance(self.answer, bool):
+            return frozenset({"true" if self.answer else "false"})
+        return frozenset(self.answer if isinstance(self.answer, list) else [self.answer])
+
+    def option(self, option_id: str) -> Option:
+        return next(o for o in self.options if o.id == option_id)
+
+
+class Module(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    version: str
+    title: Text
+    audience: list[str] = Field(min_length=1)
+    estimated_minutes: int = Field(gt=0, le=240)
+    pass_mark: float = Field(gt=0, le=1)
+    summary: Text | None = None
+    lessons: tuple[Lesson, ...] = Field(min_length=1)
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, (int, float)) else v
+
+    @field_validator("audience", mode="before")
+    @classmethod
+    def _audience_list(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _unique_question_ids(self) -> "Module":
+        ids = [q.id for q in self.questions]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"duplicate question ids {dup}")
+        return self
+
+    def question(self, question_id: str) -> Question:
+        return next(q for q in self.questions if q.id == question_id)
+
+
+def content_dir() -> Path:
+    """Folder of module YAML files (``WORKBENCH_TRAINING_DIR`` overrides the repo's ``training/``)."""
+    return Path(os.environ.get("WORKBENCH_TRAINING_DIR") or CONTENT_DIR)
+
+
+def _key(loc: tuple[Any, ...], raw: Any) -> str:
+    """Turn a pydantic location into a readable key, naming list items by their id when known."""
+    parts: list[str] = []
+    node = raw
+    for p in loc:
+        if isinstance(p, int) and isinstance(node, list):
+            item = node[p] if p < len(node) else None
+            ident = item.get("id") if isinstance(item, dict) else None
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{ident or p}]"]
+            node = item
+        else:
+            parts.append(str(p))
+            node = node.get(p) if isinstance(node, dict) else None
+    return ".".join(x for x in parts if x and not x.startswith("function-")) or "(top level)"
+
+
+def load_file(path: str | Path) -> Module:
+    """Read and validate one module file."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ContentError(f"{path}: training module not found", "check the module id with 'workbench list'") from None
+    except UnicodeDecodeError as e:
+        raise ContentError(f"{path}: not UTF-8 text (byte {e.start})", "save the file as UTF-8") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
+        raise ContentError(f"{path}:{where} YAML {getattr(e, 'problem', None) or 'syntax error'}",
+                           "fix the YAML syntax (indentation, quotes, colons)") from None
+    if not isinstance(raw, dict):
+        raise ContentError(f"{path}: expected a mapping at the top level", "see training/README.md for the format")
+    try:
+        module = Module.model_validate(raw)
+    except ValidationError as e:
+        err = e.errors()[0]
+        key = _key(tuple(err["loc"]), raw)
+        raise ContentError(f"{path}: key '{key}': {err['msg']}", f"fix '{key}' (every text needs 'en' and 'zh')") from None
+    if module.id != path.stem:
+        raise ContentError(f"{path}: key 'id': '{module.id}' differs from the file name",
+                           f"rename the file to {module.id}.yaml or fix 'id'")
+    return module
+
+
+@functools.lru_cache(maxsize=64)
+def _cached(path: str, mtime: float) -> Module:
+    return load_file(path)
+
+
+def list_modules(directory: str | Path | None = None) -> list[str]:
+    """Ids of the modules available, sorted."""
+    d = Path(directory) if directory else content_dir()
+    return sorted(p.stem for p in d.glob("*.yaml"))
+
+
+def load_module(module_id: str, directory: str | Path | None = None) -> Module:
+    """Load module ``module_id`` (validated; cached while the file is unchanged)."""
+    d = Path(directory) if directory else content_dir()
+    path = d / f"{module_id}.yaml"
+    if not path.is_file():
+        known = ", ".join(list_modules(d)) or "none"
+        raise ContentError(f"unknown training module '{module_id}' (no {path})", f"choose one of: {known}")
+    return _cached(str(path), path.stat().st_mtime)
+
+
+def load_all(directory: str | Path | None = None) -> list[Module]:
+    """Every module, sorted by id."""
+    return [load_module(m, directory) for m in list_modules(directory)]
