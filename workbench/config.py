@@ -150,5 +150,6 @@ def read_yaml(path: Path, model: type[M], what: str) -> M:
         return model.model_validate(raw)
     except ValidationError as e:
         err = e.errors()[0]
-        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        # drop pydantic's union-branch labels such as 'list[str]' or "literal['*']" from the path
+        key = ".".join(str(p) for p in err["loc"] if not any(ch in str(p) for ch in "[]'")) or "(top level)"
         raise DatasetError(f"{path}: key '{key}': {err['msg']}", f"fix '{key}' in the {what} (see README.md)") from None

@@ -75,7 +75,7 @@ def load_dataset(path: str | Path, as_of: str | dt.date | None = None) -> Datase
     if not root.is_dir():
         raise DatasetError(f"{root}: dataset folder not found", "pass the folder that holds dataset.yaml")
     if not yml.is_file():
-        raise DatasetError(f"{yml}: missing dataset.yaml", "every dataset folder needs one; see README.md or run 'workbench sample'")
+        raise DatasetError(f"{root}: no dataset.yaml in this folder", "every dataset folder needs one; see README.md or run 'workbench sample'")
     cfg = read_yaml(yml, DatasetConfig, "dataset.yaml")
     for t in REQUIRED_TABLES:
         if t not in cfg.tables:
@@ -155,7 +155,7 @@ def _canonicalise(table: str, df: pd.DataFrame, mapping: dict[str, str], rs: Res
             bad = vals.notna() & ~vals.isin(allowed)
             if bad.any():
                 i = int(bad.to_numpy().argmax())
-                raise DatasetError(f"{where}: row {i + rs.first_row}, column '{col}': '{value_shape(res[col].iat[i])}' is not one of {sorted(allowed)}",
+                raise DatasetError(f"{where}: row {i + rs.first_row}, column '{col}': '{str(res[col].iat[i])[:20]}' is not one of {sorted(allowed)}",
                                    "fix the value or map it to the canonical vocabulary")
             res[col] = vals
     if key:

@@ -1,7 +1,8 @@
 """Masking used by every output of the project: no raw personal value leaves the dataset.
 
 ``mask(value, category)`` picks the rule for a category; unknown categories are masked
-generically (first and last character kept).
+generically (first and last character kept). ``mask_text(text)`` masks every value the PII
+detectors find inside free text.
 """
 from __future__ import annotations
 
@@ -16,12 +17,16 @@ def mask_email(v: str) -> str:
 
 
 def mask_phone(v: str) -> str:
-    digits = re.sub(r"\D", "", v)
+    raw = v.strip()
+    digits = re.sub(r"\D", "", raw)
+    intl = raw.startswith(("+", "00"))
     if len(digits) < 7:
         return "*" * len(digits)
-    if len(digits) == 11 and digits.startswith("1"):  # China mobile: 138****5678
+    if intl and digits.startswith("86") and len(digits) == 13:  # +86 138****5678
+        return f"+86 {digits[2:5]}****{digits[-4:]}"
+    if not intl and len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":  # 138****5678
         return f"{digits[:3]}****{digits[-4:]}"
-    return f"{'+' if v.strip().startswith('+') else ''}{digits[:2]}{'*' * (len(digits) - 6)}{digits[-4:]}"
+    return f"{'+' if intl else ''}{digits[:2]}{'*' * (len(digits) - 6)}{digits[-4:]}"
 
 
 def mask_card(v: str) -> str:
@@ -67,9 +72,32 @@ def mask_date(v: str) -> str:
     return _DIGITS.sub("*", str(v))
 
 
+def mask_address(v: str) -> str:
+    """Keep the first character and the punctuation; hide every letter, digit and CJK character."""
+    v = str(v)
+    return v[:1] + re.sub(r"[0-9A-Za-z\u00c0-\u024f\u3400-\u9fff]", "*", v[1:])
+
+
+def mask_text(text: str) -> str:
+    """Free text with every personal value :func:`workbench.pii.find` detects replaced by its mask."""
+    if not text:
+        return "" if text is None else str(text)
+    from .pii import find  # local import: the detectors import nothing from here
+
+    text = str(text)
+    parts, last = [], 0
+    for m in find(text):
+        parts.append(text[last:m.start])
+        parts.append(mask(text[m.start:m.end], m.category))
+        last = m.end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
 _RULES = {
     "email": mask_email, "phone": mask_phone, "card_number": mask_card, "national_id": mask_national_id,
     "iban": mask_iban, "person_name": mask_name, "ip_address": mask_ip, "birth_date": mask_date,
+    "address": mask_address,
 }
 
 

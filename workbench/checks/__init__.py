@@ -43,6 +43,6 @@ def run_checks(dataset: Dataset, *, window_days: int = 90, profile: str = "quart
         f = REGISTRY[cid](ctx)
         out.append(dataclasses.replace(
             f, domain=meta.domain, title=meta.title, severity=meta.severity,
-            weight=float(prof.weights.get(cid, meta.weight)), unit=meta.unit, mappings=meta.mappings,
+            weight=float(prof.weights.get(cid, meta.weight)), unit=meta.unit, sensitivity=meta.sensitivity, mappings=meta.mappings,
             rationale=meta.rationale.strip(), remediation=meta.remediation.strip()))
     return out

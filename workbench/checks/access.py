@@ -35,15 +35,15 @@ def mfa_for_required_roles(ctx: CheckContext) -> Finding:
 
 @check("AC-002")
 def terminated_but_active(ctx: CheckContext) -> Finding:
-    """Accounts still active although ``terminated_at`` is set (on or before now). Unit: accounts;
-    total = accounts with a termination date."""
+    """Active accounts whose ``terminated_at`` is set (on or before now). Unit: accounts;
+    total = active accounts."""
     cid = "AC-002"
     users = ctx.table("users", "user_id", "status", "terminated_at")
     if users is None:
         return not_applicable(cid, "users table lacks status or terminated_at")
-    left = users[users["terminated_at"].notna() & (users["terminated_at"] <= ctx.now)]
-    bad = left[active_users(left)]
-    return measured(cid, len(bad), len(left), _user_evidence(bad, ["status", "terminated_at"]))
+    active = users[active_users(users)]
+    bad = active[active["terminated_at"].notna() & (active["terminated_at"] <= ctx.now)]
+    return measured(cid, len(bad), len(active), _user_evidence(bad, ["status", "terminated_at"]))
 
 
 @check("AC-003")

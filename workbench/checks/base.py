@@ -36,6 +36,7 @@ class Finding:
     severity: str = ""
     weight: float = 1.0
     unit: str = ""
+    sensitivity: str = "medium"
     mappings: dict[str, list[str]] = field(default_factory=dict)
     rationale: str = ""
     remediation: str = ""

@@ -47,6 +47,16 @@ class Control(_Strict):
     remediation: str = Field(min_length=10)
     mappings: dict[str, list[str]]
 
+    @field_validator("mappings", mode="before")
+    @classmethod
+    def _text_only(cls, v: object) -> object:
+        if isinstance(v, dict):
+            for fw, refs in v.items():
+                for r in refs if isinstance(refs, list) else [refs]:
+                    if not isinstance(r, str):
+                        raise ValueError(f"{fw} reference {r!r} is not text: quote it, e.g. \"1798.150\"")
+        return v
+
     @field_validator("mappings")
     @classmethod
     def _well_formed(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -128,16 +128,17 @@ def tls_minimum(ctx: CheckContext) -> Finding:
 
 @check("ENC-004")
 def key_rotation(ctx: CheckContext) -> Finding:
-    """Systems with encryption at rest whose key rotation period is absent or over 365 days.
+    """Systems storing personal data whose key rotation period is absent or over 365 days.
 
-    Unit: systems; total = systems with encryption at rest enabled (a system without encryption
-    at rest has no key to rotate: that gap is ENC-002's).
+    Unit: systems; total = systems storing personal data (the scope of ENC-002). A system
+    without encryption at rest but with a rotation period is judged on the period only: the
+    missing encryption is ENC-002's finding.
     """
     cid = "ENC-004"
     sysf = _systems_frame(ctx)
-    sysf = sysf[sysf["encryption_at_rest"].astype(bool)]
+    sysf = sysf[sysf["personal"].astype(bool)]
     if sysf.empty:
-        return not_applicable(cid, "no system in posture.yaml has encryption at rest")
+        return not_applicable(cid, "no system in posture.yaml stores personal data")
     days = pd.to_numeric(sysf["key_rotation_days"], errors="coerce")
     bad = sysf[days.isna() | (days > MAX_ROTATION_DAYS)]
-    return measured(cid, len(bad), len(sysf), bad[["system", "algorithm", "key_rotation_days"]])
+    return measured(cid, len(bad), len(sysf), bad[["system", "encryption_at_rest", "algorithm", "key_rotation_days"]])

@@ -122,6 +122,9 @@ def run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of:
         recover(out_dir, quarter)
         previous = history.find_previous(out_dir, quarter)
         tmp = Path(tempfile.mkdtemp(prefix=f".{quarter}.tmp-", dir=out_dir))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the report folder is not
         try:
             ctx = plan_mod.RunContext(dataset=Path(ds.root).resolve(), as_of=str(ds.as_of), quarter=quarter,
                                       run_dir=tmp, previous_dir=previous, trials=int(trials), seed=int(seed),

@@ -154,7 +154,8 @@ def _cell_error(run: NotebookRun, e: Any) -> ExecutionError:
     number, total = e.cell_index + 1, 0
     try:  # count code cells only, as the progress display does
         nb = nbformat.read(str(run.output), as_version=4)
-        code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+        cells = [c for c in nb.cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
+        code = [i for i, c in enumerate(cells) if c.cell_type == "code"]
         total = len(code)
         number = code.index(e.cell_index) + 1 if e.cell_index in code else number
     except Exception:
@@ -162,6 +163,9 @@ def _cell_error(run: NotebookRun, e: Any) -> ExecutionError:
     lines = [ln for ln in str(e.evalue or "").strip().splitlines() if ln.strip()]
     last = scrub(lines[-1]) if lines else ""
     where = f"cell {number}/{total}" if total else f"cell {number}"
+    first = next((ln.strip() for ln in str(e.source or "").splitlines() if ln.strip() and not ln.strip().startswith("#")), "")
+    if first:
+        where += f" `{first[:60]}{'…' if len(first) > 60 else ''}`"
     err = ExecutionError(
         f"notebook {run.name} failed at {where} (In [{e.exec_count}]): {e.ename}: {last}",
         hint=f"open {run.source.name} in JupyterLab with the same parameters and run it to see the traceback")

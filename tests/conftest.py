@@ -1,0 +1,47 @@
+"""Shared fixtures: repository paths and the committed samples."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "data" / "samples" / "acme_retail"
+MINI = REPO / "data" / "samples" / "mini_sqlite"
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def mini_dir() -> Path:
+    return MINI
+
+
+@pytest.fixture(scope="session")
+def sample_dataset():
+    from workbench import load_dataset
+
+    return load_dataset(SAMPLE)
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    """Run ``python -m workbench ARGS`` as a user would; returns the completed process."""
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    return subprocess.run([sys.executable, "-m", "workbench", *args], capture_output=True, text=True,
+                          cwd=cwd or REPO, env=env, timeout=timeout)
+
+
+@pytest.fixture
+def cli():
+    return run_cli

@@ -1,0 +1,227 @@
+"""``simulate(dataset, findings)``: scenarios → exposure, posture → Monte Carlo losses, fines,
+notification obligations and what-if reductions; ``write_simulation`` writes simulation.json.
+
+Each scenario draws from its own stream, seeded by ``(seed, crc32(scenario id))``, so a scenario's
+figures do not depend on which other scenarios run alongside it. A trial is one year; the
+total adds the scenarios trial by trial (scenarios are independent).
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from .content import Laws, Scenario, load_laws, load_scenarios
+from .engine import COMPONENTS, PRIMARY, SECONDARY, Draws, draw, evaluate, exceedance, multiplier, summary
+from .exposure import Exposure, exposure
+from .law import context, notice_records, obligations
+from .posture import CONTROLS, PostureInputs, derive
+
+DOWNTIME_INPUTS = {"immutable_offsite", "restore_tested", "rto_hours"}
+
+
+@dataclass
+class ScenarioOutcome:
+    scenario: Scenario
+    exposure: Exposure
+    loss: np.ndarray
+    components: dict[str, float]
+    fines_by_regime: dict[str, float]
+    events_mean: float
+    vulnerability: dict[str, float]
+    notifications: list[dict]
+
+
+@dataclass
+class Simulation:
+    dataset: str
+    as_of: str
+    trials: int
+    seed: int
+    currency: str
+    findings_source: str
+    posture: PostureInputs
+    laws: Laws
+    outcomes: list[ScenarioOutcome]
+    total: np.ndarray
+    what_if: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """simulation.json (DESIGN "Breach simulation"), money rounded to cents."""
+        from .. import __version__
+
+        scen = []
+        for o in self.outcomes:
+            s = o.scenario
+            comps = {k: _c(v) for k, v in o.components.items()}
+            scen.append({
+                "id": s.id, "title": s.title, "exposure": o.exposure.to_dict(),
+                "tef": {"min": s.tef.min, "mode": s.tef.mode, "max": s.tef.max} if s.tef.kind == "pert" else {"mean": s.tef.mean},
+                "vulnerability": {k: round(v, 6) for k, v in o.vulnerability.items()},
+                "loss_events_per_year": round(o.events_mean, 6),
+                "loss": _summ(o.loss), "components": comps,
+                "primary": _c(sum(o.components[k] for k in PRIMARY)),
+                "secondary": _c(sum(o.components[k] for k in SECONDARY)),
+                "fines_by_regime": {k: _c(v) for k, v in sorted(o.fines_by_regime.items())},
+                "exceedance": _lec(o.loss), "notifications": o.notifications,
+            })
+        comp_total = {k: _c(sum(o.components[k] for o in self.outcomes)) for k in COMPONENTS}
+        fx = self.laws.currency
+        return {"dataset": self.dataset, "as_of": self.as_of, "trials": self.trials, "seed": self.seed,
+                "currency": self.currency, "workbench_version": __version__,
+                "fx": {"base": fx.base, "as_of": fx.as_of, "rates": dict(sorted(fx.rates.items()))},
+                "findings_source": self.findings_source, "posture": self.posture.to_dict(),
+                "scenarios": scen, "total": _summ(self.total), "components": comp_total,
+                "total_exceedance": _lec(self.total), "what_if": self.what_if}
+
+    # tables for notebooks and the CLI --------------------------------------------------
+    def scenario_table(self) -> pd.DataFrame:
+        rows = []
+        for o in self.outcomes:
+            rows.append({"scenario": o.scenario.id, "via": o.exposure.via, "records": o.exposure.records,
+                         "sensitive": ", ".join(o.exposure.sensitive_fields) or "-",
+                         "events_per_year": round(o.events_mean, 4), **{k: round(v, 2) for k, v in summary(o.loss).items()}})
+        rows.append({"scenario": "TOTAL", "via": "", "records": None, "sensitive": "",
+                     "events_per_year": round(sum(o.events_mean for o in self.outcomes), 4),
+                     **{k: round(v, 2) for k, v in summary(self.total).items()}})
+        return pd.DataFrame(rows)
+
+    def components_table(self) -> pd.DataFrame:
+        return pd.DataFrame([{"scenario": o.scenario.id, **{k: round(o.components[k], 2) for k in COMPONENTS}}
+                             for o in self.outcomes])
+
+    def timeline(self) -> pd.DataFrame:
+        from .law import timeline
+        return timeline([{"id": o.scenario.id, "notifications": o.notifications} for o in self.outcomes])
+
+    def what_if_table(self) -> pd.DataFrame:
+        cols = ["rank", "control", "description", "mean", "mean_reduction", "reduction_share"]
+        return pd.DataFrame([{k: w[k] for k in cols} for w in self.what_if], columns=cols)
+
+
+def _c(x: float) -> float:
+    return round(float(x), 2)
+
+
+def _summ(loss: np.ndarray) -> dict[str, float]:
+    return {k: _c(v) for k, v in summary(loss).items()}
+
+
+def _lec(loss: np.ndarray) -> dict[str, list[float]]:
+    e = exceedance(loss)
+    return {"loss": [_c(x) for x in e["loss"]], "probability": [round(p, 6) for p in e["probability"]]}
+
+
+def _rng(seed: int, scenario_id: str) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), zlib.crc32(scenario_id.encode())])))
+
+
+def _findings(dataset, findings: dict | None) -> tuple[dict | None, str]:
+    if findings is not None:
+        return findings, "given"
+    try:
+        from ..assess import assess  # built by the checks engineer; optional here
+    except ImportError:
+        return None, "dataset only (workbench.assess not available)"
+    return assess(dataset).to_dict(), "workbench.assess"
+
+
+def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, seed: int = 7,
+             scenarios: list[str] | None = None, as_of: str | None = None,
+             scenario_dir: str | Path | None = None, laws_path: str | Path | None = None,
+             progress: Callable[[str], None] | None = None) -> Simulation:
+    """Simulate annual breach losses for ``dataset`` (a loaded Dataset or a folder path).
+
+    ``findings`` is the parsed findings.json (None: run ``workbench.assess.assess`` if it exists,
+    else derive the posture from the dataset; ``{}``: dataset only).
+    """
+    from ..errors import InputError
+
+    if isinstance(dataset, (str, Path)):
+        from ..dataset import load_dataset
+        dataset = load_dataset(dataset, as_of=as_of)
+    if int(trials) < 1:
+        raise InputError(f"trials must be >= 1 (got {trials})", "pass --trials 100000 or more")
+    say = progress or (lambda _m: None)
+    scns = load_scenarios(scenario_dir, scenarios)
+    laws = load_laws(laws_path)
+    findings, fsrc = _findings(dataset, findings)
+    post = derive(dataset, findings)
+    cust = dataset.tables["customers"]
+    ctx = context(laws, dataset.organisation.currency, dataset.organisation.annual_revenue, len(cust))
+    inputs = post.as_inputs()
+    outcomes, cache = [], {}
+    total = np.zeros(int(trials))
+    for i, s in enumerate(scns, 1):
+        say(f"[{i}/{len(scns)}] {s.id}: drawing {trials:,} years")
+        d = draw(s, laws, _rng(seed, s.id), int(trials))
+        ex = exposure(dataset, s, post.extra_encrypted)
+        r = evaluate(d, s, ex, inputs, ctx, laws, notice_records(ex, laws))
+        cache[s.id] = (d, ex)
+        m = multiplier(s, inputs)
+        outcomes.append(ScenarioOutcome(
+            scenario=s, exposure=ex, loss=r.loss, components={k: float(v.mean()) for k, v in r.components.items()},
+            fines_by_regime={k: float(v.mean()) for k, v in r.fines_by_regime.items()},
+            events_mean=float(r.events.mean()),
+            vulnerability={"base_mean": s.vulnerability.base.mean, "multiplier": m,
+                           "effective_mean": float(np.minimum(d.v0 * m, 1.0).mean())},
+            notifications=obligations(ex, laws)))
+        total += r.loss
+    say("what-if: re-running with each control fixed (same random draws)")
+    wi = what_if(dataset, scns, cache, post, ctx, laws, {o.scenario.id: float(o.loss.mean()) for o in outcomes})
+    return Simulation(dataset=dataset.name, as_of=str(dataset.as_of), trials=int(trials), seed=int(seed),
+                      currency=ctx.currency, findings_source=fsrc, posture=post, laws=laws, outcomes=outcomes,
+                      total=total, what_if=wi)
+
+
+def what_if(dataset, scns: list[Scenario], cache: dict[str, tuple[Draws, Exposure]], post: PostureInputs,
+            ctx, laws: Laws, base_means: dict[str, float]) -> list[dict]:
+    """Re-evaluate every scenario with one control fixed, on the same draws; rank by mean reduction."""
+    base_total = sum(base_means.values())
+    rows = []
+    for control in CONTROLS:
+        fixed = post.fixed(control)
+        fin, fout = post.as_inputs(), fixed.as_inputs()
+        by = {}
+        for s in scns:
+            d, ex = cache[s.id]
+            used = {m.input for m in s.vulnerability.moved_by} | (DOWNTIME_INPUTS if s.loss.has_downtime else set())
+            ex2 = exposure(dataset, s, fixed.extra_encrypted) if fixed.extra_encrypted != post.extra_encrypted else ex
+            if all(fin[k] == fout[k] for k in used) and ex2.to_dict() == ex.to_dict():
+                by[s.id] = base_means[s.id]
+                continue
+            r = evaluate(d, s, ex2, fout, ctx, laws, notice_records(ex2, laws))
+            by[s.id] = float(r.loss.mean())
+        mean = sum(by.values())
+        rows.append({"control": control, "description": CONTROLS[control], "mean": _c(mean),
+                     "mean_reduction": _c(base_total - mean),
+                     "reduction_share": round((base_total - mean) / base_total, 6) if base_total > 0 else 0.0,
+                     "by_scenario": {k: _c(base_means[k] - v) for k, v in sorted(by.items())}})
+    rows.sort(key=lambda r: (-r["mean_reduction"], r["control"]))
+    for i, r in enumerate(rows, 1):
+        r["rank"] = i
+    return [{"rank": r.pop("rank"), **r} for r in rows]
+
+
+def write_simulation(sim: Simulation, out_dir: str | Path) -> Path:
+    """Write ``simulation.json`` atomically into ``out_dir``; return its path."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "simulation.json"
+    text = json.dumps(sim.to_dict(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=".simulation.", suffix=".tmp", dir=out)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,103 @@
+"""Scores and the risk register, computed from findings alone (see docs/scoring.md).
+
+Every function accepts findings as :class:`~workbench.checks.Finding` objects *or* as the dicts of
+``findings.json``, so anyone can recompute the published scores from the file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+SEVERITY_FACTOR = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+DOMAINS = ("encryption", "access", "backup", "privacy", "data", "training")
+MIN_PENALTY = 0.2  # a fail always costs at least 20% of its points, however few it touches
+IMPACT_BASE = {"low": 2, "medium": 3, "high": 4, "critical": 5}
+SENSITIVITY_SHIFT = {"low": -1, "medium": 0, "high": 1}
+LIKELIHOOD_BOUNDS = (0.001, 0.01, 0.1, 0.5)  # share ≤ bound → likelihood 1, 2, 3, 4; above → 5
+REGISTER_COLUMNS = ["id", "title", "domain", "severity", "affected", "total", "unit", "share", "likelihood",
+                    "impact", "rating", "level", "owner", "remediation", "due_date"]
+
+
+def _get(f: Any, key: str, default: Any = None) -> Any:
+    return f.get(key, default) if isinstance(f, Mapping) else getattr(f, key, default)
+
+
+def share(f: Any) -> float:
+    """affected / total, 1.0 when total is missing or zero, capped at 1."""
+    total, affected = _get(f, "total"), _get(f, "affected") or 0
+    return 1.0 if not total else min(1.0, affected / total)
+
+
+def points(f: Any) -> float:
+    """The points a check is worth: weight × severity factor."""
+    return float(_get(f, "weight", 1.0)) * SEVERITY_FACTOR[_get(f, "severity")]
+
+
+def penalty(f: Any) -> float:
+    """Points lost: 0 on pass; on fail points × (0.2 + 0.8 × √share)."""
+    if _get(f, "status") != "fail":
+        return 0.0
+    return points(f) * (MIN_PENALTY + (1 - MIN_PENALTY) * math.sqrt(share(f)))
+
+
+def scores(findings: Iterable[Any]) -> dict[str, float | None]:
+    """``{"overall": .., <domain>: ..}``, each 100 × (1 − lost / possible) over applicable checks,
+    rounded to one decimal; ``None`` for a domain with no applicable check."""
+    possible = {d: 0.0 for d in DOMAINS}
+    lost = {d: 0.0 for d in DOMAINS}
+    for f in findings:
+        if _get(f, "status") == "not_applicable":
+            continue
+        d = _get(f, "domain")
+        possible[d] = possible.get(d, 0.0) + points(f)
+        lost[d] = lost.get(d, 0.0) + penalty(f)
+
+    def score(p: float, lo: float) -> float | None:
+        return None if p == 0 else round(100.0 * (1.0 - lo / p), 1)
+
+    out: dict[str, float | None] = {"overall": score(sum(possible.values()), sum(lost.values()))}
+    for d in sorted(possible, key=lambda d: (DOMAINS.index(d) if d in DOMAINS else 99, d)):
+        out[d] = score(possible[d], lost[d])
+    return out
+
+
+def likelihood(f: Any) -> int:
+    s = share(f)
+    return 1 + sum(s > b for b in LIKELIHOOD_BOUNDS)
+
+
+def impact(f: Any) -> int:
+    base = IMPACT_BASE[_get(f, "severity")]
+    return max(1, min(5, base + SENSITIVITY_SHIFT.get(_get(f, "sensitivity") or "medium", 0)))
+
+
+def level(rating: int) -> str:
+    return "critical" if rating >= 20 else "high" if rating >= 10 else "medium" if rating >= 5 else "low"
+
+
+def risk_register(findings: Iterable[Any], as_of: dt.date, owners: Mapping[str, str],
+                  due_days: Mapping[str, int]) -> pd.DataFrame:
+    """One row per failed check, highest rating first (ties by id)."""
+    rows = []
+    for f in findings:
+        if _get(f, "status") != "fail":
+            continue
+        li, im = likelihood(f), impact(f)
+        sev = _get(f, "severity")
+        rows.append({
+            "id": _get(f, "id"), "title": _get(f, "title"), "domain": _get(f, "domain"), "severity": sev,
+            "affected": int(_get(f, "affected") or 0), "total": _get(f, "total"), "unit": _get(f, "unit"),
+            "share": round(share(f), 4), "likelihood": li, "impact": im, "rating": li * im, "level": level(li * im),
+            "owner": owners.get(_get(f, "domain"), "Risk owner to be assigned"),
+            "remediation": " ".join(str(_get(f, "remediation") or "").split()),
+            "due_date": (as_of + dt.timedelta(days=int(due_days.get(sev, 90)))).isoformat(),
+        })
+    df = pd.DataFrame(rows, columns=REGISTER_COLUMNS)
+    if len(df):
+        df = df.sort_values(["rating", "id"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    df["total"] = df["total"].astype("Int64")
+    return df
