@@ -24,7 +24,7 @@ def _executed_notebook(path, title):
     code = nbformat.v4.new_code_cell(SECRET_CODE)
     code.outputs = [nbformat.v4.new_output("display_data", data={"text/html": init_html}),
                     nbformat.v4.new_output("display_data", data=bundle),
-                    nbformat.v4.new_output("stream", name="stderr", text="DeprecationWarning: noise\n")]
+                    nbformat.v4.new_output("stream", name="stderr", text="StderrNoiseMarker: noise\n")]
     table = nbformat.v4.new_code_cell("df")
     table.outputs = [nbformat.v4.new_output("execute_result", data={"text/html": "<table><tr><td>cell-value</td></tr></table>",
                                                                     "text/plain": "x"}, execution_count=2)]
@@ -41,7 +41,7 @@ def test_html_is_offline_with_plotly_once_and_no_code(tmp_path):
     assert not re.search(r"<script[^>]*src=[\"']?(https?:)?//", html, re.I)
     assert html.count("plotly.js v") == 1 and html.count("window.Plotly = Plotly") == 1
     assert len(html) < 1.2 * len(__import__("plotly.offline", fromlist=["x"]).get_plotlyjs())
-    assert SECRET_CODE not in html and "DeprecationWarning" not in html
+    assert SECRET_CODE not in html and "StderrNoiseMarker" not in html
     assert html.count("cell-value") == 2
     # figure divs keep their ids, which their scripts look up
     ids = re.findall(r'class="plotly-graph-div"', html)

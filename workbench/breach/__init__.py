@@ -1,0 +1,12 @@
+"""Breach simulation: scenarios → exposure from the dataset, posture → vulnerability, a seeded
+FAIR Monte Carlo, fines and notification obligations, and what-if control fixes.
+
+Public API: :func:`simulate`, :func:`write_simulation`, :class:`Simulation`,
+:func:`load_scenarios`, :func:`load_laws`.
+"""
+from __future__ import annotations
+
+from .content import load_laws, load_scenarios
+from .simulate import Simulation, simulate, write_simulation
+
+__all__ = ["simulate", "write_simulation", "Simulation", "load_scenarios", "load_laws"]

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..errors import ContentError
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 REPO = Path(__file__).resolve().parents[2]
 SCENARIO_DIR = REPO / "assessments" / "scenarios"
 LAWS_FILE = REPO / "assessments" / "laws.yaml"
@@ -299,7 +300,7 @@ class Laws(_Strict):
 
 def _read(path: Path, model: type[BaseModel], what: str) -> Any:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_LOADER)  # safe_load, C-accelerated
     except FileNotFoundError:
         raise ContentError(f"{path}: {what} not found", "check the path") from None
     except yaml.YAMLError as e:

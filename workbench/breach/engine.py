@@ -94,12 +94,17 @@ class Context:
 
 @dataclass
 class Result:
-    """Annual losses per trial for one scenario, in total and by component."""
+    """Annual losses of one scenario: per trial (``loss``, None when only means were asked for)
+    and the mean of each component, of each regime's fines and of the loss-event count."""
 
-    loss: np.ndarray
-    components: dict[str, np.ndarray]
-    fines_by_regime: dict[str, np.ndarray]
-    events: np.ndarray                  # loss events per trial
+    loss: np.ndarray | None
+    components: dict[str, float]
+    fines_by_regime: dict[str, float]
+    events_mean: float
+
+    @property
+    def mean(self) -> float:
+        return float(sum(self.components.values()))
 
 
 def worst_multiplier(scn: Scenario) -> float:
@@ -137,18 +142,24 @@ def draw(scn: Scenario, laws: Laws, rng: np.random.Generator, trials: int) -> Dr
             d.mags[name] = sample(p, rng, n)
     if L.fines:
         for rid, reg in sorted(laws.regimes.items()):
-            d.fine_u[rid] = rng.random(n)
-            size = reg.enforcement.share_of_cap if reg.tiers else reg.enforcement.award_per_subject
-            d.fine_size[rid] = sample(size, rng, n)
+            # the size is drawn only where a fine is possible at the highest probability; a
+            # posture with a lower probability fines a subset of those events (same draws)
+            u = rng.random(n)
+            cand = u < reg.enforcement.probability_high_risk.value
+            size = np.zeros(n)
+            prior = reg.enforcement.share_of_cap if reg.tiers else reg.enforcement.award_per_subject
+            size[cand] = sample(prior, rng, int(cand.sum()))
+            d.fine_u[rid], d.fine_size[rid] = u, size
     return d
 
 
 def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: Context, laws: Laws,
-             notice_records: float) -> Result:
+             notice_records: float, per_trial: bool = True) -> Result:
     """Annual losses for one posture (``inputs``) and one exposure, from the shared draws.
 
     ``exposure`` needs ``records``, ``by_jurisdiction`` and ``high_risk``; ``notice_records`` is
     how many exposed records must be told individually (see :func:`law.notice_records`).
+    With ``per_trial=False`` only the means are computed (what-if), which skips the aggregation.
     """
     T = d.trials
     v = np.minimum(d.v0 * multiplier(scn, inputs), d.vmax)
@@ -156,15 +167,17 @@ def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: C
         ratio = np.where(d.vmax > 0, v / d.vmax, 0.0)
     ok = d.event_u < ratio[d.event_trial]
     et = d.event_trial[ok]
+    n = et.size
     m = {k: a[ok] for k, a in d.mags.items()}
-    share = m.get("records_share", 1.0)
+    sh = m["records_share"] if "records_share" in m else 1.0
     usd = ctx.usd
     R = float(exposure.records)
-    per_record = m["response_per_record"] + (m["identity_protection_per_record"] if exposure.high_risk else 0.0)
-    comp: dict[str, np.ndarray | float] = {
-        "response": (m["response_fixed"] + per_record * R * share) * usd,
-        "notification": m["notification_per_record"] * notice_records * share * usd,
-        "lost_business": m["churn"] * R * share * ctx.revenue_per_customer,
+    per_record = m["response_per_record"] + m["identity_protection_per_record"] if exposure.high_risk \
+        else m["response_per_record"]
+    parts = {
+        "response": m["response_fixed"] * usd + per_record * sh * (R * usd),
+        "notification": m["notification_per_record"] * sh * (notice_records * usd),
+        "lost_business": m["churn"] * sh * (R * ctx.revenue_per_customer),
     }
     if "downtime_no_backup_hours" in m:
         hours = m["downtime_no_backup_hours"]
@@ -173,11 +186,9 @@ def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: C
             hours = np.minimum(hours, m["downtime_immutable_rto_multiple"] * rto)
             if inputs.get("restore_tested"):
                 hours = np.minimum(hours, m["downtime_tested_rto_multiple"] * rto)
-        comp["productivity"] = hours * (ctx.revenue / 8760.0) * m["revenue_dependency"]
-    else:
-        comp["productivity"] = 0.0
-    fines_by: dict[str, np.ndarray] = {}
-    fines_total = np.zeros(et.size)
+        parts["productivity"] = hours * m["revenue_dependency"] * (ctx.revenue / 8760.0)
+    fines_by: dict[str, float] = {}
+    fines = np.zeros(n)
     for rid in d.fine_u:
         reg = laws.regimes[rid]
         n_j = float(exposure.by_jurisdiction.get(reg.jurisdiction, 0))
@@ -188,37 +199,49 @@ def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: C
         if reg.tiers:
             f = hit * d.fine_size[rid][ok] * ctx.caps[rid]["high_risk" if exposure.high_risk else "normal"]
         else:
-            f = hit * d.fine_size[rid][ok] * n_j * share * ctx.per_subject_fx[rid]
-        fines_by[rid] = np.bincount(et, weights=f, minlength=T)
-        fines_total = fines_total + f
-    comp["fines"] = fines_total
-    out = {}
-    total = np.zeros(T)
-    for k in COMPONENTS:
-        c = comp[k]
-        if np.isscalar(c):
-            agg = np.zeros(T) if c == 0 else np.bincount(et, minlength=T) * float(c)
-        else:
-            agg = np.bincount(et, weights=np.broadcast_to(c, et.shape), minlength=T)
-        out[k] = agg
-        total += agg
-    return Result(loss=total, components=out, fines_by_regime=fines_by,
-                  events=np.bincount(et, minlength=T))
+            f = hit * d.fine_size[rid][ok] * (n_j * ctx.per_subject_fx[rid])
+            f = f * sh
+        fines_by[rid] = float(f.sum()) / T
+        fines = fines + f
+    parts["fines"] = fines
+    per_event = sum(parts.values())
+    loss = np.bincount(et, weights=per_event, minlength=T) if per_trial else None
+    comps = {k: float(parts[k].sum()) / T if k in parts else 0.0 for k in COMPONENTS}
+    return Result(loss=loss, components=comps, fines_by_regime=fines_by, events_mean=n / T)
+
+
+def stats(loss: np.ndarray, points: int = 60) -> tuple[dict[str, float], dict[str, list[float]]]:
+    """Summary (mean, P50/P90/P95/P99, numpy's linear percentiles) and loss exceedance curve.
+
+    Losses are >= 0 and most years have none, so only the positive part is sorted. The curve is
+    P(annual loss > x) on a log-spaced grid of x up to the largest loss.
+    """
+    T = loss.size
+    pos = np.sort(loss[loss > 0])
+    z = T - pos.size
+
+    def at(i: int) -> float:
+        return 0.0 if i < z else float(pos[i - z])
+
+    out = {"mean": float(loss.mean())}
+    for k, q in PERCENTILES.items():
+        h = (T - 1) * q / 100.0
+        lo = int(math.floor(h))
+        hi = min(lo + 1, T - 1)
+        out[k] = at(lo) + (at(hi) - at(lo)) * (h - lo)
+    if pos.size == 0:
+        return out, {"loss": [], "probability": []}
+    lo_x, hi_x = max(pos[0], pos[-1] * 1e-6), pos[-1]
+    xs = np.unique(np.geomspace(lo_x, hi_x, points)) if hi_x > lo_x else np.array([lo_x])
+    p = (pos.size - np.searchsorted(pos, xs, side="right")) / T
+    return out, {"loss": xs.tolist(), "probability": p.tolist()}
 
 
 def summary(loss: np.ndarray) -> dict[str, float]:
     """Mean and P50/P90/P95/P99 of annual losses."""
-    q = np.percentile(loss, list(PERCENTILES.values()))
-    return {"mean": float(loss.mean()), **{k: float(v) for k, v in zip(PERCENTILES, q)}}
+    return stats(loss)[0]
 
 
 def exceedance(loss: np.ndarray, points: int = 60) -> dict[str, list[float]]:
     """Loss exceedance curve: P(annual loss > x) on a log-spaced grid of x."""
-    s = np.sort(loss)
-    pos = s[s > 0]
-    if pos.size == 0:
-        return {"loss": [], "probability": []}
-    lo, hi = max(pos[0], pos[-1] * 1e-6), pos[-1]
-    xs = np.unique(np.geomspace(lo, hi, points)) if hi > lo else np.array([lo])
-    p = 1.0 - np.searchsorted(s, xs, side="right") / s.size
-    return {"loss": xs.tolist(), "probability": p.tolist()}
+    return stats(loss, points)[1]

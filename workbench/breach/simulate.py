@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -19,12 +20,11 @@ import numpy as np
 import pandas as pd
 
 from .content import Laws, Scenario, load_laws, load_scenarios
-from .engine import COMPONENTS, PRIMARY, SECONDARY, Draws, draw, evaluate, exceedance, multiplier, summary
+from .engine import COMPONENTS, PRIMARY, SECONDARY, draw, evaluate, multiplier, stats
 from .exposure import Exposure, exposure
 from .law import context, notice_records, obligations
-from .posture import CONTROLS, PostureInputs, derive
-
-DOWNTIME_INPUTS = {"immutable_offsite", "restore_tested", "rto_hours"}
+from .posture import PostureInputs, derive
+from .whatif import what_if
 
 
 @dataclass
@@ -52,6 +52,14 @@ class Simulation:
     outcomes: list[ScenarioOutcome]
     total: np.ndarray
     what_if: list[dict] = field(default_factory=list)
+    _stats: dict = field(default_factory=dict, repr=False)
+
+    def stats(self, key: str) -> tuple[dict, dict]:
+        """(summary, exceedance curve) of a scenario id or "TOTAL", computed once."""
+        if key not in self._stats:
+            loss = self.total if key == "TOTAL" else next(o.loss for o in self.outcomes if o.scenario.id == key)
+            self._stats[key] = stats(loss)
+        return self._stats[key]
 
     def to_dict(self) -> dict:
         """simulation.json (DESIGN "Breach simulation"), money rounded to cents."""
@@ -66,11 +74,11 @@ class Simulation:
                 "tef": {"min": s.tef.min, "mode": s.tef.mode, "max": s.tef.max} if s.tef.kind == "pert" else {"mean": s.tef.mean},
                 "vulnerability": {k: round(v, 6) for k, v in o.vulnerability.items()},
                 "loss_events_per_year": round(o.events_mean, 6),
-                "loss": _summ(o.loss), "components": comps,
+                "loss": _summ(self.stats(s.id)[0]), "components": comps,
                 "primary": _c(sum(o.components[k] for k in PRIMARY)),
                 "secondary": _c(sum(o.components[k] for k in SECONDARY)),
                 "fines_by_regime": {k: _c(v) for k, v in sorted(o.fines_by_regime.items())},
-                "exceedance": _lec(o.loss), "notifications": o.notifications,
+                "exceedance": _lec(self.stats(s.id)[1]), "notifications": o.notifications,
             })
         comp_total = {k: _c(sum(o.components[k] for o in self.outcomes)) for k in COMPONENTS}
         fx = self.laws.currency
@@ -78,8 +86,8 @@ class Simulation:
                 "currency": self.currency, "workbench_version": __version__,
                 "fx": {"base": fx.base, "as_of": fx.as_of, "rates": dict(sorted(fx.rates.items()))},
                 "findings_source": self.findings_source, "posture": self.posture.to_dict(),
-                "scenarios": scen, "total": _summ(self.total), "components": comp_total,
-                "total_exceedance": _lec(self.total), "what_if": self.what_if}
+                "scenarios": scen, "total": _summ(self.stats("TOTAL")[0]), "components": comp_total,
+                "total_exceedance": _lec(self.stats("TOTAL")[1]), "what_if": self.what_if}
 
     # tables for notebooks and the CLI --------------------------------------------------
     def scenario_table(self) -> pd.DataFrame:
@@ -87,10 +95,10 @@ class Simulation:
         for o in self.outcomes:
             rows.append({"scenario": o.scenario.id, "via": o.exposure.via, "records": o.exposure.records,
                          "sensitive": ", ".join(o.exposure.sensitive_fields) or "-",
-                         "events_per_year": round(o.events_mean, 4), **{k: round(v, 2) for k, v in summary(o.loss).items()}})
+                         "events_per_year": round(o.events_mean, 4), **{k: round(v, 2) for k, v in self.stats(o.scenario.id)[0].items()}})
         rows.append({"scenario": "TOTAL", "via": "", "records": None, "sensitive": "",
                      "events_per_year": round(sum(o.events_mean for o in self.outcomes), 4),
-                     **{k: round(v, 2) for k, v in summary(self.total).items()}})
+                     **{k: round(v, 2) for k, v in self.stats("TOTAL")[0].items()}})
         return pd.DataFrame(rows)
 
     def components_table(self) -> pd.DataFrame:
@@ -110,12 +118,11 @@ def _c(x: float) -> float:
     return round(float(x), 2)
 
 
-def _summ(loss: np.ndarray) -> dict[str, float]:
-    return {k: _c(v) for k, v in summary(loss).items()}
+def _summ(summ: dict[str, float]) -> dict[str, float]:
+    return {k: _c(v) for k, v in summ.items()}
 
 
-def _lec(loss: np.ndarray) -> dict[str, list[float]]:
-    e = exceedance(loss)
+def _lec(e: dict[str, list[float]]) -> dict[str, list[float]]:
     return {"loss": [_c(x) for x in e["loss"]], "probability": [round(p, 6) for p in e["probability"]]}
 
 
@@ -136,7 +143,7 @@ def _findings(dataset, findings: dict | None) -> tuple[dict | None, str]:
 def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, seed: int = 7,
              scenarios: list[str] | None = None, as_of: str | None = None,
              scenario_dir: str | Path | None = None, laws_path: str | Path | None = None,
-             progress: Callable[[str], None] | None = None) -> Simulation:
+             progress: Callable[[str], None] | None = None, workers: int | None = None) -> Simulation:
     """Simulate annual breach losses for ``dataset`` (a loaded Dataset or a folder path).
 
     ``findings`` is the parsed findings.json (None: run ``workbench.assess.assess`` if it exists,
@@ -157,57 +164,36 @@ def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, se
     cust = dataset.tables["customers"]
     ctx = context(laws, dataset.organisation.currency, dataset.organisation.annual_revenue, len(cust))
     inputs = post.as_inputs()
-    outcomes, cache = [], {}
+    exps = {sc.id: exposure(dataset, sc, post.extra_encrypted) for sc in scns}
+
+    def run(sc: Scenario):
+        d = draw(sc, laws, _rng(seed, sc.id), int(trials))
+        ex = exps[sc.id]
+        return d, evaluate(d, sc, ex, inputs, ctx, laws, notice_records(ex, laws))
+
+    outcomes, results, cache = [], [], {}
     total = np.zeros(int(trials))
-    for i, s in enumerate(scns, 1):
-        say(f"[{i}/{len(scns)}] {s.id}: drawing {trials:,} years")
-        d = draw(s, laws, _rng(seed, s.id), int(trials))
-        ex = exposure(dataset, s, post.extra_encrypted)
-        r = evaluate(d, s, ex, inputs, ctx, laws, notice_records(ex, laws))
-        cache[s.id] = (d, ex)
-        m = multiplier(s, inputs)
-        outcomes.append(ScenarioOutcome(
-            scenario=s, exposure=ex, loss=r.loss, components={k: float(v.mean()) for k, v in r.components.items()},
-            fines_by_regime={k: float(v.mean()) for k, v in r.fines_by_regime.items()},
-            events_mean=float(r.events.mean()),
-            vulnerability={"base_mean": s.vulnerability.base.mean, "multiplier": m,
-                           "effective_mean": float(np.minimum(d.v0 * m, 1.0).mean())},
-            notifications=obligations(ex, laws)))
-        total += r.loss
+    n_workers = max(1, min(len(scns), workers or os.cpu_count() or 1))
+    say(f"drawing {trials:,} years for {len(scns)} scenarios ({n_workers} threads)")
+    with ThreadPoolExecutor(n_workers) as pool:
+        for i, (s, (d, r)) in enumerate(zip(scns, pool.map(run, scns)), 1):
+            say(f"[{i}/{len(scns)}] {s.id}: mean annual loss {r.mean:,.0f} {ctx.currency}")
+            ex = exps[s.id]
+            cache[s.id] = (d, ex)
+            results.append(r)
+            m = multiplier(s, inputs)
+            outcomes.append(ScenarioOutcome(
+                scenario=s, exposure=ex, loss=r.loss, components=r.components,
+                fines_by_regime=r.fines_by_regime, events_mean=r.events_mean,
+                vulnerability={"base_mean": s.vulnerability.base.mean, "multiplier": m,
+                               "effective_mean": float(np.minimum(d.v0 * m, 1.0).mean())},
+                notifications=obligations(ex, laws)))
+            total += r.loss
     say("what-if: re-running with each control fixed (same random draws)")
-    wi = what_if(dataset, scns, cache, post, ctx, laws, {o.scenario.id: float(o.loss.mean()) for o in outcomes})
+    wi = what_if(dataset, scns, cache, post, ctx, laws, {o.scenario.id: r.mean for o, r in zip(outcomes, results)})
     return Simulation(dataset=dataset.name, as_of=str(dataset.as_of), trials=int(trials), seed=int(seed),
                       currency=ctx.currency, findings_source=fsrc, posture=post, laws=laws, outcomes=outcomes,
                       total=total, what_if=wi)
-
-
-def what_if(dataset, scns: list[Scenario], cache: dict[str, tuple[Draws, Exposure]], post: PostureInputs,
-            ctx, laws: Laws, base_means: dict[str, float]) -> list[dict]:
-    """Re-evaluate every scenario with one control fixed, on the same draws; rank by mean reduction."""
-    base_total = sum(base_means.values())
-    rows = []
-    for control in CONTROLS:
-        fixed = post.fixed(control)
-        fin, fout = post.as_inputs(), fixed.as_inputs()
-        by = {}
-        for s in scns:
-            d, ex = cache[s.id]
-            used = {m.input for m in s.vulnerability.moved_by} | (DOWNTIME_INPUTS if s.loss.has_downtime else set())
-            ex2 = exposure(dataset, s, fixed.extra_encrypted) if fixed.extra_encrypted != post.extra_encrypted else ex
-            if all(fin[k] == fout[k] for k in used) and ex2.to_dict() == ex.to_dict():
-                by[s.id] = base_means[s.id]
-                continue
-            r = evaluate(d, s, ex2, fout, ctx, laws, notice_records(ex2, laws))
-            by[s.id] = float(r.loss.mean())
-        mean = sum(by.values())
-        rows.append({"control": control, "description": CONTROLS[control], "mean": _c(mean),
-                     "mean_reduction": _c(base_total - mean),
-                     "reduction_share": round((base_total - mean) / base_total, 6) if base_total > 0 else 0.0,
-                     "by_scenario": {k: _c(base_means[k] - v) for k, v in sorted(by.items())}})
-    rows.sort(key=lambda r: (-r["mean_reduction"], r["control"]))
-    for i, r in enumerate(rows, 1):
-        r["rank"] = i
-    return [{"rank": r.pop("rank"), **r} for r in rows]
 
 
 def write_simulation(sim: Simulation, out_dir: str | Path) -> Path:

@@ -59,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"workbench {args.command}: error: {e}", file=sys.stderr)
         return e.exit_code
+    except BrokenPipeError:  # output piped into `head`: not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print(f"workbench {args.command}: interrupted", file=sys.stderr)
         return 1

@@ -132,7 +132,7 @@ def show(df: pd.DataFrame) -> Any:
     fmt: dict[str, Any] = {}
     for c in df.columns:
         v = pd.to_numeric(df[c], errors="coerce")
-        if df[c].dtype == object and v.notna().sum() < df[c].notna().sum():
+        if v.notna().sum() < df[c].notna().sum() or pd.api.types.is_bool_dtype(df[c]):
             continue  # text column
         whole = bool(((v.dropna() % 1) == 0).all())
         fmt[c] = "{:,.0f}" if whole or v.abs().max() >= 1000 else "{:,.2f}"

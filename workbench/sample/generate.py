@@ -195,7 +195,10 @@ def _write_tables(tmp: Path, layout: str, cust, tx, users, log, backups) -> dict
     with sqlite3.connect(tmp / "crm.db") as con:
         c.to_sql("Customer", con, index=False)
     tx.to_parquet(tmp / "transactions.parquet", index=False, row_group_size=100_000)
-    _csv_ready(users, z=False).to_excel(tmp / "users.xlsx", index=False, engine="openpyxl")
+    with pd.ExcelWriter(tmp / "users.xlsx", engine="openpyxl") as xw:
+        _csv_ready(users, z=False).to_excel(xw, index=False)
+        # a fixed creation time keeps the workbook byte-identical between runs
+        xw.book.properties.created = xw.book.properties.modified = dt.datetime(2026, 1, 1)
     return {"tables": {"customers": {"sql": "sqlite:///crm.db", "table": "Customer"},
                        "transactions": {"path": "transactions.parquet"}, "users": {"path": "users.xlsx"}},
             "columns": {"customers": dict(SALESFORCE)}}

@@ -17,14 +17,20 @@ def _pick(rng: np.random.Generator, items: list, idx_or_n) -> np.ndarray:
 
 def _num(rng: np.random.Generator, n: int, lo: int, hi: int, width: int = 0) -> np.ndarray:
     s = rng.integers(lo, hi, n).astype(str)
-    return np.char.zfill(s, width) if width else s
+    return np.strings.zfill(s, width) if width else s
 
 
 def _cat(*parts: np.ndarray | str) -> np.ndarray:
-    out = np.asarray(parts[0], dtype=object)
+    """Element-wise string concatenation in C (numpy.strings), returned as an object array."""
+    out = np.asarray(parts[0]).astype(str)
     for p in parts[1:]:
-        out = out + (np.asarray(p, dtype=object) if not isinstance(p, str) else p)
-    return out
+        out = np.strings.add(out, p if isinstance(p, str) else np.asarray(p).astype(str))
+    return out.astype(object)
+
+
+def seq_ids(prefix: str, n: int, width: int) -> np.ndarray:
+    """``prefix`` + zero-padded 1..n, e.g. C0000001."""
+    return np.strings.add(prefix, np.strings.zfill(np.arange(1, n + 1).astype(str), width)).astype(object)
 
 
 def _times(rng: np.random.Generator, now: np.datetime64, lo_days: float, hi_days: float, n: int) -> np.ndarray:
@@ -65,7 +71,7 @@ def make_customers(rng: np.random.Generator, n: int, as_of: np.datetime64, count
     city[cn] = cities[ci]
     country[cn] = "CN"
     area = np.array(vocab.CN_AREA_CODES)[ci]
-    national_id[cn] = cn_resident_ids(rng, area, np.char.replace(birth[cn].astype(str), "-", ""))
+    national_id[cn] = cn_resident_ids(rng, area, np.strings.replace(birth[cn].astype(str), "-", ""))
 
     k = int(eu.sum())
     fi = rng.integers(0, len(vocab.EU_FIRST), k)
@@ -73,8 +79,8 @@ def make_customers(rng: np.random.Generator, n: int, as_of: np.datetime64, count
     first = np.array(vocab.EU_FIRST, dtype=object)[fi]
     last = np.array(vocab.EU_LAST, dtype=object)[li]
     full_name[eu] = _cat(first, " ", last)
-    email_local[eu] = _cat(np.char.lower(first.astype(str)).astype(object), ".",
-                           np.char.lower(np.char.replace(np.char.replace(np.char.replace(
+    email_local[eu] = _cat(np.strings.lower(first.astype(str)).astype(object), ".",
+                           np.strings.lower(np.strings.replace(np.strings.replace(np.strings.replace(
                                last.astype(str), " ", ""), "ü", "ue"), "í", "i")).astype(object))
     pi = rng.integers(0, len(vocab.EU_PLACES), k)
     cc = np.array([p[0] for p in vocab.EU_PLACES], dtype=object)[pi]
@@ -92,7 +98,7 @@ def make_customers(rng: np.random.Generator, n: int, as_of: np.datetime64, count
     first = _pick(rng, vocab.US_FIRST, k)
     last = _pick(rng, vocab.US_LAST, k)
     full_name[us] = _cat(first, " ", last)
-    email_local[us] = _cat(np.char.lower(first.astype(str)).astype(object), np.char.lower(last.astype(str)).astype(object))
+    email_local[us] = _cat(np.strings.lower(first.astype(str)).astype(object), np.strings.lower(last.astype(str)).astype(object))
     is_ca = ca[us]
     cities_ca = vocab.US_CA_CITIES
     cities_ny = vocab.US_NY_CITIES
@@ -189,7 +195,7 @@ def make_customers(rng: np.random.Generator, n: int, as_of: np.datetime64, count
             vals = np.array([" ".join(c[i:i + 4] for i in range(0, 16, 4)) for c in raw], dtype=object)
         else:
             vals = cn_resident_ids(rng, _pick(rng, vocab.CN_AREA_CODES, len(idx)).astype(str),
-                                   np.char.replace(_times(rng, now, 20 * 365, 60 * 365, len(idx)).astype("datetime64[D]").astype(str), "-", ""))
+                                   np.strings.replace(_times(rng, now, 20 * 365, 60 * 365, len(idx)).astype("datetime64[D]").astype(str), "-", ""))
         tmpl = _pick(rng, vocab.NOTES_PII[cat], len(idx))
         notes[idx] = [t.replace("{v}", str(v)) for t, v in zip(tmpl, vals)]
         by_cat[cat] = len(idx)
@@ -197,7 +203,7 @@ def make_customers(rng: np.random.Generator, n: int, as_of: np.datetime64, count
     planted["PII-001"] = sorted(pii_rows)
 
     df = pd.DataFrame({
-        "customer_id": _cat("C", np.char.zfill(np.arange(1, n + 1).astype(str), 7)),
+        "customer_id": seq_ids("C", n, 7),
         "full_name": full_name, "email": email, "phone": phone, "national_id": national_id,
         "birth_date": birth_str, "address": address, "city": city, "state": state, "country": country,
         "created_at": created, "last_activity_at": last_activity, "consent_marketing": consent,
@@ -217,11 +223,11 @@ def make_transactions(rng: np.random.Generator, customers: pd.DataFrame, as_of: 
     ts = created + (rng.uniform(0, 1, n) * span).astype("timedelta64[s]")
     cur = np.where(customers["country"].to_numpy()[cust] == "CN", "CNY",
                    np.where(customers["country"].to_numpy()[cust] == "US", "USD", "EUR"))
+    amount = np.round(rng.lognormal(4.0, 0.9, n), 2)
+    cards = luhn_numbers(rng, n)
+    order = np.argsort(ts, kind="stable")  # ids follow time, as in a real ledger
     return pd.DataFrame({
-        "transaction_id": _cat("T", np.char.zfill(np.arange(1, n + 1).astype(str), 8)),
-        "customer_id": customers["customer_id"].to_numpy()[cust],
-        "amount": np.round(rng.lognormal(4.0, 0.9, n), 2),
-        "currency": cur,
-        "created_at": ts,
-        "card_number": luhn_numbers(rng, n),
-    }).sort_values("created_at", kind="stable").reset_index(drop=True)
+        "transaction_id": seq_ids("T", n, 8),
+        "customer_id": customers["customer_id"].to_numpy()[cust][order],
+        "amount": amount[order], "currency": cur[order], "created_at": ts[order], "card_number": cards[order],
+    })

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .people import _cat, _pick, _times
+from .people import _cat, _pick, _times, seq_ids
 
 # role → (department, share of staff, is service account)
 ROLES = {
@@ -107,7 +107,7 @@ def make_users(rng: np.random.Generator, n_staff: int, as_of: np.datetime64, cou
     planted["TRN-001"] = idx.tolist()
 
     users = pd.DataFrame({
-        "user_id": _cat("U", np.char.zfill(np.arange(1, n + 1).astype(str), 5)),
+        "user_id": seq_ids("U", n, 5),
         "name": name, "department": dept, "role": role, "status": status, "mfa_enabled": mfa,
         "last_login_at": last_login, "terminated_at": terminated, "is_service_account": service,
         "last_training_at": training,
@@ -145,9 +145,11 @@ def make_access_log(rng: np.random.Generator, users: pd.DataFrame, as_of: np.dat
         for t in tables:
             rows = data[table[data] == t]
             cols = readable(r, t)
-            k = rng.integers(1, min(4, len(cols)) + 1, len(rows))
-            start = rng.integers(0, len(cols), len(rows))
-            fields[rows] = [",".join(cols[(s + j) % len(cols)] for j in range(m)) for s, m in zip(start, k)]
+            # every run of 1-4 consecutive readable fields, chosen by index (no per-row Python)
+            kmax = min(4, len(cols))
+            combos = np.array([",".join(cols[(s + j) % len(cols)] for j in range(m))
+                               for s in range(len(cols)) for m in range(1, kmax + 1)], dtype=object)
+            fields[rows] = combos[rng.integers(0, len(combos), len(rows))]
     rc[action == "read"] = rng.integers(1, 50, int((action == "read").sum()))
     rc[action == "export"] = rng.integers(100, 5000, int((action == "export").sum()))
     log = pd.DataFrame({"timestamp": ts, "user_id": active["user_id"].to_numpy()[who], "action": action,

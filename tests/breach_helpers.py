@@ -1,0 +1,50 @@
+"""Small hand-made CRM datasets for the breach tests (written into tmp_path)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+COUNTRIES = ["DE", "FR", "US", "CN", "US", "IT", "CN", "US"]
+STATES = ["", "", "CA", "", "NY", "", "", "CA"]
+
+
+def make_dataset(root: Path, *, customers: int = 40, national_ids: bool = True, field_encryption=(),
+                 mfa: bool = False, trained: bool = False, immutable: bool = False, revenue: float = 50_000_000,
+                 permissions: dict | None = None, posture: dict | None = None, users: bool = True) -> Path:
+    """Write a dataset folder and return its path. Customers cycle through EU, US-CA, US, CN."""
+    root.mkdir(parents=True, exist_ok=True)
+    lines = ["customer_id,full_name,email,national_id,country,state,erased_at"]
+    for i in range(customers):
+        nid = f"11010519491231{i:04d}" if national_ids else ""
+        lines.append(f"C{i:05d},Person {i},p{i}@example.com,{nid},{COUNTRIES[i % 8]},{STATES[i % 8]},")
+    (root / "customers.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tables = {"customers": {"path": "customers.csv"}}
+    if users:
+        u = ["user_id,name,department,role,status,mfa_enabled,last_login_at,terminated_at,is_service_account,last_training_at"]
+        t = "2026-06-01" if trained else ""
+        for i, role in enumerate(["admin", "admin", "sales", "sales", "sales", "support", "integration"]):
+            svc = "true" if role == "integration" else "false"
+            u.append(f"U{i},User {i},ops,{role},active,{'true' if mfa else 'false'},2026-09-01,,{svc},{t}")
+        (root / "users.csv").write_text("\n".join(u) + "\n", encoding="utf-8")
+        tables["users"] = {"path": "users.csv"}
+    perms = permissions or {"roles": {
+        "admin": {"*": {"read": "*", "export": True}},
+        "sales": {"customers": {"read": ["customer_id", "full_name", "email", "country"], "export": True}},
+        "support": {"customers": {"read": ["customer_id", "full_name", "email", "national_id"], "export": False}},
+        "integration": {"customers": {"read": ["customer_id", "email"], "export": False}},
+    }}
+    post = posture or {
+        "systems": [{"name": "crm-db", "stores": ["customers", "users"],
+                     "encryption_at_rest": {"enabled": True}, "field_encryption": list(field_encryption),
+                     "backup_policy": {"rpo_hours": 24, "rto_hours": 8, "offsite": immutable, "immutable": immutable}}],
+        "policies": {"mfa_required_roles": ["admin"], "access_review_days": 180},
+    }
+    (root / "permissions.yaml").write_text(yaml.safe_dump(perms), encoding="utf-8")
+    (root / "posture.yaml").write_text(yaml.safe_dump(post), encoding="utf-8")
+    cfg = {"name": "Breach test CRM", "as_of": "2026-09-30",
+           "organisation": {"name": "Test GmbH", "industry": "retail", "annual_revenue": revenue,
+                            "currency": "EUR", "jurisdictions": ["EU", "US-CA", "CN"]},
+           "tables": tables, "permissions": "permissions.yaml", "posture": "posture.yaml"}
+    (root / "dataset.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    return root

@@ -1,0 +1,168 @@
+"""The quarterly pipeline and `workbench report` on fixture notebooks (real papermill runs).
+
+The real notebooks 01–05 are replaced by the fixture notebook ``00_results`` (see
+``_report_fixtures``); the executive notebook is the real ``10_quarterly_report``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import _report_fixtures as fx
+from workbench.cli import main
+from workbench.report import manifest, plan as plan_mod
+
+pytestmark = pytest.mark.notebook
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    root = tmp_path_factory.mktemp("report")
+    return {"dataset": fx.make_dataset(root / "ds"), "notebooks": fx.notebooks_dir(root / "nb"), "out": root / "out"}
+
+
+def _cli(env, monkeypatch, quarter, *extra, **plan_kw):
+    monkeypatch.setattr(plan_mod, "quarterly_plan", fx.fixture_plan(**plan_kw))
+    monkeypatch.setattr(plan_mod, "NOTEBOOKS", env["notebooks"])
+    return main(["report", "--dataset", str(env["dataset"]), "--quarter", quarter, "--out", str(env["out"]), *extra])
+
+
+def _state(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_first_run_then_next_quarter_compares(env, monkeypatch, capsys):
+    assert _cli(env, monkeypatch, "2026Q2", failed="AC-001,BK-001", overall=60.0, loss=150000.0) == 0
+    out, err = capsys.readouterr()
+    q2 = env["out"] / "2026Q2"
+    assert out.strip() == str(q2 / "report.html")
+    assert "[1/2] 00_results: cell 3/4" in err and "[2/2] 10_quarterly_report: cell" in err
+    assert "no previous quarter" in err
+    assert json.loads((q2 / "history.json").read_text())["note"] == "no previous quarter"
+    assert "no previous quarter" in (q2 / "report.html").read_text().lower()
+
+    assert _cli(env, monkeypatch, "2026Q3", failed="AC-001,ENC-002", overall=70.0, loss=100000.0) == 0
+    q3 = env["out"] / "2026Q3"
+    hist = json.loads((q3 / "history.json").read_text())
+    assert hist["previous_quarter"] == "2026Q2"
+    assert hist["findings"] == {"new": ["ENC-002"], "resolved": ["BK-001"], "persisting": ["AC-001"]}
+    assert hist["scores"]["overall"]["trend"] == "▲" and hist["expected_loss"]["change"] == -50000.0
+    for name in ("report.html", "findings.json", "risk_register.csv", "simulation.json", "training.json",
+                 "manifest.json", "notebooks/00_results.ipynb", "notebooks/10_quarterly_report.ipynb"):
+        assert (q3 / name).is_file(), name
+    html = (q3 / "report.html").read_text()
+    assert "compared with 2026Q2" in html and "ENC-002" in html
+    assert html.count("plotly.js v") == 1 and 'src="http' not in html and "<script src=" not in html
+    assert "import json, pathlib" not in html  # no code
+    assert not [p for p in env["out"].iterdir() if ".tmp-" in p.name or ".old-" in p.name]
+
+
+def test_manifest_hashes_are_correct(env):
+    q3 = env["out"] / "2026Q3"
+    man = json.loads((q3 / "manifest.json").read_text())
+    assert manifest.verify(q3) == []
+    outputs = {e["path"] for e in man["outputs"]}
+    assert {"report.html", "findings.json", "notebooks/10_quarterly_report.ipynb"} <= outputs
+    assert outputs == {str(p.relative_to(q3)) for p in q3.rglob("*") if p.is_file() and p.name != "manifest.json"}
+    inputs = {e["path"]: e["sha256"] for e in man["inputs"]}
+    assert inputs["ds/customers.csv"] == manifest.sha256(env["dataset"] / "customers.csv")
+    assert inputs["ds/dataset.yaml"] == manifest.sha256(env["dataset"] / "dataset.yaml")
+    assert man["parameters"]["quarter"] == "2026Q3" and man["parameters"]["previous_quarter"] == "2026Q2"
+    assert man["parameters"]["as_of"] == "2026-09-30" and man["parameters"]["seed"] == 7
+    assert [n["notebook"] for n in man["notebooks"]] == ["00_results", "10_quarterly_report"]
+    assert man["notebooks"][0]["parameters"]["output_dir"] == "<quarter folder>"
+
+
+def test_fail_under_exits_3_after_writing(env, monkeypatch, capsys):
+    before = (env["out"] / "2026Q3" / "manifest.json").read_bytes()
+    assert _cli(env, monkeypatch, "2026Q3", "--fail-under", "80", failed="AC-001", overall=70.0) == 3
+    out, err = capsys.readouterr()
+    assert out.strip().endswith("2026Q3/report.html")
+    assert "70 is below --fail-under 80" in err
+    q3 = env["out"] / "2026Q3"
+    assert (q3 / "manifest.json").read_bytes() != before and manifest.verify(q3) == []
+    assert json.loads((q3 / "findings.json").read_text())["scores"]["overall"] == 70.0
+
+
+def test_failing_notebook_keeps_previous_report(env, monkeypatch, capsys):
+    q3 = env["out"] / "2026Q3"
+    before = _state(q3)
+    assert _cli(env, monkeypatch, "2026Q3", failed="AC-001", fail=True) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    line = [ln for ln in err.splitlines() if "error" in ln][-1]
+    assert "notebook 00_results failed at cell 4/4" in line and "ValueError: planted failure" in line
+    assert fx.RAW_EMAIL not in err and "a***@example.org" in err  # masked
+    assert _state(q3) == before
+    assert not [p for p in env["out"].iterdir() if ".tmp-" in p.name or ".old-" in p.name]
+
+
+def test_bad_input_exits_2_before_any_kernel(env, tmp_path):
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "workbench", "report", *args], capture_output=True, text=True,
+                              timeout=60)
+    r = run("--dataset", str(env["dataset"]), "--quarter", "2026Q5", "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "YYYYQn" in r.stderr and "Traceback" not in r.stderr
+    r = run("--dataset", str(tmp_path / "missing"), "--quarter", "2026Q4", "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "dataset folder not found" in r.stderr and "Traceback" not in r.stderr
+    r = run("--dataset", str(env["dataset"]), "--quarter", "2026Q4", "--out", str(tmp_path / "o"), "--fail-under", "120")
+    assert r.returncode == 2
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+KILL_SCRIPT = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {tests!r})
+    from pathlib import Path
+    import _report_fixtures as fx
+    from workbench.report import run_report
+    run_report({dataset!r}, "2026Q3", {out!r}, plan=fx.fixture_plan(failed="PRV-001", overall=10.0, sleep={sleep}),
+               notebooks_dir=Path({notebooks!r}), progress=lambda p: print(p, flush=True))
+""")
+
+
+def test_killed_run_leaves_previous_report_and_rerun_succeeds(env):
+    q3 = env["out"] / "2026Q3"
+    before = _state(q3)
+    script = KILL_SCRIPT.format(tests=str(Path(__file__).parent), dataset=str(env["dataset"]), out=str(env["out"]),
+                                notebooks=str(env["notebooks"]), sleep=60)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        for line in proc.stdout:  # wait until the sleeping cell runs
+            if "00_results: cell 4/4" in line or time.monotonic() > deadline:
+                break
+        time.sleep(0.5)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the run and its kernel
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert [p for p in env["out"].iterdir() if p.name.startswith(".2026Q3.tmp-")]  # killed midway
+    assert _state(q3) == before
+    # re-run succeeds and cleans up the leftovers
+    rerun = KILL_SCRIPT.format(tests=str(Path(__file__).parent), dataset=str(env["dataset"]), out=str(env["out"]),
+                               notebooks=str(env["notebooks"]), sleep=0)
+    r = subprocess.run([sys.executable, "-c", rerun], capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert json.loads((q3 / "findings.json").read_text())["scores"]["overall"] == 10.0
+    assert manifest.verify(q3) == []
+    assert not [p for p in env["out"].iterdir() if ".tmp-" in p.name or ".old-" in p.name]
+
+
+def test_recover_restores_a_report_moved_aside(tmp_path):
+    from workbench.report.pipeline import recover
+
+    fx.write_results(tmp_path / ".2026Q3.old-123-456", ["AC-001"], 50, 1)  # killed between the two renames
+    (tmp_path / ".2026Q3.tmp-xyz").mkdir()
+    recover(tmp_path, "2026Q3")
+    assert (tmp_path / "2026Q3" / "findings.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026Q3"]

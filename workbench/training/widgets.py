@@ -1,0 +1,324 @@
+"""A module as ipywidgets: lesson pages, one question per page with instant feedback, a final score,
+retry of missed questions, an en/zh switch, and shuffling with a seed. Finishing records the attempt.
+
+Under papermill nothing clicks: headless grading goes through :func:`workbench.training.grade`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+import numpy as np
+
+from ..errors import WorkbenchError
+from .content import Module, Question, load_module
+from .grading import Answer, Result, grade, is_correct, normalise
+from .handout import format_answer, markdown_to_html
+
+UI = {
+    "en": {"back": "Back", "next": "Next", "finish": "Finish", "check": "Check answer", "retry": "Retry missed questions",
+           "lesson": "Lesson", "question": "Question", "of": "of", "result": "Result", "correct": "✔ Correct.",
+           "wrong": "✘ Not quite.", "answer_is": "Correct answer", "why": "Explanation", "ref": "Reference",
+           "choose": "Choose an answer first.", "score": "Your score", "passed": "PASSED", "failed": "NOT PASSED",
+           "pass_mark": "pass mark", "missed": "Questions to review", "recorded": "Attempt recorded (#{id}).",
+           "not_recorded": "Not recorded: enter your trainee id above and press Finish again.",
+           "store_error": "Could not record the attempt: {err}", "trainee": "Trainee id", "select_all":
+           "Select all that apply.", "all_right": "All questions answered correctly.", "round": "Retry round {n}"},
+    "zh": {"back": "上一页", "next": "下一页", "finish": "完成", "check": "提交答案", "retry": "重做错题",
+           "lesson": "课程", "question": "题目", "of": "/", "result": "结果", "correct": "✔ 回答正确。",
+           "wrong": "✘ 回答不正确。", "answer_is": "正确答案", "why": "解析", "ref": "依据",
+           "choose": "请先选择答案。", "score": "你的得分", "passed": "通过", "failed": "未通过",
+           "pass_mark": "及格线", "missed": "需要复习的题目", "recorded": "成绩已记录（#{id}）。",
+           "not_recorded": "未记录：请在上方输入学员编号后再次点击“完成”。",
+           "store_error": "成绩记录失败：{err}", "trainee": "学员编号", "select_all": "多选题：请选择所有正确项。",
+           "all_right": "全部回答正确。", "round": "第 {n} 轮重做"},
+}
+
+
+class TrainingApp:
+    """Interactive runner of one module. ``app.widget`` is the root widget (displayed by Jupyter/Voilà).
+
+    Tests drive it like a trainee: set ``app.choice.value`` (single/true_false) or
+    ``app.choice_boxes[id].value`` (multiple/spot), then ``app.check_button.click()``,
+    ``app.next_button.click()`` …; the last question's next button finishes and records.
+    """
+
+    def __init__(self, module: Module | str, *, lang: str = "en", trainee: str = "", department: str | None = None,
+                 store: str | None = None, seed: int | None = None, shuffle: bool = True, record: bool = True,
+                 clock: Callable[[], dt.datetime] | None = None) -> None:
+        self.module = load_module(module) if isinstance(module, str) else module
+        self.lang = "zh" if lang == "zh" else "en"
+        self.department, self.store, self.record = department, store, record
+        self._clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.started_at = self._clock()
+        rng = np.random.default_rng(seed)
+        questions = list(self.module.questions)
+        if shuffle:
+            questions = [questions[i] for i in rng.permutation(len(questions))]
+        self.questions: list[Question] = questions
+        self.option_order: dict[str, list[str]] = {}
+        for q in self.module.questions:  # permute in module order so the result depends on the seed only
+            ids = [o.id for o in q.options]
+            self.option_order[q.id] = ids if (not shuffle or q.type == "true_false") else [ids[i] for i in rng.permutation(len(ids))]
+        self.responses: dict[str, Answer] = {}
+        self.checked: set[str] = set()
+        self.results: list[Result] = []
+        self.attempt_ids: list[int] = []
+        self.round = 1
+        self.pages: list[tuple[str, Any]] = ([("lesson", i) for i in range(len(self.module.lessons))]
+                                             + [("question", q.id) for q in self.questions] + [("result", None)])
+        self.page = 0
+        self._build(trainee)
+        self.render()
+
+    # ---------------------------------------------------------------- widgets
+    def _build(self, trainee: str) -> None:
+        full = w.Layout(width="100%")
+        self.lang_toggle = w.ToggleButtons(options=[("English", "en"), ("中文", "zh")], value=self.lang)
+        self.lang_toggle.observe(self._on_lang, names="value")
+        self.trainee_input = w.Text(value=trainee or "", description="", placeholder="U00001",
+                                    layout=w.Layout(width="14em"))
+        self.trainee_label = w.HTML()
+        self.progress = w.IntProgress(min=0, max=1, value=0, layout=w.Layout(width="60%"))
+        self.progress_label = w.HTML()
+        self.title = w.HTML(layout=full)
+        self.body = w.HTML(layout=full)
+        self.answer_box = w.VBox(layout=full)
+        self.feedback = w.HTML(layout=full)
+        self.check_button = w.Button(button_style="info", icon="check")
+        self.back_button = w.Button(icon="arrow-left")
+        self.next_button = w.Button(button_style="primary")
+        self.retry_button = w.Button(button_style="warning", icon="repeat")
+        self.check_button.on_click(lambda _b: self.check())
+        self.back_button.on_click(lambda _b: self.back())
+        self.next_button.on_click(lambda _b: self.next())
+        self.retry_button.on_click(lambda _b: self.retry())
+        self.choice: w.RadioButtons | None = None
+        self.choice_boxes: dict[str, w.Checkbox] = {}
+        header = w.HBox([self.lang_toggle, self.trainee_label, self.trainee_input])
+        nav = w.HBox([self.back_button, self.check_button, self.next_button, self.retry_button])
+        self.widget = w.VBox([header, w.HBox([self.progress, self.progress_label]), self.title, self.body,
+                              self.answer_box, self.feedback, nav], layout=full)
+        self.widget.add_class("workbench-training")
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    @property
+    def t(self) -> dict[str, str]:
+        return UI[self.lang]
+
+    @property
+    def trainee(self) -> str:
+        return self.trainee_input.value.strip()
+
+    @property
+    def current_question(self) -> Question | None:
+        kind, ref = self.pages[self.page]
+        return self.module.question(ref) if kind == "question" else None
+
+    # ---------------------------------------------------------------- rendering
+    def render(self) -> None:
+        t = self.t
+        kind, ref = self.pages[self.page]
+        self.trainee_label.value = f"<b>{t['trainee']}:</b>"
+        self.progress.max = max(len(self.pages) - 1, 1)
+        self.progress.value = self.page
+        n_lessons = sum(1 for k, _ in self.pages if k == "lesson")
+        n_questions = sum(1 for k, _ in self.pages if k == "question")
+        round_note = f" · {t['round'].format(n=self.round - 1)}" if self.round > 1 else ""
+        self.back_button.description = t["back"]
+        self.back_button.disabled = self.page == 0 or kind == "result"
+        self.check_button.description = t["check"]
+        self.retry_button.description = t["retry"]
+        self.retry_button.layout.display = "none"
+        self.feedback.value = ""
+        self.choice, self.choice_boxes = None, {}
+        self.answer_box.children = ()
+        module_title = html.escape(self.module.title.get(self.lang))
+        if kind == "lesson":
+            lesson = self.module.lessons[ref]
+            self.progress_label.value = f"{t['lesson']} {ref + 1} {t['of']} {n_lessons}"
+            self.title.value = f"<h2>{module_title}</h2><h3>{html.escape(lesson.title.get(self.lang))}</h3>"
+            self.body.value = markdown_to_html(lesson.body.get(self.lang))
+            self.check_button.layout.display = "none"
+            self.next_button.description, self.next_button.icon = t["next"], "arrow-right"
+            self.next_button.layout.display = None
+        elif kind == "question":
+            q = self.module.question(ref)
+            number = [r for k, r in self.pages if k == "question"].index(ref) + 1
+            self.progress_label.value = f"{t['question']} {number} {t['of']} {n_questions}{round_note}"
+            self.title.value = f"<h3>{t['question']} {number}</h3>"
+            record = f"<pre>{html.escape(q.record)}</pre>" if q.record else ""
+            hint = f"<p><i>{t['select_all']}</i></p>" if q.multi else ""
+            self.body.value = f"<p>{html.escape(q.prompt.get(self.lang))}</p>{record}{hint}"
+            self._build_answer(q)
+            self.check_button.layout.display = None
+            self.check_button.disabled = q.id in self.checked
+            last = number == n_questions
+            self.next_button.description = t["finish"] if last else t["next"]
+            self.next_button.icon = "flag-checkered" if last else "arrow-right"
+            self.next_button.layout.display = None
+            if q.id in self.checked:
+                self.feedback.value = self._feedback_html(q, self.responses.get(q.id))
+        else:
+            self.progress_label.value = t["result"]
+            self.title.value = f"<h2>{module_title}</h2>"
+            self.body.value = self._result_html()
+            self.check_button.layout.display = "none"
+            self.next_button.layout.display = "none"
+            wrong = self.results[-1].wrong if self.results else []
+            self.retry_button.layout.display = None if wrong else "none"
+
+    def _label(self, q: Question, option_id: str) -> str:
+        return q.option(option_id).text.get(self.lang)
+
+    def _build_answer(self, q: Question) -> None:
+        locked = q.id in self.checked
+        previous = self.responses.get(q.id)
+        ids = self.option_order[q.id]
+        if q.multi:
+            chosen = set(previous) if isinstance(previous, list) else set()
+            self.choice_boxes = {i: w.Checkbox(value=i in chosen, description=self._label(q, i), indent=False,
+                                               disabled=locked, layout=w.Layout(width="100%")) for i in ids}
+            self.answer_box.children = tuple(self.choice_boxes[i] for i in ids)
+        else:
+            value = ("true" if previous else "false") if isinstance(previous, bool) else previous
+            self.choice = w.RadioButtons(options=[(self._label(q, i), i) for i in ids], value=value,
+                                         disabled=locked, layout=w.Layout(width="100%"))
+            self.answer_box.children = (self.choice,)
+
+    def _selection(self) -> Any:
+        if self.choice_boxes:
+            return [i for i, box in self.choice_boxes.items() if box.value]
+        return self.choice.value if self.choice is not None else None
+
+    def _feedback_html(self, q: Question, answer: Answer | None) -> str:
+        t = self.t
+        ok = is_correct(q, answer)
+        chosen = (["true" if answer else "false"] if isinstance(answer, bool)
+                  else (answer if isinstance(answer, list) else ([answer] if answer else [])))
+        notes = [f"<li><b>{html.escape(self._label(q, i))}</b>: {html.escape(q.option(i).feedback.get(self.lang))}</li>"
+                 for i in chosen if q.option(i).feedback]
+        parts = [f"<p class='workbench-feedback {'ok' if ok else 'ko'}' style='color:{'#1a7f37' if ok else '#b42318'}'>"
+                 f"<b>{t['correct'] if ok else t['wrong']}</b></p>"]
+        if notes:
+            parts.append(f"<ul>{''.join(notes)}</ul>")
+        if not ok:
+            parts.append(f"<p><b>{t['answer_is']}:</b> {html.escape(format_answer(q, q.answer, self.lang))}</p>")
+        parts.append(f"<p><b>{t['why']}:</b> {html.escape(q.explanation.get(self.lang))}</p>"
+                     f"<p><i>{t['ref']}: {html.escape(q.reference)}</i></p>")
+        return "".join(parts)
+
+    def _result_html(self) -> str:
+        t = self.t
+        if not self.results:
+            return ""
+        r = self.results[-1]
+        verdict = t["passed"] if r.passed else t["failed"]
+        colour = "#1a7f37" if r.passed else "#b42318"
+        out = [f"<h3 class='workbench-score'>{t['score']}: {r.score:.0%} — "
+               f"<span style='color:{colour}'>{verdict}</span></h3>",
+               f"<p>{t['pass_mark']}: {self.module.pass_mark:.0%}</p>"]
+        if r.wrong:
+            items = "".join(f"<li>{html.escape(self.module.question(qid).prompt.get(self.lang))}</li>" for qid in r.wrong)
+            out.append(f"<p><b>{t['missed']}:</b></p><ul>{items}</ul>")
+        else:
+            out.append(f"<p>{t['all_right']}</p>")
+        out.append(f"<p class='workbench-record'>{self._record_note}</p>")
+        return "".join(out)
+
+    # ---------------------------------------------------------------- actions
+    def _on_lang(self, change: dict[str, Any]) -> None:
+        self._capture()
+        self.lang = change["new"]
+        self.render()
+
+    def _capture(self) -> None:
+        """Keep an unchecked selection when the trainee leaves the page or switches language."""
+        q = self.current_question
+        if q is None or q.id in self.checked:
+            return
+        value = normalise(q, self._selection(), "widget")
+        if value is None:
+            self.responses.pop(q.id, None)
+        else:
+            self.responses[q.id] = value
+
+    def check(self) -> bool | None:
+        """Check the current answer and show feedback; returns whether it was correct."""
+        q = self.current_question
+        if q is None or q.id in self.checked:
+            return None
+        value = normalise(q, self._selection(), "widget")
+        if value is None:
+            self.feedback.value = f"<p style='color:#b54708'>{self.t['choose']}</p>"
+            return None
+        self.responses[q.id] = value
+        self.checked.add(q.id)
+        self.render()
+        return is_correct(q, value)
+
+    def back(self) -> None:
+        if self.page > 0 and self.pages[self.page][0] != "result":
+            self._capture()
+            self.page -= 1
+            self.render()
+
+    def next(self) -> None:
+        kind, _ = self.pages[self.page]
+        if kind == "result":
+            return
+        self._capture()
+        if self.pages[self.page + 1][0] == "result":
+            self.finish()
+            return
+        self.page += 1
+        self.render()
+
+    _record_note = ""
+
+    def finish(self) -> Result:
+        """Grade every question of the module, record the attempt and show the result page."""
+        self._capture()
+        result = grade(self.module, self.responses, where="widget")
+        self.results.append(result)
+        self._record_note = ""
+        if self.record:
+            if not self.trainee:
+                self._record_note = html.escape(self.t["not_recorded"])
+            else:
+                from .store import record_attempt
+                try:
+                    attempt_id = record_attempt(self.store, trainee=self.trainee, department=self.department,
+                                                module=self.module, result=result, started_at=self.started_at,
+                                                finished_at=self._clock(), lang=self.lang, source="widget")
+                    self.attempt_ids.append(attempt_id)
+                    self._record_note = html.escape(self.t["recorded"].format(id=attempt_id))
+                except WorkbenchError as e:
+                    self._record_note = html.escape(self.t["store_error"].format(err=e))
+        self.page = len(self.pages) - 1
+        self.render()
+        return result
+
+    def retry(self) -> None:
+        """Start a round with only the questions missed in the last result."""
+        if not self.results or not self.results[-1].wrong:
+            return
+        missed = set(self.results[-1].wrong)
+        for qid in missed:
+            self.responses.pop(qid, None)
+            self.checked.discard(qid)
+        self.round += 1
+        self.started_at = self._clock()
+        self.pages = [("question", q.id) for q in self.questions if q.id in missed] + [("result", None)]
+        self.page = 0
+        self.render()
+
+
+def training_app(module: Module | str, **kwargs: Any) -> TrainingApp:
+    """Build the interactive app for ``module`` (see :class:`TrainingApp` for options)."""
+    return TrainingApp(module, **kwargs)
