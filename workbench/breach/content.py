@@ -109,6 +109,7 @@ class Loss(_Strict):
     identity_protection_per_record: Prior
     notification_per_record: Prior
     churn: Prior
+    margin: Prior
     records_share: Prior | None = None
     downtime_no_backup_hours: Prior | None = None
     downtime_immutable_rto_multiple: Prior | None = None
@@ -171,7 +172,7 @@ class Scenario(_Strict):
         vb = self.vulnerability.base
         if vb.kind == "lognormal" or (vb.max if vb.kind == "pert" else vb.value) > 1:
             raise ValueError("vulnerability.base is a probability: PERT or value within [0, 1]")
-        for name in ("churn", "records_share", "revenue_dependency"):
+        for name in ("churn", "margin", "records_share", "revenue_dependency"):
             p = getattr(self.loss, name)
             if p is not None and (p.kind == "lognormal" or (p.max if p.kind == "pert" else p.value) > 1):
                 raise ValueError(f"loss.{name} is a share: PERT or value within [0, 1]")

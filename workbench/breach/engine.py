@@ -135,7 +135,7 @@ def draw(scn: Scenario, laws: Laws, rng: np.random.Generator, trials: int) -> Dr
               event_trial=np.repeat(np.arange(trials, dtype=np.int64), counts), event_u=rng.random(n))
     L = scn.loss
     for name in ("response_fixed", "response_per_record", "identity_protection_per_record",
-                 "notification_per_record", "churn", "records_share", "downtime_no_backup_hours",
+                 "notification_per_record", "churn", "margin", "records_share", "downtime_no_backup_hours",
                  "downtime_immutable_rto_multiple", "downtime_tested_rto_multiple", "revenue_dependency"):
         p = getattr(L, name)
         if p is not None:
@@ -177,7 +177,7 @@ def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: C
     parts = {
         "response": m["response_fixed"] * usd + per_record * sh * (R * usd),
         "notification": m["notification_per_record"] * sh * (notice_records * usd),
-        "lost_business": m["churn"] * sh * (R * ctx.revenue_per_customer),
+        "lost_business": m["churn"] * m["margin"] * sh * (R * ctx.revenue_per_customer),
     }
     if "downtime_no_backup_hours" in m:
         hours = m["downtime_no_backup_hours"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -199,9 +200,23 @@ def _write_tables(tmp: Path, layout: str, cust, tx, users, log, backups) -> dict
         _csv_ready(users, z=False).to_excel(xw, index=False)
         # a fixed creation time keeps the workbook byte-identical between runs
         xw.book.properties.created = xw.book.properties.modified = dt.datetime(2026, 1, 1)
+    _freeze_zip_times(tmp / "users.xlsx")
     return {"tables": {"customers": {"sql": "sqlite:///crm.db", "table": "Customer"},
                        "transactions": {"path": "transactions.parquet"}, "users": {"path": "users.xlsx"}},
             "columns": {"customers": dict(SALESFORCE)}}
+
+
+def _freeze_zip_times(path: Path) -> None:
+    """Rewrite an .xlsx (a zip) with fixed member timestamps so that reruns are byte-identical."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        members = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            if name == "docProps/core.xml":  # openpyxl stamps 'modified' with the save time
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", data)
+            z.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
 
 
 def _yaml(path: Path, data: dict) -> None:

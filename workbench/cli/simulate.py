@@ -1,0 +1,64 @@
+"""``workbench simulate DATASET --out DIR``: breach scenarios → simulation.json and a summary table."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "simulate breach scenarios (FAIR Monte Carlo) and write simulation.json"
+DESCRIPTION = """Simulate the breach scenarios of assessments/scenarios/ on a dataset.
+
+Exposure comes from the dataset (permissions, posture, customers per jurisdiction), the posture
+from findings (--findings, else the assessment engine, else the dataset), losses from a seeded
+FAIR Monte Carlo; fines and notification deadlines from assessments/laws.yaml.
+Writes DIR/simulation.json atomically and prints a summary table."""
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dataset", help="dataset folder (holds dataset.yaml)")
+    p.add_argument("--as-of", help="date YYYY-MM-DD (default: as_of in dataset.yaml)")
+    p.add_argument("--trials", type=int, default=100_000, help="simulated years (default 100000)")
+    p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    p.add_argument("--scenario", action="append", metavar="ID", help="run only this scenario (repeatable)")
+    p.add_argument("--findings", help="findings.json from 'workbench assess' (default: assess the dataset)")
+    p.add_argument("--scenarios-dir", help="folder of scenario YAML files (default: assessments/scenarios)")
+    p.add_argument("--out", required=True, help="output folder for simulation.json")
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from ..breach import simulate, write_simulation
+    from ..dataset import load_dataset
+    from ..errors import InputError
+
+    if args.trials < 1:
+        raise InputError(f"--trials must be >= 1 (got {args.trials})", "e.g. --trials 100000")
+    findings = None
+    if args.findings:
+        path = Path(args.findings)
+        try:
+            findings = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(f"{path}: findings file not found", "run 'workbench assess DATASET --out DIR' first") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise InputError(f"{path}: not valid JSON ({type(e).__name__})", "pass the findings.json written by 'workbench assess'") from None
+        if not isinstance(findings, dict) or not isinstance(findings.get("findings", []), list):
+            raise InputError(f"{path}: expected an object with a 'findings' list", "pass the findings.json written by 'workbench assess'")
+
+    def progress(msg: str) -> None:
+        print(f"simulate: {msg}", file=sys.stderr, flush=True)
+
+    ds = load_dataset(args.dataset, as_of=args.as_of)
+    sim = simulate(ds, findings, trials=args.trials, seed=args.seed, scenarios=args.scenario,
+                   scenario_dir=args.scenarios_dir, progress=progress)
+    path = write_simulation(sim, args.out)
+    table = sim.scenario_table()[["scenario", "records", "events_per_year", "mean", "p90", "p99"]]
+    print(f"{sim.dataset}: {sim.trials:,} simulated years, seed {sim.seed}, amounts in {sim.currency}")
+    print(table.to_string(index=False, float_format=lambda x: f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3f}"))
+    if sim.what_if:
+        print("what-if (reduction of expected annual loss):")
+        for w in sim.what_if:
+            print(f"  {w['rank']}. {w['control']:<26} {w['mean_reduction']:>16,.0f}  ({w['reduction_share']:.0%})")
+    print(f"wrote {path}")
+    return 0
