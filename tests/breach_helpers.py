@@ -48,3 +48,31 @@ def make_dataset(root: Path, *, customers: int = 40, national_ids: bool = True, 
            "tables": tables, "permissions": "permissions.yaml", "posture": "posture.yaml"}
     (root / "dataset.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
     return root
+
+
+def const(v: float, **extra) -> dict:
+    return {"value": v, "source": "s", **extra}
+
+
+def scenario_dict(sid: str = "const-test", **over) -> dict:
+    """A valid scenario with constant priors (hand-computable); ``over`` replaces top-level keys."""
+    d = {
+        "id": sid, "title": "Constant test scenario", "description": "closed-form check",
+        "compromised": {"rule": "widest_read"},
+        "tef": const(2.0),
+        "vulnerability": {"base": const(0.5), "moved_by": []},
+        "loss": {"response_fixed": const(1000.0, currency="USD"), "response_per_record": const(1.0, currency="USD"),
+                 "identity_protection_per_record": const(2.0, currency="USD"),
+                 "notification_per_record": const(0.5, currency="USD"), "churn": const(0.01),
+                 "margin": const(0.5), "fines": False},
+        "sources": {"s": {"title": "test source"}},
+    }
+    d.update(over)
+    return d
+
+
+def write_scenarios(directory: Path, *scenarios: dict) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for s in scenarios:
+        (directory / f"{s['id']}.yaml").write_text(yaml.safe_dump(s, sort_keys=False), encoding="utf-8")
+    return directory

@@ -99,12 +99,22 @@ def access_violations(log: Source, users: Source, permissions: Permissions, star
             WITH combos AS (SELECT DISTINCT role, tbl, fields FROM agg WHERE action = 'read' AND fields IS NOT NULL),
             ex AS (SELECT role, tbl, fields, lower(trim(f)) AS field
                    FROM (SELECT role, tbl, fields, unnest(string_split(fields, ',')) AS f FROM combos)),
+            -- equi-joins only (hash joins): exact grant, grant on table '*', '*' fields, '*' on '*'
+            judged AS (SELECT ex.role, ex.tbl, ex.fields, ex.field,
+                              (g1.role IS NOT NULL OR g2.role IS NOT NULL OR g3.role IS NOT NULL
+                               OR g4.role IS NOT NULL) AS ok
+                       FROM ex
+                       LEFT JOIN (SELECT DISTINCT role, tbl, field FROM grants) g1
+                              ON g1.role = ex.role AND g1.tbl = ex.tbl AND g1.field = ex.field
+                       LEFT JOIN (SELECT DISTINCT role, field FROM grants WHERE tbl = '*') g2
+                              ON g2.role = ex.role AND g2.field = ex.field
+                       LEFT JOIN (SELECT DISTINCT role, tbl FROM grants WHERE field = '*') g3
+                              ON g3.role = ex.role AND g3.tbl = ex.tbl
+                       LEFT JOIN (SELECT DISTINCT role FROM grants WHERE tbl = '*' AND field = '*') g4
+                              ON g4.role = ex.role
+                       WHERE ex.field <> ''),
             bad AS (SELECT role, tbl, fields, string_agg(DISTINCT field, ',' ORDER BY field) AS denied
-                    FROM ex
-                    WHERE field <> '' AND NOT EXISTS (
-                        SELECT 1 FROM grants g
-                        WHERE g.role = ex.role AND (g.tbl = ex.tbl OR g.tbl = '*') AND (g.field = '*' OR g.field = ex.field))
-                    GROUP BY ALL)
+                    FROM judged WHERE NOT ok GROUP BY ALL)
             SELECT a.user_id, a.role, a.tbl AS "table", b.denied AS denied_fields, sum(a.n)::BIGINT AS events
             FROM agg a JOIN bad b
               ON a.action = 'read' AND a.role IS NOT DISTINCT FROM b.role AND a.tbl = b.tbl AND a.fields = b.fields
@@ -113,8 +123,9 @@ def access_violations(log: Source, users: Source, permissions: Permissions, star
             CREATE TEMP TABLE export_bad AS
             SELECT a.user_id, a.role, a.tbl AS "table", sum(a.n)::BIGINT AS events
             FROM agg a
-            WHERE a.action = 'export' AND NOT EXISTS (
-                SELECT 1 FROM xgrants g WHERE g.role = a.role AND (g.tbl = a.tbl OR g.tbl = '*'))
+            LEFT JOIN (SELECT DISTINCT role, tbl FROM xgrants) g1 ON g1.role = a.role AND g1.tbl = a.tbl
+            LEFT JOIN (SELECT DISTINCT role FROM xgrants WHERE tbl = '*') g2 ON g2.role = a.role
+            WHERE a.action = 'export' AND g1.role IS NULL AND g2.role IS NULL
             GROUP BY ALL""")
         tot = con.execute("""SELECT coalesce(sum(n) FILTER (WHERE action = 'read'), 0),
                                     coalesce(sum(n) FILTER (WHERE action = 'export'), 0) FROM agg""").fetchone()

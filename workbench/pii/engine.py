@@ -1,9 +1,9 @@
 """The vectorised column engine (Polars): the same detectors and semantics as :func:`find`.
 
-Candidates are extracted by Rust regexes over the whole column; validators run only on the
-distinct candidate strings (vectorised for Luhn and the China id); validated matches are hidden
-from later detectors exactly as :func:`workbench.pii.find` does, so ``text_hits(s)[cat][i]`` is
-True iff ``find(s[i])`` has a match of ``cat``.
+Candidates are extracted by Rust regexes over the whole column (all detectors in one parallel
+``select``); validators run only on the distinct candidate strings (vectorised where it pays);
+overlaps are resolved with the same textual-containment rule as :func:`workbench.pii.find`, so
+``text_hits(s)[cat][i]`` is True iff ``find(s[i])`` has a match of ``cat``.
 """
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ import pandas as pd
 import polars as pl
 
 from .detectors import Catalog, Detector, load_catalog
-from .finder import FILLER
-from .validators import VALIDATORS, validate_many
+from .validators import validate_many
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -35,56 +34,60 @@ def to_polars(series: pd.Series) -> pl.Series:
     return out.cast(pl.String).str.strip_chars()
 
 
-def _validated_rows(det: Detector, cur: pl.Series) -> tuple[np.ndarray, pl.Series | None]:
-    """Rows of ``cur`` holding at least one validated match of ``det`` (and the extracted lists)."""
-    ex = cur.str.extract_all(det.polars)
-    lens = ex.list.len().fill_null(0).to_numpy()
+def _matches(det: Detector, col: pl.Series) -> tuple[np.ndarray, pl.Series]:
+    """Validated matches of ``det`` from its extracted lists: (owner row per match, full match text)."""
+    lens = col.list.len().fill_null(0).to_numpy()
     rows = np.flatnonzero(lens)
-    if not len(rows) or det.validator is None:
-        return rows, ex
-    cands = ex.gather(rows).explode()
-    uniq = cands.unique().to_list()
-    values = [det.candidate_value(c) for c in uniq] if det.has_value_group else uniq
-    ok = validate_many(det.validator, values)
-    good = pl.Series([u for u, k in zip(uniq, ok) if k], dtype=pl.String)
+    if not len(rows):
+        return rows, pl.Series([], dtype=pl.String)
+    cands = col.gather(rows).explode()
     owner = np.repeat(rows, lens[rows])
-    keep = cands.is_in(good).to_numpy()
-    return np.unique(owner[keep]), ex
-
-
-def _hide(det: Detector, cur: pl.Series, rows: np.ndarray) -> pl.Series:
-    """Replace validated matches of ``det`` in ``rows`` by filler, as :func:`find` does."""
-    sub = cur.gather(rows)
     if det.validator is None:
-        new = sub.str.replace_all(det.polars, FILLER)
-    else:
-        check = VALIDATORS[det.validator]
+        return owner, cands
+    uniq = cands.unique()
+    values = pl.Series([det.candidate_value(c) for c in uniq.to_list()], dtype=pl.String) if det.has_value_group else uniq
+    good = uniq.filter(pl.Series(validate_many(det.validator, values)))
+    keep = cands.is_in(good).to_numpy()
+    return owner[keep], cands.filter(pl.Series(keep))
 
-        def repl(m: re.Match[str]) -> str:
-            s, e = det.value(m)
-            return FILLER * (m.end() - m.start()) if check(m.string[s:e]) else m.group(0)
 
-        new = pl.Series([det.rx.sub(repl, t) for t in sub.to_list()], dtype=pl.String)
-    return cur.scatter(rows, new)
+def _detectors_for(categories: Iterable[str], catalog: Catalog) -> list[Detector]:
+    """Detectors of ``categories`` plus every earlier detector (they can overrule later ones)."""
+    dets = catalog.text_detectors
+    want = set(categories)
+    last = max((i for i, d in enumerate(dets) if d.category in want), default=-1)
+    return list(dets[: last + 1])
 
 
 def _hits(values: pl.Series, categories: Iterable[str] | None, catalog: Catalog) -> dict[str, np.ndarray]:
-    dets = catalog.text_detectors
-    wanted = list(dict.fromkeys(categories if categories is not None else (d.category for d in dets)))
+    wanted = list(dict.fromkeys(categories if categories is not None else (d.category for d in catalog.text_detectors)))
     hits = {c: np.zeros(len(values), dtype=bool) for c in wanted}
-    needed = [i for i, d in enumerate(dets) if d.category in hits]
-    if not needed or not len(values):
+    dets = _detectors_for(wanted, catalog)
+    if not dets or not len(values):
         return hits
-    cur = values
-    last = needed[-1]
-    for k, det in enumerate(dets[: last + 1]):
-        rows, _ = _validated_rows(det, cur)
-        if not len(rows):
+    # one select: Polars runs the detectors' regexes in parallel over the original text
+    ex = pl.DataFrame({"t": values}).lazy().select(
+        [pl.col("t").str.extract_all(d.polars).alias(f"d{k}") for k, d in enumerate(dets)]).collect()
+    found = [_matches(det, ex[f"d{k}"]) for k, det in enumerate(dets)]
+    # rows holding validated matches of two or more detectors: only there can one overrule another
+    count = np.zeros(len(values), dtype=np.int64)
+    for owner, _ in found:
+        count[np.unique(owner)] += 1
+    multi = count > 1
+    earlier: dict[int, list[str]] = {}   # row -> validated match texts of earlier detectors
+    for det, (owner, texts) in zip(dets, found):
+        if not len(owner):
             continue
+        keep = np.ones(len(owner), dtype=bool)
+        clash = np.flatnonzero(multi[owner])
+        if len(clash):
+            tl = texts.gather(clash).to_list()
+            for j, i in enumerate(clash.tolist()):
+                keep[i] = not any(tl[j] in other for other in earlier.get(int(owner[i]), ()))
+            for j, i in enumerate(clash.tolist()):
+                earlier.setdefault(int(owner[i]), []).append(tl[j])
         if det.category in hits:
-            hits[det.category][rows] = True
-        if k < last:
-            cur = _hide(det, cur, rows)
+            hits[det.category][owner[keep]] = True
     return hits
 
 

@@ -1,10 +1,11 @@
 """``find(text)``: every validated personal value in one string, with character offsets.
 
-Semantics shared with the column engine (:mod:`workbench.pii.engine`): text detectors run in
-catalog order; each scans the text left to right (leftmost-first, non-overlapping), keeps the
-matches its validator accepts, and hides them (replaced by NUL characters, which no pattern
-matches) from the detectors after it. That is how specificity resolves overlaps: an IBAN, a
-national id or a card number is never also a phone.
+Semantics shared with the column engine (:mod:`workbench.pii.engine`): every text detector scans
+the original text left to right (leftmost-first, non-overlapping) and keeps the matches its
+validator accepts. Specificity resolves overlaps: a validated match is dropped when its text lies
+inside the text of a validated match of an *earlier* detector in catalog order in the same cell
+(email, IBAN, national id and card come before phone), so a card number or national id is never
+also a phone. Containment is textual, which the vectorised engine can evaluate exactly too.
 """
 from __future__ import annotations
 
@@ -12,9 +13,6 @@ from dataclasses import dataclass
 
 from .detectors import Catalog, load_catalog
 from .validators import VALIDATORS
-
-FILLER = "\x00"
-
 
 @dataclass(frozen=True, order=True)
 class Match:
@@ -34,24 +32,16 @@ def find(text: str, categories: set[str] | frozenset[str] | None = None, catalog
     if not text:
         return []
     cat = catalog or load_catalog()
-    cur = str(text)
-    out: list[Match] = []
-    for det in cat.text_detectors:
-        hide: list[tuple[int, int]] = []
+    text = str(text)
+    found: list[tuple[int, str, Match]] = []  # (detector order, full match text, match)
+    for k, det in enumerate(cat.text_detectors):
         check = VALIDATORS[det.validator] if det.validator else None
-        for m in det.rx.finditer(cur):
+        for m in det.rx.finditer(text):
             s, e = det.value(m)
-            if check is None or check(cur[s:e]):
-                out.append(Match(s, e, det.category, det.id))
-                hide.append(m.span())
-        if hide:
-            parts, last = [], 0
-            for s, e in hide:
-                parts.append(cur[last:s])
-                parts.append(FILLER * (e - s))
-                last = e
-            parts.append(cur[last:])
-            cur = "".join(parts)
+            if check is None or check(text[s:e]):
+                found.append((k, m.group(0), Match(s, e, det.category, det.id)))
+    out = [m for k, full, m in found
+           if not any(j < k and full in other for j, other, _ in found)]
     if categories is not None:
         out = [m for m in out if m.category in categories]
     return sorted(out)

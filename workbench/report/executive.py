@@ -88,8 +88,9 @@ def compute_results(dataset: str | Path, out_dir: str | Path | None = None, *, t
     assess_mod.write_outputs(assessment, out)
     findings = history.read_json(out / "findings.json")
     breach.write_simulation(breach.simulate(ds, findings, trials=trials, seed=seed), out)
-    store = store or getattr(training, "DEFAULT_STORE", None) or f"sqlite:///{Path(dataset) / 'training_results.db'}"
-    summary = training.summary(store, ds.tables.get("users"), ds.as_of)
+    store = store or training.demo_store(ds, seed=seed)  # no real results: a SIMULATED cohort, flagged as such
+    summary = training.summary(training.store_url(store), ds.tables.get("users"), ds.as_of,
+                               privileged_roles=training.privileged_roles(ds))
     tmp = out / ".training.json.tmp"
     tmp.write_text(json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False, default=str), encoding="utf-8")
     os.replace(tmp, out / "training.json")
@@ -114,7 +115,12 @@ def training_by_department(t: dict[str, Any] | None) -> dict[str, float]:
     dep = (c.get("by_department") if isinstance(c, dict) else None) or t.get("by_department") or {}
     if isinstance(dep, list):  # [{"department": .., "completion": ..}]
         dep = {d.get("department"): d.get("completion", d.get("rate")) for d in dep if isinstance(d, dict)}
-    return {str(k): float(v) for k, v in dep.items() if history._num(v) is not None}
+    out = {}
+    for k, v in dep.items():  # value: a share, or {"staff", "current", "share"}
+        v = history._num(v.get("share", v.get("completion")) if isinstance(v, dict) else v)
+        if v is not None:
+            out[str(k)] = v
+    return out
 
 
 def _overdue(t: dict[str, Any]) -> tuple[float | None, float | None]:
@@ -159,7 +165,8 @@ def summary_markdown(r: Results) -> str:
         lines.append(text)
     comp = training_completion(r.training)
     if comp is not None:
-        lines.append(f"- Training completion: {comp:.0%}")
+        lines.append(f"- Training completion: {comp:.0%}" + (" (SIMULATED results — demo store)"
+                                                              if r.training.get("simulated") else ""))
     if not r.previous_quarter:
         lines += ["", f"*{history.NO_PREVIOUS.capitalize()}: trends start next quarter.*"]
     return "\n".join(lines)
@@ -202,7 +209,8 @@ def top_risks(r: Results, n: int = 10) -> pd.DataFrame:
         return reg
     key = next((c for c in ("rating", "score", "risk") if c in reg.columns), None)
     reg = reg.sort_values([key, reg.columns[0]], ascending=[False, True], kind="stable") if key else reg
-    keep = [c for c in ("id", "check", "title", "domain", "likelihood", "impact", "rating", "owner", "remediation")
+    keep = [c for c in ("id", "check", "title", "domain", "severity", "affected", "likelihood", "impact", "rating",
+                        "level", "owner", "due_date")
             if c in reg.columns] or list(reg.columns)
     return reg[keep].head(n).reset_index(drop=True)
 
@@ -263,8 +271,11 @@ def notification_table(r: Results) -> pd.DataFrame:
         for n in s.get("notifications", []) or []:
             key = (n.get("jurisdiction", ""), n.get("to", ""), n.get("deadline_hours"), n.get("basis", ""))
             row = seen.setdefault(key, {"jurisdiction": key[0], "notify": key[1], "deadline (hours)": key[2],
-                                        "basis": key[3], "scenarios": set()})
+                                        "basis": key[3], "records at most": None, "scenarios": set()})
             row["scenarios"].add(s.get("id", ""))
+            rec = history._num(n.get("records"))
+            if rec is not None:
+                row["records at most"] = max(rec, row["records at most"] or 0)
     rows = [{**v, "scenarios": len(v["scenarios"])} for v in seen.values()]
     df = pd.DataFrame(rows)
     if df.empty:
@@ -279,9 +290,12 @@ def next_actions(r: Results) -> pd.DataFrame:
     rows = []
     for w in r.simulation.get("what_if", []) or []:
         red = history._num(w.get("mean_reduction"))
-        rows.append({"action": w.get("title") or w.get("control"), "control": w.get("control"),
+        share = history._num(w.get("reduction_share"))
+        if share is None and red is not None and total:
+            share = red / total
+        rows.append({"action": w.get("description") or w.get("title") or w.get("control"), "control": w.get("control"),
                      "expected loss reduction": None if red is None else round(red),
-                     "share of expected loss": None if red is None or not total else round(red / total, 3)})
+                     "share of expected loss (%)": None if share is None else round(100 * share, 1)})
     df = pd.DataFrame(rows)
     if df.empty:
         return df
