@@ -12,6 +12,7 @@ from .dashboard import (completion_by_department, item_analysis, module_scores, 
 from .figures import completion_figure, item_analysis_figure, overdue_figure, score_distribution_figure
 from .grading import Result, answer_key, check_answers, grade, is_correct, load_answers
 from .handout import handout, handout_markdown
+from .session import dashboard_config, headline, run_session, session
 from .simulate import demo_store, simulate_cohort
 from .store import attempts, default_store, record_attempt, responses, store_url
 
@@ -28,6 +29,7 @@ __all__ = [
     "Result", "answer_key", "check_answers", "grade", "is_correct", "load_answers",
     "attempts", "default_store", "record_attempt", "responses", "store_url",
     "handout", "handout_markdown", "training_app", "demo_store", "simulate_cohort",
+    "session", "run_session", "dashboard_config", "headline",
     "completion_by_department", "item_analysis", "module_scores", "most_missed", "overdue_staff",
     "privileged_roles", "roster", "score_table", "staff_status", "summary",
     "completion_figure", "item_analysis_figure", "overdue_figure", "score_distribution_figure",

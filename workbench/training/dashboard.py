@@ -163,8 +163,11 @@ def item_analysis(store: str | None, as_of: Any = None, window_days: int = WINDO
 
 
 def most_missed(items: pd.DataFrame, n: int = 10, min_responses: int = 5) -> pd.DataFrame:
-    """The ``n`` questions with the lowest share correct (with at least ``min_responses``)."""
-    df = items[items["responses"] >= min_responses] if not items.empty else items
+    """The ``n`` questions with the lowest share correct (with at least ``min_responses``, capped at the
+    largest number of responses any question has, so a small store still ranks its questions)."""
+    if items.empty:
+        return items
+    df = items[items["responses"] >= min(min_responses, int(items["responses"].max()))]
     return df.sort_values(["share_correct", "module_id", "question_id"]).head(n).reset_index(drop=True)
 
 
@@ -195,11 +198,10 @@ def summary(store_url: str | None, users: pd.DataFrame | None, as_of: Any = None
     by_dept = completion_by_department(status)
     overdue = overdue_staff(status)
     has_roster = users is not None and not status.empty
-    store_path = str(store_url or "")
     result: dict[str, Any] = {
         "as_of": day.isoformat(),
         "window_days": window_days,
-        "store": os.path.basename(store_path.split("///")[-1]) if store_path else None,
+        "store": None,
         "simulated": bool((scores["source"] == "simulated").any()),
         "simulated_attempts": int((scores["source"] == "simulated").sum()),
         "modules": list_modules(),
@@ -216,6 +218,8 @@ def summary(store_url: str | None, users: pd.DataFrame | None, as_of: Any = None
         "completion": None,
         "overdue": None,
     }
+    if store_url and not result["simulated"]:  # a simulated store lives in a temp file: no name, stays reproducible
+        result["store"] = os.path.basename(str(store_url).split("///")[-1])
     if has_roster:
         result["completion"] = {
             "staff": int(len(status)), "current": int(status["current"].sum()),

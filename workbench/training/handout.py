@@ -25,12 +25,15 @@ def labels(lang: str) -> dict[str, str]:
     return _LABELS["zh" if lang == "zh" else "en"]
 
 
-def format_answer(question: Question, answer: Answer | None, lang: str) -> str:
-    """An answer as readable text: option ids with their text."""
+def format_answer(question: Question, answer: Answer | None, lang: str, with_ids: bool = True) -> str:
+    """An answer as readable text: option ids (unless ``with_ids`` is False) with their text."""
     if answer is None:
         return labels(lang)["none"]
-    ids = ["true" if answer else "false"] if isinstance(answer, bool) else (answer if isinstance(answer, list) else [answer])
-    return "; ".join(f"{i}) {question.option(i).text.get(lang)}" if i in {o.id for o in question.options} else i
+    if isinstance(answer, bool):
+        return question.option("true" if answer else "false").text.get(lang)
+    ids = answer if isinstance(answer, list) else [answer]
+    known = {o.id for o in question.options}
+    return "; ".join((f"{i}) " if with_ids else "") + question.option(i).text.get(lang) if i in known else i
                      for i in ids)
 
 

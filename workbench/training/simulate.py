@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -107,19 +108,20 @@ def simulate_cohort(store: str, users: pd.DataFrame, as_of: Any = None, *, seed:
 def demo_store(dataset: Any, as_of: Any = None, *, seed: int = 7, path: str | Path | None = None) -> str:
     """Create (afresh) a SIMULATED results store for a dataset's users and return its path.
 
-    Default location: a file in the system temp folder named after the dataset, as_of and seed.
+    Default location: a file in the system temp folder named after the dataset, as_of, seed and process.
     """
     from ..dataset import Dataset, load_dataset
 
     ds = dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
     day = as_of_date(as_of or ds.as_of)
-    if path is None:
+    if path is None:  # per process, so concurrent runs never delete each other's store
         tag = hashlib.sha256(f"{ds.root}|{day}|{seed}".encode()).hexdigest()[:12]
-        path = Path(tempfile.gettempdir()) / f"workbench_training_SIMULATED_{tag}.db"
+        path = Path(tempfile.gettempdir()) / f"workbench_training_SIMULATED_{tag}_{os.getpid()}.db"
     path = Path(path)
+    from .store import forget
+
+    forget(path)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    from .store import _READY, store_url
-    _READY.discard(store_url(path))
     simulate_cohort(str(path), ds.tables.get("users"), day, seed=seed)
     return str(path)

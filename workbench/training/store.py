@@ -63,6 +63,26 @@ _READY: set[str] = set()
 _LOCK = threading.Lock()
 
 
+def _forget_engines() -> None:
+    """In a forked child, never reuse the parent's pooled connections."""
+    for engine in _ENGINES.values():
+        engine.dispose(close=False)
+    _ENGINES.clear()
+
+
+os.register_at_fork(after_in_child=_forget_engines)
+
+
+def forget(store: str | os.PathLike[str] | None) -> None:
+    """Close pooled connections to ``store`` (call before deleting or replacing its file)."""
+    url = store_url(store)
+    with _LOCK:
+        engine = _ENGINES.pop(url, None)
+        _READY.discard(url)
+    if engine is not None:
+        engine.dispose()
+
+
 def default_store() -> str:
     """``$WORKBENCH_TRAINING_STORE`` if set, else ``training_results.db`` in the working directory."""
     return os.environ.get(ENV_STORE) or DEFAULT_STORE
@@ -86,9 +106,10 @@ def _sqlite_setup(engine: sa.Engine) -> None:
         dbapi_conn.isolation_level = None  # let SQLAlchemy's BEGIN below drive transactions
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA busy_timeout = 30000")
-        for _ in range(50):  # switching to WAL needs a moment alone with the file
+        for _ in range(50):  # switching to WAL (once per file: it persists) needs a moment alone with it
             try:
-                cur.execute("PRAGMA journal_mode = WAL")
+                if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    cur.execute("PRAGMA journal_mode = WAL")
                 break
             except Exception:  # sqlite3.OperationalError: database is locked
                 time.sleep(0.05 + random.random() * 0.05)
@@ -109,7 +130,7 @@ def engine_for(store: str | os.PathLike[str] | None = None) -> sa.Engine:
         engine = _ENGINES.get(url)
         if engine is None:
             if url.startswith("sqlite"):
-                engine = sa.create_engine(url, connect_args={"timeout": 30}, poolclass=sa.pool.NullPool)
+                engine = sa.create_engine(url, connect_args={"timeout": 30})
                 _sqlite_setup(engine)
             else:
                 engine = sa.create_engine(url, pool_pre_ping=True)

@@ -208,7 +208,7 @@ class TrainingApp:
         if notes:
             parts.append(f"<ul>{''.join(notes)}</ul>")
         if not ok:
-            parts.append(f"<p><b>{t['answer_is']}:</b> {html.escape(format_answer(q, q.answer, self.lang))}</p>")
+            parts.append(f"<p><b>{t['answer_is']}:</b> {html.escape(format_answer(q, q.answer, self.lang, with_ids=False))}</p>")
         parts.append(f"<p><b>{t['why']}:</b> {html.escape(q.explanation.get(self.lang))}</p>"
                      f"<p><i>{t['ref']}: {html.escape(q.reference)}</i></p>")
         return "".join(parts)

@@ -1,0 +1,54 @@
+"""Papermill runs of the trainee notebook (headless grading + handout) and the trainer dashboard."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from workbench.training import answer_key, attempts, load_module
+
+ROOT = Path(__file__).resolve().parents[1]
+NB = ROOT / "notebooks"
+pytestmark = pytest.mark.notebook
+
+
+def _run(name: str, out: Path, **params) -> nbformat.NotebookNode:
+    papermill = pytest.importorskip("papermill")
+    papermill.execute_notebook(str(NB / name), str(out), parameters=params, cwd=str(NB), kernel_name="python3",
+                               progress_bar=False)
+    return nbformat.read(out, as_version=4)
+
+
+def _text(nb: nbformat.NotebookNode) -> str:
+    parts = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            data = o.get("data", {})
+            parts.append(str(data.get("text/markdown", "")) + str(data.get("text/plain", "")) + str(o.get("text", "")))
+    return "\n".join(parts)
+
+
+def test_trainee_notebook_headless_grades_records_and_prints_handout(tmp_path: Path) -> None:
+    m = load_module("case-ecommerce-breach")
+    answers = dict(answer_key(m), **{"ecom-06": False})
+    (tmp_path / "answers.yaml").write_text(yaml.safe_dump(answers))
+    store = tmp_path / "results.db"
+    nb = _run("04_privacy_training.ipynb", tmp_path / "out.ipynb", module=m.id, lang="zh", trainee="U00009",
+              department="Support", store=str(store), answers=str(tmp_path / "answers.yaml"), seed=3)
+    text = _text(nb)
+    assert "得分: 88% — 通过" in text  # 7 of 8, pass mark 75 %
+    assert m.lessons[0].title.zh in text and m.question("ecom-06").explanation.zh in text
+    df = attempts(str(store))
+    assert len(df) == 1 and (df.iloc[0].trainee_id, df.iloc[0].source, df.iloc[0].score) == ("U00009", "notebook", 0.875)
+
+
+def test_dashboard_notebook_default_runs_on_simulated_cohort(tmp_path: Path) -> None:
+    nb = _run("05_training_dashboard.ipynb", tmp_path / "dash.ipynb")
+    text = _text(nb)
+    assert "SIMULATED DATA" in text
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+    plotly = [o for c in nb.cells for o in c.get("outputs", []) if "application/vnd.plotly.v1+json" in o.get("data", {})]
+    assert len(plotly) >= 4

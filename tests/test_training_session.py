@@ -1,0 +1,42 @@
+"""Notebook parameter handling: papermill values win, then WORKBENCH_TRAINING_* (Voilà), then defaults."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from workbench.errors import ContentError, InputError
+from workbench.training import answer_key, attempts, load_module, run_session, session
+
+
+def test_parameters_then_environment_then_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("MODULE", "LANG", "TRAINEE", "DEPARTMENT", "STORE", "ANSWERS"):
+        monkeypatch.delenv(f"WORKBENCH_TRAINING_{name}", raising=False)
+    s = session()
+    assert (s.module.id, s.lang, s.trainee, s.department, s.headless) == ("privacy-law-basics", "en", "", None, False)
+    assert s.store.endswith("training_results.db")
+    monkeypatch.setenv("WORKBENCH_TRAINING_MODULE", "access-control")
+    monkeypatch.setenv("WORKBENCH_TRAINING_LANG", "zh")
+    monkeypatch.setenv("WORKBENCH_TRAINING_STORE", str(tmp_path / "env.db"))
+    s = session()
+    assert (s.module.id, s.lang, s.store) == ("access-control", "zh", str(tmp_path / "env.db"))
+    s = session(module="phishing-social-engineering", lang="en")
+    assert (s.module.id, s.lang) == ("phishing-social-engineering", "en")
+    with pytest.raises(InputError, match="lang"):
+        session(lang="fr")
+    with pytest.raises(InputError, match="seed"):
+        session(seed="x")
+    with pytest.raises(ContentError, match="unknown training module"):
+        session(module="nope")
+
+
+def test_headless_session_grades_records_and_renders(tmp_path: Path) -> None:
+    m = load_module("data-classification")
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(answer_key(m)))
+    out = run_session(session(module=m.id, trainee="U5", store=str(tmp_path / "r.db"), answers=str(tmp_path / "a.yaml")))
+    assert not out.interactive and out.result.score == 1.0 and out.attempt_id == 1
+    assert "Score: 100% — PASSED" in out._repr_mimebundle_()["text/markdown"]
+    assert attempts(str(tmp_path / "r.db")).iloc[0].source == "notebook"
+    interactive = run_session(session(module=m.id, store=str(tmp_path / "r.db")))
+    assert interactive.interactive and "application/vnd.jupyter.widget-view+json" in interactive._repr_mimebundle_()

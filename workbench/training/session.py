@@ -1,0 +1,149 @@
+"""Parameter handling for the training notebooks (04 trainee, 05 dashboard), so that the notebooks
+stay one call per cell. Voilà cannot pass papermill parameters, so an empty parameter falls back to
+an environment variable (``WORKBENCH_TRAINING_<NAME>``) and then to a default."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import InputError
+from .content import CONTENT_DIR, Module, load_module
+from .grading import Result, grade, load_answers
+from .handout import handout_markdown
+
+REPO = CONTENT_DIR.parent
+DEFAULT_MODULE = "privacy-law-basics"
+
+
+def _param(value: Any, name: str, default: Any = "") -> Any:
+    if value not in (None, ""):
+        return value
+    return os.environ.get(f"WORKBENCH_TRAINING_{name.upper()}") or default
+
+
+@dataclass
+class Session:
+    """A validated trainee session (notebook 04)."""
+
+    module: Module
+    lang: str
+    trainee: str
+    department: str | None
+    store: str
+    answers: Path | None
+    seed: int
+
+    @property
+    def headless(self) -> bool:
+        return self.answers is not None
+
+
+def session(module: str = "", lang: str = "", trainee: str = "", department: str = "", store: str = "",
+            answers: str = "", seed: Any = 7) -> Session:
+    """Validate notebook 04's parameters (empty → ``$WORKBENCH_TRAINING_*`` → default)."""
+    lang = str(_param(lang, "lang", "en"))
+    if lang not in ("en", "zh"):
+        raise InputError(f"parameter 'lang': '{lang}' is not en or zh", "use lang='en' or lang='zh'")
+    try:
+        seed_value = int(_param(seed, "seed", 7))
+    except (TypeError, ValueError):
+        raise InputError(f"parameter 'seed': '{seed}' is not an integer", "pass e.g. seed=7") from None
+    answers_path = _param(answers, "answers", "")
+    return Session(module=load_module(str(_param(module, "module", DEFAULT_MODULE))), lang=lang,
+                   trainee=str(_param(trainee, "trainee", "")).strip(),
+                   department=str(_param(department, "department", "")).strip() or None,
+                   store=str(_param(store, "store", REPO / "training_results.db")),
+                   answers=Path(answers_path).resolve() if answers_path else None, seed=seed_value)
+
+
+@dataclass
+class Outcome:
+    """What notebook 04 displays: the widget app (interactive) or the graded handout (headless)."""
+
+    session: Session
+    app: Any = None
+    result: Result | None = None
+    attempt_id: int | None = None
+    handout: str = ""
+
+    @property
+    def interactive(self) -> bool:
+        return self.app is not None
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        if self.app is not None:
+            return self.app._repr_mimebundle_(**kwargs)
+        return {"text/markdown": self.handout, "text/plain": self.handout}
+
+
+def run_session(s: Session) -> Outcome:
+    """Interactive: build the widget app. Headless (``answers`` given): grade, record, render handout."""
+    if not s.headless:
+        from .widgets import TrainingApp
+
+        return Outcome(s, app=TrainingApp(s.module, lang=s.lang, trainee=s.trainee, department=s.department,
+                                          store=s.store, seed=s.seed))
+    from .store import record_attempt
+
+    started = dt.datetime.now(dt.timezone.utc)
+    result = grade(s.module, load_answers(s.answers), where=str(s.answers))
+    attempt_id = None
+    if s.trainee:
+        attempt_id = record_attempt(s.store, trainee=s.trainee, department=s.department, module=s.module,
+                                    result=result, started_at=started, lang=s.lang, source="notebook")
+    return Outcome(s, result=result, attempt_id=attempt_id,
+                   handout=handout_markdown(s.module, s.lang, result=result, trainee=s.trainee or None))
+
+
+@dataclass
+class DashboardConfig:
+    """Validated parameters of notebook 05."""
+
+    store: str
+    simulated: bool
+    as_of: dt.date
+    users: pd.DataFrame | None
+    privileged: list[str] = field(default_factory=list)
+    dataset_name: str = ""
+
+    def banner(self) -> Any:
+        from IPython.display import Markdown
+
+        if self.simulated:
+            return Markdown(f"> **⚠ SIMULATED DATA.** No results store was given, so this dashboard shows a "
+                            f"simulated cohort of attempts for the staff of *{self.dataset_name}* (as of "
+                            f"{self.as_of}). Pass `store` to see real results.")
+        return Markdown(f"Results store: `{Path(self.store.split('///')[-1]).name}` · staff roster: "
+                        f"*{self.dataset_name}* · as of {self.as_of}")
+
+
+def dashboard_config(store: str = "", dataset: str = "", as_of: str = "", seed: Any = 7) -> DashboardConfig:
+    """Load the roster, resolve ``as_of`` and, without a store, build a SIMULATED one."""
+    from ..dataset import load_dataset
+    from .dashboard import privileged_roles
+    from .simulate import demo_store
+
+    ds = load_dataset(_param(dataset, "dataset", REPO / "data" / "samples" / "acme_retail"), as_of=as_of or None)
+    store_value = str(_param(store, "store", ""))
+    simulated = not store_value
+    if simulated:
+        store_value = demo_store(ds, ds.as_of, seed=int(seed))
+    return DashboardConfig(store=store_value, simulated=simulated, as_of=ds.as_of, users=ds.tables.get("users"),
+                           privileged=privileged_roles(ds), dataset_name=ds.name)
+
+
+def headline(summary: dict[str, Any]) -> pd.DataFrame:
+    """The key figures of :func:`summary` as a two-column table."""
+    completion = summary.get("completion") or {}
+    overdue = summary.get("overdue") or {}
+    rows = [("as of", summary["as_of"]), ("simulated data", "yes" if summary["simulated"] else "no"),
+            ("attempts (window)", summary["attempts"]), ("trainees", summary["trainees"]),
+            ("mean score", summary["mean_score"]), ("pass rate", summary["pass_rate"]),
+            ("active staff", completion.get("staff")), ("completion", completion.get("overall")),
+            ("overdue staff", overdue.get("count")), ("overdue with privileged roles", overdue.get("privileged"))]
+    return pd.DataFrame(rows, columns=["figure", "value"]).astype({"value": "string"})
