@@ -233,6 +233,36 @@ def test_ac007_off_hours_bulk(tmp_path):
     log.append({**log[3], "timestamp": "2026-09-20T14:00:00", "record_count": 9000})   # day
     f = run(build(tmp_path, spec), "AC-007")
     assert (f.status, f.affected, f.total) == ("fail", 2, 9)
+    assert "default quiet hours" in f.note
+
+
+def _traffic(hours, per_hour=150):
+    return [{"timestamp": f"2026-09-{1 + i % 25:02d}T{h:02d}:{i % 60:02d}:00", "user_id": "U2", "action": "read",
+             "table": "customers", "fields": "email", "record_count": 5, "source_ip": "10.0.0.1"}
+            for h in hours for i in range(per_hour)]
+
+
+def test_ac007_learns_quiet_hours_from_traffic(tmp_path):
+    spec = baseline()
+    # an organisation in UTC+8: busy 01:00-10:00 UTC, quiet otherwise
+    spec["access_log"] = _traffic(range(1, 11), per_hour=300) + [
+        {**_log_row(), "timestamp": "2026-09-20T03:00:00", "record_count": 4000},  # busy time there: fine
+        {**_log_row(), "timestamp": "2026-09-20T15:00:00", "record_count": 4000}]  # 23:00 local: flagged
+    f = run(build(tmp_path, spec), "AC-007")
+    assert (f.status, f.affected) == ("fail", 1)
+    assert "learned" in f.note and "15h" in f.note and "03h" not in f.note
+
+
+def test_ac007_round_the_clock_traffic_has_no_quiet_hours(tmp_path):
+    spec = baseline()
+    spec["access_log"] = _traffic(range(24), per_hour=110) + [{**_log_row(), "timestamp": "2026-09-20T03:00:00",
+                                                                "record_count": 4000}]
+    f = run(build(tmp_path, spec), "AC-007")
+    assert f.status == "pass" and "none" in f.note
+
+
+def _log_row():
+    return {"user_id": "U2", "action": "export", "table": "customers", "fields": "customer_id", "source_ip": "10.0.0.1"}
 
 
 # ---------------------------------------------------------------- backup

@@ -9,7 +9,9 @@ from .logs import LogViolations, access_violations
 
 ALL_ACCESS_MAX_SHARE = 0.10
 BULK_RECORDS = 1_000  # AC-007: an event touching at least this many records is "bulk"
-BUSINESS_HOURS = (7, 20)  # AC-007: [07:00, 20:00) UTC is business time
+BUSINESS_HOURS = (7, 20)  # AC-007 default: [07:00, 20:00) UTC is business time
+LEARN_MIN_EVENTS = 2_400  # AC-007: enough events (100 an hour) to learn the quiet hours from the log
+QUIET_SHARE = 0.2  # AC-007: an hour with under 20% of the busiest hour's events is quiet
 
 _USER_MASK = {"user_id": None, "name": "person_name"}
 
@@ -132,18 +134,35 @@ def all_access_share(ctx: CheckContext) -> Finding:
     return measured(cid, len(wide), len(active), _user_evidence(wide, ["status"]), note=note)
 
 
+def quiet_hours(ts: pd.Series) -> tuple[list[int], str]:
+    """Hours of the day (UTC) when the organisation is normally inactive, and how they were found.
+
+    Learned from the traffic when the window holds at least ``LEARN_MIN_EVENTS`` events: hours
+    with under ``QUIET_SHARE`` of the busiest hour's events (this follows the organisation's own
+    time zone and shifts, which UTC timestamps do not tell). Smaller logs fall back to outside
+    07:00–20:00 UTC.
+    """
+    if len(ts) >= LEARN_MIN_EVENTS:
+        per_hour = ts.dt.hour.value_counts().reindex(range(24), fill_value=0)
+        quiet = sorted(int(h) for h in per_hour.index[per_hour < QUIET_SHARE * per_hour.max()])
+        return quiet, f"quiet hours learned from {len(ts):,} events"
+    return [h for h in range(24) if not BUSINESS_HOURS[0] <= h < BUSINESS_HOURS[1]], "default quiet hours (outside 07-20 UTC)"
+
+
 @check("AC-007")
 def off_hours_bulk_access(ctx: CheckContext) -> Finding:
-    """Read/export events in the window touching ≥ 1,000 records outside 07:00–20:00 UTC. Unit: log events;
-    total = read/export events in the window."""
+    """Read/export events in the window touching ≥ 1,000 records during the organisation's quiet
+    hours (see :func:`quiet_hours`). Unit: log events; total = read/export events in the window."""
     cid = "AC-007"
     log = ctx.table("access_log", "timestamp", "user_id", "action", "record_count")
     if log is None:
         return not_applicable(cid, "access_log lacks timestamp, action or record_count")
-    scope = log[ctx.in_window(log["timestamp"]) & log["action"].isin(["read", "export"]).fillna(False).astype(bool)]
-    hour = scope["timestamp"].dt.hour
-    off = (hour < BUSINESS_HOURS[0]) | (hour >= BUSINESS_HOURS[1])
+    window = log[ctx.in_window(log["timestamp"])]
+    quiet, how = quiet_hours(window["timestamp"])
+    scope = window[window["action"].isin(["read", "export"]).fillna(False).astype(bool)]
+    off = scope["timestamp"].dt.hour.isin(quiet)
     bad = scope[off & (scope["record_count"].fillna(0) >= BULK_RECORDS)]
     ev = bad[[c for c in ["timestamp", "user_id", "action", "table", "record_count"] if c in bad]]
     ev = masked(ev.sort_values(["timestamp", "user_id"]), {"user_id": None})
-    return measured(cid, len(bad), len(scope), ev)
+    note = f"{how}: {', '.join(f'{h:02d}h' for h in quiet) or 'none (activity around the clock)'}"
+    return measured(cid, len(bad), len(scope), ev, note=note)
