@@ -11,13 +11,17 @@ STATES = ["", "", "CA", "", "NY", "", "", "CA"]
 
 def make_dataset(root: Path, *, customers: int = 40, national_ids: bool = True, field_encryption=(),
                  mfa: bool = False, trained: bool = False, immutable: bool = False, revenue: float = 50_000_000,
-                 permissions: dict | None = None, posture: dict | None = None, users: bool = True) -> Path:
-    """Write a dataset folder and return its path. Customers cycle through EU, US-CA, US, CN."""
+                 permissions: dict | None = None, posture: dict | None = None, users: bool = True,
+                 notes: str = "") -> Path:
+    """Write a dataset folder and return its path. Customers cycle through EU, US-CA, US, CN.
+
+    ``notes`` (free text) is written into the first customer's notes column."""
     root.mkdir(parents=True, exist_ok=True)
-    lines = ["customer_id,full_name,email,national_id,country,state,erased_at"]
+    lines = ["customer_id,full_name,email,national_id,country,state,notes,erased_at"]
     for i in range(customers):
         nid = f"11010519491231{i:04d}" if national_ids else ""
-        lines.append(f"C{i:05d},Person {i},p{i}@example.com,{nid},{COUNTRIES[i % 8]},{STATES[i % 8]},")
+        note = notes if i == 0 else "prefers e-mail"
+        lines.append(f"C{i:05d},Person {i},p{i}@example.com,{nid},{COUNTRIES[i % 8]},{STATES[i % 8]},{note},")
     (root / "customers.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     tables = {"customers": {"path": "customers.csv"}}
     if users:
@@ -76,3 +80,9 @@ def write_scenarios(directory: Path, *scenarios: dict) -> Path:
     for s in scenarios:
         (directory / f"{s['id']}.yaml").write_text(yaml.safe_dump(s, sort_keys=False), encoding="utf-8")
     return directory
+
+
+def cn_resident_id(first17: str = "11010519491231002") -> str:
+    """A valid PRC resident id (ISO 7064 MOD 11-2 check digit)."""
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]

@@ -116,3 +116,14 @@ def test_stats_match_numpy_percentiles():
     assert np.all(np.diff(p) <= 0) and p[0] <= 0.2 + 1e-9
     xs = np.array(lec["loss"])
     assert p[10] == pytest.approx((x > xs[10]).mean())
+
+
+def test_secondary_loss_forms_are_added_not_multiplied():
+    # pyfair issue #43: two forms with SLEF 1 and SLEM 10 must give 20 (pyfair gives 101)
+    from workbench.breach.engine import secondary_loss
+    rng = np.random.default_rng(0)
+    one = ((1, 1, 1), (10, 10, 10))
+    zero = ((0, 0, 0), (10, 10, 10))
+    assert np.all(secondary_loss(rng, 10, {"Reputational": one, "Legal": one}) == 20)
+    assert np.all(secondary_loss(rng, 10, {"Reputational": zero, "Legal": zero}) == 0)
+    assert np.all(secondary_loss(rng, 10, {"a": one, "b": one, "c": one}) == 30)

@@ -13,9 +13,19 @@ i.e. FAIR's ``LEF = TEF × Vuln`` with integer event counts. Because nothing ran
 the posture, re-evaluating with a control fixed uses the *same* draws (common random numbers):
 a better posture can only remove events or shrink their magnitude, trial by trial.
 
-Loss per event = primary (response, productivity) + secondary (notification, lost business,
-fines): the components are *added* (pyfair issue #43 multiplies the secondary loss instead).
-Annual loss = sum over the year's events, aggregated with ``np.bincount``.
+Loss per event = primary + secondary, every component *added* (pyfair issue #43 multiplies
+secondary loss forms instead). With ``R`` exposed records and ``s`` the share taken in the event:
+
+| component | per event |
+|---|---|
+| response (primary) | ``response_fixed + (response_per_record [+ identity_protection_per_record if national ids or cards leak]) · R · s`` |
+| productivity (primary) | ``downtime hours · revenue / 8760 · revenue_dependency``; hours = the no-backup draw, capped at ``immutable multiple · RTO`` with immutable offsite copies and at ``tested multiple · RTO`` when restores are also tested |
+| notification (secondary) | ``notification_per_record · subjects who must be told · s`` |
+| lost business (secondary) | ``churn · margin · R · s · revenue per customer`` |
+| fines (secondary) | GDPR, PIPL: ``[U < p] · share_of_cap · cap(tier)``; CCPA: ``[U < p] · award · California records · s`` |
+
+USD priors are converted to the organisation's currency. Annual loss = sum over the year's
+loss events, aggregated with ``np.bincount``.
 """
 from __future__ import annotations
 
@@ -34,12 +44,23 @@ PERCENTILES = {"p50": 50, "p90": 90, "p95": 95, "p99": 99}
 
 
 def pert(rng: np.random.Generator, lo: float, mode: float, hi: float, size: int) -> np.ndarray:
-    """PERT(lo, mode, hi) samples via the beta distribution (mean ``(lo + 4·mode + hi) / 6``)."""
+    """PERT(lo, mode, hi) samples via the beta distribution (mean ``(lo + 4·mode + hi) / 6``).
+
+    Beta(a, b) is drawn as ``X / (X + Y)`` with ``X ~ Gamma(a)``, ``Y ~ Gamma(b)`` — exact, and
+    about 20 % faster than ``Generator.beta`` here (PERT shapes are always >= 1).
+    """
     if hi == lo:
         return np.full(size, float(lo))
     a = 1 + 4 * (mode - lo) / (hi - lo)
     b = 1 + 4 * (hi - mode) / (hi - lo)
-    return lo + (hi - lo) * rng.beta(a, b, size)
+    x = rng.standard_gamma(a, size)
+    y = rng.standard_gamma(b, size)
+    y += x
+    x /= y
+    x *= hi - lo
+    if lo:
+        x += lo
+    return x
 
 
 def sample(prior: Prior, rng: np.random.Generator, size: int, scale: float = 1.0) -> np.ndarray:
@@ -54,6 +75,22 @@ def sample(prior: Prior, rng: np.random.Generator, size: int, scale: float = 1.0
     return out * scale if scale != 1.0 else out
 
 
+def secondary_loss(rng: np.random.Generator, trials: int, forms: dict[str, tuple[tuple, tuple]]) -> np.ndarray:
+    """Secondary loss over several forms (reputation, legal...): ``Σ SLEF_i · SLEM_i``.
+
+    Each form is ``((min, mode, max) of SLEF, (min, mode, max) of SLEM)``. Forms are *added*;
+    pyfair's ``input_multi_data`` multiplies them (pyfair issue #43: two forms with SLEF 1 and
+    SLEM 10 give 101 instead of 20).
+    """
+    out = np.zeros(trials)
+    for name in sorted(forms):
+        slef, slem = forms[name]
+        f = pert(rng, *slef, trials)
+        f *= pert(rng, *slem, trials)
+        out += f
+    return out
+
+
 def fair_basic(rng: np.random.Generator, trials: int, tef: tuple, vuln: tuple, plm: tuple,
                slef: tuple, slem: tuple) -> np.ndarray:
     """The classic FAIR tree with PERT inputs, as pyfair computes it (no Poisson counts).
@@ -61,9 +98,12 @@ def fair_basic(rng: np.random.Generator, trials: int, tef: tuple, vuln: tuple, p
     ``ALE = TEF · Vuln · (PLM + SLEF · SLEM)`` per trial; each argument is ``(min, mode, max)``.
     Secondary loss is added to primary loss, not multiplied.
     """
-    lef = pert(rng, *tef, trials) * pert(rng, *vuln, trials)
-    lm = pert(rng, *plm, trials) + pert(rng, *slef, trials) * pert(rng, *slem, trials)
-    return lef * lm
+    ale = pert(rng, *tef, trials)
+    ale *= pert(rng, *vuln, trials)
+    lm = pert(rng, *plm, trials)
+    lm += secondary_loss(rng, trials, {"secondary": (slef, slem)})
+    ale *= lm
+    return ale
 
 
 @dataclass
@@ -211,30 +251,64 @@ def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: C
 
 
 def stats(loss: np.ndarray, points: int = 60) -> tuple[dict[str, float], dict[str, list[float]]]:
-    """Summary (mean, P50/P90/P95/P99, numpy's linear percentiles) and loss exceedance curve.
+    """Summary (mean, P50/P90/P95/P99 as numpy's linear percentiles) and loss exceedance curve.
 
-    Losses are >= 0 and most years have none, so only the positive part is sorted. The curve is
-    P(annual loss > x) on a log-spaced grid of x up to the largest loss.
+    The curve is P(annual loss > x) on a log-spaced grid of x up to the largest loss, counted
+    exactly with one ``searchsorted`` pass (no full sort: a sort of 1M values costs more than
+    the sampling of a whole FAIR tree).
     """
     T = loss.size
-    pos = np.sort(loss[loss > 0])
+    pos = loss[loss > 0]
+    out = {"mean": float(loss.mean()), **_percentiles(pos, T)}
+    if pos.size == 0:
+        return out, {"loss": [], "probability": []}
+    lo_x, hi_x = float(pos.min()), float(pos.max())
+    lo_x = max(lo_x, hi_x * 1e-6)
+    xs = np.unique(np.geomspace(lo_x, hi_x, points)) if hi_x > lo_x else np.array([lo_x])
+    # idx = how many grid points lie strictly below each loss; loss > xs[j]  <=>  idx > j
+    below = _below(xs, pos) if xs.size == points else np.searchsorted(xs, pos, side="left")
+    counts = np.bincount(below, minlength=xs.size + 1)
+    above = counts[::-1].cumsum()[::-1]          # above[k] = #losses with idx >= k
+    p = above[1:] / T                            # P(loss > xs[j]) = #(idx >= j + 1) / T
+    return out, {"loss": xs.tolist(), "probability": p.tolist()}
+
+
+def _percentiles(pos: np.ndarray, T: int) -> dict[str, float]:
+    """numpy's linear percentiles of ``T`` values of which ``pos`` are the positive ones (the rest
+    are zeros), partitioning only the positive part."""
     z = T - pos.size
-
-    def at(i: int) -> float:
-        return 0.0 if i < z else float(pos[i - z])
-
-    out = {"mean": float(loss.mean())}
+    need = {}
     for k, q in PERCENTILES.items():
         h = (T - 1) * q / 100.0
         lo = int(math.floor(h))
-        hi = min(lo + 1, T - 1)
-        out[k] = at(lo) + (at(hi) - at(lo)) * (h - lo)
-    if pos.size == 0:
-        return out, {"loss": [], "probability": []}
-    lo_x, hi_x = max(pos[0], pos[-1] * 1e-6), pos[-1]
-    xs = np.unique(np.geomspace(lo_x, hi_x, points)) if hi_x > lo_x else np.array([lo_x])
-    p = (pos.size - np.searchsorted(pos, xs, side="right")) / T
-    return out, {"loss": xs.tolist(), "probability": p.tolist()}
+        need[k] = (lo, min(lo + 1, T - 1), h - lo)
+    kth = sorted({i - z for lo, hi, _ in need.values() for i in (lo, hi) if i >= z})
+    part = np.partition(pos, kth) if kth else pos
+
+    def at(i: int) -> float:
+        return 0.0 if i < z else float(part[i - z])
+
+    return {k: at(lo) + (at(hi) - at(lo)) * f for k, (lo, hi, f) in need.items()}
+
+
+def _below(xs: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(xs, v, side="left")`` for a geometric grid ``xs``, in O(1) per value:
+    the index from logarithms, then one exact correction step each way (3x faster)."""
+    n = xs.size
+    if n == 1:
+        return (v > xs[0]).astype(np.intp)
+    step = math.log(xs[-1] / xs[0]) / (n - 1)
+    g = np.log(v / xs[0])
+    g /= step
+    idx = np.floor(g).astype(np.intp) + 1
+    np.clip(idx, 0, n, out=idx)
+    up = idx < n
+    up[up] = xs[idx[up]] < v[up]
+    idx[up] += 1
+    down = idx > 0
+    down[down] = xs[idx[down] - 1] >= v[down]
+    idx[down] -= 1
+    return idx
 
 
 def summary(loss: np.ndarray) -> dict[str, float]:

@@ -8,9 +8,12 @@
 * Records are customers not yet erased (``erased_at`` empty); with only ``transactions``
   readable, the customers appearing there. Counts per jurisdiction come from the
   ``customers.jurisdiction`` column (``unknown`` when absent).
-* Sensitive fields are ``national_id`` and ``card_number`` when present with values. A column
-  under field-level encryption (posture ``field_encryption``, ``col`` or ``table.col``) with
-  keys held elsewhere does not count as exposed at all.
+* Sensitive fields are ``national_id`` and ``card_number`` when present with values, plus free
+  text (``notes``) and non-canonical columns in which the PII detector (``workbench.pii``, with
+  Luhn / check-digit validation) finds national ids or card numbers — reported as
+  ``table.column:category``. A column under field-level encryption (posture
+  ``field_encryption``, ``col`` or ``table.col``) with keys held elsewhere does not count as
+  exposed at all.
 """
 from __future__ import annotations
 
@@ -24,6 +27,34 @@ from .content import Scenario
 PERSONAL_TABLES = ("customers", "transactions")
 SENSITIVE = {"customers": ("national_id",), "transactions": ("card_number",)}
 DERIVED = {"jurisdiction"}
+SENSITIVE_CATEGORIES = ("national_id", "card_number")
+FREE_TEXT = {"customers": ("notes",)}
+
+
+def content_sensitive(dataset, table: str, col: str, cache: dict | None = None) -> tuple[str, ...]:
+    """Sensitive categories the PII detector finds in a free-text or non-canonical column.
+
+    ``cache`` (a dict the caller keeps per dataset) avoids scanning a column once per scenario.
+    """
+    from ..schema import CANONICAL
+
+    if col in CANONICAL.get(table, {}) and col not in FREE_TEXT.get(table, ()):
+        return ()
+    cache = {} if cache is None else cache
+    key = (table, col)
+    if key not in cache:
+        series = dataset.tables[table][col]
+        found: tuple[str, ...] = ()
+        if pd.api.types.is_string_dtype(series) and series.notna().any():
+            try:
+                from ..pii import text_hits
+            except ImportError:  # the PII engine is optional for the simulator
+                text_hits = None
+            if text_hits is not None:
+                hits = text_hits(series.dropna(), SENSITIVE_CATEGORIES)
+                found = tuple(c for c in SENSITIVE_CATEGORIES if c in hits and bool(hits[c].any()))
+        cache[key] = found
+    return cache[key]
 
 
 @dataclass
@@ -146,8 +177,11 @@ def _system_tables(dataset, scn: Scenario) -> tuple[str, list[str]]:
     return sysm.name, [t for t in PERSONAL_TABLES if t in sysm.stores]
 
 
-def exposure(dataset, scn: Scenario, extra_encrypted: frozenset[str] = frozenset()) -> Exposure:
-    """Exposure of ``scn`` on ``dataset``; ``extra_encrypted`` adds field-encrypted columns (what-if)."""
+def exposure(dataset, scn: Scenario, extra_encrypted: frozenset[str] = frozenset(),
+             cache: dict | None = None) -> Exposure:
+    """Exposure of ``scn`` on ``dataset``; ``extra_encrypted`` adds field-encrypted columns (what-if).
+
+    ``cache``: a dict kept by the caller for one dataset (content scans of free-text columns)."""
     if scn.compromised.system is not None:
         label, tables = _system_tables(dataset, scn)
         cols = {t: _columns(dataset, t) for t in tables if _columns(dataset, t)}
@@ -162,6 +196,8 @@ def exposure(dataset, scn: Scenario, extra_encrypted: frozenset[str] = frozenset
     cols = {t: cs for t, cs in cols.items() if cs}
     sensitive = sorted(c for t, cs in cols.items() for c in cs
                        if c in SENSITIVE[t] and dataset.tables[t][c].notna().any())
+    sensitive += sorted(f"{t}.{c}:{cat}" for t, cs in cols.items() for c in cs if c not in SENSITIVE[t]
+                        for cat in content_sensitive(dataset, t, c, cache))
     cust = dataset.tables["customers"]
     if "erased_at" in cust:
         cust = cust[cust["erased_at"].isna()]

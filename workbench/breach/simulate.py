@@ -24,7 +24,7 @@ from .engine import COMPONENTS, PRIMARY, SECONDARY, draw, evaluate, multiplier, 
 from .exposure import Exposure, exposure
 from .law import context, notice_records, obligations
 from .posture import PostureInputs, derive
-from .whatif import what_if
+from .whatif import fixed_exposures, rank, scenario_what_if
 
 
 @dataclass
@@ -101,6 +101,11 @@ class Simulation:
                      **{k: round(v, 2) for k, v in self.stats("TOTAL")[0].items()}})
         return pd.DataFrame(rows)
 
+    def posture_table(self) -> pd.DataFrame:
+        d = self.posture.to_dict()
+        return pd.DataFrame([{"input": k, "value": v, "from": d["origin"].get(k, "exposure per scenario")}
+                             for k, v in d["inputs"].items()])
+
     def components_table(self) -> pd.DataFrame:
         return pd.DataFrame([{"scenario": o.scenario.id, **{k: round(o.components[k], 2) for k in COMPONENTS}}
                              for o in self.outcomes])
@@ -143,11 +148,13 @@ def _findings(dataset, findings: dict | None) -> tuple[dict | None, str]:
 def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, seed: int = 7,
              scenarios: list[str] | None = None, as_of: str | None = None,
              scenario_dir: str | Path | None = None, laws_path: str | Path | None = None,
-             progress: Callable[[str], None] | None = None, workers: int | None = None) -> Simulation:
+             progress: Callable[[str], None] | None = None, workers: int = 1) -> Simulation:
     """Simulate annual breach losses for ``dataset`` (a loaded Dataset or a folder path).
 
     ``findings`` is the parsed findings.json (None: run ``workbench.assess.assess`` if it exists,
-    else derive the posture from the dataset; ``{}``: dataset only).
+    else derive the posture from the dataset; ``{}``: dataset only). ``workers`` > 1 runs
+    scenarios in threads (numpy releases the GIL); results are identical for any value, and one
+    thread was faster on the shared 2-core machine (see benchmarks/results/breach_engine.md).
     """
     from ..errors import InputError
 
@@ -164,36 +171,66 @@ def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, se
     cust = dataset.tables["customers"]
     ctx = context(laws, dataset.organisation.currency, dataset.organisation.annual_revenue, len(cust))
     inputs = post.as_inputs()
-    exps = {sc.id: exposure(dataset, sc, post.extra_encrypted) for sc in scns}
+    scan_cache: dict = {}
+    exps = {sc.id: exposure(dataset, sc, post.extra_encrypted, scan_cache) for sc in scns}
+    fixed_ex = fixed_exposures(dataset, scns, post, exps, scan_cache)
 
     def run(sc: Scenario):
+        """Draw, evaluate and what-if one scenario; the draws are dropped afterwards (memory)."""
         d = draw(sc, laws, _rng(seed, sc.id), int(trials))
         ex = exps[sc.id]
-        return d, evaluate(d, sc, ex, inputs, ctx, laws, notice_records(ex, laws))
+        r = evaluate(d, sc, ex, inputs, ctx, laws, notice_records(ex, laws))
+        m = multiplier(sc, inputs)
+        vuln = {"base_mean": sc.vulnerability.base.mean, "multiplier": m,
+                "effective_mean": float(np.minimum(d.v0 * m, 1.0).mean())}
+        return r, vuln, scenario_what_if(sc, d, ex, fixed_ex, post, ctx, laws, r.mean)
 
-    outcomes, results, cache = [], [], {}
+    outcomes, fixed_means = [], {}
     total = np.zeros(int(trials))
-    n_workers = max(1, min(len(scns), workers or os.cpu_count() or 1))
-    say(f"drawing {trials:,} years for {len(scns)} scenarios ({n_workers} threads)")
+    n_workers = max(1, min(len(scns), int(workers)))
+    say(f"simulating {trials:,} years for {len(scns)} scenarios with what-if ({n_workers} threads)")
     with ThreadPoolExecutor(n_workers) as pool:
-        for i, (s, (d, r)) in enumerate(zip(scns, pool.map(run, scns)), 1):
+        for i, (s, (r, vuln, wi)) in enumerate(zip(scns, pool.map(run, scns)), 1):
             say(f"[{i}/{len(scns)}] {s.id}: mean annual loss {r.mean:,.0f} {ctx.currency}")
             ex = exps[s.id]
-            cache[s.id] = (d, ex)
-            results.append(r)
-            m = multiplier(s, inputs)
+            fixed_means[s.id] = wi
             outcomes.append(ScenarioOutcome(
                 scenario=s, exposure=ex, loss=r.loss, components=r.components,
-                fines_by_regime=r.fines_by_regime, events_mean=r.events_mean,
-                vulnerability={"base_mean": s.vulnerability.base.mean, "multiplier": m,
-                               "effective_mean": float(np.minimum(d.v0 * m, 1.0).mean())},
+                fines_by_regime=r.fines_by_regime, events_mean=r.events_mean, vulnerability=vuln,
                 notifications=obligations(ex, laws)))
             total += r.loss
-    say("what-if: re-running with each control fixed (same random draws)")
-    wi = what_if(dataset, scns, cache, post, ctx, laws, {o.scenario.id: r.mean for o, r in zip(outcomes, results)})
+    wi = rank({o.scenario.id: sum(o.components.values()) for o in outcomes}, fixed_means)
     return Simulation(dataset=dataset.name, as_of=str(dataset.as_of), trials=int(trials), seed=int(seed),
                       currency=ctx.currency, findings_source=fsrc, posture=post, laws=laws, outcomes=outcomes,
                       total=total, what_if=wi)
+
+
+def read_findings(path: str | Path | None) -> dict | None:
+    """Parse a findings.json (``None`` or ``""`` → None); bad files raise InputError."""
+    from ..errors import InputError
+
+    if not path:
+        return None
+    p = Path(path)
+    try:
+        findings = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{p}: findings file not found", "run 'workbench assess DATASET --out DIR' first") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InputError(f"{p}: not valid JSON ({type(e).__name__})",
+                         "pass the findings.json written by 'workbench assess'") from None
+    if not isinstance(findings, dict) or not isinstance(findings.get("findings", []), list):
+        raise InputError(f"{p}: expected an object with a 'findings' list",
+                         "pass the findings.json written by 'workbench assess'")
+    return findings
+
+
+def parse_scenarios(value) -> list[str] | None:
+    """Scenario ids from a notebook parameter: "a,b", ["a", "b"], "" or None (= all)."""
+    if value is None or value == "" or value == []:
+        return None
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return [str(v).strip() for v in items if str(v).strip()] or None
 
 
 def write_simulation(sim: Simulation, out_dir: str | Path) -> Path:

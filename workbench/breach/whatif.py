@@ -14,30 +14,40 @@ from .posture import CONTROLS, PostureInputs
 DOWNTIME_INPUTS = {"immutable_offsite", "restore_tested", "rto_hours"}
 
 
-def scenario_mean(dataset, s: Scenario, d: Draws, ex: Exposure, post: PostureInputs, ctx: Context,
-                  laws: Laws) -> float:
-    """Expected annual loss of one scenario under ``post`` (exposure recomputed when it changes)."""
-    return evaluate(d, s, ex, post.as_inputs(), ctx, laws, notice_records(ex, laws), per_trial=False).mean
+def fixed_exposures(dataset, scns: list[Scenario], post: PostureInputs,
+                    base: dict[str, Exposure], cache: dict | None = None) -> dict[tuple[str, str], Exposure]:
+    """Exposure of each scenario under each fixed control (the base one when unchanged)."""
+    out = {}
+    for control in CONTROLS:
+        fixed = post.fixed(control)
+        for s in scns:
+            out[control, s.id] = (exposure(dataset, s, fixed.extra_encrypted, cache)
+                                  if fixed.extra_encrypted != post.extra_encrypted else base[s.id])
+    return out
 
 
-def what_if(dataset, scns: list[Scenario], cache: dict[str, tuple[Draws, Exposure]], post: PostureInputs,
-            ctx: Context, laws: Laws, base_means: dict[str, float],
-            controls: dict[str, str] | None = None) -> list[dict]:
-    """One row per control: total mean with the control fixed, its reduction, per-scenario reductions."""
+def scenario_what_if(s: Scenario, d: Draws, ex: Exposure, fixed_ex: dict[tuple[str, str], Exposure],
+                     post: PostureInputs, ctx: Context, laws: Laws, base_mean: float) -> dict[str, float]:
+    """Expected annual loss of one scenario with each control fixed (thread-safe, numpy only)."""
+    used = {m.input for m in s.vulnerability.moved_by} | (DOWNTIME_INPUTS if s.loss.has_downtime else set())
+    fin = post.as_inputs()
+    out = {}
+    for control in CONTROLS:
+        fout = post.fixed(control).as_inputs()
+        ex2 = fixed_ex[control, s.id]
+        if all(fin[k] == fout[k] for k in used) and ex2 is ex:
+            out[control] = base_mean
+        else:
+            out[control] = evaluate(d, s, ex2, fout, ctx, laws, notice_records(ex2, laws), per_trial=False).mean
+    return out
+
+
+def rank(base_means: dict[str, float], fixed_means: dict[str, dict[str, float]]) -> list[dict]:
+    """One row per control: total mean with it fixed, the reduction, per-scenario reductions; ranked."""
     base_total = sum(base_means.values())
     rows = []
-    for control, description in (controls or CONTROLS).items():
-        fixed = post.fixed(control)
-        fin, fout = post.as_inputs(), fixed.as_inputs()
-        by = {}
-        for s in scns:
-            d, ex = cache[s.id]
-            used = {m.input for m in s.vulnerability.moved_by} | (DOWNTIME_INPUTS if s.loss.has_downtime else set())
-            ex2 = exposure(dataset, s, fixed.extra_encrypted) if fixed.extra_encrypted != post.extra_encrypted else ex
-            if all(fin[k] == fout[k] for k in used) and ex2.to_dict() == ex.to_dict():
-                by[s.id] = base_means[s.id]
-            else:
-                by[s.id] = scenario_mean(dataset, s, d, ex2, fixed, ctx, laws)
+    for control, description in CONTROLS.items():
+        by = {sid: fixed_means[sid][control] for sid in base_means}
         mean = sum(by.values())
         rows.append({"control": control, "description": description, "mean": round(mean, 2),
                      "mean_reduction": round(base_total - mean, 2),

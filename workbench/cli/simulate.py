@@ -25,26 +25,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-    from pathlib import Path
-
     from ..breach import simulate, write_simulation
+    from ..breach.simulate import read_findings
     from ..dataset import load_dataset
     from ..errors import InputError
 
     if args.trials < 1:
         raise InputError(f"--trials must be >= 1 (got {args.trials})", "e.g. --trials 100000")
-    findings = None
-    if args.findings:
-        path = Path(args.findings)
-        try:
-            findings = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(f"{path}: findings file not found", "run 'workbench assess DATASET --out DIR' first") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise InputError(f"{path}: not valid JSON ({type(e).__name__})", "pass the findings.json written by 'workbench assess'") from None
-        if not isinstance(findings, dict) or not isinstance(findings.get("findings", []), list):
-            raise InputError(f"{path}: expected an object with a 'findings' list", "pass the findings.json written by 'workbench assess'")
+    findings = read_findings(args.findings)
 
     def progress(msg: str) -> None:
         print(f"simulate: {msg}", file=sys.stderr, flush=True)
