@@ -105,7 +105,7 @@ FILLER = [
     "Customer called about the order status and asked for an update.",
     "Complained about late delivery; voucher offered to keep them happy.",
     "Interested in the premium plan, follow up next quarter with pricing.",
-    "客户希望晚上通过邮件联系，并询问会员积分。",
+    "客户希望晚上通过邮件联系，并询问会员积分的使用规则和有效期。",
     "VIP customer, handle with care and escalate any issue.",
     "Refund approved by the team lead after review.",
 ]
@@ -125,45 +125,71 @@ def pools(rng: np.random.Generator, size: int) -> dict[str, list[str]]:
     return out
 
 
+def _cn_ids(rng: np.random.Generator, n: int) -> np.ndarray:
+    """n valid China resident ids, vectorised (area, birth date, sequence, MOD 11-2 check)."""
+    area = np.array(["110101", "310104", "420106", "440305", "510107", "320102"])[rng.integers(0, 6, n)]
+    y, m, d = rng.integers(1945, 2008, n), rng.integers(1, 13, n), rng.integers(1, 29, n)
+    seq = rng.integers(0, 1000, n)
+    body = np.char.add(np.char.add(area, np.char.zfill(y.astype(str), 4)),
+                       np.char.add(np.char.add(np.char.zfill(m.astype(str), 2), np.char.zfill(d.astype(str), 2)),
+                                   np.char.zfill(seq.astype(str), 3)))
+    digits = np.frombuffer("".join(body.tolist()).encode(), dtype=np.uint8).reshape(n, 17).astype(np.int64) - 48
+    check = np.array(list(CN_C))[(digits * np.array(CN_W)).sum(axis=1) % 11]
+    return np.char.add(body, check)
+
+
 def crm_table(n: int, seed: int = 7) -> pd.DataFrame:
-    """A CRM-like customers table: 8 columns, notes 50–200 chars, ~30% with embedded PII."""
+    """A CRM-like customers table: 8 columns, notes 50–200 chars, 30% embedding one personal value.
+
+    Structured columns hold distinct values (as a real CRM does); notes draw their embedded
+    values and hard negatives (Luhn-failing order numbers, dates, amounts, versions) from pools.
+    """
     rng = np.random.default_rng(seed)
     P = pools(rng, 20_000)
-    pick = lambda name, k: np.array(P[name], dtype=object)[rng.integers(0, len(P[name]), k)]  # noqa: E731
     cn = rng.random(n) < 0.35
     latin = np.char.add(np.char.add(np.array(FIRST)[rng.integers(0, len(FIRST), n)], " "),
                         np.array(LAST)[rng.integers(0, len(LAST), n)])
-    chinese = np.char.add(np.array(CN_SUR)[rng.integers(0, len(CN_SUR), n)], np.array(CN_GIVEN)[rng.integers(0, len(CN_GIVEN), n)])
-    names = np.where(cn, chinese, latin)
-    ids = np.where(cn, pick("national_id", n), pick("national_id", n))
+    chinese = np.char.add(np.array(CN_SUR)[rng.integers(0, len(CN_SUR), n)],
+                          np.array(CN_GIVEN)[rng.integers(0, len(CN_GIVEN), n)])
+    idx = np.arange(n).astype(str)
+    emails = np.char.add(np.char.add(np.char.add(np.char.lower(np.array(FIRST)[rng.integers(0, len(FIRST), n)]), "."), idx),
+                         np.array(["@example.com", "@mail.example.cn", "@example.org"])[rng.integers(0, 3, n)])
+    mobile = np.char.add(np.array(["13", "15", "18", "19"])[rng.integers(0, 4, n)], np.char.zfill(rng.integers(0, 10**9, n).astype(str), 9))
+    intl = np.char.add("+1 415-555-", np.char.zfill(rng.integers(0, 10**4, n).astype(str), 4))
+    ssn_area = rng.integers(1, 666, n)
+    ssns = np.char.add(np.char.add(np.char.zfill(ssn_area.astype(str), 3), "-"),
+                       np.char.add(np.char.add(np.char.zfill(rng.integers(1, 100, n).astype(str), 2), "-"),
+                                   np.char.zfill(rng.integers(1, 10**4, n).astype(str), 4)))
     years = rng.integers(1940, 2008, n)
-    births = [f"{y}-{m:02d}-{d:02d}" for y, m, d in zip(years, rng.integers(1, 13, n), rng.integers(1, 29, n))]
+    births = np.char.add(np.char.add(years.astype(str), "-"),
+                         np.char.add(np.char.add(np.char.zfill(rng.integers(1, 13, n).astype(str), 2), "-"),
+                                     np.char.zfill(rng.integers(1, 29, n).astype(str), 2)))
     addr = np.where(cn, np.char.add(np.array(CN_ROADS)[rng.integers(0, 4, n)], np.char.add(rng.integers(1, 300, n).astype(str), "号")),
                     np.char.add(np.char.add(rng.integers(1, 9999, n).astype(str), " "), np.array(STREETS)[rng.integers(0, 5, n)]))
-    filler = np.array(FILLER, dtype=object)[rng.integers(0, len(FILLER), n)]
+    f1 = np.array(FILLER, dtype=object)[rng.integers(0, len(FILLER), n)]
+    f2 = np.array(FILLER, dtype=object)[rng.integers(0, len(FILLER), n)]
     kind = rng.random(n)
     cats = ["email", "phone", "card_number", "national_id", "iban", "ip_address"]
     cat_idx = rng.integers(0, len(cats), n)
+    pick = rng.integers(0, 20_000, n)
     notes = []
-    orders = rng.integers(10**15, 10**16, n)
     for i in range(n):
-        base = filler[i]
+        base = f"{f1[i]} {f2[i]}"
         if kind[i] < 0.30:
-            c = cats[cat_idx[i]]
-            v = P[c][int(orders[i] % len(P[c]))]
-            notes.append(f"{base} Contact: {v}, please verify.")
+            pool = P[cats[cat_idx[i]]]
+            notes.append(f"{base} Contact: {pool[pick[i] % len(pool)]}, please verify.")
         elif kind[i] < 0.50:
-            tpl = NEGATIVES[int(orders[i] % len(NEGATIVES))]
-            notes.append(f"{base} " + tpl.format(order=P["bad_luhn"][int(orders[i] % 20_000)], inv=int(orders[i] % 100000)))
+            tpl = NEGATIVES[pick[i] % len(NEGATIVES)]
+            notes.append(f"{base} " + tpl.format(order=P["bad_luhn"][pick[i]], inv=pick[i]))
         else:
-            notes.append(base + (" Follow-up scheduled." if kind[i] < 0.8 else ""))
+            notes.append(base)
     return pd.DataFrame({
-        "customer_id": [f"C{i:08d}" for i in range(n)],
-        "full_name": names.astype(object),
-        "email": pick("email", n),
-        "phone": pick("phone", n),
-        "national_id": ids,
-        "birth_date": births,
+        "customer_id": np.char.add("C", np.char.zfill(idx, 8)).astype(object),
+        "full_name": np.where(cn, chinese, latin).astype(object),
+        "email": emails.astype(object),
+        "phone": np.where(cn, mobile, intl).astype(object),
+        "national_id": np.where(cn, _cn_ids(rng, n), ssns).astype(object),
+        "birth_date": births.astype(object),
         "address": addr.astype(object),
         "notes": notes,
     })

@@ -32,8 +32,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"[{time.perf_counter() - t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
 
     catalog = load_catalog(args.detectors)
-    say(f"loading {args.dataset}")
-    ds = load_dataset(args.dataset, as_of=args.as_of)
+    ds = load_dataset(args.dataset, as_of=args.as_of)   # bad input fails here, before any progress line
+    say(f"loaded {ds.name}: {', '.join(f'{t} {len(df):,} rows' for t, df in sorted(ds.tables.items()))}")
     inv = scan_dataset(ds, progress=say, catalog=catalog)
     path = write_inventory(inv, args.out)
     say(f"wrote {path}")

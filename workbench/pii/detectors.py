@@ -43,6 +43,7 @@ class DetectorSpec(_Strict):
     patterns: list[str] = Field(min_length=1)
     validator: str | None = None
     requires_hint: bool = False
+    claims_invalid: bool = False
     context: list[str] = Field(default_factory=list)
 
     @field_validator("patterns")
@@ -107,6 +108,7 @@ class Detector:
     rx: re.Pattern[str]
     polars: str
     has_value_group: bool
+    claims_invalid: bool = False
 
     def value(self, m: re.Match[str]) -> tuple[int, int]:
         """Span of the personal value inside a match (the ``v`` group when the pattern has one)."""
@@ -131,6 +133,7 @@ class Catalog:
     strong_share: float
     sample_size: int
     special: dict[str, tuple[re.Pattern[str], str]]  # category -> (python rx, polars rx)
+    special_any: str  # polars rx matching any special-category keyword (one cheap pass first)
     free_text_hints: tuple[str, ...]
     sensitivity_rank: dict[str, int]
 
@@ -155,7 +158,7 @@ def _join(patterns: list[str], match: str) -> str:
 def _keyword_rx(words: SpecialWords) -> str:
     parts = [r"\b" + re.escape(w).replace(r"\ ", " ") + r"\b" for w in sorted(words.en, key=len, reverse=True)]
     parts += [re.escape(w) for w in sorted(words.zh, key=len, reverse=True)]
-    return "(?i)(?:" + "|".join(parts) + ")" if parts else "(?!)"
+    return "(?i)(?:" + "|".join(parts) + ")" if parts else r"\b\B"
 
 
 def compile_catalog(spec: DetectorFile, source: str = "detectors.yaml") -> Catalog:
@@ -169,13 +172,14 @@ def compile_catalog(spec: DetectorFile, source: str = "detectors.yaml") -> Catal
             raise ContentError(f"{source}: detectors.{d.id}.patterns: does not compile ({e})",
                                "fix the pattern; see the dialect notes at the top of detectors.yaml") from None
         dets.append(Detector(d.id, d.category, d.sensitivity, d.scope, d.match, d.validator, d.requires_hint,
-                             tuple(d.context), rx, _to_polars(pat), "v" in rx.groupindex))
+                             tuple(d.context), rx, _to_polars(pat), "v" in rx.groupindex, d.claims_invalid))
     special = {}
     for cat, words in sorted(spec.special_categories.items()):
         pat = _keyword_rx(words)
         special[cat] = (re.compile(pat, re.ASCII | re.IGNORECASE), _to_polars(pat))
     rank = {s: i for i, s in enumerate(spec.sensitivity_levels)}
-    return Catalog(tuple(dets), spec.threshold, spec.strong_share, spec.sample_size, special,
+    any_rx = "(?i)(?:" + "|".join(rx[len("(?i)"):] for _, rx in special.values()) + ")" if special else r"\b\B"
+    return Catalog(tuple(dets), spec.threshold, spec.strong_share, spec.sample_size, special, any_rx,
                    tuple(spec.free_text_hints), rank)
 
 

@@ -9,46 +9,76 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import polars as pl
 
 from .detectors import Catalog, Detector, load_catalog
-from .validators import validate_many
+from .validators import VECTORISED, validate_many
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+CHUNK = 250_000  # rows per pass of the detectors over a long column
 
 
 def to_polars(series: pd.Series) -> pl.Series:
     """A pandas column as a Polars string series (NA → null); dates as ISO text."""
     s = series
     if pd.api.types.is_datetime64_any_dtype(s):
-        t = s.dropna()
-        midnight = bool((t == t.dt.normalize()).all()) if len(t) else True
-        s = s.dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M:%S")
+        d = pl.from_pandas(s)
+        midnight = bool((d.dt.truncate("1d") == d).all())
+        return d.dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M:%S")
     try:
-        out = pl.from_pandas(s.astype("string"))
+        out = pl.from_pandas(s if getattr(s.dtype, "storage", None) == "pyarrow" else s.astype("string"))
     except Exception:  # noqa: BLE001 - exotic extension types: go through Python objects
         out = pl.Series([None if pd.isna(v) else str(v) for v in s], dtype=pl.String)
-    return out.cast(pl.String).str.strip_chars()
+    return out.cast(pl.String)
 
 
-def _matches(det: Detector, col: pl.Series) -> tuple[np.ndarray, pl.Series]:
-    """Validated matches of ``det`` from its extracted lists: (owner row per match, full match text)."""
+def _validate(det: Detector, cands: pl.Series) -> np.ndarray:
+    """Validator verdict per candidate (vectorised on all of them, or scalar on the distinct ones)."""
+    if det.has_value_group:
+        cands = pl.Series([det.candidate_value(c) for c in cands.to_list()], dtype=pl.String)
+    if det.validator in VECTORISED and len(cands) > 64:
+        return validate_many(det.validator, cands)
+    uniq = cands.unique()
+    good = uniq.filter(pl.Series(validate_many(det.validator, uniq)))
+    return cands.is_in(good.implode()).to_numpy()
+
+
+@dataclass
+class _Found:
+    owner: np.ndarray                 # row of each validated match (whole rows when texts is None)
+    texts: pl.Series | None           # full match text of each validated match
+    claim_owner: np.ndarray | None = None   # claims_invalid detectors: every raw match ...
+    claim_texts: pl.Series | None = None    # ... and its text (overrules later detectors)
+
+
+def _matches(det: Detector, col: pl.Series) -> _Found:
+    """Validated matches of ``det`` from its column of the scan (bools or extracted lists).
+
+    A detector without validator keeps whole rows (texts ``None``; recomputed on demand).
+    """
+    if det.validator is None:
+        return _Found(np.flatnonzero(col.to_numpy()), None)
     lens = col.list.len().fill_null(0).to_numpy()
     rows = np.flatnonzero(lens)
     if not len(rows):
-        return rows, pl.Series([], dtype=pl.String)
-    cands = col.gather(rows).explode()
-    owner = np.repeat(rows, lens[rows])
-    if det.validator is None:
-        return owner, cands
-    uniq = cands.unique()
-    values = pl.Series([det.candidate_value(c) for c in uniq.to_list()], dtype=pl.String) if det.has_value_group else uniq
-    good = uniq.filter(pl.Series(validate_many(det.validator, values)))
-    keep = cands.is_in(good).to_numpy()
-    return owner[keep], cands.filter(pl.Series(keep))
+        return _Found(rows, None)
+    ex, lens = col.gather(rows), lens[rows]
+    if lens.max() <= 1:
+        cands, owner = ex.list.first(), rows
+        present = lens == 1
+        if not present.all():
+            cands, owner = cands.filter(pl.Series(present)), owner[present]
+    else:
+        cands, owner = ex.explode().drop_nulls(), np.repeat(rows, lens)
+    ok = _validate(det, cands)
+    found = _Found(owner[ok], cands.filter(pl.Series(ok)))
+    if det.claims_invalid:
+        found.claim_owner, found.claim_texts = owner, cands
+    return found
 
 
 def _detectors_for(categories: Iterable[str], catalog: Catalog) -> list[Detector]:
@@ -59,34 +89,54 @@ def _detectors_for(categories: Iterable[str], catalog: Catalog) -> list[Detector
     return list(dets[: last + 1])
 
 
-def _hits(values: pl.Series, categories: Iterable[str] | None, catalog: Catalog) -> dict[str, np.ndarray]:
+def _hits(values: pl.Series, categories: Iterable[str] | None, catalog: Catalog,
+          only: set[str] | None = None) -> dict[str, np.ndarray]:
+    """Rows with ≥ 1 validated, not overruled match per category (``only``: run just these detector ids)."""
     wanted = list(dict.fromkeys(categories if categories is not None else (d.category for d in catalog.text_detectors)))
+    if len(values) > CHUNK:  # rows are independent: bounded temporaries, same result
+        parts = [_hits(values.slice(o, CHUNK), wanted, catalog, only) for o in range(0, len(values), CHUNK)]
+        return {c: np.concatenate([p[c] for p in parts]) for c in wanted}
     hits = {c: np.zeros(len(values), dtype=bool) for c in wanted}
-    dets = _detectors_for(wanted, catalog)
+    dets = [d for d in _detectors_for(wanted, catalog) if only is None or d.id in only]
     if not dets or not len(values):
         return hits
     # one select: Polars runs the detectors' regexes in parallel over the original text
-    ex = pl.DataFrame({"t": values}).lazy().select(
-        [pl.col("t").str.extract_all(d.polars).alias(f"d{k}") for k, d in enumerate(dets)]).collect()
-    found = [_matches(det, ex[f"d{k}"]) for k, det in enumerate(dets)]
-    # rows holding validated matches of two or more detectors: only there can one overrule another
+    # (a detector with a validator extracts its candidates, one without only needs a yes/no)
+    t = pl.col("t")
+    scan = pl.DataFrame({"t": values}).lazy().select(
+        [(t.str.extract_all(d.polars) if d.validator else t.str.contains(d.polars).fill_null(False)).alias(f"d{k}")
+         for k, d in enumerate(dets)]).collect()
+    found = [_matches(det, scan[f"d{k}"]) for k, det in enumerate(dets)]
+    # rows holding matches of two or more detectors: only there can one overrule another
     count = np.zeros(len(values), dtype=np.int64)
-    for owner, _ in found:
-        count[np.unique(owner)] += 1
+    for f in found:
+        mark = np.zeros(len(values), dtype=np.int64)
+        mark[f.owner if f.claim_owner is None else f.claim_owner] = 1
+        count += mark
     multi = count > 1
-    earlier: dict[int, list[str]] = {}   # row -> validated match texts of earlier detectors
-    for det, (owner, texts) in zip(dets, found):
-        if not len(owner):
-            continue
+    multi_rows = np.flatnonzero(multi)
+    raw = dict(zip(multi_rows.tolist(), values.gather(multi_rows).to_list())) if len(multi_rows) else {}
+    earlier: dict[int, list[str]] = {}   # row -> texts of earlier detectors that overrule later ones
+    for det, f in zip(dets, found):
+        owner = f.owner
         keep = np.ones(len(owner), dtype=bool)
-        clash = np.flatnonzero(multi[owner])
-        if len(clash):
-            tl = texts.gather(clash).to_list()
-            for j, i in enumerate(clash.tolist()):
-                keep[i] = not any(tl[j] in other for other in earlier.get(int(owner[i]), ()))
-            for j, i in enumerate(clash.tolist()):
-                earlier.setdefault(int(owner[i]), []).append(tl[j])
-        if det.category in hits:
+        clash = np.flatnonzero(multi[owner]).tolist()
+        if clash:
+            if f.texts is None:  # no validator: every match in the row counts
+                tl = [[m.group(0) for m in det.rx.finditer(raw[int(owner[i])])] for i in clash]
+            else:
+                tl = [[t] for t in f.texts.gather(clash).to_list()]
+            for i, ts in zip(clash, tl):
+                prev = earlier.get(int(owner[i]), ())
+                keep[i] = any(not any(t in other for other in prev) for t in ts)
+            if f.claim_owner is None:
+                for i, ts in zip(clash, tl):
+                    earlier.setdefault(int(owner[i]), []).extend(ts)
+        if f.claim_owner is not None:
+            cl = np.flatnonzero(multi[f.claim_owner]).tolist()
+            for i, t in zip(cl, f.claim_texts.gather(cl).to_list() if cl else []):
+                earlier.setdefault(int(f.claim_owner[i]), []).append(t)
+        if det.category in hits and len(owner):
             hits[det.category][owner[keep]] = True
     return hits
 
@@ -103,9 +153,7 @@ def text_hits(series: pd.Series, categories: Iterable[str] | None = None, catalo
 def special_hits(series: pd.Series, catalog: Catalog | None = None) -> pd.DataFrame:
     """Bool frame: the cell mentions a special category (health, religion, biometrics, financial, minors)."""
     cat = catalog or load_catalog()
-    vals = to_polars(series)
-    return pd.DataFrame({name: vals.str.contains(rx).fill_null(False).to_numpy() for name, (_, rx) in cat.special.items()},
-                        index=series.index)
+    return special_frame(to_polars(series), series.index, cat)
 
 
 def _norm(text: str) -> str:
@@ -129,9 +177,27 @@ def name_hint(name: str, words: Iterable[str]) -> bool:
     return False
 
 
-def _non_empty(series: pd.Series) -> pl.Series:
-    v = to_polars(series)
+def non_empty(values: pl.Series) -> pl.Series:
+    """Stripped, non-empty values (what shares are computed over)."""
+    v = values.str.strip_chars()
     return v.filter(v.is_not_null() & (v.str.len_chars() > 0))
+
+
+def count_non_empty(values: pl.Series) -> int:
+    """How many values hold a non-whitespace character (no copy of the column)."""
+    return int(values.str.contains(r"\S").fill_null(False).sum())
+
+
+def sample_non_empty(values: pl.Series, size: int) -> pl.Series:
+    """A deterministic, spread-out sample of the non-empty values (stripped), without copying the column."""
+    idx = np.flatnonzero(values.str.contains(r"\S").fill_null(False).to_numpy())
+    if len(idx) > size:
+        idx = idx[np.unique(np.linspace(0, len(idx) - 1, size).round().astype(np.int64))]
+    return values.gather(idx).str.strip_chars()
+
+
+def _non_empty(series: pd.Series) -> pl.Series:
+    return non_empty(to_polars(series))
 
 
 def _sample(values: pl.Series, size: int) -> pl.Series:
@@ -147,7 +213,7 @@ def _shape_share(det: Detector, values: pl.Series) -> float:
         cand = values.filter(pl.Series(ok))
         uniq = cand.unique().to_list()
         good = pl.Series([u for u, k in zip(uniq, validate_many(det.validator, uniq)) if k], dtype=pl.String)
-        return float(cand.is_in(good).sum()) / len(values)
+        return float(cand.is_in(good.implode()).sum()) / len(values)
     return float(ok.sum()) / len(values)
 
 
@@ -165,7 +231,11 @@ def classify_column(series: pd.Series, name: str = "", catalog: Catalog | None =
     A sample is checked first; categories seen there are confirmed on the full column.
     """
     cat = catalog or load_catalog()
-    values = _non_empty(series)
+    return classify_values(_non_empty(to_polars(series)), name, cat)
+
+
+def classify_values(values: pl.Series, name: str, cat: Catalog) -> dict[str, float]:
+    """:func:`classify_column` on non-empty Polars strings."""
     if not len(values):
         return {}
     sample = _sample(values, cat.sample_size)
@@ -175,7 +245,11 @@ def classify_column(series: pd.Series, name: str = "", catalog: Catalog | None =
     s_hits = _hits(sample, text_cats, cat)
     cands = [c for c in text_cats if s_hits[c].mean() >= pre]
     if cands:
-        full = s_hits if len(sample) == len(values) else _hits(values, cands, cat)
+        # on the full column run the candidates' detectors plus earlier ones seen in the sample
+        # (only those can overrule a candidate's match)
+        seen = {c for c in text_cats if s_hits[c].any()}
+        only = {d.id for d in cat.text_detectors if d.category in seen}
+        full = s_hits if len(sample) == len(values) else _hits(values, cands, cat, only)
         for c in cands:
             share = float(full[c].mean())
             hinted = any(name_hint(name, d.context) for d in cat.text_detectors if d.category == c)
@@ -201,7 +275,12 @@ def is_free_text(series: pd.Series, name: str = "", catalog: Catalog | None = No
     if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series) \
             or pd.api.types.is_bool_dtype(series):
         return False
-    values = _sample(_non_empty(series), cat.sample_size)
+    return free_text_values(_non_empty(to_polars(series)), name, cat)
+
+
+def free_text_values(values: pl.Series, name: str, cat: Catalog) -> bool:
+    """:func:`is_free_text` on non-empty Polars strings."""
+    values = _sample(values, cat.sample_size)
     if not len(values):
         return False
     length = values.str.len_chars().cast(pl.Float64)
@@ -211,3 +290,20 @@ def is_free_text(series: pd.Series, name: str = "", catalog: Catalog | None = No
     hinted = name_hint(name, cat.free_text_hints)
     min_len = 12.0 if hinted else 25.0
     return bool(length.mean() >= min_len and prose >= (0.3 if hinted else 0.5))
+
+
+def hits_frame(values: pl.Series, index: pd.Index, cat: Catalog) -> pd.DataFrame:
+    """:func:`text_hits` (all categories) on a Polars string series aligned with ``index``."""
+    hits = _hits(values, None, cat)
+    return pd.DataFrame({c: hits[c] for c in sorted(hits)}, index=index)
+
+
+def special_frame(values: pl.Series, index: pd.Index, cat: Catalog) -> pd.DataFrame:
+    """:func:`special_hits` on a Polars string series aligned with ``index``."""
+    out = {n: np.zeros(len(values), dtype=bool) for n in cat.special}
+    rows = np.flatnonzero(values.str.contains(cat.special_any).fill_null(False).to_numpy())
+    if len(rows):
+        sub = values.gather(rows)
+        for n, (_, rx) in cat.special.items():
+            out[n][rows] = sub.str.contains(rx).fill_null(False).to_numpy()
+    return pd.DataFrame(out, index=index)

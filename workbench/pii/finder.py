@@ -5,7 +5,9 @@ the original text left to right (leftmost-first, non-overlapping) and keeps the 
 validator accepts. Specificity resolves overlaps: a validated match is dropped when its text lies
 inside the text of a validated match of an *earlier* detector in catalog order in the same cell
 (email, IBAN, national id and card come before phone), so a card number or national id is never
-also a phone. Containment is textual, which the vectorised engine can evaluate exactly too.
+also a phone; detectors marked ``claims_invalid`` (IBAN, China id) overrule even with a match that
+fails validation (a mistyped IBAN is not a card). Containment is textual, which the vectorised
+engine can evaluate exactly too.
 """
 from __future__ import annotations
 
@@ -34,14 +36,18 @@ def find(text: str, categories: set[str] | frozenset[str] | None = None, catalog
     cat = catalog or load_catalog()
     text = str(text)
     found: list[tuple[int, str, Match]] = []  # (detector order, full match text, match)
+    claims: list[tuple[int, str]] = []        # texts that overrule later detectors
     for k, det in enumerate(cat.text_detectors):
         check = VALIDATORS[det.validator] if det.validator else None
         for m in det.rx.finditer(text):
             s, e = det.value(m)
             if check is None or check(text[s:e]):
                 found.append((k, m.group(0), Match(s, e, det.category, det.id)))
+                claims.append((k, m.group(0)))
+            elif det.claims_invalid:
+                claims.append((k, m.group(0)))
     out = [m for k, full, m in found
-           if not any(j < k and full in other for j, other, _ in found)]
+           if not any(j < k and full in other for j, other in claims)]
     if categories is not None:
         out = [m for m in out if m.category in categories]
     return sorted(out)
@@ -50,4 +56,4 @@ def find(text: str, categories: set[str] | frozenset[str] | None = None, catalog
 def find_special(text: str, catalog: Catalog | None = None) -> list[str]:
     """Special categories (health, religion, biometrics, financial, minors) whose keywords occur in ``text``."""
     cat = catalog or load_catalog()
-    return [name for name, (rx, _) in cat.special.items() if text and rx.search(text)]
+    return [name for name, (rx, _) in cat.special.items() if text and rx.search(str(text))]

@@ -9,15 +9,18 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import polars as pl
 
 from ..masking import mask
 from .detectors import Catalog, load_catalog
-from .engine import classify_column, is_free_text, special_hits, text_hits
+from .engine import (classify_values, count_non_empty, free_text_values, hits_frame, non_empty, sample_non_empty,
+                     special_frame, to_polars)
 from .finder import find
 
 DERIVED = {("customers", "jurisdiction")}  # added by the loader, not held by the organisation
@@ -51,12 +54,11 @@ def _skip(series: pd.Series) -> bool:
     return pd.api.types.is_bool_dtype(series) or series.notna().sum() == 0
 
 
-def _free_text_entry(table: str, column: str, series: pd.Series, cat: Catalog) -> dict[str, Any]:
-    hits = text_hits(series, catalog=cat)
-    special = special_hits(series, catalog=cat)
-    non_empty = int((series.notna() & (series.astype("string").str.strip() != "")).sum())
+def _free_text_entry(table: str, column: str, series: pd.Series, values: pl.Series, cat: Catalog) -> dict[str, Any]:
+    hits = hits_frame(values, series.index, cat)
+    special = special_frame(values, series.index, cat)
+    records = count_non_empty(values)
     by_cat = {c: int(hits[c].sum()) for c in sorted(hits.columns) if hits[c].any()}
-    any_hit = hits.any(axis=1)
     examples: dict[str, list[str]] = {}
     for c in by_cat:
         seen: list[str] = []
@@ -68,11 +70,10 @@ def _free_text_entry(table: str, column: str, series: pd.Series, cat: Catalog) -
             if len(seen) >= EXAMPLES:
                 break
         examples[c] = seen[:EXAMPLES]
-    return {"table": table, "column": column, "records": non_empty, "affected_records": int(any_hit.sum()),
+    return {"table": table, "column": column, "records": records, "affected_records": int(hits.any(axis=1).sum()),
             "by_category": by_cat,
             "special_categories": {c: int(special[c].sum()) for c in sorted(special.columns) if special[c].any()},
-            "examples": examples,
-            "_hits": hits}
+            "examples": examples}
 
 
 def _jurisdictions(dataset: Any, table: str, df: pd.DataFrame) -> dict[str, int]:
@@ -89,6 +90,19 @@ def _jurisdictions(dataset: Any, table: str, df: pd.DataFrame) -> dict[str, int]
     return {}
 
 
+def _scan_column(table: str, column: str, s: pd.Series, cat: Catalog) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """Inventory entries of one column, plus its free-text entry when it holds free text."""
+    values = to_polars(s)
+    numeric = pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s)
+    if not numeric and free_text_values(sample_non_empty(values, cat.sample_size), column, cat):
+        free = _free_text_entry(table, column, s, values, cat)
+        denom = max(free["records"], 1)
+        return [{"table": table, "column": column, "category": c, "share": round(n / denom, 4),
+                 "sensitivity": cat.sensitivity(c)} for c, n in free["by_category"].items()], free
+    return [{"table": table, "column": column, "category": c, "share": share, "sensitivity": cat.sensitivity(c)}
+            for c, share in classify_values(non_empty(values), column, cat).items()], None
+
+
 def scan_dataset(dataset: Any, *, progress: Progress | None = None, catalog: Catalog | None = None) -> Inventory:
     """Classify every column of every table by content and scan free-text columns cell by cell."""
     cat = catalog or load_catalog()
@@ -96,31 +110,26 @@ def scan_dataset(dataset: Any, *, progress: Progress | None = None, catalog: Cat
     inv = Inventory(dataset=dataset.name, as_of=str(dataset.as_of))
     rank = cat.sensitivity_rank
     posture = getattr(dataset, "posture", None)
+    jobs = [(table, str(column), dataset.tables[table][column]) for table in sorted(dataset.tables)
+            for column in dataset.tables[table].columns
+            if (table, column) not in DERIVED and not _skip(dataset.tables[table][column])]
+    # Polars releases the GIL: two columns at a time keep both cores busy (results stay in order)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = pool.map(lambda job: _scan_column(*job, cat), jobs)
+        by_table: dict[str, list[tuple[list[dict[str, Any]], dict[str, Any] | None]]] = {}
+        for (table, column, _), res in zip(jobs, results):
+            say(f"scanned {table}.{column}")
+            by_table.setdefault(table, []).append(res)
     for table in sorted(dataset.tables):
         df = dataset.tables[table]
-        say(f"scanning {table} ({len(df):,} rows, {len(df.columns)} columns)")
         found: dict[str, str] = {}
         specials: set[str] = set()
-        for column in df.columns:
-            s = df[column]
-            if (table, column) in DERIVED or _skip(s):
-                continue
-            if is_free_text(s, str(column), cat):
-                entry = _free_text_entry(table, str(column), s, cat)
-                hits = entry.pop("_hits")
-                denom = max(entry["records"], 1)
-                for c, n in entry["by_category"].items():
-                    inv.columns.append({"table": table, "column": str(column), "category": c,
-                                        "share": round(n / denom, 4), "sensitivity": cat.sensitivity(c)})
-                    found[c] = cat.sensitivity(c)
-                specials |= set(entry["special_categories"])
-                inv.free_text.append(entry)
-                del hits
-                continue
-            for c, share in classify_column(s, str(column), cat).items():
-                inv.columns.append({"table": table, "column": str(column), "category": c, "share": share,
-                                    "sensitivity": cat.sensitivity(c)})
-                found[c] = cat.sensitivity(c)
+        for entries, free in by_table.get(table, []):
+            inv.columns.extend(entries)
+            found.update({e["category"]: e["sensitivity"] for e in entries})
+            if free is not None:
+                specials |= set(free["special_categories"])
+                inv.free_text.append(free)
         sens = max(found.values(), key=lambda x: rank.get(x, 0)) if found else None
         if specials:
             sens = "high"

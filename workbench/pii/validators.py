@@ -39,6 +39,13 @@ def luhn(v: str) -> bool:
     return total % 10 == 0
 
 
+def _ymd_ok(y: int, m: int, d: int, max_year: int) -> bool:
+    if not (1900 <= y <= max_year and 1 <= m <= 12 and d >= 1):
+        return False
+    leap = (y % 4 == 0 and y % 100 != 0) or y % 400 == 0
+    return d <= int(_DAYS[m]) - (m == 2 and not leap)
+
+
 def _plausible_ymd(y: np.ndarray, m: np.ndarray, d: np.ndarray, max_year: int) -> np.ndarray:
     leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
     ok_m = (m >= 1) & (m <= 12)
@@ -51,8 +58,7 @@ def cn_resident_id(v: str) -> bool:
     s = v.strip().upper()
     if len(s) != 18 or not s[:17].isdigit() or not (s[17].isdigit() or s[17] == "X"):
         return False
-    y, m, d = int(s[6:10]), int(s[10:12]), int(s[12:14])
-    if not bool(_plausible_ymd(np.array([y]), np.array([m]), np.array([d]), dt.date.today().year)[0]):
+    if not _ymd_ok(int(s[6:10]), int(s[10:12]), int(s[12:14]), dt.date.today().year):
         return False
     total = sum(int(c) * w for c, w in zip(s[:17], _CN_WEIGHTS.tolist()))
     return _CN_CHECK[total % 11] == s[17]
@@ -107,8 +113,8 @@ def plausible_birth_date(v: str) -> bool:
     else:  # D/M/Y (most of the world) or M/D/Y (US): either reading may be the real one
         a, b, y = int(m.group(4)), int(m.group(5)), int(m.group(6))
         cands = [(y, b, a), (y, a, b)]
-    ys, ms, ds = (np.array(x) for x in zip(*cands))
-    return bool(_plausible_ymd(ys, ms, ds, dt.date.today().year).any())
+    year = dt.date.today().year
+    return any(_ymd_ok(y, mo, d, year) for y, mo, d in cands)
 
 
 # ---------------------------------------------------------------- vectorised versions
@@ -120,9 +126,7 @@ def _matrix(values: Sequence[str], width: int) -> np.ndarray:
 
 
 def _not_all_same(digits: pl.Series) -> np.ndarray:
-    n = digits.str.len_bytes()
-    head = pl.select(pl.lit(digits).str.slice(0, pl.lit(n) - 1)).to_series()
-    return (digits.str.slice(1) != head).fill_null(False).to_numpy()
+    return ~digits.str.contains(r"^(?:0+|1+|2+|3+|4+|5+|6+|7+|8+|9+)?$").fill_null(True).to_numpy()
 
 
 def luhn_many(values: pl.Series) -> np.ndarray:
