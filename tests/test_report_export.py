@@ -62,3 +62,23 @@ def test_pdf_is_printed_by_chromium(tmp_path):
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 10_000
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.browser
+def test_charts_draw_in_chromium_without_network(tmp_path):
+    """Headless Chromium with networking disabled renders every figure (plotly adds js-plotly-plot)."""
+    import subprocess
+
+    exe = export.find_chromium()
+    if exe is None:
+        pytest.skip("chromium not installed (make browser)")
+    sections = [export.Section("Executive", _executed_notebook(tmp_path / "a.ipynb", "Exec"), "s1"),
+                export.Section("Appendix", _executed_notebook(tmp_path / "b.ipynb", "App"), "s2")]
+    html = export.write_html(sections, tmp_path / "report.html", title="Report")
+    dom = subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                          "--disable-background-networking", "--proxy-server=http://127.0.0.1:9",  # no network
+                          f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=10000", "--dump-dom",
+                          html.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    assert dom.count('class="plotly-graph-div"') == 0  # none left undrawn
+    assert dom.count("plotly-graph-div js-plotly-plot") == 2
+    assert dom.count('class="main-svg"') >= 2

@@ -115,6 +115,10 @@ def test_bad_input_exits_2_before_any_kernel(env, tmp_path):
     assert r.returncode == 2 and "dataset folder not found" in r.stderr and "Traceback" not in r.stderr
     r = run("--dataset", str(env["dataset"]), "--quarter", "2026Q4", "--out", str(tmp_path / "o"), "--fail-under", "120")
     assert r.returncode == 2
+    r = run("--dataset", str(env["dataset"]), "--quarter", "2026Q4", "--out", str(tmp_path / "o"), "--store", "nope.db")
+    assert r.returncode == 2 and "no such training results file" in r.stderr
+    r = run("--dataset", str(env["dataset"]), "--quarter", "2026Q4", "--out", str(tmp_path / "o"), "--trials", "0")
+    assert r.returncode == 2
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
 
 
@@ -166,3 +170,24 @@ def test_recover_restores_a_report_moved_aside(tmp_path):
     recover(tmp_path, "2026Q3")
     assert (tmp_path / "2026Q3" / "findings.json").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2026Q3"]
+
+
+def test_parallel_steps_respect_dependencies(env, tmp_path):
+    """Two independent notebooks run side by side; the one that needs them never starts after a failure."""
+    from workbench.errors import ExecutionError
+    from workbench.report import run_report
+    from workbench.report.plan import EXECUTIVE, Step
+
+    def factory(ctx):
+        base = {"dataset": str(ctx.dataset), "as_of": ctx.as_of, "output_dir": str(ctx.run_dir)}
+        return [Step("00_results", {**base, "sleep": 1.0}, ("findings.json",), after=()),
+                Step("00_results", {**base, "fail": True}, (), after=()),
+                Step(EXECUTIVE, {"quarter": ctx.quarter, "results_dir": str(ctx.run_dir), "previous_dir": "",
+                                 "output_dir": str(ctx.run_dir)})]
+    events = []
+    with pytest.raises(ExecutionError, match="00_results failed at cell 4/4"):
+        run_report(env["dataset"], "2027Q1", tmp_path, plan=factory, notebooks_dir=env["notebooks"], jobs=2,
+                   progress=events.append)
+    started = [(e.step, e.notebook) for e in events if e.phase == "notebook" and e.cell == 0]
+    assert sorted(started) == [(1, "00_results"), (2, "00_results")]
+    assert not (tmp_path / "2027Q1").exists() and not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]

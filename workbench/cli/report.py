@@ -24,12 +24,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--trials", type=int, default=100_000, help="Monte Carlo trials of the breach simulation")
     p.add_argument("--seed", type=int, default=7, help="random seed of the breach simulation (default 7)")
     p.add_argument("--store", help="training results store: SQLite file or SQLAlchemy URL (default: the notebook's)")
+    p.add_argument("--jobs", type=int, default=2, help="notebooks executed at once where possible (default 2)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
 def run(args: argparse.Namespace) -> int:
+    import logging
+
     from ..errors import ThresholdError
     from ..report import run_report
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)  # "unknown parameter" chatter: the plan tests cover it
 
     last = {"text": ""}
     tty = sys.stderr.isatty()
@@ -49,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         result = run_report(args.dataset, args.quarter, args.out, as_of=args.as_of, fail_under=args.fail_under,
-                            pdf=args.pdf, trials=args.trials, seed=args.seed, store=args.store, progress=progress)
+                            pdf=args.pdf, trials=args.trials, seed=args.seed, store=args.store, progress=progress,
+                            jobs=args.jobs)
     except ThresholdError as e:
         res = getattr(e, "result", None)
         if res is not None:

@@ -141,7 +141,7 @@ def show(df: pd.DataFrame) -> Any:
         if v.notna().sum() < df[c].notna().sum() or pd.api.types.is_bool_dtype(df[c]):
             continue  # text column
         whole = bool(((v.dropna() % 1) == 0).all())
-        fmt[c] = "{:,.0f}" if whole or v.abs().max() >= 1000 else "{:,.2f}"
+        fmt[c] = "{:,.0f}" if whole or v.abs().max() >= 1000 else "{:,.1f}"
     return df.style.format(fmt, na_rep="—").format(na_rep="—", subset=[c for c in df.columns if c not in fmt])
 
 
@@ -167,6 +167,8 @@ def summary_markdown(r: Results) -> str:
     if comp is not None:
         lines.append(f"- Training completion: {comp:.0%}" + (" (SIMULATED results — demo store)"
                                                               if r.training.get("simulated") else ""))
+    elif r.training.get("note"):
+        lines.append(f"- Training: {r.training['note']}")
     if not r.previous_quarter:
         lines += ["", f"*{history.NO_PREVIOUS.capitalize()}: trends start next quarter.*"]
     return "\n".join(lines)
@@ -212,7 +214,9 @@ def top_risks(r: Results, n: int = 10) -> pd.DataFrame:
     keep = [c for c in ("id", "check", "title", "domain", "severity", "affected", "likelihood", "impact", "rating",
                         "level", "owner", "due_date")
             if c in reg.columns] or list(reg.columns)
-    return reg[keep].head(n).reset_index(drop=True)
+    top = reg[keep].head(n).reset_index(drop=True)
+    top.index = pd.RangeIndex(1, len(top) + 1, name="rank")
+    return top
 
 
 def loss_table(r: Results) -> pd.DataFrame:

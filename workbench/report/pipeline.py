@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import json
 import os
 import shutil
 import tempfile
@@ -18,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from ..errors import ExecutionError, InputError, ThresholdError
+from ..errors import ExecutionError, InputError, ThresholdError, WorkbenchError
 from . import export, history, manifest, plan as plan_mod
-from .runner import NotebookRun, NotebookTiming, Progress, ProgressCallback, execute
+from .runner import NotebookRun, NotebookTiming, Progress, ProgressCallback, execute, scrub
 
 PlanFactory = Callable[[plan_mod.RunContext], list[plan_mod.Step]]
 
@@ -72,7 +73,12 @@ def _swap_in(tmp: Path, final: Path) -> None:
     if final.exists():
         old = final.with_name(f".{final.name}.old-{os.getpid()}-{time.monotonic_ns()}")
         os.rename(final, old)
-    os.rename(tmp, final)
+    try:
+        os.rename(tmp, final)
+    except OSError:
+        if old is not None:
+            os.rename(old, final)  # put the last good report back
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -95,10 +101,11 @@ def _store_file(store: str | None) -> list[Path]:
 def run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of: str | None = None,
                fail_under: float | None = None, pdf: bool = False, trials: int = 100_000, seed: int = 7,
                store: str | None = None, profile: str = "quarterly", progress: ProgressCallback | None = None,
-               plan: PlanFactory | None = None, notebooks_dir: Path | None = None) -> ReportResult:
+               plan: PlanFactory | None = None, notebooks_dir: Path | None = None, jobs: int = 2) -> ReportResult:
     """Run the quarterly report; see the module docstring. Raises ``InputError``/``DatasetError``
     (exit 2) before any kernel starts, ``ExecutionError`` (exit 1) naming notebook and cell, and
-    ``ThresholdError`` (exit 3, with ``.result``) after the report is in place."""
+    ``ThresholdError`` (exit 3, with ``.result``) after the report is in place. ``jobs``: notebooks
+    executed at once where the plan allows (2 suits a 2-core machine)."""
     from ..dataset import load_dataset
 
     t0 = time.perf_counter()
@@ -107,8 +114,15 @@ def run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of:
     quarter = quarter.strip()
     if fail_under is not None and not 0 <= float(fail_under) <= 100:
         raise InputError(f"--fail-under {fail_under} is outside 0–100", hint="give an overall score, e.g. 70")
+    if int(jobs) < 1:
+        raise InputError(f"--jobs {jobs} must be at least 1", hint="e.g. --jobs 2")
     if int(trials) < 1:
         raise InputError(f"--trials {trials} must be a positive number", hint="e.g. --trials 100000")
+    if store and "://" not in store:  # a file path: notebooks run in notebooks/, so make it absolute
+        if not Path(store).expanduser().is_file():
+            raise InputError(f"--store {store}: no such training results file",
+                             hint="pass an existing SQLite file or a SQLAlchemy URL, or omit --store")
+        store = str(Path(store).expanduser().resolve())
     ds = load_dataset(dataset, as_of=as_of)  # DatasetError: exit 2, nothing started yet
     out_dir = Path(out_dir).resolve()
     try:
@@ -130,9 +144,12 @@ def run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of:
                                       run_dir=tmp, previous_dir=previous, trials=int(trials), seed=int(seed),
                                       profile=profile, store=store)
             steps = make_plan(ctx)
+            if plan is None:
+                _emit(progress, "training", "training.json")
+                write_training(ds, store, int(seed), tmp)
             runs = [NotebookRun(nb_dir / f"{s.notebook}.ipynb", tmp / "notebooks" / f"{s.notebook}.ipynb",
                                 s.parameters) for s in steps]
-            timings = _execute_steps(steps, runs, nb_dir, tmp, progress)
+            timings = _execute_steps(steps, runs, nb_dir, tmp, progress, jobs)
             missing = [f for f in plan_mod.RESULT_FILES if not (tmp / f).is_file()]
             if missing and plan is None:
                 raise ExecutionError(f"the run finished without {', '.join(missing)}",
@@ -146,7 +163,9 @@ def run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of:
                 _emit(progress, "pdf", "report.pdf")
                 export.write_pdf(html, tmp / "report.pdf")
             _emit(progress, "manifest", "manifest.json")
-            params = {"dataset": str(ctx.dataset), "quarter": quarter, "as_of": ctx.as_of, "trials": ctx.trials,
+            for p in tmp.rglob("*"):  # atomic writers elsewhere use private temp files: one mode for the folder
+                os.chmod(p, (0o777 if p.is_dir() else 0o666) & ~umask)
+            params = {"dataset": str(ctx.dataset), "quarter": quarter, "as_of": ctx.as_of, "trials": ctx.trials, "jobs": jobs,
                       "seed": ctx.seed, "profile": profile, "store": store, "fail_under": fail_under, "pdf": pdf,
                       "previous_quarter": previous.name if previous else None}
             inputs = [Path(p) for p in ds.files] + [r.source for r in runs] + _content_files(plan_mod.REPO) \
@@ -179,19 +198,87 @@ def run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of:
     return result
 
 
+def write_training(ds: Any, store: str | None, seed: int, out_dir: Path) -> Path:
+    """``training.json`` (``workbench.training.summary``) for the dataset's staff roster; without a
+    store, the SIMULATED cohort the dashboard notebook shows too (same seed), flagged as such."""
+    from .. import training
+
+    users = ds.tables.get("users")
+    if users is None and not store:  # nobody to train and no results: say so instead of simulating
+        summary: dict[str, Any] = {"as_of": str(ds.as_of), "attempts": 0, "simulated": False, "completion": None,
+                                   "overdue": None, "mean_score": None, "pass_rate": None, "most_missed": [],
+                                   "note": "the dataset has no users table: training not assessed"}
+    else:
+        try:
+            path = store or training.demo_store(ds, ds.as_of, seed=seed)
+            summary = training.summary(path, users, ds.as_of, privileged_roles=training.privileged_roles(ds))
+        except WorkbenchError:
+            raise
+        except Exception as e:
+            raise ExecutionError(f"training summary failed: {type(e).__name__}: {scrub(str(e))}",
+                                 hint="run `workbench report --debug` for the traceback and report it") from e
+    out = Path(out_dir) / "training.json"
+    tmp = out.with_name(".training.json.tmp")
+    tmp.write_text(json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n",
+                   encoding="utf-8")
+    os.replace(tmp, out)
+    return out
+
+
 def _execute_steps(steps: list[plan_mod.Step], runs: list[NotebookRun], nb_dir: Path, tmp: Path,
-                   progress: ProgressCallback | None) -> list[NotebookTiming]:
-    timings: list[NotebookTiming] = []
-    for i, (step, run) in enumerate(zip(steps, runs)):
-        def shifted(p: Progress, i: int = i) -> None:
+                   progress: ProgressCallback | None, jobs: int = 1) -> list[NotebookTiming]:
+    """Run the notebooks, up to ``jobs`` at a time, each once the notebooks it comes ``after`` are
+    done (``after=None``: every earlier step; unknown names are ignored). The first
+    failure stops new starts; running notebooks finish, then the error is raised."""
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    names = [s.notebook for s in steps]
+    done: set[str] = set()
+    timings: dict[str, NotebookTiming] = {}
+    pending = list(range(len(steps)))
+    error: BaseException | None = None
+
+    def one(i: int) -> NotebookTiming:
+        def shifted(p: Progress) -> None:
             if progress is not None:
                 progress(Progress(p.phase, i + 1, len(runs), p.notebook, p.cell, p.cells, p.message))
-        timings += execute([run], cwd=nb_dir, progress=shifted)
-        absent = [f for f in step.produces if not (tmp / f).is_file()]
+        (timing,) = execute([runs[i]], cwd=nb_dir, progress=shifted)
+        absent = [f for f in steps[i].produces if not (tmp / f).is_file()]
         if absent:
-            raise ExecutionError(f"notebook {step.notebook} ran but did not write {', '.join(absent)}",
+            raise ExecutionError(f"notebook {steps[i].notebook} ran but did not write {', '.join(absent)}",
                                  hint="its output_dir parameter must receive these files")
-    return timings
+        return timing
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="notebook") as pool:
+        running: dict[Any, int] = {}
+        while pending or running:
+            if error is None:
+                for i in list(pending):
+                    if len(running) >= max(1, jobs):
+                        break
+                    after = names[:i] if steps[i].after is None else steps[i].after
+                    deps = [d for d in after if d in names]
+                    if all(d in done for d in deps):
+                        pending.remove(i)
+                        running[pool.submit(one, i)] = i
+            if not running:
+                if error is None and pending:  # a dependency cycle or an unknown later name
+                    raise ExecutionError(f"notebooks {', '.join(names[i] for i in pending)} wait on each other",
+                                         hint="fix 'after' in workbench/report/plan.py")
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                i = running.pop(fut)
+                try:
+                    timings[names[i]] = fut.result()
+                    done.add(names[i])
+                except BaseException as e:  # noqa: BLE001 - re-raised below
+                    error = error or e
+            if error is not None:
+                pending.clear()
+    if error is not None:
+        raise error
+    return [timings[n] for n in names]
 
 
 def _sections(steps: list[plan_mod.Step], runs: list[NotebookRun]) -> list[export.Section]:

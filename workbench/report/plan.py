@@ -1,8 +1,9 @@
 """The quarterly run in one place: which notebooks, in which order, with which parameters.
 
-Every notebook writes its machine-readable results into its ``output_dir`` parameter; the
-pipeline passes all of them the same run folder, so the executive notebook (last) finds this
-run's ``findings.json``, ``risk_register.csv``, ``simulation.json`` and ``training.json`` there.
+Notebooks write their machine-readable results into their ``output_dir`` parameter; the
+pipeline passes all of them the same run folder (and writes ``training.json`` there itself), so
+the executive notebook (last) finds this run's ``findings.json``, ``risk_register.csv``,
+``simulation.json`` and ``training.json`` there.
 """
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ class Step:
     parameters: dict[str, Any] = field(default_factory=dict)
     produces: tuple[str, ...] = ()
     title: str = ""
+    after: tuple[str, ...] | None = None  # notebooks that must finish first; None: every earlier one
 
 
 def quarterly_plan(ctx: RunContext) -> list[Step]:
@@ -51,16 +53,19 @@ def quarterly_plan(ctx: RunContext) -> list[Step]:
                   "findings": str(ctx.run_dir / "findings.json"), "output_dir": out}
     if ctx.scenarios:
         simulation["scenarios"] = ctx.scenarios
-    training = {"dataset": ds, "as_of": ctx.as_of, "output_dir": out}
+    # training.json is written by the pipeline itself (training.summary) before the notebooks run;
+    # the dashboard notebook shows the same store (same seed when simulated)
+    training = {"dataset": ds, "as_of": ctx.as_of, "seed": int(ctx.seed)}
     if ctx.store:
         training["store"] = ctx.store
     return [
-        Step("01_data_inventory", {"dataset": ds, "output_dir": out}, ("pii_inventory.json",),
-             "Appendix A — Personal data inventory"),
+        Step("01_data_inventory", {"dataset": ds, "as_of": ctx.as_of, "output_dir": out}, ("pii_inventory.json",),
+             "Appendix A — Personal data inventory", after=()),
         Step("02_posture_assessment", {"dataset": ds, "as_of": ctx.as_of, "profile": ctx.profile, "output_dir": out},
-             ("findings.json", "risk_register.csv"), "Appendix B — Posture assessment"),
-        Step("03_breach_simulation", simulation, ("simulation.json",), "Appendix C — Breach simulation"),
-        Step("05_training_dashboard", training, ("training.json",), "Appendix D — Training"),
+             ("findings.json", "risk_register.csv"), "Appendix B — Posture assessment", after=()),
+        Step("03_breach_simulation", simulation, ("simulation.json",), "Appendix C — Breach simulation",
+             after=("02_posture_assessment",)),
+        Step("05_training_dashboard", training, (), "Appendix D — Training", after=()),
         Step(EXECUTIVE, {"quarter": ctx.quarter, "results_dir": out,
                          "previous_dir": str(ctx.previous_dir) if ctx.previous_dir else "", "output_dir": out},
              ("history.json",), "Quarterly privacy risk report"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -124,7 +125,7 @@ def execute(runs: list[NotebookRun], cwd: Path, *, progress: ProgressCallback | 
             raise ExecutionError(f"notebook {run.source} does not exist",
                                  hint="restore it from the repository (git checkout notebooks/)")
         run.output.parent.mkdir(parents=True, exist_ok=True)
-        engine_name = f"workbench-progress-{step}"
+        engine_name = f"workbench-progress-{uuid.uuid4().hex}"  # unique: runs may execute in parallel threads
         papermill_engines.register(engine_name, _engine(progress, step, len(runs), run.name))
         if progress is not None:
             progress(Progress("notebook", step, len(runs), run.name))
