@@ -103,3 +103,16 @@ def test_simulated_cohort_is_seeded_and_labelled(tmp_path: Path) -> None:
     assert set(a["source"]) == {"simulated"} and a["finished_at"].max() <= pd.Timestamp("2026-10-01")
     s = summary(str(tmp_path / "a.db"), users, AS_OF)
     assert s["simulated"] and s["simulated_attempts"] == s["attempts"]
+
+
+def test_summary_with_an_empty_roster_does_not_crash(tmp_path):
+    """A dataset without staff (or an empty users table) still yields a training.json."""
+    import pandas as pd
+
+    from workbench.training import summary
+
+    users = pd.DataFrame({"user_id": pd.Series([], dtype="string"), "role": pd.Series([], dtype="string"),
+                          "status": pd.Series([], dtype="string"),
+                          "last_training_at": pd.Series([], dtype="datetime64[ns]")})
+    out = summary(None, users, "2026-09-30")
+    assert out["attempts"] == 0 and out["as_of"] == "2026-09-30"

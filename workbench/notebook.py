@@ -4,18 +4,43 @@ Call :func:`setup` in the cell after ``parameters``.
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
+
+# plotly's notebook renderer always adds a MathJax <script src="https://cdn…">; reports must
+# open offline and we typeset no LaTeX, so that tag is dropped where the HTML is made.
+_CDN_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>', re.IGNORECASE)
+RENDERER = "workbench_offline"
+
+
+def _register_renderer() -> None:
+    import plotly.io as pio
+    from plotly.io._base_renderers import NotebookRenderer
+
+    class OfflineNotebookRenderer(NotebookRenderer):
+        """The ``notebook`` renderer (plotly.js embedded once) minus any CDN script tag."""
+
+        def to_mimebundle(self, fig_dict):  # type: ignore[override]
+            bundle = super().to_mimebundle(fig_dict)
+            bundle["text/html"] = _CDN_SCRIPT.sub("", bundle.get("text/html", ""))
+            return bundle
+
+    if RENDERER not in pio.renderers:
+        pio.renderers[RENDERER] = OfflineNotebookRenderer(connected=False)
 
 
 def setup() -> None:
     """Make plotly figures render in JupyterLab *and* in exported HTML, offline.
 
     Inside a kernel plotly picks ``plotly_mimetype`` alone, which nbconvert cannot render
-    (plotly/plotly.py#5365); ``notebook`` embeds plotly.js once so the report opens offline.
+    (plotly/plotly.py#5365); the offline notebook renderer embeds plotly.js once so the report
+    opens without network.
     """
     import plotly.io as pio
 
-    pio.renderers.default = "plotly_mimetype+notebook"
+    _register_renderer()
+    pio.renderers.default = f"plotly_mimetype+{RENDERER}"
     pd.set_option("display.max_rows", 60)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 160)

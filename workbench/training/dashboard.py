@@ -85,10 +85,15 @@ def staff_status(store: str | None, users: pd.DataFrame | None, as_of: Any = Non
     passed = att[att["passed"]]
     last_pass = passed.groupby("trainee_id")["finished_at"].max()
     recent = _window(passed, day, window_days).groupby("trainee_id")["module_id"].nunique()
-    staff["last_passed_at"] = staff["user_id"].map(last_pass)
+    # map() on an empty roster tries to cast datetimes to float64: build the empty column directly
+    staff["last_passed_at"] = (staff["user_id"].map(last_pass) if len(staff)
+                               else pd.Series(pd.NaT, index=staff.index, dtype="datetime64[ns]"))
     staff["modules_passed"] = staff["user_id"].map(recent).fillna(0).astype(int)
     candidates = [staff["last_passed_at"]] + ([staff["last_training_at"]] if include_roster else [])
-    staff["last_trained_at"] = pd.concat(candidates, axis=1).max(axis=1)
+    both = pd.concat(candidates, axis=1)
+    # max(axis=1) cannot reduce datetime columns of an empty roster
+    staff["last_trained_at"] = (both.max(axis=1) if len(both)
+                                else pd.Series(pd.NaT, index=staff.index, dtype="datetime64[ns]"))
     cutoff = pd.Timestamp(day) - pd.Timedelta(days=window_days)
     staff["current"] = staff["last_trained_at"].gt(cutoff).fillna(False).astype(bool)
     staff["overdue"] = ~staff["current"]
