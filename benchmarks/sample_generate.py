@@ -21,12 +21,18 @@ DATA = HERE / "_data"
 
 CHILD = textwrap.dedent("""
     import json, resource, sys, time
-    from workbench.sample import generate_sample
+    import numpy as np
+    from workbench.sample import generate_sample, plant_counts
+    from workbench.sample.people import make_customers
     n, layout, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     t0 = time.perf_counter()
     generate_sample(out, customers=n, seed=7, layout=layout)
     dt = time.perf_counter() - t0
-    print(json.dumps({"seconds": dt, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # the customers table alone, in memory: what the row-by-row baseline is compared with
+    t1 = time.perf_counter()
+    make_customers(np.random.default_rng(7), n, np.datetime64("2026-09-30"), plant_counts(n, max(40, n // 50)), 1095, 30)
+    print(json.dumps({"seconds": dt, "peak_mb": peak, "customers_only": time.perf_counter() - t1}))
 """)
 
 BASELINE = textwrap.dedent("""
@@ -34,7 +40,7 @@ BASELINE = textwrap.dedent("""
     n = int(sys.argv[1])
     rnd = random.Random(7)
     t0 = time.perf_counter()
-    buf = io.StringIO(); w = csv.writer(buf)
+    rows = []
     for i in range(n):
         # one row at a time: the obvious loop a first version would write
         name = rnd.choice(["Anna Müller", "王伟", "James Smith"])
@@ -42,8 +48,8 @@ BASELINE = textwrap.dedent("""
         wts = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
         check = "10X98765432"[sum(int(c) * k for c, k in zip(ident, wts)) % 11]
         phone = "13" + "".join(str(rnd.randint(0, 9)) for _ in range(9))
-        w.writerow([f"C{i:07d}", name, f"user{i}@example.com", phone, ident + check,
-                    f"{rnd.randint(1950, 2005)}-01-01", rnd.random() < 0.6])
+        rows.append([f"C{i:07d}", name, f"user{i}@example.com", phone, ident + check,
+                     f"{rnd.randint(1950, 2005)}-01-01", rnd.random() < 0.6])
     dt = time.perf_counter() - t0
     print(json.dumps({"seconds": dt, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """)
@@ -73,10 +79,12 @@ def main() -> None:
              "| layout | seconds | customers/s | peak RSS MB |", "|---|---:|---:|---:|"]
     for layout, r in rows:
         lines.append(f"| {layout} | {r['seconds']:.1f} | {a.customers / r['seconds']:,.0f} | {r['peak_mb']:,.0f} |")
-    lines += ["", f"Baseline (row-by-row Python loop, customers table only, {base_n:,} rows measured, "
-              f"extrapolated): {base_1m:.1f} s for {a.customers:,} customers, peak {base['peak_mb']:.0f} MB.",
-              f"Ratio baseline / vectorised (parquet, whole dataset vs customers only): "
-              f"{base_1m / rows[0][1]['seconds']:.1f}x."]
+    cust = rows[0][1]["customers_only"]
+    lines += ["", "Baseline: the obvious row-by-row Python loop building a *reduced* customers table in memory "
+              f"(7 of 17 columns: id, name, e-mail, phone, checksummed resident id, birth date, consent), "
+              f"{base_n:,} rows measured and extrapolated: {base_1m:.1f} s for {a.customers:,} customers.",
+              f"Vectorised `make_customers` (all 17 columns, every plant) in the same run: {cust:.1f} s "
+              f"→ **{base_1m / cust:.1f}x** faster than the baseline while doing more."]
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "sample_generate.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
