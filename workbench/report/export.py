@@ -68,7 +68,7 @@ body{font-family:-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sa
  color:#1f2933;margin:0;line-height:1.5}
 main{max-width:1100px;margin:0 auto;padding:1.5rem 2rem 4rem}
 header.report{background:#102a43;color:#fff;padding:1.5rem 2rem}
-header.report h1{margin:0;font-size:1.7rem} header.report p{margin:.3rem 0 0;color:#bcccdc}
+header.report h1{margin:0;font-size:1.7rem;color:#fff !important} header.report p{margin:.3rem 0 0;color:#bcccdc}
 nav.toc{border:1px solid #d9e2ec;background:#f5f7fa;padding:.8rem 1.2rem;margin:1rem 0 2rem}
 nav.toc ol{margin:.3rem 0 0 1.2rem;padding:0} nav.toc a{color:#1f4f82}
 section.notebook{border-top:3px solid #102a43;margin-top:3rem;padding-top:.5rem}
