@@ -1,7 +1,6 @@
 """Law engine: fine caps, fines inside the simulation, notification obligations."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import yaml
 

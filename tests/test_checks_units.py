@@ -2,7 +2,6 @@
 and is not_applicable when its inputs are absent."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from _checks_fixtures import baseline, build, run

@@ -167,12 +167,12 @@ def test_bundled_catalog_loads() -> None:
 
 
 @pytest.mark.parametrize("body,key", [
-    ("detectors:\n  - {id: x, category: email, sensitivity: medium, patterns: ['\\d+@']}\n", "detectors.x.patterns"),
-    ("detectors:\n  - {id: x, category: email, sensitivity: medium, patterns: ['(?<=a)b']}\n", "detectors.x.patterns"),
-    ("detectors:\n  - {id: x, category: email, sensitivity: medium, patterns: ['a'], validator: nope}\n", "detectors.x.validator"),
-    ("detectors:\n  - {id: x, category: shoe_size, sensitivity: medium, patterns: ['a']}\n", "detectors.x.category"),
-    ("detectors:\n  - {id: x, category: email, sensitivity: extreme, patterns: ['a']}\n", "detectors.x.sensitivity"),
-    ("detectors:\n  - {id: x, category: email, sensitivity: low, patterns: ['(']}\n", "detectors.x.patterns"),
+    ("detectors:\n  - {id: x, category: email, sensitivity: medium, patterns: ['\\d+@']}\n", "detectors[x].patterns"),
+    ("detectors:\n  - {id: x, category: email, sensitivity: medium, patterns: ['(?<=a)b']}\n", "detectors[x].patterns"),
+    ("detectors:\n  - {id: x, category: email, sensitivity: medium, patterns: ['a'], validator: nope}\n", "detectors[x].validator"),
+    ("detectors:\n  - {id: x, category: shoe_size, sensitivity: medium, patterns: ['a']}\n", "detectors[x].category"),
+    ("detectors:\n  - {id: x, category: email, sensitivity: extreme, patterns: ['a']}\n", "detectors[x].sensitivity"),
+    ("detectors:\n  - {id: x, category: email, sensitivity: low, patterns: ['(']}\n", "detectors[x].patterns"),
     ("threshold: 2\ndetectors:\n  - {id: x, category: email, sensitivity: low, patterns: ['a']}\n", "threshold"),
 ])
 def test_bad_detector_file_names_key(tmp_path, body: str, key: str) -> None:

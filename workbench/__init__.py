@@ -12,8 +12,15 @@ from typing import Any
 __version__ = "0.1.0"
 
 from .dataset import Dataset, load_dataset
-from .errors import (AnswersError, ContentError, DatasetError, ExecutionError, InputError,
-                     ThresholdError, WorkbenchError)
+from .errors import (
+    AnswersError,
+    ContentError,
+    DatasetError,
+    ExecutionError,
+    InputError,
+    ThresholdError,
+    WorkbenchError,
+)
 
 # name -> module that defines it
 _LAZY = {

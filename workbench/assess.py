@@ -7,10 +7,7 @@ from ``assessed_at``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +18,7 @@ import pandas as pd
 from . import __version__
 from .checks import Finding, load_catalog, run_checks
 from .dataset import Dataset
+from .files import write_json_atomic, write_text_atomic
 from .scoring import risk_register, scores
 
 FLOAT_DIGITS = 4
@@ -96,24 +94,10 @@ def assess(dataset: Dataset, *, window_days: int = 90, profile: str = "quarterly
                       findings=findings, scores=scores(findings), register=reg)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_outputs(assessment: Assessment, out_dir: str | Path) -> dict[str, Path]:
     """Write ``findings.json`` and ``risk_register.csv`` into ``out_dir`` (created), each atomically."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    findings_text = json.dumps(assessment.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    register_text = assessment.register.to_csv(index=False, lineterminator="\n")
     paths = {"findings": out / "findings.json", "risk_register": out / "risk_register.csv"}
-    _atomic_write(paths["findings"], findings_text)
-    _atomic_write(paths["risk_register"], register_text)
+    write_json_atomic(paths["findings"], assessment.to_dict(), sort_keys=False)
+    write_text_atomic(paths["risk_register"], assessment.register.to_csv(index=False, lineterminator="\n"))
     return paths

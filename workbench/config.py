@@ -9,10 +9,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .errors import DatasetError
+from .files import load_yaml_mapping, validate_model
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -131,25 +131,6 @@ class Posture(_Strict):
 
 
 def read_yaml(path: Path, model: type[M], what: str) -> M:
-    """Load ``path`` with ``safe_load`` and validate it as ``model``; errors name file and key."""
-    if not path.is_file():
-        raise DatasetError(f"{path}: {what} not found", f"create it or fix the reference to it")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as e:
-        raise DatasetError(f"{path}: not UTF-8 text (byte {e.start})", "save the file as UTF-8") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(e, "problem", None) or "syntax error"
-        raise DatasetError(f"{path}:{where}: YAML {problem}", "fix the YAML syntax (indentation, quotes, colons)") from None
-    if not isinstance(raw, dict):
-        raise DatasetError(f"{path}: expected a mapping at the top level, got {type(raw).__name__}",
-                           f"see the {what} example in README.md")
-    try:
-        return model.model_validate(raw)
-    except ValidationError as e:
-        err = e.errors()[0]
-        # drop pydantic's union-branch labels such as 'list[str]' or "literal['*']" from the path
-        key = ".".join(str(p) for p in err["loc"] if not any(ch in str(p) for ch in "[]'")) or "(top level)"
-        raise DatasetError(f"{path}: key '{key}': {err['msg']}", f"fix '{key}' in the {what} (see README.md)") from None
+    """Load ``path`` with a safe loader and validate it as ``model``; errors name file and key."""
+    raw = load_yaml_mapping(path, what, DatasetError, missing_hint="create it or fix the reference to it")
+    return validate_model(raw, model, path, what, DatasetError)

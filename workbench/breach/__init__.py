@@ -7,6 +7,12 @@ Public API: :func:`simulate`, :func:`write_simulation`, :class:`Simulation`,
 from __future__ import annotations
 
 from .content import load_laws, load_scenarios
-from .simulate import Simulation, parse_scenarios, read_findings, simulate, write_simulation
+from .simulate import (
+    Simulation,
+    parse_scenarios,
+    read_findings,
+    simulate,
+    write_simulation,
+)
 
 __all__ = ["simulate", "write_simulation", "Simulation", "read_findings", "parse_scenarios", "load_scenarios", "load_laws"]

@@ -9,12 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import ContentError
+from ..files import load_yaml_mapping, validate_model
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 REPO = Path(__file__).resolve().parents[2]
 SCENARIO_DIR = REPO / "assessments" / "scenarios"
 LAWS_FILE = REPO / "assessments" / "laws.yaml"
@@ -300,24 +299,7 @@ class Laws(_Strict):
 
 
 def _read(path: Path, model: type[BaseModel], what: str) -> Any:
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_LOADER)  # safe_load, C-accelerated
-    except FileNotFoundError:
-        raise ContentError(f"{path}: {what} not found", "check the path") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise ContentError(f"{path}:{where}: YAML {getattr(e, 'problem', None) or 'syntax error'}",
-                           "fix the YAML syntax") from None
-    if not isinstance(raw, dict):
-        raise ContentError(f"{path}: expected a mapping at the top level", f"see the other {what} files")
-    try:
-        return model.model_validate(raw)
-    except ValidationError as e:
-        err = e.errors()[0]
-        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        msg = err["msg"].removeprefix("Value error, ")
-        raise ContentError(f"{path}: key '{key}': {msg}", f"fix '{key}' in the {what}") from None
+    return validate_model(load_yaml_mapping(path, what), model, path, what)
 
 
 def load_scenarios(directory: str | Path | None = None, ids: list[str] | None = None) -> list[Scenario]:

@@ -8,8 +8,6 @@ total adds the scenarios trial by trial (scenarios are independent).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,6 +17,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from ..files import write_json_atomic
 from .content import Laws, Scenario, load_laws, load_scenarios
 from .engine import COMPONENTS, PRIMARY, SECONDARY, draw, evaluate, multiplier, stats
 from .exposure import Exposure, exposure
@@ -235,16 +234,4 @@ def parse_scenarios(value) -> list[str] | None:
 
 def write_simulation(sim: Simulation, out_dir: str | Path) -> Path:
     """Write ``simulation.json`` atomically into ``out_dir``; return its path."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / "simulation.json"
-    text = json.dumps(sim.to_dict(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=".simulation.", suffix=".tmp", dir=out)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_json_atomic(Path(out_dir) / "simulation.json", sim.to_dict(), sort_keys=False)

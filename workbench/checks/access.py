@@ -3,8 +3,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import (CheckContext, Finding, active_users, check, falsy_or_missing, masked, measured,
-                   not_applicable, truthy)
+from .base import (
+    CheckContext,
+    Finding,
+    active_users,
+    check,
+    falsy_or_missing,
+    masked,
+    measured,
+    not_applicable,
+    truthy,
+)
 from .logs import LogViolations, access_violations
 
 ALL_ACCESS_MAX_SHARE = 0.10

@@ -3,7 +3,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import CheckContext, Finding, check, falsy_or_missing, masked, measured, not_applicable, truthy
+from .base import (
+    CheckContext,
+    Finding,
+    check,
+    falsy_or_missing,
+    masked,
+    measured,
+    not_applicable,
+    truthy,
+)
 
 RESTORE_TEST_DAYS = 90
 

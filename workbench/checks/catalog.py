@@ -10,10 +10,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import ContentError
+from ..files import load_yaml_mapping, validate_model
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "assessments"
 DOMAINS = ("encryption", "access", "backup", "privacy", "data", "training")
@@ -93,22 +93,8 @@ class Profile(_Strict):
 
 
 def _load(path: Path, model: type[BaseModel], what: str) -> BaseModel:
-    if not path.is_file():
-        raise ContentError(f"{path}: {what} not found", "restore it from the repository")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise ContentError(f"{path}:{where}: YAML syntax error", "fix indentation, quotes or colons") from None
-    if not isinstance(raw, dict):
-        raise ContentError(f"{path}: expected a mapping at the top level", f"see the other {what}s for the shape")
-    try:
-        return model.model_validate(raw)
-    except ValidationError as e:
-        err = e.errors()[0]
-        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        raise ContentError(f"{path}: key '{key}': {err['msg']}", f"fix '{key}' in the {what}") from None
+    raw = load_yaml_mapping(path, what, missing_hint="restore it from the repository")
+    return validate_model(raw, model, path, what)
 
 
 @lru_cache(maxsize=8)

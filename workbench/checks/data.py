@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import EVIDENCE_ROWS, CheckContext, Finding, check, measured, not_applicable
 from ..masking import mask
+from .base import EVIDENCE_ROWS, CheckContext, Finding, check, measured, not_applicable
 
 FREE_TEXT_CATEGORIES = ("email", "phone", "card_number", "national_id")
 

@@ -3,7 +3,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .base import CheckContext, Finding, active_users, check, masked, measured, not_applicable, truthy
+from .base import (
+    CheckContext,
+    Finding,
+    active_users,
+    check,
+    masked,
+    measured,
+    not_applicable,
+    truthy,
+)
 
 TRAINING_VALID_DAYS = 365
 

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Literal
 
 import polars as pl
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import ContentError
+from ..files import id_key, load_yaml_mapping, validate_model
 from .validators import VALIDATORS
 
 DEFAULT_PATH = Path(__file__).with_name("detectors.yaml")
@@ -191,24 +191,6 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
 @functools.lru_cache(maxsize=8)
 def _load(path: str) -> Catalog:
     p = Path(path)
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ContentError(f"{p}: detector file not found", "pass an existing detectors.yaml") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise ContentError(f"{p}:{where}: YAML syntax error", "fix the YAML syntax") from None
-    if not isinstance(raw, dict):
-        raise ContentError(f"{p}: expected a mapping at the top level", "see the bundled detectors.yaml")
-    try:
-        spec = DetectorFile.model_validate(raw)
-    except ValidationError as e:
-        err = e.errors()[0]
-        loc = list(err["loc"])
-        if len(loc) >= 2 and loc[0] == "detectors" and isinstance(loc[1], int) and loc[1] < len(raw.get("detectors", [])):
-            ident = (raw["detectors"][loc[1]] or {}).get("id", loc[1]) if isinstance(raw["detectors"][loc[1]], dict) else loc[1]
-            loc[1] = ident
-        key = ".".join(str(x) for x in loc) or "(top level)"
-        raise ContentError(f"{p}: key '{key}': {err['msg']}", f"fix '{key}' in {p.name}") from None
+    raw = load_yaml_mapping(p, "detector file", missing_hint="pass an existing detectors.yaml")
+    spec = validate_model(raw, DetectorFile, p, p.name, key=id_key)
     return compile_catalog(spec, str(p))

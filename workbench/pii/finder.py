@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .detectors import Catalog, load_catalog
 from .validators import VALIDATORS
 
+
 @dataclass(frozen=True, order=True)
 class Match:
     """A validated personal value: ``text[start:end]`` is the value, ``category`` what it is."""

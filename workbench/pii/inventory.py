@@ -5,9 +5,6 @@ Only masked values ever leave this module.
 """
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,10 +14,19 @@ from typing import Any
 import pandas as pd
 import polars as pl
 
+from ..files import write_json_atomic
 from ..masking import mask
 from .detectors import Catalog, load_catalog
-from .engine import (classify_values, count_non_empty, free_text_values, hits_frame, non_empty, sample_non_empty,
-                     special_frame, to_polars)
+from .engine import (
+    classify_values,
+    count_non_empty,
+    free_text_values,
+    hits_frame,
+    non_empty,
+    sample_non_empty,
+    special_frame,
+    to_polars,
+)
 from .finder import find
 
 DERIVED = {("customers", "jurisdiction")}  # added by the loader, not held by the organisation
@@ -147,16 +153,4 @@ def scan_dataset(dataset: Any, *, progress: Progress | None = None, catalog: Cat
 
 def write_inventory(inv: Inventory, out_dir: str | Path) -> Path:
     """Write ``pii_inventory.json`` into ``out_dir`` atomically (temp file + ``os.replace``)."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / "pii_inventory.json"
-    text = json.dumps(inv.to_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=".pii_inventory.", suffix=".tmp", dir=out)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_json_atomic(Path(out_dir) / "pii_inventory.json", inv.to_dict())

@@ -5,8 +5,6 @@ training.json — DESIGN contracts) and, when there is one, the previous quarter
 """
 from __future__ import annotations
 
-import json
-import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ExecutionError, InputError
+from ..files import write_json_atomic
 from . import history
 
 DOMAINS = ("encryption", "access", "backup", "privacy", "data", "training")
@@ -77,7 +76,8 @@ def compute_results(dataset: str | Path, out_dir: str | Path | None = None, *, t
     """Run assessment, simulation and training summary for ``dataset`` into ``out_dir`` (a new
     temporary folder by default) — what the notebook does when run alone with its defaults."""
     try:
-        from .. import assess as assess_mod, breach, training
+        from .. import assess as assess_mod
+        from .. import breach, training
         from ..dataset import load_dataset
     except ImportError as e:
         raise ExecutionError(f"cannot compute results: {e}", hint="run `workbench report` instead") from None
@@ -91,9 +91,7 @@ def compute_results(dataset: str | Path, out_dir: str | Path | None = None, *, t
     store = store or training.demo_store(ds, seed=seed)  # no real results: a SIMULATED cohort, flagged as such
     summary = training.summary(training.store_url(store), ds.tables.get("users"), ds.as_of,
                                privileged_roles=training.privileged_roles(ds))
-    tmp = out / ".training.json.tmp"
-    tmp.write_text(json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False, default=str), encoding="utf-8")
-    os.replace(tmp, out / "training.json")
+    write_json_atomic(out / "training.json", summary)
     return out
 
 
@@ -312,12 +310,7 @@ def write_history(r: Results, output_dir: str | Path) -> Path | None:
     """Write ``history.json`` (the comparison with last quarter) into ``output_dir`` atomically."""
     if not str(output_dir):
         return None
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = out / ".history.json.tmp"
-    tmp.write_text(json.dumps(r.history, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, out / "history.json")
-    return out / "history.json"
+    return write_json_atomic(Path(output_dir) / "history.json", r.history)
 
 
 def _money(v: float, currency: str) -> str:

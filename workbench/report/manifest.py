@@ -5,13 +5,14 @@ import datetime as dt
 import hashlib
 import importlib.metadata as md
 import json
-import os
 import platform
 import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Iterable
+
+from ..files import write_json_atomic
 
 MANIFEST = "manifest.json"
 # Tools the run itself uses besides workbench's declared dependencies.
@@ -100,11 +101,7 @@ def build_manifest(*, run_dir: Path, inputs: Iterable[Path], parameters: dict[st
 
 def write_manifest(run_dir: Path, manifest: dict[str, Any]) -> Path:
     """Write ``manifest.json`` atomically (temp file in the same folder, then ``os.replace``)."""
-    path = Path(run_dir) / MANIFEST
-    tmp = path.with_name(f".{MANIFEST}.tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_json_atomic(Path(run_dir) / MANIFEST, manifest)
 
 
 def verify(run_dir: Path) -> list[str]:

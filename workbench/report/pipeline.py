@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import json
 import os
 import shutil
 import tempfile
@@ -20,8 +19,17 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..errors import ExecutionError, InputError, ThresholdError, WorkbenchError
-from . import export, history, manifest, plan as plan_mod
-from .runner import NotebookRun, NotebookTiming, Progress, ProgressCallback, execute, scrub
+from ..files import write_json_atomic
+from . import export, history, manifest
+from . import plan as plan_mod
+from .runner import (
+    NotebookRun,
+    NotebookTiming,
+    Progress,
+    ProgressCallback,
+    execute,
+    scrub,
+)
 
 PlanFactory = Callable[[plan_mod.RunContext], list[plan_mod.Step]]
 
@@ -217,12 +225,7 @@ def write_training(ds: Any, store: str | None, seed: int, out_dir: Path) -> Path
         except Exception as e:
             raise ExecutionError(f"training summary failed: {type(e).__name__}: {scrub(str(e))}",
                                  hint="run `workbench report --debug` for the traceback and report it") from e
-    out = Path(out_dir) / "training.json"
-    tmp = out.with_name(".training.json.tmp")
-    tmp.write_text(json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n",
-                   encoding="utf-8")
-    os.replace(tmp, out)
-    return out
+    return write_json_atomic(Path(out_dir) / "training.json", summary)
 
 
 def _execute_steps(steps: list[plan_mod.Step], runs: list[NotebookRun], nb_dir: Path, tmp: Path,

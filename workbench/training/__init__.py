@@ -6,10 +6,36 @@ Headless: ``grade(load_module(id), answers)`` then ``record_attempt(...)``; inte
 """
 from __future__ import annotations
 
-from .content import LANGS, Lesson, Module, Option, Question, Text, list_modules, load_all, load_file, load_module
-from .dashboard import (completion_by_department, item_analysis, module_scores, most_missed, overdue_staff,
-                        privileged_roles, roster, score_table, staff_status, summary)
-from .figures import completion_figure, item_analysis_figure, overdue_figure, score_distribution_figure
+from .content import (
+    LANGS,
+    Lesson,
+    Module,
+    Option,
+    Question,
+    Text,
+    list_modules,
+    load_all,
+    load_file,
+    load_module,
+)
+from .dashboard import (
+    completion_by_department,
+    item_analysis,
+    module_scores,
+    most_missed,
+    overdue_staff,
+    privileged_roles,
+    roster,
+    score_table,
+    staff_status,
+    summary,
+)
+from .figures import (
+    completion_figure,
+    item_analysis_figure,
+    overdue_figure,
+    score_distribution_figure,
+)
 from .grading import Result, answer_key, check_answers, grade, is_correct, load_answers
 from .handout import handout, handout_markdown
 from .session import dashboard_config, headline, run_session, session

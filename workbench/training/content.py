@@ -10,10 +10,10 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import ContentError
+from ..files import id_key, load_yaml_mapping, validate_model
 
 LANGS = ("en", "zh")
 QUESTION_TYPES = ("single", "multiple", "true_false", "spot")
@@ -155,44 +155,12 @@ def content_dir() -> Path:
     return Path(os.environ.get("WORKBENCH_TRAINING_DIR") or CONTENT_DIR)
 
 
-def _key(loc: tuple[Any, ...], raw: Any) -> str:
-    """Turn a pydantic location into a readable key, naming list items by their id when known."""
-    parts: list[str] = []
-    node = raw
-    for p in loc:
-        if isinstance(p, int) and isinstance(node, list):
-            item = node[p] if p < len(node) else None
-            ident = item.get("id") if isinstance(item, dict) else None
-            parts[-1:] = [f"{parts[-1] if parts else ''}[{ident or p}]"]
-            node = item
-        else:
-            parts.append(str(p))
-            node = node.get(p) if isinstance(node, dict) else None
-    return ".".join(x for x in parts if x and not x.startswith("function-")) or "(top level)"
-
-
 def load_file(path: str | Path) -> Module:
     """Read and validate one module file."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise ContentError(f"{path}: training module not found", "check the module id with 'workbench list'") from None
-    except UnicodeDecodeError as e:
-        raise ContentError(f"{path}: not UTF-8 text (byte {e.start})", "save the file as UTF-8") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
-        raise ContentError(f"{path}:{where} YAML {getattr(e, 'problem', None) or 'syntax error'}",
-                           "fix the YAML syntax (indentation, quotes, colons)") from None
-    if not isinstance(raw, dict):
-        raise ContentError(f"{path}: expected a mapping at the top level", "see training/README.md for the format")
-    try:
-        module = Module.model_validate(raw)
-    except ValidationError as e:
-        err = e.errors()[0]
-        key = _key(tuple(err["loc"]), raw)
-        raise ContentError(f"{path}: key '{key}': {err['msg']}", f"fix '{key}' (every text needs 'en' and 'zh')") from None
+    raw = load_yaml_mapping(path, "training module", missing_hint="check the module id with 'workbench list modules'")
+    module = validate_model(raw, Module, path, "training module", key=id_key,
+                            hint="fix that key (every text needs 'en' and 'zh'; see training/README.md)")
     if module.id != path.stem:
         raise ContentError(f"{path}: key 'id': '{module.id}' differs from the file name",
                            f"rename the file to {module.id}.yaml or fix 'id'")

@@ -1,0 +1,104 @@
+"""Reading YAML content and writing outputs, the same way everywhere.
+
+* :func:`load_yaml_mapping` + :func:`validate_model`: ``safe_load`` a file and validate it with
+  pydantic; every failure is one error naming the file, the line or the key, with a hint.
+* :func:`write_text_atomic` / :func:`write_json_atomic`: write a temp file in the target folder,
+  then ``os.replace`` — a reader never sees half a file, a crash leaves the old one.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import ContentError, InputError
+
+M = TypeVar("M", bound=BaseModel)
+# libyaml's safe loader when present (several times faster on the training content), else pure Python
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml_mapping(path: str | Path, what: str, error: type[InputError] = ContentError, *,
+                      missing_hint: str = "check the path") -> dict[str, Any]:
+    """Return the top-level mapping of a YAML file, or raise ``error`` naming file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (FileNotFoundError, IsADirectoryError):
+        raise error(f"{path}: {what} not found", missing_hint) from None
+    except UnicodeDecodeError as e:
+        raise error(f"{path}: not UTF-8 text (byte {e.start})", "save the file as UTF-8") from None
+    try:
+        raw = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or "syntax error"
+        raise error(f"{path}:{where}: YAML {problem}", "fix the YAML syntax (indentation, quotes, colons)") from None
+    if not isinstance(raw, dict):
+        raise error(f"{path}: expected a mapping at the top level, got {type(raw).__name__}",
+                    f"see the documented format of the {what}")
+    return raw
+
+
+def error_key(loc: Sequence[Any]) -> str:
+    """A pydantic error location as a dotted key, without union-branch labels like ``list[str]``."""
+    return ".".join(str(p) for p in loc if not any(ch in str(p) for ch in "[]'")) or "(top level)"
+
+
+def id_key(loc: Sequence[Any], raw: Any) -> str:
+    """Like :func:`error_key`, but names list items by their ``id`` when they have one
+    (``questions[ph-03].prompt.zh`` rather than ``questions.2.prompt.zh``)."""
+    parts: list[str] = []
+    node = raw
+    for p in loc:
+        if isinstance(p, int) and isinstance(node, list):
+            item = node[p] if p < len(node) else None
+            ident = item.get("id") if isinstance(item, dict) else None
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{ident or p}]"]
+            node = item
+        elif not any(ch in str(p) for ch in "[]'"):  # skip union-branch labels such as list[str]
+            parts.append(str(p))
+            node = node.get(p) if isinstance(node, dict) else None
+    return ".".join(x for x in parts if x and not x.startswith("function-")) or "(top level)"
+
+
+def validate_model(raw: dict[str, Any], model: type[M], path: str | Path, what: str,
+                   error: type[InputError] = ContentError, *,
+                   key: Callable[[tuple, dict], str] | None = None, hint: str | None = None) -> M:
+    """Validate ``raw`` as ``model``; the first problem becomes ``error`` naming file and key."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as e:
+        err = e.errors()[0]
+        k = key(tuple(err["loc"]), raw) if key else error_key(err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        raise error(f"{path}: key '{k}': {msg}", hint or f"fix '{k}' in the {what}") from None
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` via a temp file in the same folder and ``os.replace``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; reports are meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_json_atomic(path: str | Path, data: Any, *, sort_keys: bool = True) -> Path:
+    """Write ``data`` as indented UTF-8 JSON (trailing newline), atomically."""
+    return write_text_atomic(path, json.dumps(data, indent=2, sort_keys=sort_keys, ensure_ascii=False,
+                                              default=str) + "\n")
