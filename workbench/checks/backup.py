@@ -38,6 +38,12 @@ def failed_jobs(ctx: CheckContext) -> Finding:
     return measured(cid, len(bad), len(scope), _job_evidence(bad, ["status", "kind", "location"]))
 
 
+def _rpo_hours(ctx: CheckContext) -> dict[str, float]:
+    """System name -> ``rpo_hours`` for the posture systems that set one."""
+    systems = ctx.posture.systems if ctx.posture else []
+    return {s.name: s.backup_policy.rpo_hours for s in systems if s.backup_policy.rpo_hours is not None}
+
+
 def _successes(jobs: pd.DataFrame) -> pd.DataFrame:
     return jobs[jobs["status"].eq("success").fillna(False).astype(bool) & jobs["started_at"].notna()]
 
@@ -52,8 +58,7 @@ def rpo_gaps(ctx: CheckContext) -> Finding:
     jobs = _jobs(ctx, "status")
     if jobs is None:
         return not_applicable(cid, "backups table lacks system, started_at or status")
-    policies = {s.name: s.backup_policy.rpo_hours for s in (ctx.posture.systems if ctx.posture else [])
-                if s.backup_policy.rpo_hours is not None}
+    policies = _rpo_hours(ctx)
     if not policies:
         return not_applicable(cid, "no system in posture.yaml has backup_policy.rpo_hours")
     ok = _successes(jobs)
@@ -142,8 +147,7 @@ def stale_latest_backup(ctx: CheckContext) -> Finding:
     jobs = _jobs(ctx, "status")
     if jobs is None:
         return not_applicable(cid, "backups table lacks system, started_at or status")
-    policies = {s.name: s.backup_policy.rpo_hours for s in (ctx.posture.systems if ctx.posture else [])
-                if s.backup_policy.rpo_hours is not None}
+    policies = _rpo_hours(ctx)
     if not policies:
         return not_applicable(cid, "no system in posture.yaml has backup_policy.rpo_hours")
     ok = _successes(jobs)
