@@ -25,11 +25,16 @@ test: venv
 test-fast: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q tests -m "not browser and not notebook"
 
-# Debian's Chromium for the browser test and PDF export (root on this machine; sudo elsewhere).
+# Debian's Chromium for the browser test and PDF export, and CJK fonts so Chinese text prints
+# (root on this machine; sudo elsewhere).
+BROWSER_PKGS := chromium chromium-driver fonts-noto-cjk
 browser:
-	@command -v chromium >/dev/null 2>&1 || { (apt-get update -qq && apt-get install -y -qq chromium chromium-driver) >/dev/null 2>&1 || sudo sh -c 'apt-get update -qq && apt-get install -y -qq chromium chromium-driver'; }
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then :; else \
+	  { apt-get update -qq && apt-get install -y -qq $(BROWSER_PKGS); } >/dev/null 2>&1 || \
+	  sudo sh -c 'apt-get update -qq && apt-get install -y -qq $(BROWSER_PKGS)'; fi
 
 bench: venv
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
 	$(BIN)/python benchmarks/run_all.py
 
 clean-venv:
