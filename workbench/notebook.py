@@ -5,6 +5,7 @@ Call :func:`setup` in the cell after ``parameters``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -44,3 +45,19 @@ def setup() -> None:
     pd.set_option("display.max_rows", 60)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 160)
+
+
+def progress(label: str = "") -> Callable[[str], None]:
+    """A progress callback for long work in a notebook: one line, updated in place.
+
+    In JupyterLab the line changes as work advances; in an executed notebook (papermill,
+    the quarterly report) only the last message remains, instead of one line per step.
+    """
+    from IPython.display import Markdown, display
+
+    handle = display(Markdown(f"*{label}starting…*"), display_id=True)
+
+    def update(message: str) -> None:
+        handle.update(Markdown(f"*{label}{message}*"))
+
+    return update

@@ -140,7 +140,9 @@ def show(df: pd.DataFrame) -> Any:
             continue  # text column
         whole = bool(((v.dropna() % 1) == 0).all())
         fmt[c] = "{:,.0f}" if whole or v.abs().max() >= 1000 else "{:,.1f}"
-    return df.style.format(fmt, na_rep="—").format(na_rep="—", subset=[c for c in df.columns if c not in fmt])
+    styled = df.style.format(fmt, na_rep="—").format(na_rep="—", subset=[c for c in df.columns if c not in fmt])
+    # a default 0..n-1 index carries no meaning for a reader: hide it
+    return styled.hide(axis="index") if isinstance(df.index, pd.RangeIndex) and df.index.name is None else styled
 
 
 def summary_markdown(r: Results) -> str:
