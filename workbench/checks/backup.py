@@ -38,14 +38,22 @@ def failed_jobs(ctx: CheckContext) -> Finding:
     return measured(cid, len(bad), len(scope), _job_evidence(bad, ["status", "kind", "location"]))
 
 
-def _rpo_hours(ctx: CheckContext) -> dict[str, float]:
-    """System name -> ``rpo_hours`` for the posture systems that set one."""
-    systems = ctx.posture.systems if ctx.posture else []
-    return {s.name: s.backup_policy.rpo_hours for s in systems if s.backup_policy.rpo_hours is not None}
-
-
 def _successes(jobs: pd.DataFrame) -> pd.DataFrame:
     return jobs[jobs["status"].eq("success").fillna(False).astype(bool) & jobs["started_at"].notna()]
+
+
+def _rpo_inputs(ctx: CheckContext, cid: str) -> tuple[pd.DataFrame, dict[str, float]] | Finding:
+    """What the RPO checks (BK-002, BK-006) measure: successful jobs started up to now and each
+    system's ``rpo_hours`` — or the ``not_applicable`` finding saying which input is missing."""
+    jobs = _jobs(ctx, "status")
+    if jobs is None:
+        return not_applicable(cid, "backups table lacks system, started_at or status")
+    systems = ctx.posture.systems if ctx.posture else []
+    policies = {s.name: s.backup_policy.rpo_hours for s in systems if s.backup_policy.rpo_hours is not None}
+    if not policies:
+        return not_applicable(cid, "no system in posture.yaml has backup_policy.rpo_hours")
+    ok = _successes(jobs)
+    return ok[ok["started_at"] <= ctx.now], policies
 
 
 @check("BK-002")
@@ -55,14 +63,10 @@ def rpo_gaps(ctx: CheckContext) -> Finding:
     first gap. A system with a policy and no success in the window counts too. Unit: systems;
     total = posture systems with ``rpo_hours``."""
     cid = "BK-002"
-    jobs = _jobs(ctx, "status")
-    if jobs is None:
-        return not_applicable(cid, "backups table lacks system, started_at or status")
-    policies = _rpo_hours(ctx)
-    if not policies:
-        return not_applicable(cid, "no system in posture.yaml has backup_policy.rpo_hours")
-    ok = _successes(jobs)
-    ok = ok[ok["started_at"] <= ctx.now]
+    inputs = _rpo_inputs(ctx, cid)
+    if isinstance(inputs, Finding):
+        return inputs
+    ok, policies = inputs
     rows = []
     for system, rpo in sorted(policies.items()):
         t = ok.loc[ok["system"] == system, "started_at"].sort_values().reset_index(drop=True)
@@ -144,14 +148,11 @@ def stale_latest_backup(ctx: CheckContext) -> Finding:
     plus one day at the as_of date (an export taken mid-day must not fail a daily schedule).
     Unit: systems; total = posture systems with ``rpo_hours``."""
     cid = "BK-006"
-    jobs = _jobs(ctx, "status")
-    if jobs is None:
-        return not_applicable(cid, "backups table lacks system, started_at or status")
-    policies = _rpo_hours(ctx)
-    if not policies:
-        return not_applicable(cid, "no system in posture.yaml has backup_policy.rpo_hours")
-    ok = _successes(jobs)
-    last = ok[ok["started_at"] <= ctx.now].groupby("system")["started_at"].max()
+    inputs = _rpo_inputs(ctx, cid)
+    if isinstance(inputs, Finding):
+        return inputs
+    ok, policies = inputs
+    last = ok.groupby("system")["started_at"].max()
     rows = []
     for system, rpo in sorted(policies.items()):
         t = last.get(system, pd.NaT)
