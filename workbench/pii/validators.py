@@ -15,8 +15,8 @@ import numpy as np
 import polars as pl
 
 _NON_DIGIT = re.compile(r"[^0-9]")
-_CN_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
-_CN_CHECK = "10X98765432"
+CN_ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
+CN_ID_CHECK_DIGITS = "10X98765432"
 _IBAN_DIGITS = {ord(c): str(int(c, 36)) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 _DAYS = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
@@ -60,8 +60,8 @@ def cn_resident_id(v: str) -> bool:
         return False
     if not _ymd_ok(int(s[6:10]), int(s[10:12]), int(s[12:14]), dt.date.today().year):
         return False
-    total = sum(int(c) * w for c, w in zip(s[:17], _CN_WEIGHTS.tolist()))
-    return _CN_CHECK[total % 11] == s[17]
+    total = sum(int(c) * w for c, w in zip(s[:17], CN_ID_WEIGHTS.tolist()))
+    return CN_ID_CHECK_DIGITS[total % 11] == s[17]
 
 
 def us_ssn(v: str) -> bool:
@@ -158,7 +158,7 @@ def cn_resident_id_many(values: pl.Series) -> np.ndarray:
     m = body[:, 10] * 10 + body[:, 11]
     d = body[:, 12] * 10 + body[:, 13]
     ok = _plausible_ymd(y, m, d, dt.date.today().year)
-    check = np.array(list(_CN_CHECK))[(body * _CN_WEIGHTS).sum(axis=1) % 11]
+    check = np.array(list(CN_ID_CHECK_DIGITS))[(body * CN_ID_WEIGHTS).sum(axis=1) % 11]
     out[idx] = ok & (check == sub.str.slice(17, 1).to_numpy())
     return out
 

@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 
-CN_ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
-CN_ID_CHECK = np.array(list("10X98765432"))
+from ..pii.validators import (  # the ISO 7064 MOD 11-2 constants, defined once
+    CN_ID_CHECK_DIGITS,
+    CN_ID_WEIGHTS,
+)
+
+CN_ID_CHECK = np.array(list(CN_ID_CHECK_DIGITS))
 
 
 def digits_to_str(d: np.ndarray) -> np.ndarray:
@@ -44,20 +48,3 @@ def us_ssns(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.strings.add(np.strings.add(np.strings.add(np.strings.zfill(area.astype(str), 3), "-"),
                                    np.strings.add(np.strings.zfill(group.astype(str), 2), "-")),
                        np.strings.zfill(serial.astype(str), 4))
-
-
-def luhn_valid(number: str) -> bool:
-    digits = [int(c) for c in number if c.isdigit()]
-    total = 0
-    for i, dgt in enumerate(reversed(digits)):
-        if i % 2 == 1:
-            dgt *= 2
-            dgt -= 9 if dgt > 9 else 0
-        total += dgt
-    return total % 10 == 0
-
-
-def cn_id_valid(s: str) -> bool:
-    if len(s) != 18 or not s[:17].isdigit():
-        return False
-    return CN_ID_CHECK[sum(int(c) * w for c, w in zip(s[:17], CN_ID_WEIGHTS)) % 11] == s[17].upper()
