@@ -18,8 +18,6 @@ def test_every_designed_subcommand_is_registered():
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_help(command, cli):
-    if command not in registered():
-        pytest.skip(f"{command} not built")
     r = cli(command, "--help")
     assert r.returncode == 0 and "usage: workbench" in r.stdout and r.stderr == ""
 

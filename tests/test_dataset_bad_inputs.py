@@ -5,8 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from workbench.cli import COMMANDS
-
 CORPUS = Path(__file__).parent / "bad_inputs"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expect.txt").is_file())
 
@@ -31,13 +29,9 @@ def test_validate_rejects_bad_input(case, cli):
     assert "hint:" in lines[0]
 
 
-@pytest.mark.parametrize("command", [c for c in ("scan", "assess", "simulate") if c in COMMANDS])
+@pytest.mark.parametrize("command", ["scan", "assess", "simulate"])
 @pytest.mark.parametrize("case", ["unparseable_date", "duplicate_ids", "malformed_permissions"])
 def test_commands_write_nothing_on_bad_input(case, command, cli, tmp_path):
-    from workbench.cli import build_parser
-
-    if command not in build_parser()._subparsers._group_actions[0].choices:  # not built yet
-        pytest.skip(f"{command} not available")
     out = tmp_path / "out"
     r = cli(command, str(CORPUS / case), "--out", str(out))
     assert r.returncode == 2, r.stderr
