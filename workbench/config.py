@@ -36,18 +36,30 @@ class TableSource(_Strict):
     sql: str | None = None
     table: str | None = None
     query: str | None = None
+    spark_table: str | None = None
 
     def model_post_init(self, _: Any) -> None:
-        if bool(self.path) == bool(self.sql):
-            raise ValueError("give exactly one of 'path' or 'sql'")
+        if sum(map(bool, (self.path, self.sql, self.spark_table))) != 1:
+            raise ValueError("give exactly one of 'path', 'sql' or 'spark_table'")
         if self.sql and bool(self.table) == bool(self.query):
             raise ValueError("an 'sql' source needs exactly one of 'table' or 'query'")
+
+
+class EngineConfig(_Strict):
+    """Which engine holds the tables: the embedded DuckDB (default) or Apache Spark."""
+
+    kind: Literal["duckdb", "spark"] = "duckdb"
+    master: str | None = None          # spark: "local[2]", "spark://host:7077", or "sc://host:15002" (Spark Connect)
+    conf: dict[str, Any] = Field(default_factory=dict)
+    threads: int | None = Field(default=None, ge=1)   # duckdb
+    memory_limit: str | None = None                   # duckdb, e.g. "4GB"
 
 
 class DatasetConfig(_Strict):
     name: str
     as_of: dt.date | None = None
     organisation: Organisation = Field(default_factory=Organisation)
+    engine: EngineConfig = Field(default_factory=EngineConfig)
     tables: dict[str, TableSource]
     columns: dict[str, dict[str, str]] = Field(default_factory=dict)
     permissions: str | None = None

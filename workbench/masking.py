@@ -106,3 +106,13 @@ def mask(value: object, category: str | None = None) -> str:
     if value is None:
         return ""
     return _RULES.get(category or "", mask_generic)(str(value))
+
+
+_URL_SECRET = re.compile(r"(?P<scheme>[a-z][a-z0-9+.\-]*://)(?P<user>[^:/@\s]*):(?P<pw>[^@/\s]+)@", re.I)
+_QUERY_SECRET = re.compile(r"(?P<key>[?&;](?:password|passwd|pwd|token|access_token|api_key|apikey|secret|key)=)[^&;\s]+", re.I)
+
+
+def redact_url(text: str) -> str:
+    """Passwords and tokens in URLs (``scheme://user:pw@host``, ``?token=...``) replaced by ``***``."""
+    text = _URL_SECRET.sub(lambda m: f"{m['scheme']}{m['user']}:***@", str(text))
+    return _QUERY_SECRET.sub(lambda m: f"{m['key']}***", text)

@@ -1,22 +1,28 @@
-"""Read one table source (CSV, Parquet, Excel, SQL) into a DataFrame, raw and untyped.
+"""Register one table source (CSV, Parquet, Excel, SQL, a Spark catalog table) with the engine as a
+raw relation, untyped.
 
-Typing, renaming and validation happen in :mod:`workbench.dataset`; this module only gets the
-bytes off the disk (or out of the database) and turns read failures into :class:`DatasetError`.
+Typing, renaming and validation happen in :mod:`workbench.canonical`; this module gets the
+bytes to the engine without decoding whole files in Python and turns read failures into
+:class:`DatasetError`. CSV is read by the engine itself after :mod:`workbench.encoding` has
+verified (or transcoded, streaming) it to UTF-8.
 """
 from __future__ import annotations
 
-import codecs
-import io
+import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from .config import TableSource
+from .encoding import check_declared, detect, utf8_copy
+from .engine.base import Engine
 from .errors import DatasetError
+from .masking import redact_url
 
-# Tried in order when a CSV declares no encoding. GB18030 is a superset of GBK and GB2312.
-FALLBACK_ENCODINGS = ("utf-8", "gb18030")
+SQL_BATCH = 100_000  # rows per round trip from a database through SQLAlchemy
 
 
 @dataclass(frozen=True)
@@ -30,48 +36,20 @@ class ResolvedSource:
     sql_url: str | None = None
     sql_table: str | None = None
     sql_query: str | None = None
+    spark_table: str | None = None
     first_row: int = 2  # the line/row number of the first data row, for error messages
 
     def describe(self) -> str:
         if self.path is not None:
             return str(self.path)
-        return f"{self.sql_url} ({self.sql_table or 'query'})"
-
-
-def detect_encoding(data: bytes, declared: str | None, path: Path) -> str:
-    """Return the encoding to decode ``data`` with, or raise naming the offending byte."""
-    if declared:
-        try:
-            codec = codecs.lookup(declared).name
-        except LookupError:
-            raise DatasetError(f"{path}: unknown encoding '{declared}'",
-                               "use a Python codec name such as utf-8, utf-8-sig or gb18030") from None
-        enc = "utf-8-sig" if codec == "utf-8" and data.startswith(codecs.BOM_UTF8) else declared
-        try:
-            data.decode(enc)
-        except UnicodeDecodeError as e:
-            line = data.count(b"\n", 0, e.start) + 1
-            raise DatasetError(f"{path}: line {line}: byte 0x{data[e.start]:02x} cannot be decoded as declared encoding '{declared}'",
-                               "fix 'encoding:' in dataset.yaml (Chinese exports are often gb18030) or remove it to auto-detect") from None
-        return enc
-    if data.startswith(codecs.BOM_UTF8):
-        enc_list: tuple[str, ...] = ("utf-8-sig",)
-    else:
-        enc_list = FALLBACK_ENCODINGS
-    first_error: UnicodeDecodeError | None = None
-    for enc in enc_list:
-        try:
-            data.decode(enc)
-            return enc
-        except UnicodeDecodeError as e:
-            first_error = first_error or e
-    assert first_error is not None
-    line = data.count(b"\n", 0, first_error.start) + 1
-    raise DatasetError(f"{path}: line {line}: byte 0x{data[first_error.start]:02x} is neither UTF-8 nor GB18030",
-                       "re-export the file as UTF-8, or declare its 'encoding:' in dataset.yaml")
+        if self.spark_table:
+            return f"spark table {self.spark_table}"
+        return f"{redact_url(self.sql_url or '')} ({self.sql_table or 'query'})"
 
 
 def resolve(table: str, src: TableSource, root: Path) -> ResolvedSource:
+    if src.spark_table:
+        return ResolvedSource(table, "spark_table", spark_table=src.spark_table, first_row=1)
     if src.sql:
         url = src.sql
         if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
@@ -96,53 +74,82 @@ def resolve(table: str, src: TableSource, root: Path) -> ResolvedSource:
     return ResolvedSource(table, kind, path=path, encoding=src.encoding, first_row=2 if kind != "parquet" else 1)
 
 
-def read_source(rs: ResolvedSource) -> pd.DataFrame:
-    """Read a resolved source into a DataFrame. CSV and Excel cells arrive as strings."""
+def register(engine: Engine, rs: ResolvedSource, name: str, workdir: Path) -> str | None:
+    """Make ``rs`` queryable as relation ``name``; return the name of a row-number column, if any."""
     if rs.kind == "csv":
-        return _read_csv(rs)
+        return _register_csv(engine, rs, name, workdir)
     if rs.kind == "parquet":
         try:
-            return pd.read_parquet(rs.path)
-        except Exception as e:  # pyarrow raises several unrelated types for a bad file
+            engine.load_parquet(name, rs.path)
+            engine.schema(name)
+        except Exception as e:  # noqa: BLE001 - engines raise several unrelated types for a bad file
             raise DatasetError(f"{rs.path}: not a readable Parquet file ({type(e).__name__})",
                                "re-export the table as Parquet or CSV") from None
+        return None
+    if rs.kind == "spark_table":
+        engine.load_catalog_table(name, rs.spark_table)
+        return None
     if rs.kind == "excel":
         try:
-            return pd.read_excel(rs.path, dtype=str, engine="openpyxl")
-        except Exception as e:
+            df = pd.read_excel(rs.path, dtype=str, engine="openpyxl")  # workbooks are small by nature
+        except Exception as e:  # noqa: BLE001
             raise DatasetError(f"{rs.path}: not a readable .xlsx workbook ({type(e).__name__})",
                                "save it as .xlsx (Excel 2007+) or export CSV") from None
-    return _read_sql(rs)
+        df.columns = _header([str(c) for c in df.columns], rs)
+        engine.register_arrow(name, pa.Table.from_pandas(df.astype("string"), preserve_index=False))
+        return None
+    engine.register_arrow(name, _read_sql(rs))
+    return None
 
 
-def _read_csv(rs: ResolvedSource) -> pd.DataFrame:
+def _header(names: list[str], rs: ResolvedSource) -> list[str]:
+    names = [n.strip() for n in names]
+    seen: set[str] = set()
+    for n in names:
+        if n in seen:
+            raise DatasetError(f"{rs.describe()}: column '{n}' appears twice in the header",
+                               "rename or remove one of them in the export")
+        seen.add(n)
+    return names
+
+
+def _register_csv(engine: Engine, rs: ResolvedSource, name: str, workdir: Path) -> str | None:
     assert rs.path is not None
-    data = rs.path.read_bytes()
-    if not data.strip():
+    if rs.path.stat().st_size == 0 or not _has_content(rs.path):
         raise DatasetError(f"{rs.path}: file is empty (table '{rs.table}')",
                            "export the table again with a header row, or remove it from dataset.yaml")
-    enc = detect_encoding(data, rs.encoding, rs.path)
-    text = data.decode(enc)
+    enc = check_declared(rs.path, rs.encoding) if rs.encoding else detect(rs.path)
+    path = utf8_copy(rs.path, enc, workdir)
     sep = "\t" if rs.path.suffix.lower() == ".tsv" else ","
-    try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""])
-    except pd.errors.ParserError as e:
-        raise DatasetError(f"{rs.path}: malformed CSV ({' '.join(str(e).split())})",
-                           "check quoting and the number of fields on that line") from None
-    except pd.errors.EmptyDataError:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        header = next(csv.reader(fh, delimiter=sep), None)
+    if not header or not any(h.strip() for h in header):
         raise DatasetError(f"{rs.path}: file has no header row (table '{rs.table}')",
-                           "export the table again with a header row") from None
-    df.columns = [str(c).strip() for c in df.columns]
-    return df
+                           "export the table again with a header row")
+    try:
+        return engine.load_csv(name, path, _header(header, rs), sep)
+    except DatasetError:
+        raise
+    except Exception as e:  # noqa: BLE001 - the engine's message quotes the offending line: never show it
+        m = re.search(r"[Ll]ine:?\s*(\d+)", str(e))
+        where = f" near line {m.group(1)}" if m else ""
+        raise DatasetError(f"{rs.path}: malformed CSV{where} (wrong number of fields or unbalanced quotes)",
+                           "check quoting and the number of fields on that line") from None
 
 
-def _read_sql(rs: ResolvedSource) -> pd.DataFrame:
+def _has_content(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return bool(fh.read(4096).strip(b" \t\r\n\xef\xbb\xbf"))
+
+
+def _read_sql(rs: ResolvedSource) -> pa.Table:
+    """The table or query as Arrow, fetched in batches of SQL_BATCH rows."""
     import sqlalchemy as sa
 
     try:
         engine = sa.create_engine(rs.sql_url)
-    except Exception as e:
-        raise DatasetError(f"table '{rs.table}': cannot use database URL ({type(e).__name__}: {e})",
+    except Exception as e:  # noqa: BLE001
+        raise DatasetError(f"table '{rs.table}': cannot use database URL {redact_url(rs.sql_url or '')} ({type(e).__name__})",
                            "give a SQLAlchemy URL such as sqlite:///crm.db or postgresql://host/db") from None
     try:
         with engine.connect() as conn:
@@ -150,13 +157,24 @@ def _read_sql(rs: ResolvedSource) -> pd.DataFrame:
                 if not sa.inspect(conn).has_table(rs.sql_table):
                     raise DatasetError(f"{rs.describe()}: no table '{rs.sql_table}' in the database",
                                        "check 'tables.{0}.table' in dataset.yaml".format(rs.table))
-                return pd.read_sql_table(rs.sql_table, conn)
-            return pd.read_sql_query(sa.text(rs.sql_query or ""), conn)
+                chunks = pd.read_sql_table(rs.sql_table, conn, chunksize=SQL_BATCH)
+            else:
+                chunks = pd.read_sql_query(sa.text(rs.sql_query or ""), conn, chunksize=SQL_BATCH)
+            parts = [pa.Table.from_pandas(_arrow_safe(c), preserve_index=False) for c in chunks]
     except DatasetError:
         raise
     except sa.exc.SQLAlchemyError as e:
-        msg = " ".join(str(getattr(e, "orig", e) or e).split())[:200]
+        msg = redact_url(" ".join(str(getattr(e, "orig", e) or e).split())[:200])
         raise DatasetError(f"{rs.describe()}: database error: {msg}",
                            "check the query and that the database is reachable") from None
     finally:
         engine.dispose()
+    if not parts:
+        raise DatasetError(f"{rs.describe()}: the query returned no columns", "check the table or query")
+    return pa.concat_tables(parts, promote_options="permissive")
+
+
+def _arrow_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Object columns (mixed Python values from a driver) as strings; the canonicaliser types them."""
+    obj = [c for c in df.columns if df[c].dtype == object]
+    return df.astype({c: "string" for c in obj}) if obj else df

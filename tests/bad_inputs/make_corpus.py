@@ -67,7 +67,7 @@ def main() -> None:
         (d / "customers.csv").write_bytes(CUSTOMERS.encode("gb18030"))
         (d / "dataset.yaml").write_text(DATASET.replace("{path: customers.csv}", "{path: customers.csv, encoding: utf-8}"), encoding="utf-8")
 
-    @case("undecodable_bytes", "neither UTF-8 nor GB18030")
+    @case("undecodable_bytes", "byte 0xff is not UTF-8")
     def _(d): (d / "customers.csv").write_bytes(CUSTOMERS.encode("utf-8") + b"C3,Bad\xff\xfeName,x@example.com,DE,2026-01-01,no\n")
 
     @case("unparseable_date", "row 3, column 'created_at'")

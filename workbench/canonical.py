@@ -1,0 +1,171 @@
+"""Canonical tables as engine expressions: renaming, typing, and the validation that names the
+first offending row.
+
+Every source arrives as a raw relation (strings for CSV and xlsx, native types for Parquet and
+SQL). One ``SELECT`` turns it into the canonical table; one aggregate pass counts the values each
+typed column could not parse, and only when that count is non-zero does a second query find the
+first bad row — the happy path costs a single scan.
+"""
+from __future__ import annotations
+
+import re
+
+from .engine.base import Engine, lit, q
+from .errors import DatasetError
+from .jurisdiction import EU_EEA
+from .schema import CANONICAL, ENUMS, KEYS
+
+TRUE_WORDS = ("true", "t", "yes", "y", "1", "是", "对", "1.0")
+FALSE_WORDS = ("false", "f", "no", "n", "0", "否", "0.0")
+NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+           "UBIGINT", "FLOAT", "DOUBLE", "REAL", "DECIMAL", "INT", "LONG", "SHORT", "BYTE")
+EXPECTED = {"datetime": "an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[Z])", "date": "an ISO date (YYYY-MM-DD)",
+            "bool": "a boolean (true/false, yes/no, 1/0, Y/N, 是/否)", "float": "a number", "int": "a whole number"}
+
+
+def value_shape(value: object, limit: int = 24) -> str:
+    """Describe a value without revealing it: digits → 9, letters → a, CJK → 字."""
+    text = str(value)[:limit]
+    text = re.sub(r"[0-9]", "9", text)
+    text = re.sub(r"[A-Za-z]", "a", text)
+    text = re.sub(r"[\u3400-\u9fff]", "字", text)
+    return text + ("…" if len(str(value)) > limit else "")
+
+
+def _is(t: str, *kinds: str) -> bool:
+    return any(t.startswith(k) for k in kinds)
+
+
+def _text(col: str, t: str) -> str:
+    c = q(col)
+    if _is(t, "DOUBLE", "FLOAT", "REAL", "DECIMAL"):  # 12.0 from a numeric column would otherwise read "12.0"
+        return f"CASE WHEN {c} = trunc({c}) THEN CAST(CAST({c} AS BIGINT) AS VARCHAR) ELSE CAST({c} AS VARCHAR) END"
+    return f"nullif(trim(CAST({c} AS VARCHAR)), '')"
+
+
+def typed(col: str, kind: str, t: str) -> str:
+    """The canonical expression for raw column ``col`` of engine type ``t``."""
+    c = q(col)
+    if kind in ("str", "id"):
+        return _text(col, t)
+    if kind in ("datetime", "date"):
+        if _is(t, "TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
+            return f"CAST({c} AS TIMESTAMP)"  # the session time zone is UTC
+        if _is(t, "TIMESTAMP", "DATE"):
+            return f"CAST({c} AS TIMESTAMP)"
+        return f"CAST(TRY_CAST({_text(col, t)} AS TIMESTAMPTZ) AS TIMESTAMP)"
+    if kind == "bool":
+        if _is(t, "BOOLEAN"):
+            return c
+        v = f"lower({_text(col, t)})"
+        return (f"CASE WHEN {v} IN ({', '.join(map(lit, TRUE_WORDS))}) THEN TRUE "
+                f"WHEN {v} IN ({', '.join(map(lit, FALSE_WORDS))}) THEN FALSE END")
+    if kind == "float":
+        return f"CAST({c} AS DOUBLE)" if _is(t, *NUMERIC) else f"TRY_CAST({_text(col, t)} AS DOUBLE)"
+    if kind == "int":
+        d = f"CAST({c} AS DOUBLE)" if _is(t, *NUMERIC) else f"TRY_CAST({_text(col, t)} AS DOUBLE)"
+        return f"CASE WHEN {d} = trunc({d}) THEN CAST({d} AS BIGINT) END"
+    raise AssertionError(kind)
+
+
+def jurisdiction_sql(has_state: bool) -> str:
+    """:func:`workbench.jurisdiction.subject_jurisdiction` as an engine expression over canonical columns."""
+    c = "upper(trim(country))"
+    s = "upper(trim(state))" if has_state else "NULL"
+    eu = ", ".join(lit(x) for x in sorted(EU_EEA | {"EL"}))
+    return (f"CASE WHEN country IS NULL THEN NULL WHEN {c} IN ({eu}) THEN 'EU' WHEN {c} = 'CN' THEN 'CN' "
+            f"WHEN {c} = 'US' THEN CASE WHEN {s} IN ('CA', 'CALIFORNIA') THEN 'US-CA' ELSE 'US' END ELSE {c} END")
+
+
+class Canonicaliser:
+    """Builds and validates one canonical table from its raw relation."""
+
+    def __init__(self, engine: Engine, table: str, raw: str, where: str, first_row: int, yml: str,
+                 mapping: dict[str, str], row_id: str | None) -> None:
+        self.engine, self.table, self.raw, self.where = engine, table, raw, where
+        self.first_row, self.yml, self.mapping, self.row_id = first_row, yml, mapping, row_id
+
+    def columns(self) -> list[tuple[str, str, str, str]]:
+        """(canonical name, raw name, kind, raw type) of every column, mapping applied and checked."""
+        spec = CANONICAL[self.table]
+        raw = [(n, t) for n, t in self.engine.schema(self.raw) if n != self.row_id]
+        names = [n for n, _ in raw]
+        rename: dict[str, str] = {}
+        for canon, src in self.mapping.items():
+            if canon not in spec:
+                raise DatasetError(f"{self.yml}: columns.{self.table}: '{canon}' is not a canonical column of '{self.table}'",
+                                   f"canonical columns are: {', '.join(spec)}")
+            if src not in names:
+                raise DatasetError(f"{self.where}: mapped column '{src}' (for {self.table}.{canon}) is not in the file",
+                                   f"columns found: {', '.join(names[:12])}; fix columns.{self.table}.{canon} in dataset.yaml")
+            rename[src] = canon
+        out, seen = [], set()
+        for n, t in raw:
+            canon = rename.get(n, n)
+            if canon in seen or (canon == "jurisdiction" and self.table == "customers"):
+                raise DatasetError(f"{self.where}: column '{canon}' appears twice (after mapping)",
+                                   "remove the duplicate or map only one source column to it")
+            seen.add(canon)
+            out.append((canon, n, spec.get(canon, "str"), t))
+        key = KEYS.get(self.table)
+        if key and key not in seen:
+            raise DatasetError(f"{self.where}: table '{self.table}' has no '{key}' column",
+                               f"add it or map it under columns.{self.table}.{key} in dataset.yaml")
+        return out
+
+    def select(self, cols: list[tuple[str, str, str, str]]) -> str:
+        parts = []
+        for canon, n, kind, t in cols:
+            expr = typed(n, kind, t)
+            if (self.table, canon) in ENUMS:
+                expr = f"lower({expr})"
+            parts.append(f"{expr} AS {q(canon)}")
+        names = {c for c, *_ in cols}
+        if self.table == "customers" and "country" in names:
+            inner = ", ".join(parts)
+            return f"SELECT *, {jurisdiction_sql('state' in names)} AS jurisdiction FROM (SELECT {inner} FROM {q(self.raw)})"
+        return f"SELECT {', '.join(parts)} FROM {q(self.raw)}"
+
+    def validate(self, cols: list[tuple[str, str, str, str]]) -> None:
+        """Raise on the first unparseable value, value outside a closed vocabulary, empty or duplicate id."""
+        bad: list[tuple[str, str, str]] = []  # (condition, column, expected)
+        for canon, n, kind, t in cols:
+            if kind in EXPECTED:
+                bad.append((f"{_text(n, t)} IS NOT NULL AND ({typed(n, kind, t)}) IS NULL", canon, EXPECTED[kind]))
+            allowed = ENUMS.get((self.table, canon))
+            if allowed:
+                v = f"lower({_text(n, t)})"
+                bad.append((f"{v} IS NOT NULL AND {v} NOT IN ({', '.join(map(lit, sorted(allowed)))})", canon,
+                            f"one of {sorted(allowed)}"))
+        key = KEYS.get(self.table)
+        raw_key = next((n for c, n, *_ in cols if c == key), None)
+        key_expr = _text(raw_key, dict((n, t) for _, n, _, t in cols)[raw_key]) if raw_key else None
+        aggs = [f"count(*) FILTER (WHERE {cond})" for cond, *_ in bad]
+        if key_expr:
+            aggs += [f"count(*) FILTER (WHERE {key_expr} IS NULL)", f"count({key_expr}) - count(DISTINCT {key_expr})"]
+        if not aggs:
+            return
+        counts = self.engine.row(f"SELECT {', '.join(aggs)} FROM {q(self.raw)}")
+        for (cond, col, expected), n in zip(bad, counts):
+            if n:
+                rn, value = self._first(cond, next(r for c, r, *_ in cols if c == col), cols)
+                raise DatasetError(f"{self.where}: row {rn}, column '{col}': value shaped '{value_shape(value)}' is not {expected}",
+                                   f"fix the value or leave it empty ({self.table}.{col})")
+        if key_expr and counts[len(bad)]:
+            rn, _ = self._first(f"{key_expr} IS NULL", raw_key, cols)
+            raise DatasetError(f"{self.where}: row {rn}, column '{key}': empty id", "every row needs an id")
+        if key_expr and counts[len(bad) + 1]:
+            rows = self.engine.frame(
+                f"SELECT rn FROM (SELECT rn, count(*) OVER (PARTITION BY k) AS c FROM "
+                f"(SELECT {self._rownum()} AS rn, {key_expr} AS k FROM {q(self.raw)})) WHERE c > 1 ORDER BY rn LIMIT 2")
+            r = [int(x) + self.first_row for x in rows["rn"]]
+            raise DatasetError(f"{self.where}: column '{key}': duplicate id at rows {r[0]} and {r[1]}",
+                               "ids must be unique; remove the duplicate rows or fix the export")
+
+    def _rownum(self) -> str:
+        return q(self.row_id) if self.row_id else "row_number() OVER () - 1"
+
+    def _first(self, cond: str, raw_col: str, cols) -> tuple[int, object]:
+        df = self.engine.frame(f"SELECT __wb_rn, __wb_v FROM (SELECT {self._rownum()} AS __wb_rn, CAST({q(raw_col)} AS VARCHAR) AS __wb_v, * "
+                               f"FROM {q(self.raw)}) WHERE {cond} ORDER BY __wb_rn LIMIT 1")
+        return int(df["__wb_rn"].iat[0]) + self.first_row, df["__wb_v"].iat[0]

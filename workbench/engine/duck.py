@@ -1,0 +1,94 @@
+"""The embedded engine: an in-process DuckDB, nothing to install or start.
+
+CSV is parsed once into a DuckDB table (columnar, compressed, spills to a temp folder past the
+memory limit); Parquet stays a view over the file, so projection and filter pushdown reach it.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from .base import BATCH_ROWS, Engine, lit, q
+
+
+def _memory_limit() -> str:
+    """Half the machine's memory (DuckDB's default is 80%): leave room for the Python side."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return "4GB"
+    return f"{max(1, int(total / 2**30 * 0.5))}GB"
+
+
+class DuckDBEngine(Engine):
+    kind = "duckdb"
+
+    def __init__(self, threads: int | None = None, memory_limit: str | None = None) -> None:
+        import duckdb
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="workbench-duckdb-")
+        self.con = duckdb.connect(config={"memory_limit": memory_limit or _memory_limit(),
+                                          "temp_directory": self._tmp.name})
+        self.con.execute("SET TimeZone = 'UTC'")
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        self._arrow: dict[str, pa.Table] = {}
+
+    def execute(self, sql: str) -> None:
+        self.con.execute(sql)
+
+    def frame(self, sql: str) -> pd.DataFrame:
+        return self.con.execute(sql).fetch_df()
+
+    def batches(self, sql: str, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+        # a cursor of its own, so that a consumer may run other queries while it streams
+        cur = self.con.cursor()
+        try:
+            reader = cur.execute(sql).fetch_record_batch(rows)
+            yield from reader
+        finally:
+            cur.close()
+
+    def schema(self, relation: str) -> list[tuple[str, str]]:
+        rows = self.con.execute(f"DESCRIBE SELECT * FROM {q(relation)}").fetchall()
+        return [(str(r[0]), str(r[1]).upper()) for r in rows]
+
+    def register_arrow(self, name: str, table: pa.Table) -> None:
+        self._arrow[name] = table
+        self.con.register(name, table)
+
+    def load_csv(self, name: str, path: Path, columns: list[str], sep: str) -> str | None:
+        cols = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in columns) + "}"
+        self.materialise(name, f"SELECT * FROM read_csv({lit(str(path))}, header = true, auto_detect = false, "
+                               f"columns = {cols}, delim = {lit(sep)}, quote = '\"', escape = '\"', "
+                               f"strict_mode = true, null_padding = false, parallel = true)")
+        return "rowid"  # a DuckDB table's rowid is its insertion order: the file's row order
+
+    def load_parquet(self, name: str, path: Path) -> None:
+        src = str(path / "*.parquet") if path.is_dir() else str(path)
+        self.view(name, f"SELECT * FROM read_parquet({lit(src)})")
+
+    def materialise(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {q(name)} AS {sql}")
+
+    def drop(self, name: str) -> None:
+        if name in self._arrow:
+            self.con.unregister(name)
+            del self._arrow[name]
+            return
+        for kind in ("TABLE", "VIEW"):
+            try:
+                self.con.execute(f"DROP {kind} IF EXISTS {q(name)}")
+            except Exception:  # noqa: BLE001 - DuckDB refuses DROP TABLE on a view and vice versa
+                pass
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        finally:
+            self._tmp.cleanup()
