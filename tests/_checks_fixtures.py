@@ -26,7 +26,8 @@ def _customers() -> list[dict]:
     return [{"customer_id": cid, "full_name": n, "email": e, "phone": "", "national_id": NATIONAL_IDS[i],
              "country": c, "state": s or "", "created_at": "2025-01-10T10:00:00",
              "last_activity_at": "2026-09-01T10:00:00", "consent_marketing": "true", "consent_at": "2025-01-10T10:05:00",
-             "erasure_requested_at": "", "erased_at": "", "notes": note}
+             # one erasure request, inside its 30-day deadline: the column is not empty, nothing is overdue
+             "erasure_requested_at": "2026-09-25T09:00:00" if cid == "C4" else "", "erased_at": "", "notes": note}
             for i, (cid, n, e, c, s, note) in enumerate(base)]
 
 

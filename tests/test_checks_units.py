@@ -44,10 +44,10 @@ def test_enc001_unmapped_extra_column_found_by_content(tmp_path):
     assert list(f.evidence["column"]) == ["Field7"]
 
 
-def test_enc001_not_applicable_without_posture(tmp_path):
+def test_enc001_insufficient_data_without_posture(tmp_path):
     spec = baseline()
     spec["posture"] = None
-    assert run(build(tmp_path, spec), "ENC-001").status == "not_applicable"
+    assert run(build(tmp_path, spec), "ENC-001").status == "insufficient_data"
 
 
 def _system(name, **kw):
@@ -76,10 +76,10 @@ def test_enc003_tls_below_1_2(tmp_path):
     assert (f.status, f.affected, f.total) == ("fail", 3, 5)  # e declares nothing: not counted
 
 
-def test_enc003_not_applicable_when_no_tls_declared(tmp_path):
+def test_enc003_insufficient_data_when_no_tls_declared(tmp_path):
     spec = baseline()
     spec["posture"]["systems"][0]["tls_min_version"] = None
-    assert run(build(tmp_path, spec), "ENC-003").status == "not_applicable"
+    assert run(build(tmp_path, spec), "ENC-003").status == "insufficient_data"
 
 
 def test_enc004_rotation_absent_or_over_a_year(tmp_path):
@@ -92,12 +92,12 @@ def test_enc004_rotation_absent_or_over_a_year(tmp_path):
     assert sorted(f.evidence["system"]) == ["a", "b"]
 
 
-def test_system_checks_not_applicable_without_systems(tmp_path):
+def test_system_checks_insufficient_data_without_systems(tmp_path):
     spec = baseline()
     spec["posture"]["systems"] = []
     ds = build(tmp_path, spec)
     for cid in ("ENC-002", "ENC-003", "ENC-004", "BK-002", "BK-006"):
-        assert run(ds, cid).status == "not_applicable", cid
+        assert run(ds, cid).status == "insufficient_data", cid
 
 
 # ---------------------------------------------------------------- data
@@ -131,10 +131,10 @@ def test_ac001_mfa_off_in_required_role(tmp_path):
     assert "Hannah" not in f.evidence.to_csv()
 
 
-def test_ac001_not_applicable_without_policy(tmp_path):
+def test_ac001_insufficient_data_without_policy(tmp_path):
     spec = baseline()
     spec["posture"]["policies"]["mfa_required_roles"] = []
-    assert run(build(tmp_path, spec), "AC-001").status == "not_applicable"
+    assert run(build(tmp_path, spec), "AC-001").status == "insufficient_data"
 
 
 def test_ac002_active_after_termination(tmp_path):
@@ -146,11 +146,11 @@ def test_ac002_active_after_termination(tmp_path):
     assert f.evidence.loc[0, "user_id"] != "U2"  # masked
 
 
-def test_ac002_not_applicable_without_column(tmp_path):
+def test_ac002_insufficient_data_without_column(tmp_path):
     spec = baseline()
     for u in spec["users"]:
         del u["terminated_at"]
-    assert run(build(tmp_path, spec), "AC-002").status == "not_applicable"
+    assert run(build(tmp_path, spec), "AC-002").status == "insufficient_data"
 
 
 def test_ac003_dormant_accounts(tmp_path):
@@ -196,15 +196,15 @@ def test_ac005_exports_without_permission(tmp_path):
     assert (f.status, f.affected, f.total) == ("fail", 3, 5)
 
 
-def test_log_checks_not_applicable_without_inputs(tmp_path):
+def test_log_checks_insufficient_data_without_inputs(tmp_path):
     spec = baseline()
     spec["permissions"] = None
     ds = build(tmp_path / "a", spec)
-    assert run(ds, "AC-004").status == run(ds, "AC-005").status == "not_applicable"
+    assert run(ds, "AC-004").status == run(ds, "AC-005").status == "insufficient_data"
     spec = baseline()
     del spec["access_log"]
     ds = build(tmp_path / "b", spec)
-    assert run(ds, "AC-004").status == run(ds, "AC-005").status == run(ds, "AC-007").status == "not_applicable"
+    assert run(ds, "AC-004").status == run(ds, "AC-005").status == run(ds, "AC-007").status == "insufficient_data"
 
 
 def test_ac006_all_access_share(tmp_path):
@@ -335,12 +335,12 @@ def test_bk006_backups_stopped(tmp_path):
     assert run(ds, "BK-002").status == "pass"  # no gap *between* successes: BK-006 is what sees it
 
 
-def test_backup_checks_not_applicable_without_table(tmp_path):
+def test_backup_checks_insufficient_data_without_table(tmp_path):
     spec = baseline()
     del spec["backups"]
     ds = build(tmp_path, spec)
     for cid in ("BK-001", "BK-002", "BK-003", "BK-004", "BK-005", "BK-006"):
-        assert run(ds, cid).status == "not_applicable", cid
+        assert run(ds, cid).status == "insufficient_data", cid
 
 
 # ---------------------------------------------------------------- privacy
@@ -379,15 +379,15 @@ def test_prv003_erasure_overdue(tmp_path):
     assert (f.status, f.affected, f.total) == ("fail", 2, 4)
 
 
-def test_privacy_checks_not_applicable_without_policy(tmp_path):
+def test_privacy_checks_insufficient_data_without_policy(tmp_path):
     spec = baseline()
     spec["posture"]["policies"] = {}
     ds = build(tmp_path, spec)
-    assert run(ds, "PRV-002").status == run(ds, "PRV-003").status == "not_applicable"
+    assert run(ds, "PRV-002").status == run(ds, "PRV-003").status == "insufficient_data"
     spec = baseline()
     for c in spec["customers"]:
         del c["consent_at"]
-    assert run(build(tmp_path / "b", spec), "PRV-001").status == "not_applicable"
+    assert run(build(tmp_path / "b", spec), "PRV-001").status == "insufficient_data"
 
 
 # ---------------------------------------------------------------- training
@@ -400,11 +400,11 @@ def test_trn001_training_overdue(tmp_path):
     assert (f.status, f.affected, f.total) == ("fail", 2, 3)  # U4 is a service account
 
 
-def test_trn001_not_applicable_without_column(tmp_path):
+def test_trn001_insufficient_data_without_column(tmp_path):
     spec = baseline()
     for u in spec["users"]:
         del u["last_training_at"]
-    assert run(build(tmp_path, spec), "TRN-001").status == "not_applicable"
+    assert run(build(tmp_path, spec), "TRN-001").status == "insufficient_data"
 
 
 def test_only_customers_table_never_crashes(tmp_path):
@@ -412,4 +412,5 @@ def test_only_customers_table_never_crashes(tmp_path):
     ds = build(tmp_path, spec)
     statuses = {cid: run(ds, cid).status for cid in REGISTRY}
     assert statuses["PII-001"] == statuses["PRV-001"] == "pass"  # need no policy, only customer columns
-    assert {s for c, s in statuses.items() if c not in ("PII-001", "PRV-001")} == {"not_applicable"}
+    # everything else lacks its table or policy: could not see, so never a pass
+    assert {s for c, s in statuses.items() if c not in ("PII-001", "PRV-001")} == {"insufficient_data"}

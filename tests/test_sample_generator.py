@@ -64,5 +64,5 @@ def test_mixed_layout_loads_through_sqlite_parquet_excel(tmp_path):
     truth = generate_sample(tmp_path / "m", customers=250, seed=1, layout="mixed")
     ds = load_dataset(tmp_path / "m")
     assert {k: s.kind for k, s in ds.sources.items()} == {"customers": "sql", "transactions": "parquet", "users": "excel"}
-    assert truth["checks"]["BK-001"]["status"] == "not_applicable"
+    assert truth["checks"]["BK-001"]["status"] == "insufficient_data"  # no backups table in this layout
     assert ds.tables["customers"]["Field7"].str.contains("@").all() or ds.tables["customers"]["Field7"].isna().any()

@@ -53,7 +53,11 @@ def typed(col: str, kind: str, t: str) -> str:
             return f"CAST({c} AS TIMESTAMP)"  # the session time zone is UTC
         if _is(t, "TIMESTAMP", "DATE"):
             return f"CAST({c} AS TIMESTAMP)"
-        return f"CAST(TRY_CAST({_text(col, t)} AS TIMESTAMPTZ) AS TIMESTAMP)"
+        v = _text(col, t)
+        # an explicit UTC offset after the seconds needs the time-zone-aware parse (3x slower);
+        # plain ISO text and a trailing Z parse as UTC directly
+        return (f"CASE WHEN regexp_matches(substr({v}, 20), '[+-][0-9]') "
+                f"THEN CAST(TRY_CAST({v} AS TIMESTAMPTZ) AS TIMESTAMP) ELSE TRY_CAST({v} AS TIMESTAMP) END")
     if kind == "bool":
         if _is(t, "BOOLEAN"):
             return c

@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -26,6 +27,9 @@ from .errors import DatasetError
 from .referential import check_permissions
 from .schema import CANONICAL, REQUIRED_TABLES
 from .sources import ResolvedSource, register, resolve
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["Dataset", "load_dataset", "value_shape"]
 
@@ -88,6 +92,7 @@ class Dataset:
     mapped: dict[str, list[str]] = field(default_factory=dict)  # canonical columns present per table
     files: list[Path] = field(default_factory=list)  # every input file read (for the manifest)
     _stats: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+    _types: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     _frames: TableFrames | None = field(default=None, repr=False)
     _workdir: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
 
@@ -111,6 +116,44 @@ class Dataset:
             row = self.engine.row(f"SELECT count(*), {', '.join(f'count({q(c)})' for c in cols)} FROM {q(table)}")
             self._stats[table] = {"__rows__": int(row[0]), **{c: int(n) for c, n in zip(cols, row[1:])}}
         return self._stats[table]
+
+    def column_types(self, table: str) -> dict[str, str]:
+        """Engine type (upper case) of each column of a table."""
+        if table not in self._types:
+            self._types[table] = dict(self.engine.schema(table))
+        return self._types[table]
+
+    def text_column(self, table: str, column: str, where: str | None = None) -> "pl.Series":
+        """One column as Polars strings, fetched in bounded Arrow batches (the detectors' input).
+
+        Dates come as ISO text (``YYYY-MM-DD`` when every value is at midnight), numbers as text.
+        """
+        import polars as pl
+
+        c, t = q(column), self.column_types(table).get(column, "VARCHAR")
+        if t.startswith(("TIMESTAMP", "DATE")):
+            midnight = self.engine.scalar(f"SELECT coalesce(bool_and(CAST({c} AS TIMESTAMP) = date_trunc('day', {c})), TRUE) FROM {q(table)}")
+            expr = f"strftime({c}, '{'%Y-%m-%d' if midnight else '%Y-%m-%d %H:%M:%S'}')"
+        else:
+            expr = f"CAST({c} AS VARCHAR)"
+        sql = f"SELECT {expr} AS v FROM {q(table)}" + (f" WHERE {where}" if where else "")
+        parts = [pl.from_arrow(b.column(0)) for b in self.engine.batches(sql)]
+        if not parts:
+            return pl.Series("v", [], dtype=pl.String)
+        return pl.concat(parts).cast(pl.String)
+
+    def sample_column(self, table: str, column: str, size: int) -> "pl.Series":
+        """Every k-th non-empty value of a text column in table order (k = ceil(n / size)): a
+        deterministic, spread-out sample computed in the engine."""
+        import polars as pl
+
+        n = self.stats(table)[column]
+        step = max(1, -(-n // size))
+        c = q(column)
+        sql = (f"SELECT v FROM (SELECT {c} AS v, {self.engine.ordinal()} AS i FROM {q(table)} WHERE {c} IS NOT NULL) s "
+               f"WHERE i % {step} = 0 ORDER BY i")
+        parts = [pl.from_arrow(b.column(0)) for b in self.engine.batches(sql)]
+        return pl.concat(parts).cast(pl.String) if parts else pl.Series("v", [], dtype=pl.String)
 
     def rows(self, table: str) -> int:
         """Number of rows of a table (0 when absent)."""

@@ -67,6 +67,22 @@ def _sample(path: Path) -> bytes:
     return b"".join(out)
 
 
+# the encodings exports are most often in, when the detector finds several equally good
+COMMON = ("cp1252", "gb18030", "utf_16", "cp1250", "big5", "shift_jis", "euc_kr")
+
+
+def _choose(matches):
+    """Of the candidates as clean as the best (chaos within 0.01), the most coherent (language
+    fit), then the most common export encoding: CP1252 and CP1250 decode Western text with equal
+    chaos, and only coherence tells French from Czech."""
+    if not len(matches):
+        return None
+    floor = min(m.chaos for m in matches)
+    near = [m for m in matches if m.chaos <= floor + 0.01]
+    rank = {e: i for i, e in enumerate(COMMON)}
+    return max(near, key=lambda m: (round(m.coherence, 3), -rank.get(m.encoding, len(COMMON))))
+
+
 def _is_utf8(line: bytes) -> bool:
     try:
         line.decode("utf-8")
@@ -99,7 +115,7 @@ def detect(path: Path) -> str:
                            "fix or remove that line and re-export the file as UTF-8, or declare its 'encoding:' in dataset.yaml")
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample).best()
+    best = _choose(from_bytes(sample))
     guess = PREFER.get(best.encoding, best.encoding) if best is not None else None
     if best is None or best.chaos > MAX_CHAOS or guess is None or _decodes(path, guess) is not None:
         raise DatasetError(f"{path}: line {_line_of(path, bad[0])}: byte 0x{bad[1]:02x} is not UTF-8 and the file's encoding "

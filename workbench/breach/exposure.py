@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
-
+from ..engine import q
 from ..errors import ContentError
 from .content import Scenario
 
@@ -43,17 +42,19 @@ def content_sensitive(dataset, table: str, col: str, cache: dict | None = None) 
     cache = {} if cache is None else cache
     key = (table, col)
     if key not in cache:
-        series = dataset.tables[table][col]
-        found: tuple[str, ...] = ()
-        if pd.api.types.is_string_dtype(series) and series.notna().any():
-            try:
-                from ..pii import text_hits
-            except ImportError:  # the PII engine is optional for the simulator
-                text_hits = None
-            if text_hits is not None:
-                hits = text_hits(series.dropna(), SENSITIVE_CATEGORIES)
-                found = tuple(c for c in SENSITIVE_CATEGORIES if c in hits and bool(hits[c].any()))
-        cache[key] = found
+        found: set[str] = set()
+        if dataset.column_types(table)[col].startswith("VARCHAR") and dataset.stats(table)[col] > 0:
+            import polars as pl
+
+            from ..pii.engine import polars_hits
+
+            # streamed from the engine in batches; stops as soon as every category has been seen
+            for batch in dataset.engine.batches(f"SELECT {q(col)} FROM {q(table)} WHERE {q(col)} IS NOT NULL"):
+                hits = polars_hits(pl.from_arrow(batch.column(0)).cast(pl.String), SENSITIVE_CATEGORIES)
+                found |= {c for c in SENSITIVE_CATEGORIES if bool(hits[c].any())}
+                if len(found) == len(SENSITIVE_CATEGORIES):
+                    break
+        cache[key] = tuple(c for c in SENSITIVE_CATEGORIES if c in found)
     return cache[key]
 
 
@@ -93,8 +94,7 @@ def _is_encrypted(table: str, col: str, enc: set[str]) -> bool:
 
 
 def _columns(dataset, table: str) -> list[str]:
-    df = dataset.tables.get(table)
-    return [] if df is None else [str(c) for c in df.columns if c not in DERIVED]
+    return [str(c) for c in dataset.columns.get(table, []) if c not in DERIVED]
 
 
 def readable(dataset, role: str | None) -> dict[str, list[str]]:
@@ -195,23 +195,26 @@ def exposure(dataset, scn: Scenario, extra_encrypted: frozenset[str] = frozenset
     cols = {t: [c for c in cs if not _is_encrypted(t, c, enc)] for t, cs in cols.items()}
     cols = {t: cs for t, cs in cols.items() if cs}
     sensitive = sorted(c for t, cs in cols.items() for c in cs
-                       if c in SENSITIVE[t] and dataset.tables[t][c].notna().any())
+                       if c in SENSITIVE[t] and dataset.stats(t)[c] > 0)
     sensitive += sorted(f"{t}.{c}:{cat}" for t, cs in cols.items() for c in cs if c not in SENSITIVE[t]
                         for cat in content_sensitive(dataset, t, c, cache))
-    cust = dataset.tables["customers"]
-    if "erased_at" in cust:
-        cust = cust[cust["erased_at"].isna()]
-    personal = [c for c in cols.get("customers", []) if c != "customer_id"]
-    if personal:
-        held = cust
-    elif "transactions" in cols and "customer_id" in dataset.tables["transactions"]:
-        held = cust[cust["customer_id"].isin(dataset.tables["transactions"]["customer_id"])]
-    else:
-        held = cust.iloc[0:0]
-    if "jurisdiction" in held:
-        by = held["jurisdiction"].fillna("unknown").astype(str).value_counts()
-        by_j = {str(k): int(v) for k, v in sorted(by.items())}
-    else:
-        by_j = {"unknown": int(len(held))} if len(held) else {}
-    return Exposure(via=via, records=int(len(held)), by_jurisdiction=by_j, tables=cols,
+    by_j = held_by_jurisdiction(dataset, cols)
+    return Exposure(via=via, records=sum(by_j.values()), by_jurisdiction=by_j, tables=cols,
                     sensitive_fields=sensitive, encrypted_excluded=excluded, note=note)
+
+
+def held_by_jurisdiction(dataset, cols: dict[str, list[str]]) -> dict[str, int]:
+    """Customers not erased whose data the exposed columns reveal, per jurisdiction (in the engine):
+    every one when customer columns beyond the id are exposed; with only transactions exposed,
+    those appearing there; none otherwise."""
+    ccols = dataset.columns["customers"]
+    alive = "erased_at IS NULL" if "erased_at" in ccols else "TRUE"
+    if [c for c in cols.get("customers", []) if c != "customer_id"]:
+        where = alive
+    elif "transactions" in cols and "customer_id" in dataset.columns.get("transactions", []):
+        where = f"{alive} AND customer_id IN (SELECT customer_id FROM transactions)"
+    else:
+        return {}
+    j = "coalesce(CAST(jurisdiction AS VARCHAR), 'unknown')" if "jurisdiction" in ccols else "'unknown'"
+    df = dataset.sql(f"SELECT {j} AS j, count(*) AS n FROM customers WHERE {where} GROUP BY 1")
+    return {str(k): int(v) for k, v in sorted(zip(df["j"], df["n"])) if int(v)}

@@ -180,13 +180,15 @@ def derive(dataset, findings: dict | None = None) -> PostureInputs:
     if f is not None:
         put("unauthorised_exports", float(f), "findings:AC-005")
     else:
-        log = dataset.tables.get("access_log")
-        if log is not None and perms is not None and users is not None and \
-                {"user_id", "action", "table"} <= set(log.columns) and "role" in users:
-            ex = log[log["action"] == "export"][["user_id", "table"]].dropna()
-            ex = ex.merge(users[["user_id", "role"]], on="user_id", how="left")
+        log_cols = set(dataset.columns.get("access_log", []))
+        if log_cols and perms is not None and users is not None and \
+                {"user_id", "action", "table"} <= log_cols and "role" in users:
+            # the distinct (role, table) pairs of export events, computed in the engine
+            ex = dataset.sql('SELECT DISTINCT u.role, l."table" FROM access_log l LEFT JOIN users u '
+                             'ON l.user_id = u.user_id WHERE l.action = \'export\' AND l.user_id IS NOT NULL '
+                             'AND l."table" IS NOT NULL')
             bad = any(not (isinstance(r, str) and perms.can_export(r, t))
-                      for r, t in ex[["role", "table"]].drop_duplicates().itertuples(index=False))
+                      for r, t in ex[["role", "table"]].itertuples(index=False))
             put("unauthorised_exports", float(bad), "dataset:access_log")
     f = _flag_from(fx.get("AC-002"))
     if f is not None:

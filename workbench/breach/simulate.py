@@ -167,8 +167,7 @@ def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, se
     laws = load_laws(laws_path)
     findings, fsrc = _findings(dataset, findings)
     post = derive(dataset, findings)
-    cust = dataset.tables["customers"]
-    ctx = context(laws, dataset.organisation.currency, dataset.organisation.annual_revenue, len(cust))
+    ctx = context(laws, dataset.organisation.currency, dataset.organisation.annual_revenue, dataset.rows("customers"))
     inputs = post.as_inputs()
     scan_cache: dict = {}
     exps = {sc.id: exposure(dataset, sc, post.extra_encrypted, scan_cache) for sc in scns}

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..engine import q
 from .base import (
+    EVIDENCE_ROWS,
     CheckContext,
     Finding,
     active_users,
     check,
     falsy_or_missing,
+    insufficient,
     masked,
     measured,
     not_applicable,
@@ -34,11 +37,12 @@ def _user_evidence(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
 def mfa_for_required_roles(ctx: CheckContext) -> Finding:
     """Active accounts in a role of ``mfa_required_roles`` with MFA off (missing counts as off). Unit: accounts."""
     cid = "AC-001"
-    users = ctx.table("users", "user_id", "status", "role", "mfa_enabled")
-    if users is None:
-        return not_applicable(cid, "users table lacks status, role or mfa_enabled")
+    why = ctx.missing("users", "user_id", "status", "role", "mfa_enabled")
+    if why:
+        return insufficient(cid, why)
     if ctx.policies is None or not ctx.policies.mfa_required_roles:
-        return not_applicable(cid, "no mfa_required_roles in posture.yaml")
+        return insufficient(cid, "no mfa_required_roles in posture.yaml: which roles need MFA is unknown")
+    users = ctx.table("users")
     scope = users[active_users(users) & users["role"].isin(ctx.policies.mfa_required_roles).fillna(False).astype(bool)]
     bad = scope[falsy_or_missing(scope["mfa_enabled"])]
     return measured(cid, len(bad), len(scope), _user_evidence(bad, ["mfa_enabled"]))
@@ -49,9 +53,10 @@ def terminated_but_active(ctx: CheckContext) -> Finding:
     """Active accounts whose ``terminated_at`` is set (on or before now). Unit: accounts;
     total = active accounts."""
     cid = "AC-002"
-    users = ctx.table("users", "user_id", "status", "terminated_at")
-    if users is None:
-        return not_applicable(cid, "users table lacks status or terminated_at")
+    why = ctx.missing("users", "user_id", "status", "terminated_at")
+    if why:
+        return insufficient(cid, why)
+    users = ctx.table("users")
     active = users[active_users(users)]
     bad = active[active["terminated_at"].notna() & (active["terminated_at"] <= ctx.now)]
     return measured(cid, len(bad), len(active), _user_evidence(bad, ["status", "terminated_at"]))
@@ -62,11 +67,12 @@ def dormant_accounts(ctx: CheckContext) -> Finding:
     """Active, non-service accounts whose last login is more than ``dormant_account_days`` before
     now (or never). Unit: accounts; total = active non-service accounts."""
     cid = "AC-003"
-    users = ctx.table("users", "user_id", "status", "last_login_at")
-    if users is None:
-        return not_applicable(cid, "users table lacks status or last_login_at")
+    why = ctx.missing("users", "user_id", "status", "last_login_at")
+    if why:
+        return insufficient(cid, why)
     if ctx.policies is None or ctx.policies.dormant_account_days is None:
-        return not_applicable(cid, "no dormant_account_days in posture.yaml")
+        return insufficient(cid, "no dormant_account_days in posture.yaml: nothing to measure logins against")
+    users = ctx.table("users")
     service = truthy(users["is_service_account"]) if "is_service_account" in users else False
     scope = users[active_users(users) & ~service]
     cutoff = ctx.now - pd.Timedelta(days=ctx.policies.dormant_account_days)
@@ -78,19 +84,14 @@ def log_violations(ctx: CheckContext) -> LogViolations | str:
     """The shared AC-004/AC-005 scan (cached), or the reason it cannot run."""
     if "log_violations" in ctx.cache:
         return ctx.cache["log_violations"]
-    log = ctx.table("access_log", "timestamp", "user_id", "action", "table")
-    users = ctx.table("users", "user_id", "role")
-    if log is None:
-        res: LogViolations | str = "access_log lacks timestamp, user_id, action or table"
-    elif users is None:
-        res = "users table with roles is absent: the log cannot be matched to roles"
+    why = ctx.missing("access_log", "timestamp", "user_id", "action", "table") or ctx.missing("users", "user_id", "role")
+    if why:
+        res: LogViolations | str = why
     elif ctx.permissions is None:
-        res = "no permissions.yaml"
+        res = "no permissions.yaml: what each role may read is unknown"
     else:
-        if "fields" not in log.columns:
-            log = log.assign(fields=pd.Series(pd.NA, index=log.index, dtype="string"))
-        res = access_violations(log[["timestamp", "user_id", "action", "table", "fields"]],
-                                users[["user_id", "role"]], ctx.permissions, ctx.start, ctx.now)
+        res = access_violations(ctx.dataset.engine, ctx.permissions, ctx.start, ctx.now,
+                                has_fields=ctx.has_column("access_log", "fields"))
     ctx.cache["log_violations"] = res
     return res
 
@@ -101,9 +102,10 @@ def forbidden_field_reads(ctx: CheckContext) -> Finding:
     cid = "AC-004"
     v = log_violations(ctx)
     if isinstance(v, str):
-        return not_applicable(cid, v)
-    if ctx.table("access_log", "fields") is None:
-        return not_applicable(cid, "access_log has no fields column")
+        return insufficient(cid, v)
+    why = ctx.missing("access_log", "fields")
+    if why:
+        return insufficient(cid, why)
     ev = masked(v.read_evidence, {"user_id": None})
     return measured(cid, v.read_violations, v.read_events, ev)
 
@@ -114,7 +116,7 @@ def unauthorised_exports(ctx: CheckContext) -> Finding:
     cid = "AC-005"
     v = log_violations(ctx)
     if isinstance(v, str):
-        return not_applicable(cid, v)
+        return insufficient(cid, v)
     ev = masked(v.export_evidence, {"user_id": None})
     return measured(cid, v.export_violations, v.export_events, ev)
 
@@ -127,11 +129,12 @@ def all_access_share(ctx: CheckContext) -> Finding:
     (0 on a pass, the share is in the note), total = active accounts.
     """
     cid = "AC-006"
-    users = ctx.table("users", "user_id", "status", "role")
-    if users is None:
-        return not_applicable(cid, "users table lacks status or role")
+    why = ctx.missing("users", "user_id", "status", "role")
+    if why:
+        return insufficient(cid, why)
     if ctx.permissions is None:
-        return not_applicable(cid, "no permissions.yaml")
+        return insufficient(cid, "no permissions.yaml: which roles are all-access is unknown")
+    users = ctx.table("users")
     active = users[active_users(users)]
     if active.empty:
         return not_applicable(cid, "no active accounts")
@@ -143,18 +146,18 @@ def all_access_share(ctx: CheckContext) -> Finding:
     return measured(cid, len(wide), len(active), _user_evidence(wide, ["status"]), note=note)
 
 
-def quiet_hours(ts: pd.Series) -> tuple[list[int], str]:
+def quiet_hours(per_hour: dict[int, int]) -> tuple[list[int], str]:
     """Hours of the day (UTC) when the organisation is normally inactive, and how they were found.
 
-    Learned from the traffic when the window holds at least ``LEARN_MIN_EVENTS`` events: hours
-    with under ``QUIET_SHARE`` of the busiest hour's events (this follows the organisation's own
-    time zone and shifts, which UTC timestamps do not tell). Smaller logs fall back to outside
-    07:00–20:00 UTC.
+    Learned from the traffic (events per hour of day in the window) when the window holds at
+    least ``LEARN_MIN_EVENTS`` events: hours with under ``QUIET_SHARE`` of the busiest hour's
+    events (this follows the organisation's own time zone and shifts, which UTC timestamps do not
+    tell). Smaller logs fall back to outside 07:00–20:00 UTC.
     """
-    if len(ts) >= LEARN_MIN_EVENTS:
-        per_hour = ts.dt.hour.value_counts().reindex(range(24), fill_value=0)
-        quiet = sorted(int(h) for h in per_hour.index[per_hour < QUIET_SHARE * per_hour.max()])
-        return quiet, f"quiet hours learned from {len(ts):,} events"
+    n = sum(per_hour.values())
+    if n >= LEARN_MIN_EVENTS:
+        peak = max(per_hour.values())
+        return sorted(h for h in range(24) if per_hour.get(h, 0) < QUIET_SHARE * peak), f"quiet hours learned from {n:,} events"
     return [h for h in range(24) if not BUSINESS_HOURS[0] <= h < BUSINESS_HOURS[1]], "default quiet hours (outside 07-20 UTC)"
 
 
@@ -163,15 +166,19 @@ def off_hours_bulk_access(ctx: CheckContext) -> Finding:
     """Read/export events in the window touching ≥ 1,000 records during the organisation's quiet
     hours (see :func:`quiet_hours`). Unit: log events; total = read/export events in the window."""
     cid = "AC-007"
-    log = ctx.table("access_log", "timestamp", "user_id", "action", "record_count")
-    if log is None:
-        return not_applicable(cid, "access_log lacks timestamp, action or record_count")
-    window = log[ctx.in_window(log["timestamp"])]
-    quiet, how = quiet_hours(window["timestamp"])
-    scope = window[window["action"].isin(["read", "export"]).fillna(False).astype(bool)]
-    off = scope["timestamp"].dt.hour.isin(quiet)
-    bad = scope[off & (scope["record_count"].fillna(0) >= BULK_RECORDS)]
-    ev = bad[[c for c in ["timestamp", "user_id", "action", "table", "record_count"] if c in bad]]
-    ev = masked(ev.sort_values(["timestamp", "user_id"]), {"user_id": None})
+    why = ctx.missing("access_log", "timestamp", "user_id", "action", "record_count")
+    if why:
+        return insufficient(cid, why)
+    window = f"timestamp BETWEEN {ctx.start_sql} AND {ctx.now_sql}"
+    hours = ctx.sql(f"SELECT hour(timestamp) AS h, count(*) AS n FROM access_log WHERE {window} GROUP BY 1")
+    quiet, how = quiet_hours({int(h): int(n) for h, n in zip(hours["h"], hours["n"])})
+    scope = f"{window} AND action IN ('read', 'export')"
+    bad = f"hour(timestamp) IN ({', '.join(map(str, quiet)) or '-1'}) AND coalesce(record_count, 0) >= {BULK_RECORDS}"
+    n = ctx.sql(f"SELECT count(*) FILTER (WHERE {bad}) AS a, count(*) AS t FROM access_log WHERE {scope}")
+    affected, total = int(n["a"].iat[0]), int(n["t"].iat[0])
+    cols = [c for c in ["timestamp", "user_id", "action", "table", "record_count"] if ctx.has_column("access_log", c)]
+    ev = ctx.sql(f"SELECT {', '.join(q(c) for c in cols)} FROM access_log WHERE {scope} AND {bad} "
+                 f"ORDER BY timestamp, user_id LIMIT {EVIDENCE_ROWS}") if affected else pd.DataFrame()
+    ev = masked(ev, {"user_id": None}) if affected else ev
     note = f"{how}: {', '.join(f'{h:02d}h' for h in quiet) or 'none (activity around the clock)'}"
-    return measured(cid, len(bad), len(scope), ev, note=note)
+    return measured(cid, affected, total, ev, note=note)

@@ -8,6 +8,7 @@ from .base import (
     Finding,
     check,
     falsy_or_missing,
+    insufficient,
     masked,
     measured,
     not_applicable,
@@ -17,8 +18,10 @@ from .base import (
 RESTORE_TEST_DAYS = 90
 
 
-def _jobs(ctx: CheckContext, *cols: str) -> pd.DataFrame | None:
-    return ctx.table("backups", "job_id", "system", "started_at", *cols)
+def _jobs(ctx: CheckContext, cid: str, *cols: str) -> pd.DataFrame | Finding:
+    """The backup jobs, or the ``insufficient_data`` finding naming what is missing."""
+    why = ctx.missing("backups", "job_id", "system", "started_at", *cols)
+    return insufficient(cid, why) if why else ctx.table("backups")
 
 
 def _job_evidence(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
@@ -30,9 +33,9 @@ def _job_evidence(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
 def failed_jobs(ctx: CheckContext) -> Finding:
     """Backup jobs started in the window with status failed or partial. Unit: jobs; total = jobs in the window."""
     cid = "BK-001"
-    jobs = _jobs(ctx, "status")
-    if jobs is None:
-        return not_applicable(cid, "backups table lacks system, started_at or status")
+    jobs = _jobs(ctx, cid, "status")
+    if isinstance(jobs, Finding):
+        return jobs
     scope = jobs[ctx.in_window(jobs["started_at"])]
     bad = scope[scope["status"].isin(["failed", "partial"]).fillna(False).astype(bool)]
     return measured(cid, len(bad), len(scope), _job_evidence(bad, ["status", "kind", "location"]))
@@ -44,14 +47,14 @@ def _successes(jobs: pd.DataFrame) -> pd.DataFrame:
 
 def _rpo_inputs(ctx: CheckContext, cid: str) -> tuple[pd.DataFrame, dict[str, float]] | Finding:
     """What the RPO checks (BK-002, BK-006) measure: successful jobs started up to now and each
-    system's ``rpo_hours`` — or the ``not_applicable`` finding saying which input is missing."""
-    jobs = _jobs(ctx, "status")
-    if jobs is None:
-        return not_applicable(cid, "backups table lacks system, started_at or status")
+    system's ``rpo_hours`` — or the ``insufficient_data`` finding saying which input is missing."""
+    jobs = _jobs(ctx, cid, "status")
+    if isinstance(jobs, Finding):
+        return jobs
     systems = ctx.posture.systems if ctx.posture else []
     policies = {s.name: s.backup_policy.rpo_hours for s in systems if s.backup_policy.rpo_hours is not None}
     if not policies:
-        return not_applicable(cid, "no system in posture.yaml has backup_policy.rpo_hours")
+        return insufficient(cid, "no system in posture.yaml has backup_policy.rpo_hours")
     ok = _successes(jobs)
     return ok[ok["started_at"] <= ctx.now], policies
 
@@ -95,9 +98,9 @@ def offsite_immutable_copy(ctx: CheckContext) -> Finding:
     """Systems (those in the backups table) with no successful job in the window that is offsite or
     cloud *and* immutable. Unit: systems."""
     cid = "BK-003"
-    jobs = _jobs(ctx, "status", "location", "immutable")
-    if jobs is None:
-        return not_applicable(cid, "backups table lacks status, location or immutable")
+    jobs = _jobs(ctx, cid, "status", "location", "immutable")
+    if isinstance(jobs, Finding):
+        return jobs
     systems = _systems(jobs)
     if not systems:
         return not_applicable(cid, "no backup jobs")
@@ -114,9 +117,10 @@ def offsite_immutable_copy(ctx: CheckContext) -> Finding:
 def restore_tests(ctx: CheckContext) -> Finding:
     """Systems (those in the backups table) with no restore test in the 90 days up to now. Unit: systems."""
     cid = "BK-004"
-    jobs = ctx.table("backups", "system", "restore_tested_at")
-    if jobs is None:
-        return not_applicable(cid, "backups table lacks system or restore_tested_at")
+    why = ctx.missing("backups", "system", "restore_tested_at")
+    if why:
+        return insufficient(cid, why)
+    jobs = ctx.table("backups")
     systems = _systems(jobs)
     if not systems:
         return not_applicable(cid, "no backup jobs")
@@ -134,9 +138,9 @@ def unencrypted_jobs(ctx: CheckContext) -> Finding:
     """Backup jobs started in the window not marked encrypted (missing counts as unencrypted).
     Unit: jobs; total = jobs in the window."""
     cid = "BK-005"
-    jobs = _jobs(ctx, "encrypted")
-    if jobs is None:
-        return not_applicable(cid, "backups table lacks encrypted")
+    jobs = _jobs(ctx, cid, "encrypted")
+    if isinstance(jobs, Finding):
+        return jobs
     scope = jobs[ctx.in_window(jobs["started_at"])]
     bad = scope[falsy_or_missing(scope["encrypted"])]
     return measured(cid, len(bad), len(scope), _job_evidence(bad, ["location", "encrypted"]))

@@ -17,7 +17,7 @@ from ..config import Permissions, Policies, Posture
 from ..dataset import Dataset
 from ..masking import mask
 
-PASS, FAIL, NOT_APPLICABLE = "pass", "fail", "not_applicable"
+PASS, FAIL, NOT_APPLICABLE, INSUFFICIENT = "pass", "fail", "not_applicable", "insufficient_data"
 EVIDENCE_ROWS = 20  # evidence tables are samples, not dumps
 
 
@@ -26,11 +26,11 @@ class Finding:
     """The result of one check, plus its catalog metadata once the runner has merged it."""
 
     id: str
-    status: str  # pass | fail | not_applicable
+    status: str  # pass | fail | not_applicable | insufficient_data
     affected: int = 0
     total: int | None = None
     evidence: pd.DataFrame = field(default_factory=pd.DataFrame)
-    note: str = ""  # why not_applicable, or what was measured
+    note: str = ""  # why not_applicable / insufficient_data, or what was measured
     domain: str = ""
     title: str = ""
     severity: str = ""
@@ -82,11 +82,49 @@ class CheckContext:
         return self.dataset.permissions
 
     def table(self, name: str, *columns: str) -> pd.DataFrame | None:
-        """The table when present with every named column (values may be empty), else ``None``."""
-        df = self.dataset.tables.get(name)
-        if df is None or any(c not in df.columns for c in columns):
+        """The table as pandas when present with every named column (values may be empty), else
+        ``None``. For small tables (staff, backup jobs); long ones are queried with :meth:`sql`."""
+        cols = self.dataset.columns.get(name)
+        if cols is None or any(c not in cols for c in columns):
             return None
-        return df
+        return self.dataset.tables[name]
+
+    def sql(self, query: str) -> pd.DataFrame:
+        """A small query result from the engine (DuckDB dialect; tables by canonical name)."""
+        return self.dataset.sql(query)
+
+    def has_column(self, table: str, column: str) -> bool:
+        """The table has the column (values may all be empty)."""
+        return column in self.dataset.columns.get(table, [])
+
+    def missing(self, table: str, *columns: str) -> str | None:
+        """Why a check reading ``columns`` of ``table`` cannot see its inputs — the table absent or
+        empty, a column absent or all empty — or ``None`` when it can."""
+        cols = self.dataset.columns.get(table)
+        if cols is None:
+            return f"no {table} table in the dataset"
+        st = self.dataset.stats(table)
+        if st["__rows__"] == 0:
+            return f"the {table} table is empty"
+        absent = [c for c in columns if c not in cols]
+        if absent:
+            return f"{table} has no {', '.join(absent)} column{'s' if len(absent) > 1 else ''}"
+        empty = [c for c in columns if st.get(c, 0) == 0]
+        if empty:
+            return f"{table}.{', '.join(empty)} {'is' if len(empty) == 1 else 'are'} empty in every row"
+        return None
+
+    def policy(self, key: str) -> object:
+        """A posture.yaml policy value, or ``None`` when posture.yaml or the key is absent."""
+        return getattr(self.policies, key, None) if self.policies is not None else None
+
+    @property
+    def now_sql(self) -> str:
+        return ts_sql(self.now)
+
+    @property
+    def start_sql(self) -> str:
+        return ts_sql(self.start)
 
     def in_window(self, ts: pd.Series) -> pd.Series:
         """True where the timestamp falls in [now - window_days, now]."""
@@ -111,7 +149,18 @@ def check(check_id: str) -> Callable[[CheckFn], CheckFn]:
 # --- helpers the checks use -------------------------------------------------------------
 
 def not_applicable(check_id: str, why: str) -> Finding:
+    """The control does not apply here (nothing in scope): left out of the scores."""
     return Finding(id=check_id, status=NOT_APPLICABLE, affected=0, total=None, note=why)
+
+
+def insufficient(check_id: str, why: str) -> Finding:
+    """The check could not see its inputs: never a pass, and no credit in the scores."""
+    return Finding(id=check_id, status=INSUFFICIENT, affected=0, total=None, note=why)
+
+
+def ts_sql(t: pd.Timestamp) -> str:
+    """A timestamp as an engine literal (microsecond precision, no time zone)."""
+    return f"TIMESTAMP '{pd.Timestamp(t).strftime('%Y-%m-%d %H:%M:%S.%f')}'"
 
 
 def measured(check_id: str, affected: int, total: int | None, evidence: pd.DataFrame | None = None,

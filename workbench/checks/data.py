@@ -1,12 +1,35 @@
-"""Data checks (PII-*): personal data where it should not be (free-text columns)."""
+"""Data checks (PII-*): personal data where it should not be (free-text columns).
+
+The customers' text columns are streamed from the engine in Arrow batches of (id, text); the
+detectors run per batch and only the ids of records with a hit are kept.
+"""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import polars as pl
 
+from ..engine import q
 from ..masking import mask
-from .base import EVIDENCE_ROWS, CheckContext, Finding, check, measured, not_applicable
+from .base import EVIDENCE_ROWS, CheckContext, Finding, check, insufficient, measured, not_applicable
 
 FREE_TEXT_CATEGORIES = ("email", "phone", "card_number", "national_id")
+
+
+def free_text_columns(ctx: CheckContext, table: str) -> list[str]:
+    """Text columns of ``table`` whose content reads as sentences (cached on ``ctx``)."""
+    key = f"free_text:{table}"
+    if key not in ctx.cache:
+        from ..pii import load_catalog
+        from ..pii.engine import free_text_values, sample_non_empty
+
+        cat = load_catalog()
+        ds = ctx.dataset
+        types, st = ds.column_types(table), ds.stats(table)
+        cols = [c for c in ds.columns[table] if c != "jurisdiction" and types[c].startswith("VARCHAR") and st[c] > 0]
+        ctx.cache[key] = [c for c in sorted(cols)
+                          if free_text_values(sample_non_empty(ds.text_column(table, c), cat.sample_size), c, cat)]
+    return ctx.cache[key]
 
 
 @check("PII-001")
@@ -17,32 +40,32 @@ def pii_in_free_text(ctx: CheckContext) -> Finding:
     (``workbench.pii.is_free_text``), so ``notes`` and unmapped extras like ``Comments__c`` count.
     """
     cid = "PII-001"
-    c = ctx.table("customers", "customer_id")
-    if c is None:
-        return not_applicable(cid, "no customers table")
-    try:
-        from .. import pii
-    except ImportError:
-        return not_applicable(cid, "PII detector (workbench.pii) unavailable")
-    cols = [col for col in c.columns
-            if col != "jurisdiction" and (pd.api.types.is_string_dtype(c[col]) or c[col].dtype == object)
-            and c[col].notna().any() and pii.is_free_text(c[col].dropna(), col)]
+    why = ctx.missing("customers", "customer_id")
+    if why:
+        return insufficient(cid, why)
+    from ..pii.engine import polars_hits
+
+    cols = free_text_columns(ctx, "customers")
     if not cols:
         return not_applicable(cid, "customers have no free-text column")
-    hits: dict[tuple[str, str], pd.Series] = {}
-    for col in sorted(cols):
-        frame = pii.text_hits(c[col].fillna(""), FREE_TEXT_CATEGORIES)
-        for cat in FREE_TEXT_CATEGORIES:
-            if cat in frame:
-                hits[(col, cat)] = frame[cat].reindex(c.index, fill_value=False).astype(bool)
-    if not hits:
-        return measured(cid, 0, len(c), note=f"free-text columns: {', '.join(sorted(cols))}")
-    m = pd.DataFrame(hits, index=c.index)
-    any_hit = m.any(axis=1)
-    bad = c.loc[any_hit, ["customer_id"]].sort_values("customer_id").head(EVIDENCE_ROWS)
-    ev = pd.DataFrame({
-        "customer_id": [mask(v) for v in bad["customer_id"]],
-        "columns": [",".join(sorted({k[0] for k in m.columns if m.at[i, k]})) for i in bad.index],
-        "categories": [",".join(sorted({k[1] for k in m.columns if m.at[i, k]})) for i in bad.index],
-    })
-    return measured(cid, int(any_hit.sum()), len(c), ev, note=f"free-text columns: {', '.join(sorted(cols))}")
+    found: dict[str, dict[str, set[str]]] = {}  # customer id -> {columns, categories}
+    for col in cols:
+        sql = f"SELECT customer_id, {q(col)} AS t FROM customers WHERE {q(col)} IS NOT NULL"
+        for batch in ctx.dataset.engine.batches(sql):
+            texts = pl.from_arrow(batch.column(1)).cast(pl.String).fill_null("")
+            hits = polars_hits(texts, FREE_TEXT_CATEGORIES)
+            ids = np.asarray(batch.column(0).to_pylist(), dtype=object)
+            for cat_name, rows in hits.items():
+                for cust in ids[rows]:
+                    entry = found.setdefault(str(cust), {"columns": set(), "categories": set()})
+                    entry["columns"].add(col)
+                    entry["categories"].add(cat_name)
+    note = f"free-text columns: {', '.join(cols)}"
+    total = ctx.dataset.rows("customers")
+    if not found:
+        return measured(cid, 0, total, note=note)
+    first = sorted(found)[:EVIDENCE_ROWS]
+    ev = pd.DataFrame({"customer_id": [mask(v) for v in first],
+                       "columns": [",".join(sorted(found[v]["columns"])) for v in first],
+                       "categories": [",".join(sorted(found[v]["categories"])) for v in first]})
+    return measured(cid, len(found), total, ev, note=note)

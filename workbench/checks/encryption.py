@@ -5,7 +5,7 @@ import re
 
 import pandas as pd
 
-from .base import CheckContext, Finding, check, measured, not_applicable
+from .base import CheckContext, Finding, check, insufficient, measured, not_applicable
 
 # Tables whose rows are about people (customers, staff, their activity): a system storing one
 # of them stores personal data. ``backups`` only describes jobs.
@@ -26,22 +26,20 @@ def column_categories(ctx: CheckContext) -> pd.DataFrame:
     """
     if "column_categories" in ctx.cache:
         return ctx.cache["column_categories"]
-    from .. import pii  # the PII engineer's detector: classify_column, is_free_text
+    from ..pii import load_catalog
+    from ..pii.engine import classify_values, free_text_values, non_empty
 
+    cat = load_catalog()
+    ds = ctx.dataset
     rows = []
-    for tname in sorted(ctx.dataset.tables):
-        df = ctx.dataset.tables[tname]
-        for col in df.columns:
-            s = df[col]
-            if col == "jurisdiction" or not (pd.api.types.is_string_dtype(s) or s.dtype == object):
+    for tname in sorted(ds.columns):
+        types, st = ds.column_types(tname), ds.stats(tname)
+        for col in ds.columns[tname]:
+            if col == "jurisdiction" or not types[col].startswith("VARCHAR") or st[col] == 0:
                 continue
-            s = s.dropna()
-            if s.empty:
-                continue
-            if len(s) > CLASSIFY_SAMPLE:
-                s = s.iloc[:: -(-len(s) // CLASSIFY_SAMPLE)]
-            free = bool(pii.is_free_text(s, col))
-            cats = {} if free else dict(pii.classify_column(s, col))
+            values = non_empty(ds.sample_column(tname, col, CLASSIFY_SAMPLE))
+            free = bool(free_text_values(values, col, cat))
+            cats = {} if free else dict(classify_values(values, col, cat))
             rows.append({"table": tname, "column": col, "free_text": free, "categories": cats})
     out = pd.DataFrame(rows, columns=["table", "column", "free_text", "categories"])
     ctx.cache["column_categories"] = out
@@ -58,11 +56,8 @@ def plaintext_identifiers(ctx: CheckContext) -> Finding:
     """
     cid = "ENC-001"
     if ctx.posture is None:
-        return not_applicable(cid, "no posture.yaml: field encryption unknown")
-    try:
-        cols = column_categories(ctx)
-    except ImportError:
-        return not_applicable(cid, "PII detector (workbench.pii) unavailable")
+        return insufficient(cid, "no posture.yaml: which columns are field-encrypted is unknown")
+    cols = column_categories(ctx)
     encrypted = ctx.posture.encrypted_fields()
     rows = []
     for r in cols.itertuples(index=False):
@@ -91,6 +86,10 @@ def _systems_frame(ctx: CheckContext) -> pd.DataFrame:
 def encryption_at_rest(ctx: CheckContext) -> Finding:
     """Systems storing personal data with encryption at rest disabled. Unit: systems."""
     cid = "ENC-002"
+    if ctx.posture is None:
+        return insufficient(cid, "no posture.yaml: the systems are unknown")
+    if not ctx.posture.systems:
+        return insufficient(cid, "posture.yaml lists no systems")
     sysf = _systems_frame(ctx)
     sysf = sysf[sysf["personal"].astype(bool)]
     if sysf.empty:
@@ -117,10 +116,14 @@ def tls_version(text: str | None) -> float | None:
 def tls_minimum(ctx: CheckContext) -> Finding:
     """Systems whose TLS minimum version is below 1.2. Unit: systems that declare a TLS minimum."""
     cid = "ENC-003"
+    if ctx.posture is None:
+        return insufficient(cid, "no posture.yaml: the systems are unknown")
+    if not ctx.posture.systems:
+        return insufficient(cid, "posture.yaml lists no systems")
     sysf = _systems_frame(ctx)
     sysf = sysf[sysf["tls_min_version"].notna()]
     if sysf.empty:
-        return not_applicable(cid, "no system in posture.yaml declares tls_min_version")
+        return insufficient(cid, "no system in posture.yaml declares tls_min_version")
     ver = sysf["tls_min_version"].map(tls_version)
     bad = sysf[ver.isna() | (ver < 1.2)]  # an unparseable version cannot be shown to be ≥ 1.2
     return measured(cid, len(bad), len(sysf), bad[["system", "tls_min_version"]])
@@ -135,6 +138,10 @@ def key_rotation(ctx: CheckContext) -> Finding:
     missing encryption is ENC-002's finding.
     """
     cid = "ENC-004"
+    if ctx.posture is None:
+        return insufficient(cid, "no posture.yaml: the systems are unknown")
+    if not ctx.posture.systems:
+        return insufficient(cid, "posture.yaml lists no systems")
     sysf = _systems_frame(ctx)
     sysf = sysf[sysf["personal"].astype(bool)]
     if sysf.empty:

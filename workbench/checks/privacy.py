@@ -1,17 +1,36 @@
-"""Privacy checks (PRV-*): consent records, retention, erasure deadlines. Unit: customer records."""
+"""Privacy checks (PRV-*): consent records, retention, erasure deadlines. Unit: customer records.
+
+Each runs in the engine over the whole customers table; only the two counts and a bounded,
+masked evidence sample come back.
+"""
 from __future__ import annotations
 
 import pandas as pd
 
-from .base import CheckContext, Finding, check, masked, measured, not_applicable, truthy
+from .base import (
+    EVIDENCE_ROWS,
+    CheckContext,
+    Finding,
+    check,
+    insufficient,
+    masked,
+    measured,
+    not_applicable,
+    ts_sql,
+)
 
 CONSENT_JURISDICTIONS = ("EU", "CN")
 _CUSTOMER_MASK = {"customer_id": None, "full_name": "person_name", "email": "email"}
 
 
-def _customer_evidence(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    keep = [c for c in ["customer_id", "full_name", "email", "jurisdiction", *cols] if c in df.columns]
-    return masked(df[keep].sort_values("customer_id"), _CUSTOMER_MASK)
+def _count_and_evidence(ctx: CheckContext, scope: str, bad: str, cols: list[str]) -> tuple[int, int, object]:
+    """(affected, total, masked evidence) for customers matching ``scope`` and, of those, ``bad``."""
+    n = ctx.sql(f"SELECT count(*) FILTER (WHERE {bad}) AS a, count(*) AS t FROM customers WHERE {scope}")
+    affected, total = int(n["a"].iat[0]), int(n["t"].iat[0])
+    keep = [c for c in ["customer_id", "full_name", "email", "jurisdiction", *cols] if ctx.has_column("customers", c)]
+    ev = ctx.sql(f"SELECT {', '.join(keep)} FROM customers WHERE ({scope}) AND ({bad}) "
+                 f"ORDER BY customer_id LIMIT {EVIDENCE_ROWS}") if affected else None
+    return affected, total, None if ev is None else masked(ev, _CUSTOMER_MASK)
 
 
 @check("PRV-001")
@@ -19,19 +38,21 @@ def marketing_without_consent_record(ctx: CheckContext) -> Finding:
     """EU or CN customers flagged for marketing with no ``consent_at``. Unit: records;
     total = EU/CN customers flagged for marketing."""
     cid = "PRV-001"
-    c = ctx.table("customers", "customer_id", "jurisdiction", "consent_marketing", "consent_at")
-    if c is None:
-        return not_applicable(cid, "customers lack country, consent_marketing or consent_at")
-    scope = c[c["jurisdiction"].isin(CONSENT_JURISDICTIONS).fillna(False).astype(bool) & truthy(c["consent_marketing"])]
-    bad = scope[scope["consent_at"].isna()]
-    return measured(cid, len(bad), len(scope), _customer_evidence(bad, ["consent_marketing", "consent_at"]))
+    why = ctx.missing("customers", "customer_id", "country", "consent_marketing")
+    if why or not ctx.has_column("customers", "consent_at"):
+        return insufficient(cid, why or "customers has no consent_at column")
+    scope = f"jurisdiction IN {CONSENT_JURISDICTIONS} AND consent_marketing"
+    affected, total, ev = _count_and_evidence(ctx, scope, "consent_at IS NULL", ["consent_marketing", "consent_at"])
+    if total == 0:
+        return not_applicable(cid, "no EU or CN customer is flagged for marketing")
+    return measured(cid, affected, total, ev)
 
 
-def _held(c: pd.DataFrame, now: pd.Timestamp) -> pd.Series:
+def _held(ctx: CheckContext) -> str:
     """Records still holding personal data: not erased on or before now."""
-    if "erased_at" not in c:
-        return pd.Series(True, index=c.index)
-    return ~(c["erased_at"].notna() & (c["erased_at"] <= now))
+    if not ctx.has_column("customers", "erased_at"):
+        return "TRUE"
+    return f"NOT coalesce(erased_at <= {ctx.now_sql}, FALSE)"
 
 
 @check("PRV-002")
@@ -39,18 +60,16 @@ def retention_exceeded(ctx: CheckContext) -> Finding:
     """Held (not erased) customers whose last activity — or creation, when no activity is recorded —
     is more than ``retention_days`` before now. Unit: records; total = held customers."""
     cid = "PRV-002"
-    c = ctx.table("customers", "customer_id", "last_activity_at")
-    if c is None:
-        return not_applicable(cid, "customers lack last_activity_at")
-    if ctx.policies is None or ctx.policies.retention_days is None:
-        return not_applicable(cid, "no retention_days in posture.yaml")
-    held = c[_held(c, ctx.now)]
-    last = held["last_activity_at"]
-    if "created_at" in held:
-        last = last.fillna(held["created_at"])
-    cutoff = ctx.now - pd.Timedelta(days=ctx.policies.retention_days)
-    bad = held[last.notna() & (last < cutoff)]
-    return measured(cid, len(bad), len(held), _customer_evidence(bad, ["last_activity_at"]))
+    why = ctx.missing("customers", "customer_id", "last_activity_at")
+    if why:
+        return insufficient(cid, why)
+    days = ctx.policy("retention_days")
+    if days is None:
+        return insufficient(cid, "no retention_days in posture.yaml: nothing to measure the records against")
+    last = "coalesce(last_activity_at, created_at)" if ctx.has_column("customers", "created_at") else "last_activity_at"
+    cutoff = ctx.now - pd.Timedelta(days=int(days))
+    affected, total, ev = _count_and_evidence(ctx, _held(ctx), f"{last} < {ts_sql(cutoff)}", ["last_activity_at"])
+    return measured(cid, affected, total, ev)
 
 
 @check("PRV-003")
@@ -58,12 +77,16 @@ def erasure_overdue(ctx: CheckContext) -> Finding:
     """Customers whose erasure was requested more than ``erasure_deadline_days`` before now and who
     are not erased (as of now). Unit: records; total = customers with an erasure request."""
     cid = "PRV-003"
-    c = ctx.table("customers", "customer_id", "erasure_requested_at")
-    if c is None:
-        return not_applicable(cid, "customers lack erasure_requested_at")
-    if ctx.policies is None or ctx.policies.erasure_deadline_days is None:
-        return not_applicable(cid, "no erasure_deadline_days in posture.yaml")
-    req = c[c["erasure_requested_at"].notna() & (c["erasure_requested_at"] <= ctx.now)]
-    cutoff = ctx.now - pd.Timedelta(days=ctx.policies.erasure_deadline_days)
-    bad = req[(req["erasure_requested_at"] < cutoff) & _held(req, ctx.now)]
-    return measured(cid, len(bad), len(req), _customer_evidence(bad, ["erasure_requested_at"]))
+    why = ctx.missing("customers", "customer_id", "erasure_requested_at")
+    if why:
+        return insufficient(cid, why)
+    days = ctx.policy("erasure_deadline_days")
+    if days is None:
+        return insufficient(cid, "no erasure_deadline_days in posture.yaml: nothing to measure the requests against")
+    cutoff = ctx.now - pd.Timedelta(days=int(days))
+    scope = f"erasure_requested_at <= {ctx.now_sql}"
+    bad = f"erasure_requested_at < {ts_sql(cutoff)} AND {_held(ctx)}"
+    affected, total, ev = _count_and_evidence(ctx, scope, bad, ["erasure_requested_at"])
+    if total == 0:
+        return not_applicable(cid, "no erasure request up to the as_of date")
+    return measured(cid, affected, total, ev)

@@ -8,9 +8,9 @@ from .base import (
     Finding,
     active_users,
     check,
+    insufficient,
     masked,
     measured,
-    not_applicable,
     truthy,
 )
 
@@ -22,9 +22,10 @@ def training_overdue(ctx: CheckContext) -> Finding:
     """Active staff (non-service accounts) with no training in the 365 days up to now (or never).
     Unit: accounts; total = active non-service accounts."""
     cid = "TRN-001"
-    users = ctx.table("users", "user_id", "status", "last_training_at")
-    if users is None:
-        return not_applicable(cid, "users table lacks status or last_training_at")
+    why = ctx.missing("users", "user_id", "status", "last_training_at")
+    if why:
+        return insufficient(cid, why)
+    users = ctx.table("users")
     service = truthy(users["is_service_account"]) if "is_service_account" in users else False
     staff = users[active_users(users) & ~service]
     cutoff = ctx.now - pd.Timedelta(days=TRAINING_VALID_DAYS)

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
 
     catalog = load_catalog(args.detectors)
     ds = load_dataset(args.dataset, as_of=args.as_of)   # bad input fails here, before any progress line
-    say(f"loaded {ds.name}: {', '.join(f'{t} {len(df):,} rows' for t, df in sorted(ds.tables.items()))}")
+    say(f"loaded {ds.name}: {', '.join(f'{t} {ds.rows(t):,} rows' for t in sorted(ds.columns))}")
     inv = scan_dataset(ds, progress=say, catalog=catalog)
     path = write_inventory(inv, args.out)
     say(f"wrote {path}")

@@ -72,8 +72,12 @@ class Engine(ABC):
         raise DatasetError(f"spark_table '{table}' needs the Spark engine",
                            "set engine: {kind: spark} in dataset.yaml or pass --engine spark")
 
+    def ordinal(self) -> str:
+        """A window expression numbering rows from 0 in the relation's scan (file) order."""
+        return "row_number() OVER () - 1"
+
     def view(self, name: str, sql: str) -> None:
-        self.execute(f"CREATE OR REPLACE TEMP VIEW {q(name)} AS {sql}")
+        self.execute(f"CREATE OR REPLACE VIEW {q(name)} AS {sql}")
 
     def drop(self, name: str) -> None:
         """Forget a relation made by :meth:`materialise` or :meth:`view`."""

@@ -37,19 +37,22 @@ class DuckDBEngine(Engine):
         self.con.execute("SET TimeZone = 'UTC'")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
-        self._arrow: dict[str, pa.Table] = {}
 
     def execute(self, sql: str) -> None:
         self.con.execute(sql)
 
     def frame(self, sql: str) -> pd.DataFrame:
-        return self.con.execute(sql).fetch_df()
+        cur = self.con.cursor()  # one per call: threads (the column scan) may query at once
+        try:
+            return cur.execute(sql).fetch_df()
+        finally:
+            cur.close()
 
     def batches(self, sql: str, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
         # a cursor of its own, so that a consumer may run other queries while it streams
         cur = self.con.cursor()
         try:
-            reader = cur.execute(sql).fetch_record_batch(rows)
+            reader = cur.sql(sql).to_arrow_reader(rows)
             yield from reader
         finally:
             cur.close()
@@ -59,8 +62,13 @@ class DuckDBEngine(Engine):
         return [(str(r[0]), str(r[1]).upper()) for r in rows]
 
     def register_arrow(self, name: str, table: pa.Table) -> None:
-        self._arrow[name] = table
-        self.con.register(name, table)
+        # copied into the database: a registered object would be visible to this connection only,
+        # and queries run on cursors of their own
+        self.con.register("__wb_arrow", table)
+        try:
+            self.con.execute(f"CREATE OR REPLACE TABLE {q(name)} AS SELECT * FROM __wb_arrow")
+        finally:
+            self.con.unregister("__wb_arrow")
 
     def load_csv(self, name: str, path: Path, columns: list[str], sep: str) -> str | None:
         cols = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in columns) + "}"
@@ -74,13 +82,9 @@ class DuckDBEngine(Engine):
         self.view(name, f"SELECT * FROM read_parquet({lit(src)})")
 
     def materialise(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {q(name)} AS {sql}")
+        self.con.execute(f"CREATE OR REPLACE TABLE {q(name)} AS {sql}")
 
     def drop(self, name: str) -> None:
-        if name in self._arrow:
-            self.con.unregister(name)
-            del self._arrow[name]
-            return
         for kind in ("TABLE", "VIEW"):
             try:
                 self.con.execute(f"DROP {kind} IF EXISTS {q(name)}")

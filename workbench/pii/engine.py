@@ -307,3 +307,13 @@ def special_frame(values: pl.Series, index: pd.Index, cat: Catalog) -> pd.DataFr
         for n, (_, rx) in cat.special.items():
             out[n][rows] = sub.str.contains(rx).fill_null(False).to_numpy()
     return pd.DataFrame(out, index=index)
+
+
+def polars_hits(values: pl.Series, categories: Iterable[str] | None = None,
+                catalog: Catalog | None = None) -> dict[str, np.ndarray]:
+    """:func:`text_hits` on a Polars string series: category → bool array (a batch of an engine scan)."""
+    cat = catalog or load_catalog()
+    known = {d.category for d in cat.text_detectors}
+    cats = list(dict.fromkeys(categories)) if categories is not None else sorted(known)
+    hits = _hits(values, [c for c in cats if c in known], cat)
+    return {c: hits.get(c, np.zeros(len(values), dtype=bool)) for c in cats}

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import polars as pl
 
+from ..engine import q
 from ..files import write_json_atomic
 from ..masking import mask
 from .detectors import Catalog, load_catalog
@@ -25,7 +26,6 @@ from .engine import (
     non_empty,
     sample_non_empty,
     special_frame,
-    to_polars,
 )
 from .finder import find
 
@@ -56,19 +56,26 @@ class Inventory:
         return pd.DataFrame(self.columns, columns=cols)
 
 
-def _skip(series: pd.Series) -> bool:
-    return pd.api.types.is_bool_dtype(series) or series.notna().sum() == 0
+def _skip(dataset: Any, table: str, column: str) -> bool:
+    """Booleans and all-empty columns hold nothing to classify."""
+    return dataset.column_types(table)[column] == "BOOLEAN" or dataset.stats(table)[column] == 0
 
 
-def _free_text_entry(table: str, column: str, series: pd.Series, values: pl.Series, cat: Catalog) -> dict[str, Any]:
-    hits = hits_frame(values, series.index, cat)
-    special = special_frame(values, series.index, cat)
+def _numeric(dataset: Any, table: str, column: str) -> bool:
+    t = dataset.column_types(table)[column]
+    return not t.startswith(("VARCHAR", "STRING", "TEXT", "CHAR"))
+
+
+def _free_text_entry(table: str, column: str, values: pl.Series, cat: Catalog) -> dict[str, Any]:
+    index = pd.RangeIndex(len(values))
+    hits = hits_frame(values, index, cat)
+    special = special_frame(values, index, cat)
     records = count_non_empty(values)
     by_cat = {c: int(hits[c].sum()) for c in sorted(hits.columns) if hits[c].any()}
     examples: dict[str, list[str]] = {}
     for c in by_cat:
         seen: list[str] = []
-        for text in series[hits[c]].head(20):
+        for text in values.filter(pl.Series(hits[c].to_numpy())).head(20).to_list():
             for m in find(str(text), {c}, cat):
                 masked = mask(m.value(str(text)), c)
                 if masked not in seen:
@@ -82,26 +89,31 @@ def _free_text_entry(table: str, column: str, series: pd.Series, values: pl.Seri
             "examples": examples}
 
 
-def _jurisdictions(dataset: Any, table: str, df: pd.DataFrame) -> dict[str, int]:
-    cust = dataset.tables.get("customers")
-    if cust is None or "jurisdiction" not in cust:
+def _jurisdictions(dataset: Any, table: str) -> dict[str, int]:
+    """Data subjects per jurisdiction: of every customer, or of the customers a table refers to."""
+    if "jurisdiction" not in dataset.columns.get("customers", []):
         return {}
     if table == "customers":
-        j = cust["jurisdiction"].fillna("unknown")
-        return {str(k): int(v) for k, v in sorted(j.value_counts().items())}
-    if "customer_id" in df and "customer_id" in cust:
-        ids = df["customer_id"].dropna().unique()
-        j = cust.set_index("customer_id")["jurisdiction"].reindex(ids).fillna("unknown")
-        return {str(k): int(v) for k, v in sorted(j.value_counts().items())}
-    return {}
+        sql = "SELECT coalesce(jurisdiction, 'unknown') AS j, count(*) AS n FROM customers GROUP BY 1"
+    elif "customer_id" in dataset.columns.get(table, []):
+        sql = (f"SELECT coalesce(c.jurisdiction, 'unknown') AS j, count(*) AS n FROM "
+               f"(SELECT DISTINCT customer_id FROM {q(table)} WHERE customer_id IS NOT NULL) t "
+               f"LEFT JOIN (SELECT customer_id, any_value(jurisdiction) AS jurisdiction FROM customers GROUP BY 1) c "
+               f"ON t.customer_id = c.customer_id GROUP BY 1")
+    else:
+        return {}
+    df = dataset.sql(sql)
+    return {str(j): int(n) for j, n in sorted(zip(df["j"], df["n"]))}
 
 
-def _scan_column(table: str, column: str, s: pd.Series, cat: Catalog) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """Inventory entries of one column, plus its free-text entry when it holds free text."""
-    values = to_polars(s)
-    numeric = pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s)
+def _scan_column(dataset: Any, table: str, column: str, cat: Catalog) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """Inventory entries of one column, plus its free-text entry when it holds free text.
+
+    The column is fetched from the engine on its own (bounded Arrow batches) and dropped after."""
+    values = dataset.text_column(table, column)
+    numeric = _numeric(dataset, table, column)
     if not numeric and free_text_values(sample_non_empty(values, cat.sample_size), column, cat):
-        free = _free_text_entry(table, column, s, values, cat)
+        free = _free_text_entry(table, column, values, cat)
         denom = max(free["records"], 1)
         return [{"table": table, "column": column, "category": c, "share": round(n / denom, 4),
                  "sensitivity": cat.sensitivity(c)} for c, n in free["by_category"].items()], free
@@ -116,18 +128,16 @@ def scan_dataset(dataset: Any, *, progress: Progress | None = None, catalog: Cat
     inv = Inventory(dataset=dataset.name, as_of=str(dataset.as_of))
     rank = cat.sensitivity_rank
     posture = getattr(dataset, "posture", None)
-    jobs = [(table, str(column), dataset.tables[table][column]) for table in sorted(dataset.tables)
-            for column in dataset.tables[table].columns
-            if (table, column) not in DERIVED and not _skip(dataset.tables[table][column])]
+    jobs = [(table, str(column)) for table in sorted(dataset.columns) for column in dataset.columns[table]
+            if (table, column) not in DERIVED and not _skip(dataset, table, column)]
     # Polars releases the GIL: two columns at a time keep both cores busy (results stay in order)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = pool.map(lambda job: _scan_column(*job, cat), jobs)
+        results = pool.map(lambda job: _scan_column(dataset, *job, cat), jobs)
         by_table: dict[str, list[tuple[list[dict[str, Any]], dict[str, Any] | None]]] = {}
-        for (table, column, _), res in zip(jobs, results):
+        for (table, column), res in zip(jobs, results):
             say(f"scanned {table}.{column}")
             by_table.setdefault(table, []).append(res)
-    for table in sorted(dataset.tables):
-        df = dataset.tables[table]
+    for table in sorted(dataset.columns):
         found: dict[str, str] = {}
         specials: set[str] = set()
         for entries, free in by_table.get(table, []):
@@ -141,9 +151,9 @@ def scan_dataset(dataset: Any, *, progress: Progress | None = None, catalog: Cat
             sens = "high"
         systems = sorted(s.name for s in posture.systems if table in s.stores) if posture else []
         inv.processing_record.append({
-            "table": table, "records": int(len(df)), "categories": sorted(found),
+            "table": table, "records": dataset.rows(table), "categories": sorted(found),
             "special_categories": sorted(specials), "sensitivity": sens,
-            "subject_jurisdictions": _jurisdictions(dataset, table, df) if found else {},
+            "subject_jurisdictions": _jurisdictions(dataset, table) if found else {},
             "retention_days": posture.policies.retention_days if posture else None,
             "systems": systems,
         })
