@@ -118,4 +118,4 @@ def test_committed_samples_load(sample_dir, mini_dir):
     assert mini.sources["customers"].kind == "sql" and mini.sources["users"].kind == "excel"
     assert "Field7" in mini.tables["customers"].columns
     truth = json.loads((mini_dir / "ground_truth.json").read_text())
-    assert truth["checks"]["AC-004"]["status"] == "not_applicable"  # no access log in that shape
+    assert truth["checks"]["AC-004"]["status"] == "insufficient_data"  # no access log in that shape

@@ -38,15 +38,20 @@ def points(f: Any) -> float:
 
 
 def penalty(f: Any) -> float:
-    """Points lost: 0 on pass; on fail points × (0.2 + 0.8 × √share)."""
+    """Points lost: 0 on pass; on fail points × (0.2 + 0.8 × √share); all of them on
+    ``insufficient_data`` — what was not measured earns no credit, so that emptying or deleting
+    data can never raise a score."""
+    if _get(f, "status") == "insufficient_data":
+        return points(f)
     if _get(f, "status") != "fail":
         return 0.0
     return points(f) * (MIN_PENALTY + (1 - MIN_PENALTY) * math.sqrt(share(f)))
 
 
 def scores(findings: Iterable[Any]) -> dict[str, float | None]:
-    """``{"overall": .., <domain>: ..}``, each 100 × (1 − lost / possible) over applicable checks,
-    rounded to one decimal; ``None`` for a domain with no applicable check."""
+    """``{"overall": .., <domain>: ..}``, each 100 × (1 − lost / possible) over applicable checks
+    (``insufficient_data`` ones count as possible points with no credit), rounded to one decimal;
+    ``None`` for a domain with no applicable check."""
     possible = {d: 0.0 for d in DOMAINS}
     lost = {d: 0.0 for d in DOMAINS}
     for f in findings:
@@ -63,6 +68,14 @@ def scores(findings: Iterable[Any]) -> dict[str, float | None]:
     for d in sorted(possible, key=lambda d: (DOMAINS.index(d) if d in DOMAINS else 99, d)):
         out[d] = score(possible[d], lost[d])
     return out
+
+
+def coverage(findings: Iterable[Any]) -> float | None:
+    """Share of the applicable checks' points that were actually measured (not insufficient_data)."""
+    fs = [f for f in findings if _get(f, "status") != "not_applicable"]
+    possible = sum(points(f) for f in fs)
+    seen = sum(points(f) for f in fs if _get(f, "status") != "insufficient_data")
+    return None if not possible else round(seen / possible, 4)
 
 
 def likelihood(f: Any) -> int:

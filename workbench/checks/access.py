@@ -67,7 +67,7 @@ def dormant_accounts(ctx: CheckContext) -> Finding:
     """Active, non-service accounts whose last login is more than ``dormant_account_days`` before
     now (or never). Unit: accounts; total = active non-service accounts."""
     cid = "AC-003"
-    why = ctx.missing("users", "user_id", "status", "last_login_at")
+    why = ctx.missing_if_present("users", "is_service_account") or ctx.missing("users", "user_id", "status", "last_login_at")
     if why:
         return insufficient(cid, why)
     if ctx.policies is None or ctx.policies.dormant_account_days is None:

@@ -114,6 +114,12 @@ class CheckContext:
             return f"{table}.{', '.join(empty)} {'is' if len(empty) == 1 else 'are'} empty in every row"
         return None
 
+    def missing_if_present(self, table: str, *columns: str) -> str | None:
+        """Like :meth:`missing` for optional columns: absent is fine, present but empty in every
+        row is not (the values are unknown, which a check must not read as "none")."""
+        present = [c for c in columns if self.has_column(table, c)]
+        return self.missing(table, *present) if present else None
+
     def policy(self, key: str) -> object:
         """A posture.yaml policy value, or ``None`` when posture.yaml or the key is absent."""
         return getattr(self.policies, key, None) if self.policies is not None else None

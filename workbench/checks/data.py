@@ -47,7 +47,8 @@ def pii_in_free_text(ctx: CheckContext) -> Finding:
 
     cols = free_text_columns(ctx, "customers")
     if not cols:
-        return not_applicable(cid, "customers have no free-text column")
+        why = ctx.missing_if_present("customers", "notes")
+        return insufficient(cid, why) if why else not_applicable(cid, "customers have no free-text column")
     found: dict[str, dict[str, set[str]]] = {}  # customer id -> {columns, categories}
     for col in cols:
         sql = f"SELECT customer_id, {q(col)} AS t FROM customers WHERE {q(col)} IS NOT NULL"

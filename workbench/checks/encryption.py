@@ -57,6 +57,10 @@ def plaintext_identifiers(ctx: CheckContext) -> Finding:
     cid = "ENC-001"
     if ctx.posture is None:
         return insufficient(cid, "no posture.yaml: which columns are field-encrypted is unknown")
+    # an identifier column that is there but empty hides what it would hold: not a pass
+    why = ctx.missing_if_present("customers", "national_id") or ctx.missing_if_present("transactions", "card_number")
+    if why:
+        return insufficient(cid, why)
     cols = column_categories(ctx)
     encrypted = ctx.posture.encrypted_fields()
     rows = []

@@ -22,7 +22,7 @@ def training_overdue(ctx: CheckContext) -> Finding:
     """Active staff (non-service accounts) with no training in the 365 days up to now (or never).
     Unit: accounts; total = active non-service accounts."""
     cid = "TRN-001"
-    why = ctx.missing("users", "user_id", "status", "last_training_at")
+    why = ctx.missing_if_present("users", "is_service_account") or ctx.missing("users", "user_id", "status", "last_training_at")
     if why:
         return insufficient(cid, why)
     users = ctx.table("users")
