@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv report test test-fast bench clean-venv browser
+.PHONY: venv report test test-fast bench clean-venv browser spark
 
 venv: $(STAMP)
 
@@ -39,3 +39,9 @@ bench: venv
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Java 17 for the Spark engine (--engine spark) and its tests; pyspark comes with the test extra.
+spark:
+	@if command -v java >/dev/null 2>&1; then :; else \
+	  { apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless; } >/dev/null 2>&1 || \
+	  sudo sh -c 'apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless'; fi

@@ -39,7 +39,7 @@ def _is(t: str, *kinds: str) -> bool:
 def _text(col: str, t: str) -> str:
     c = q(col)
     if _is(t, "DOUBLE", "FLOAT", "REAL", "DECIMAL"):  # 12.0 from a numeric column would otherwise read "12.0"
-        return f"CASE WHEN {c} = trunc({c}) THEN CAST(CAST({c} AS BIGINT) AS VARCHAR) ELSE CAST({c} AS VARCHAR) END"
+        return f"CASE WHEN {c} = floor({c}) THEN CAST(CAST({c} AS BIGINT) AS VARCHAR) ELSE CAST({c} AS VARCHAR) END"
     return f"nullif(trim(CAST({c} AS VARCHAR)), '')"
 
 
@@ -68,7 +68,7 @@ def typed(col: str, kind: str, t: str) -> str:
         return f"CAST({c} AS DOUBLE)" if _is(t, *NUMERIC) else f"TRY_CAST({_text(col, t)} AS DOUBLE)"
     if kind == "int":
         d = f"CAST({c} AS DOUBLE)" if _is(t, *NUMERIC) else f"TRY_CAST({_text(col, t)} AS DOUBLE)"
-        return f"CASE WHEN {d} = trunc({d}) THEN CAST({d} AS BIGINT) END"
+        return f"CASE WHEN {d} = floor({d}) THEN CAST({d} AS BIGINT) END"
     raise AssertionError(kind)
 
 
@@ -167,7 +167,7 @@ class Canonicaliser:
                                "ids must be unique; remove the duplicate rows or fix the export")
 
     def _rownum(self) -> str:
-        return q(self.row_id) if self.row_id else "row_number() OVER () - 1"
+        return q(self.row_id) if self.row_id else self.engine.ordinal()
 
     def _first(self, cond: str, raw_col: str, cols) -> tuple[int, object]:
         df = self.engine.frame(f"SELECT __wb_rn, __wb_v FROM (SELECT {self._rownum()} AS __wb_rn, CAST({q(raw_col)} AS VARCHAR) AS __wb_v, * "

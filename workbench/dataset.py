@@ -12,6 +12,7 @@ is described by its *shape* (``31/12/2025`` → ``99/99/9999``).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -181,7 +182,8 @@ def load_dataset(path: str | Path, as_of: str | dt.date | None = None, engine: s
     """Load and validate the dataset folder at ``path``.
 
     ``as_of`` overrides the export date in ``dataset.yaml`` (default: that date, else today);
-    ``engine`` (``duckdb`` | ``spark``) overrides its ``engine.kind``.
+    ``engine`` (``duckdb`` | ``spark``) overrides its ``engine.kind``; so does the environment
+    variable ``WORKBENCH_ENGINE`` (what ``--engine`` sets for the notebooks of a report).
     """
     root = Path(path)
     if root.is_file() and root.name == "dataset.yaml":
@@ -208,7 +210,7 @@ def load_dataset(path: str | Path, as_of: str | dt.date | None = None, engine: s
         posture = read_yaml(root / cfg.posture, Posture, "posture file")
         extra_files.append(root / cfg.posture)
 
-    eng = connect(cfg.engine, kind=engine)
+    eng = connect(cfg.engine, kind=engine or os.environ.get("WORKBENCH_ENGINE") or None)
     workdir = tempfile.TemporaryDirectory(prefix="workbench-load-")
     try:
         sources, columns, files = _load_tables(eng, cfg, root, yml, Path(workdir.name))

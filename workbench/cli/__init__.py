@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import traceback
 
 from ..errors import InputError, WorkbenchError
 
+# Subcommands that read a dataset and take --engine (the kernels of `report` inherit it too).
+ENGINE_COMMANDS = ("validate", "scan", "assess", "simulate", "report", "dpia")
 # Order shown in --help.
 COMMANDS = ("sample", "validate", "scan", "assess", "simulate", "train", "report", "list")
 
@@ -42,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         mod.add_arguments(p)
+        if name in ENGINE_COMMANDS:
+            p.add_argument("--engine", choices=("duckdb", "spark"),
+                           help="engine holding the tables (default: engine in dataset.yaml, else duckdb)")
         p.set_defaults(_run=mod.run)
     return parser
 
@@ -52,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2
+    if getattr(args, "engine", None):
+        # load_dataset reads it as the default, here and in the notebooks a report executes
+        os.environ["WORKBENCH_ENGINE"] = args.engine
     try:
         return int(args._run(args) or 0)
     except WorkbenchError as e:
