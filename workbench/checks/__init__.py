@@ -9,7 +9,7 @@ import dataclasses
 
 from ..dataset import Dataset
 from ..errors import ContentError
-from . import access, backup, data, encryption, privacy, training  # noqa: F401  (registers the checks)
+from . import access, backup, data, encryption, privacy, quality, training  # noqa: F401  (registers the checks)
 from .base import FAIL, NOT_APPLICABLE, PASS, REGISTRY, CheckContext, Finding, check
 from .catalog import CONTENT_DIR, Catalog, Control, Profile, load_catalog, load_profile
 

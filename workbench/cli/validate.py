@@ -20,13 +20,13 @@ def run(args: argparse.Namespace) -> int:
           f"({', '.join(ds.organisation.jurisdictions) or 'no jurisdictions'})")
     width = max(len(t) for t in CANONICAL)
     for t in CANONICAL:
-        df = ds.tables.get(t)
-        if df is None:
+        cols = ds.columns.get(t)
+        if cols is None:
             print(f"  {t:<{width}}  absent (optional)")
             continue
-        missing = [c for c in CANONICAL[t] if c not in df.columns]
-        extra = [c for c in df.columns if c not in CANONICAL[t] and c != "jurisdiction"]
-        print(f"  {t:<{width}}  {len(df):>9,} rows  {len(ds.mapped[t])}/{len(CANONICAL[t])} canonical columns"
+        missing = [c for c in CANONICAL[t] if c not in cols]
+        extra = [c for c in cols if c not in CANONICAL[t] and c != "jurisdiction"]
+        print(f"  {t:<{width}}  {ds.rows(t):>9,} rows  {len(ds.mapped[t])}/{len(CANONICAL[t])} canonical columns"
               f"  [{ds.sources[t].kind}]")
         if missing:
             print(f"  {'':<{width}}  missing optional: {', '.join(missing)}")
