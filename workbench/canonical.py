@@ -117,22 +117,9 @@ class Canonicaliser:
                                f"add it or map it under columns.{self.table}.{key} in dataset.yaml")
         return out
 
-    def select(self, cols: list[tuple[str, str, str, str]]) -> str:
-        parts = []
-        for canon, n, kind, t in cols:
-            expr = typed(n, kind, t)
-            if (self.table, canon) in ENUMS:
-                expr = f"lower({expr})"
-            parts.append(f"{expr} AS {q(canon)}")
-        names = {c for c, *_ in cols}
-        if self.table == "customers" and "country" in names:
-            inner = ", ".join(parts)
-            return f"SELECT *, {jurisdiction_sql('state' in names)} AS jurisdiction FROM (SELECT {inner} FROM {q(self.raw)})"
-        return f"SELECT {', '.join(parts)} FROM {q(self.raw)}"
-
-    def validate(self, cols: list[tuple[str, str, str, str]]) -> None:
-        """Raise on the first unparseable value, value outside a closed vocabulary, empty or duplicate id."""
-        bad: list[tuple[str, str, str]] = []  # (condition, column, expected)
+    def _conditions(self, cols: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str]]:
+        """(condition on raw columns, column, what was expected) for every way a value can be bad."""
+        bad: list[tuple[str, str, str]] = []
         for canon, n, kind, t in cols:
             if kind in EXPECTED:
                 bad.append((f"{_text(n, t)} IS NOT NULL AND ({typed(n, kind, t)}) IS NULL", canon, EXPECTED[kind]))
@@ -143,25 +130,61 @@ class Canonicaliser:
                             f"one of {sorted(allowed)}"))
         key = KEYS.get(self.table)
         raw_key = next((n for c, n, *_ in cols if c == key), None)
-        key_expr = _text(raw_key, dict((n, t) for _, n, _, t in cols)[raw_key]) if raw_key else None
-        aggs = [f"count(*) FILTER (WHERE {cond})" for cond, *_ in bad]
+        if raw_key:
+            t = next(t for _, n, _, t in cols if n == raw_key)
+            bad.append((f"{_text(raw_key, t)} IS NULL", key, "EMPTY_ID"))
+        return bad
+
+    def select(self, cols: list[tuple[str, str, str, str]], flags: bool = False) -> str:
+        """The canonical ``SELECT``; with ``flags`` it also carries one boolean per bad-value
+        condition (``__wb_bad_N``) so that typing and validation share a single parse."""
+        parts = []
+        for canon, n, kind, t in cols:
+            expr = typed(n, kind, t)
+            if (self.table, canon) in ENUMS:
+                expr = f"lower({expr})"
+            parts.append(f"{expr} AS {q(canon)}")
+        if flags:
+            parts += [f"coalesce({cond}, FALSE) AS __wb_bad_{i}" for i, (cond, *_) in enumerate(self._conditions(cols))]
+        names = {c for c, *_ in cols}
+        if self.table == "customers" and "country" in names:
+            inner = ", ".join(parts)
+            return f"SELECT *, {jurisdiction_sql('state' in names)} AS jurisdiction FROM (SELECT {inner} FROM {q(self.raw)}) s"
+        return f"SELECT {', '.join(parts)} FROM {q(self.raw)}"
+
+    def validate(self, cols: list[tuple[str, str, str, str]], flagged: str | None = None) -> None:
+        """Raise on the first unparseable value, value outside a closed vocabulary, empty or duplicate id.
+
+        ``flagged``: a relation built by ``select(cols, flags=True)`` — its flags are counted
+        instead of re-reading the raw source. The first bad row is looked up in the raw source
+        only when something is wrong."""
+        conds = self._conditions(cols)
+        key = KEYS.get(self.table)
+        if flagged:
+            aggs = [f"count(*) FILTER (WHERE __wb_bad_{i})" for i in range(len(conds))]
+            src, key_expr = flagged, (q(key) if key else None)
+        else:
+            aggs = [f"count(*) FILTER (WHERE {cond})" for cond, *_ in conds]
+            raw_key = next((n for c, n, *_ in cols if c == key), None)
+            src = self.raw
+            key_expr = _text(raw_key, next(t for _, n, _, t in cols if n == raw_key)) if raw_key else None
         if key_expr:
-            aggs += [f"count(*) FILTER (WHERE {key_expr} IS NULL)", f"count({key_expr}) - count(DISTINCT {key_expr})"]
+            aggs.append(f"count({key_expr}) - count(DISTINCT {key_expr})")
         if not aggs:
             return
-        counts = self.engine.row(f"SELECT {', '.join(aggs)} FROM {q(self.raw)}")
-        for (cond, col, expected), n in zip(bad, counts):
-            if n:
-                rn, value = self._first(cond, next(r for c, r, *_ in cols if c == col), cols)
-                raise DatasetError(f"{self.where}: row {rn}, column '{col}': value shaped '{value_shape(value)}' is not {expected}",
-                                   f"fix the value or leave it empty ({self.table}.{col})")
-        if key_expr and counts[len(bad)]:
-            rn, _ = self._first(f"{key_expr} IS NULL", raw_key, cols)
-            raise DatasetError(f"{self.where}: row {rn}, column '{key}': empty id", "every row needs an id")
-        if key_expr and counts[len(bad) + 1]:
+        counts = self.engine.row(f"SELECT {', '.join(aggs)} FROM {q(src)}")
+        for (cond, col, expected), n in zip(conds, counts):
+            if not n:
+                continue
+            rn, value = self._first(cond, next(r for c, r, *_ in cols if c == col))
+            if expected == "EMPTY_ID":
+                raise DatasetError(f"{self.where}: row {rn}, column '{col}': empty id", "every row needs an id")
+            raise DatasetError(f"{self.where}: row {rn}, column '{col}': value shaped '{value_shape(value)}' is not {expected}",
+                               f"fix the value or leave it empty ({self.table}.{col})")
+        if key_expr and counts[len(conds)]:
             rows = self.engine.frame(
                 f"SELECT rn FROM (SELECT rn, count(*) OVER (PARTITION BY k) AS c FROM "
-                f"(SELECT {self._rownum()} AS rn, {key_expr} AS k FROM {q(self.raw)})) WHERE c > 1 ORDER BY rn LIMIT 2")
+                f"(SELECT {self._rownum()} AS rn, {key_expr} AS k FROM {q(src)}) s) s2 WHERE c > 1 ORDER BY rn LIMIT 2")
             r = [int(x) + self.first_row for x in rows["rn"]]
             raise DatasetError(f"{self.where}: column '{key}': duplicate id at rows {r[0]} and {r[1]}",
                                "ids must be unique; remove the duplicate rows or fix the export")
@@ -169,7 +192,7 @@ class Canonicaliser:
     def _rownum(self) -> str:
         return q(self.row_id) if self.row_id else self.engine.ordinal()
 
-    def _first(self, cond: str, raw_col: str, cols) -> tuple[int, object]:
+    def _first(self, cond: str, raw_col: str) -> tuple[int, object]:
         df = self.engine.frame(f"SELECT __wb_rn, __wb_v FROM (SELECT {self._rownum()} AS __wb_rn, CAST({q(raw_col)} AS VARCHAR) AS __wb_v, * "
-                               f"FROM {q(self.raw)}) WHERE {cond} ORDER BY __wb_rn LIMIT 1")
+                               f"FROM {q(self.raw)}) s WHERE {cond} ORDER BY __wb_rn LIMIT 1")
         return int(df["__wb_rn"].iat[0]) + self.first_row, df["__wb_v"].iat[0]

@@ -27,7 +27,7 @@ from .engine import Engine, connect, q
 from .errors import DatasetError
 from .referential import check_permissions
 from .schema import CANONICAL, REQUIRED_TABLES
-from .sources import ResolvedSource, register, resolve
+from .sources import NotUtf8, ResolvedSource, csv_errors, register, resolve
 
 if TYPE_CHECKING:
     import polars as pl
@@ -49,7 +49,8 @@ class TableFrames(Mapping[str, pd.DataFrame]):
         if name not in self._ds.columns:
             raise KeyError(name)
         if name not in self._cache:
-            self._cache[name] = _typed_frame(self._ds.engine.frame(f"SELECT * FROM {q(name)}"))
+            cols = ", ".join(q(c) for c in self._ds.columns[name])
+            self._cache[name] = _typed_frame(self._ds.engine.frame(f"SELECT {cols} FROM {q(name)}"))
         return self._cache[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -241,19 +242,28 @@ def _load_tables(engine: Engine, cfg: DatasetConfig, root: Path, yml: Path, work
     for t, src in cfg.tables.items():
         rs = resolve(t, src, root)
         raw = f"__raw_{t}"
-        row_id = register(engine, rs, raw, workdir)
-        canon = Canonicaliser(engine, t, raw, rs.describe(), rs.first_row, str(yml), cfg.columns.get(t, {}), row_id)
-        cols = canon.columns()
-        if t in REQUIRED_TABLES and engine.scalar(f"SELECT count(*) FROM {q(raw)}") == 0:
+        for detect in (False, True):
+            try:
+                row_id = register(engine, rs, raw, workdir, detect_encoding=detect)
+                canon = Canonicaliser(engine, t, raw, rs.describe(), rs.first_row, str(yml), cfg.columns.get(t, {}), row_id)
+                cols = canon.columns()
+                if rs.kind in ("parquet", "spark_table"):
+                    # read in place: projection and filters reach the files; validated by one pass over them
+                    canon.validate(cols)
+                    engine.view(t, canon.select(cols))
+                    break
+                # parsed once into the engine, typed and flagged in the same pass, validated from the flags
+                with csv_errors(rs):
+                    engine.materialise(t, canon.select(cols, flags=True))
+            except NotUtf8:
+                continue  # not UTF-8 after all: identify the encoding, then parse again
+            canon.validate(cols, flagged=t)
+            break
+        if t in REQUIRED_TABLES and engine.scalar(f"SELECT count(*) FROM {q(t)}") == 0:
             raise DatasetError(f"{rs.describe()}: table '{t}' has no rows", "export the table again")
-        canon.validate(cols)
-        sql = canon.select(cols)
-        if rs.kind == "parquet" or rs.kind == "spark_table":
-            engine.view(t, sql)  # read in place: projection and filters reach the files
-        else:
-            engine.materialise(t, sql)  # parsed once, queried by every check
+        if rs.kind not in ("parquet", "spark_table"):
             engine.drop(raw)
-        columns[t] = [n for n, _ in engine.schema(t)]
+        columns[t] = [n for n, _ in engine.schema(t) if not n.startswith("__wb_")]
         sources[t] = rs
         if rs.path is not None:
             files.append(rs.path)

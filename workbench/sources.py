@@ -8,8 +8,11 @@ verified (or transcoded, streaming) it to UTF-8.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +21,7 @@ import pyarrow as pa
 
 from .config import TableSource
 from .encoding import check_declared, detect, utf8_copy
-from .engine.base import Engine
+from .engine.base import Engine, q
 from .errors import DatasetError
 from .masking import redact_url
 
@@ -74,10 +77,13 @@ def resolve(table: str, src: TableSource, root: Path) -> ResolvedSource:
     return ResolvedSource(table, kind, path=path, encoding=src.encoding, first_row=2 if kind != "parquet" else 1)
 
 
-def register(engine: Engine, rs: ResolvedSource, name: str, workdir: Path) -> str | None:
-    """Make ``rs`` queryable as relation ``name``; return the name of a row-number column, if any."""
+def register(engine: Engine, rs: ResolvedSource, name: str, workdir: Path, detect_encoding: bool = False) -> str | None:
+    """Make ``rs`` queryable as relation ``name``; return the name of a row-number column, if any.
+
+    A CSV without a declared encoding is first handed to an engine that checks UTF-8 itself, as
+    is; ``detect_encoding`` (after :class:`NotUtf8`) verifies or identifies it in Python first."""
     if rs.kind == "csv":
-        return _register_csv(engine, rs, name, workdir)
+        return _register_csv(engine, rs, name, workdir, detect_encoding)
     if rs.kind == "parquet":
         try:
             engine.load_parquet(name, rs.path)
@@ -113,28 +119,73 @@ def _header(names: list[str], rs: ResolvedSource) -> list[str]:
     return names
 
 
-def _register_csv(engine: Engine, rs: ResolvedSource, name: str, workdir: Path) -> str | None:
+def _register_csv(engine: Engine, rs: ResolvedSource, name: str, workdir: Path, detect_encoding: bool) -> str | None:
     assert rs.path is not None
     if rs.path.stat().st_size == 0 or not _has_content(rs.path):
         raise DatasetError(f"{rs.path}: file is empty (table '{rs.table}')",
                            "export the table again with a header row, or remove it from dataset.yaml")
+    sep = "\t" if rs.path.suffix.lower() == ".tsv" else ","
+    as_is = rs.encoding is None or (_known(rs.encoding) and codecs.lookup(rs.encoding).name == "utf-8")
+    if engine.validates_utf8 and as_is and not detect_encoding and not _utf16_bom(rs.path):
+        # the common case: UTF-8, checked by the engine's own reader as it parses (no Python pass)
+        try:
+            header = _read_header(rs.path, sep, rs)
+        except UnicodeDecodeError:
+            raise NotUtf8() from None
+        with csv_errors(rs):
+            return engine.load_csv(name, rs.path, header, sep)
     enc = check_declared(rs.path, rs.encoding) if rs.encoding else detect(rs.path)
     path = utf8_copy(rs.path, enc, workdir)
-    sep = "\t" if rs.path.suffix.lower() == ".tsv" else ","
+    with csv_errors(rs):
+        return engine.load_csv(name, path, _read_header(path, sep, rs), sep)
+
+
+class NotUtf8(Exception):
+    """The engine found bytes that are not UTF-8: identify the encoding and load again."""
+
+
+@contextmanager
+def csv_errors(rs: ResolvedSource) -> Iterator[None]:
+    """Engine errors while parsing a CSV as one-line :class:`DatasetError` (or :class:`NotUtf8`).
+    The engine's own message quotes the offending line, which may be personal data: never shown."""
+    try:
+        yield
+    except (DatasetError, NotUtf8):
+        raise
+    except Exception as e:  # noqa: BLE001 - engines raise several unrelated types
+        if rs.kind != "csv":
+            raise
+        text = str(e)
+        if "unicode" in text.lower() or "utf-8" in text.lower():
+            raise NotUtf8() from None
+        m = re.search(r"[Ll]ine:?\s*(\d+)", text)
+        where = f" near line {m.group(1)}" if m else ""
+        raise DatasetError(f"{rs.path}: malformed CSV{where} (wrong number of fields or unbalanced quotes)",
+                           "check quoting and the number of fields on that line") from None
+
+
+def _known(encoding: str | None) -> bool:
+    if not encoding:
+        return False
+    try:
+        codecs.lookup(encoding)
+        return True
+    except LookupError:
+        return False
+
+
+def _utf16_bom(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _read_header(path: Path, sep: str, rs: ResolvedSource) -> list[str]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         header = next(csv.reader(fh, delimiter=sep), None)
     if not header or not any(h.strip() for h in header):
         raise DatasetError(f"{rs.path}: file has no header row (table '{rs.table}')",
                            "export the table again with a header row")
-    try:
-        return engine.load_csv(name, path, _header(header, rs), sep)
-    except DatasetError:
-        raise
-    except Exception as e:  # noqa: BLE001 - the engine's message quotes the offending line: never show it
-        m = re.search(r"[Ll]ine:?\s*(\d+)", str(e))
-        where = f" near line {m.group(1)}" if m else ""
-        raise DatasetError(f"{rs.path}: malformed CSV{where} (wrong number of fields or unbalanced quotes)",
-                           "check quoting and the number of fields on that line") from None
+    return _header(header, rs)
 
 
 def _has_content(path: Path) -> bool:

@@ -32,6 +32,7 @@ class Engine(ABC):
     """A SQL engine holding a dataset's relations."""
 
     kind: str = "abstract"
+    validates_utf8: bool = False  # does load_csv itself reject bytes that are not UTF-8?
 
     @abstractmethod
     def execute(self, sql: str) -> None:

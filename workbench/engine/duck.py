@@ -27,6 +27,7 @@ def _memory_limit() -> str:
 
 class DuckDBEngine(Engine):
     kind = "duckdb"
+    validates_utf8 = True  # its CSV reader rejects invalid UTF-8 itself
 
     def __init__(self, threads: int | None = None, memory_limit: str | None = None) -> None:
         import duckdb
@@ -72,10 +73,12 @@ class DuckDBEngine(Engine):
 
     def load_csv(self, name: str, path: Path, columns: list[str], sep: str) -> str | None:
         cols = "{" + ", ".join(f"{lit(c)}: 'VARCHAR'" for c in columns) + "}"
-        self.materialise(name, f"SELECT * FROM read_csv({lit(str(path))}, header = true, auto_detect = false, "
-                               f"columns = {cols}, delim = {lit(sep)}, quote = '\"', escape = '\"', "
-                               f"strict_mode = true, null_padding = false, parallel = true)")
-        return "rowid"  # a DuckDB table's rowid is its insertion order: the file's row order
+        # a view: the canonical table is parsed, typed and flagged from it in one pass
+        self.view(name, f"SELECT * FROM read_csv({lit(str(path))}, header = true, auto_detect = false, "
+                        f"columns = {cols}, delim = {lit(sep)}, quote = '\"', escape = '\"', "
+                        f"strict_mode = true, null_padding = false, parallel = true)")
+        self.frame(f"SELECT * FROM {q(name)} LIMIT 0")  # bind now: a missing file fails here
+        return None
 
     def load_parquet(self, name: str, path: Path) -> None:
         src = str(path / "*.parquet") if path.is_dir() else str(path)
