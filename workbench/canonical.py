@@ -56,7 +56,8 @@ def typed(col: str, kind: str, t: str) -> str:
         v = _text(col, t)
         # an explicit UTC offset after the seconds needs the time-zone-aware parse (3x slower);
         # plain ISO text and a trailing Z parse as UTC directly
-        return (f"CASE WHEN regexp_matches(substr({v}, 20), '[+-][0-9]') "
+        tail = f"substr({v}, 20)"
+        return (f"CASE WHEN length({v}) > 19 AND (contains({tail}, '+') OR contains({tail}, '-')) "
                 f"THEN CAST(TRY_CAST({v} AS TIMESTAMPTZ) AS TIMESTAMP) ELSE TRY_CAST({v} AS TIMESTAMP) END")
     if kind == "bool":
         if _is(t, "BOOLEAN"):
@@ -137,20 +138,33 @@ class Canonicaliser:
 
     def select(self, cols: list[tuple[str, str, str, str]], flags: bool = False) -> str:
         """The canonical ``SELECT``; with ``flags`` it also carries one boolean per bad-value
-        condition (``__wb_bad_N``) so that typing and validation share a single parse."""
-        parts = []
-        for canon, n, kind, t in cols:
+        condition (``__wb_bad_N``, in the order of :meth:`_conditions`) so that typing and
+        validation share a single parse, and each value is typed once."""
+        parts, raws = [], []
+        for i, (canon, n, kind, t) in enumerate(cols):
             expr = typed(n, kind, t)
             if (self.table, canon) in ENUMS:
                 expr = f"lower({expr})"
             parts.append(f"{expr} AS {q(canon)}")
-        if flags:
-            parts += [f"coalesce({cond}, FALSE) AS __wb_bad_{i}" for i, (cond, *_) in enumerate(self._conditions(cols))]
-        names = {c for c, *_ in cols}
+            if flags and kind in EXPECTED:
+                raws.append(f"{_text(n, t)} AS __wb_raw_{i}")
+        names = [c for c, *_ in cols]
+        inner = f"SELECT {', '.join(parts + raws)} FROM {q(self.raw)}"
+        out = [q(c) for c in names]
+        if flags:  # the same conditions as _conditions(), on the typed values
+            key = KEYS.get(self.table)
+            for i, (canon, n, kind, t) in enumerate(cols):
+                if kind in EXPECTED:
+                    out.append(f"(__wb_raw_{i} IS NOT NULL AND {q(canon)} IS NULL) AS __wb_bad_{len(out) - len(names)}")
+                allowed = ENUMS.get((self.table, canon))
+                if allowed:
+                    out.append(f"coalesce({q(canon)} NOT IN ({', '.join(map(lit, sorted(allowed)))}), FALSE) "
+                               f"AS __wb_bad_{len(out) - len(names)}")
+            if key in names:
+                out.append(f"({q(key)} IS NULL) AS __wb_bad_{len(out) - len(names)}")
         if self.table == "customers" and "country" in names:
-            inner = ", ".join(parts)
-            return f"SELECT *, {jurisdiction_sql('state' in names)} AS jurisdiction FROM (SELECT {inner} FROM {q(self.raw)}) s"
-        return f"SELECT {', '.join(parts)} FROM {q(self.raw)}"
+            out.append(f"{jurisdiction_sql('state' in names)} AS jurisdiction")
+        return f"SELECT {', '.join(out)} FROM ({inner}) s"
 
     def validate(self, cols: list[tuple[str, str, str, str]], flagged: str | None = None) -> None:
         """Raise on the first unparseable value, value outside a closed vocabulary, empty or duplicate id.

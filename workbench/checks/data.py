@@ -17,19 +17,12 @@ FREE_TEXT_CATEGORIES = ("email", "phone", "card_number", "national_id")
 
 
 def free_text_columns(ctx: CheckContext, table: str) -> list[str]:
-    """Text columns of ``table`` whose content reads as sentences (cached on ``ctx``)."""
-    key = f"free_text:{table}"
-    if key not in ctx.cache:
-        from ..pii import load_catalog
-        from ..pii.engine import free_text_values, sample_non_empty
+    """Text columns of ``table`` whose content reads as sentences: the classification ENC-001 makes
+    on each column's engine-side sample (one sampling pass serves both checks)."""
+    from .encryption import column_categories
 
-        cat = load_catalog()
-        ds = ctx.dataset
-        types, st = ds.column_types(table), ds.stats(table)
-        cols = [c for c in ds.columns[table] if c != "jurisdiction" and types[c].startswith("VARCHAR") and st[c] > 0]
-        ctx.cache[key] = [c for c in sorted(cols)
-                          if free_text_values(sample_non_empty(ds.text_column(table, c), cat.sample_size), c, cat)]
-    return ctx.cache[key]
+    cols = column_categories(ctx)
+    return sorted(cols.loc[(cols["table"] == table) & cols["free_text"].astype(bool), "column"].tolist())
 
 
 @check("PII-001")
