@@ -82,6 +82,11 @@ def jurisdiction_sql(has_state: bool) -> str:
             f"WHEN {c} = 'US' THEN CASE WHEN {s} IN ('CA', 'CALIFORNIA') THEN 'US-CA' ELSE 'US' END ELSE {c} END")
 
 
+def _n(parts: list[str]) -> int:
+    """The number of the next validation flag among the select list ``parts``."""
+    return sum(" AS __wb_bad_" in p for p in parts)
+
+
 class Canonicaliser:
     """Builds and validates one canonical table from its raw relation."""
 
@@ -93,7 +98,7 @@ class Canonicaliser:
     def columns(self) -> list[tuple[str, str, str, str]]:
         """(canonical name, raw name, kind, raw type) of every column, mapping applied and checked."""
         spec = CANONICAL[self.table]
-        raw = [(n, t) for n, t in self.engine.schema(self.raw) if n != self.row_id]
+        raw = [(n, t) for n, t in self.engine.schema(self.raw) if n != self.row_id and not n.startswith("__wb_")]
         names = [n for n, _ in raw]
         rename: dict[str, str] = {}
         for canon, src in self.mapping.items():
@@ -149,19 +154,22 @@ class Canonicaliser:
             if flags and kind in EXPECTED:
                 raws.append(f"{_text(n, t)} AS __wb_raw_{i}")
         names = [c for c, *_ in cols]
-        inner = f"SELECT {', '.join(parts + raws)} FROM {q(self.raw)}"
-        out = [q(c) for c in names]
+        # __wb_row: the row's position in the source, for deterministic samples without a window
+        # (the source's own row-number column when it has one, else numbered as it is parsed)
+        pos = [f"{q(self.row_id)} AS __wb_row"] if self.row_id else []
+        inner = f"SELECT {', '.join(parts + raws + pos)} FROM {q(self.raw)}"
+        out = [q(c) for c in names] + ["__wb_row" if self.row_id else f"{self.engine.ordinal()} AS __wb_row"]
         if flags:  # the same conditions as _conditions(), on the typed values
             key = KEYS.get(self.table)
             for i, (canon, n, kind, t) in enumerate(cols):
                 if kind in EXPECTED:
-                    out.append(f"(__wb_raw_{i} IS NOT NULL AND {q(canon)} IS NULL) AS __wb_bad_{len(out) - len(names)}")
+                    out.append(f"(__wb_raw_{i} IS NOT NULL AND {q(canon)} IS NULL) AS __wb_bad_{_n(out)}")
                 allowed = ENUMS.get((self.table, canon))
                 if allowed:
                     out.append(f"coalesce({q(canon)} NOT IN ({', '.join(map(lit, sorted(allowed)))}), FALSE) "
-                               f"AS __wb_bad_{len(out) - len(names)}")
+                               f"AS __wb_bad_{_n(out)}")
             if key in names:
-                out.append(f"({q(key)} IS NULL) AS __wb_bad_{len(out) - len(names)}")
+                out.append(f"({q(key)} IS NULL) AS __wb_bad_{_n(out)}")
         if self.table == "customers" and "country" in names:
             out.append(f"{jurisdiction_sql('state' in names)} AS jurisdiction")
         return f"SELECT {', '.join(out)} FROM ({inner}) s"
@@ -198,7 +206,8 @@ class Canonicaliser:
         if key_expr and counts[len(conds)]:
             rows = self.engine.frame(
                 f"SELECT rn FROM (SELECT rn, count(*) OVER (PARTITION BY k) AS c FROM "
-                f"(SELECT {self._rownum()} AS rn, {key_expr} AS k FROM {q(src)}) s) s2 WHERE c > 1 ORDER BY rn LIMIT 2")
+                f"(SELECT {'__wb_row' if flagged else self._rownum()} AS rn, {key_expr} AS k FROM {q(src)}) s) s2 "
+                f"WHERE c > 1 ORDER BY rn LIMIT 2")
             r = [int(x) + self.first_row for x in rows["rn"]]
             raise DatasetError(f"{self.where}: column '{key}': duplicate id at rows {r[0]} and {r[1]}",
                                "ids must be unique; remove the duplicate rows or fix the export")

@@ -145,15 +145,15 @@ class Dataset:
         return pl.concat(parts).cast(pl.String)
 
     def sample_column(self, table: str, column: str, size: int) -> "pl.Series":
-        """Every k-th non-empty value of a text column in table order (k = ceil(n / size)): a
-        deterministic, spread-out sample computed in the engine."""
+        """About ``size`` non-empty values of a text column, spread over the table: those whose row
+        position is a multiple of k = ceil(non-empty / size). Deterministic, and a filter the
+        engine runs in parallel (no window over the table)."""
         import polars as pl
 
         n = self.stats(table)[column]
         step = max(1, -(-n // size))
         c = q(column)
-        sql = (f"SELECT v FROM (SELECT {c} AS v, {self.engine.ordinal()} AS i FROM {q(table)} WHERE {c} IS NOT NULL) s "
-               f"WHERE i % {step} = 0 ORDER BY i")
+        sql = f"SELECT {c} AS v FROM {q(table)} WHERE {c} IS NOT NULL AND __wb_row % {step} = 0 ORDER BY __wb_row"
         parts = [pl.from_arrow(b.column(0)) for b in self.engine.batches(sql)]
         return pl.concat(parts).cast(pl.String) if parts else pl.Series("v", [], dtype=pl.String)
 

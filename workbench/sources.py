@@ -86,15 +86,14 @@ def register(engine: Engine, rs: ResolvedSource, name: str, workdir: Path, detec
         return _register_csv(engine, rs, name, workdir, detect_encoding)
     if rs.kind == "parquet":
         try:
-            engine.load_parquet(name, rs.path)
+            row_id = engine.load_parquet(name, rs.path)
             engine.schema(name)
         except Exception as e:  # noqa: BLE001 - engines raise several unrelated types for a bad file
             raise DatasetError(f"{rs.path}: not a readable Parquet file ({type(e).__name__})",
                                "re-export the table as Parquet or CSV") from None
-        return None
+        return row_id
     if rs.kind == "spark_table":
-        engine.load_catalog_table(name, rs.spark_table)
-        return None
+        return engine.load_catalog_table(name, rs.spark_table)
     if rs.kind == "excel":
         try:
             df = pd.read_excel(rs.path, dtype=str, engine="openpyxl")  # workbooks are small by nature

@@ -64,10 +64,11 @@ class Engine(ABC):
         name of a column that numbers its rows from 0 in file order, if the engine keeps one."""
 
     @abstractmethod
-    def load_parquet(self, name: str, path: Path) -> None:
-        """Relation ``name`` over a Parquet file or folder, read in place."""
+    def load_parquet(self, name: str, path: Path) -> str | None:
+        """Relation ``name`` over a Parquet file or folder, read in place; return the name of its
+        row-position column."""
 
-    def load_catalog_table(self, name: str, table: str) -> None:
+    def load_catalog_table(self, name: str, table: str) -> str | None:
         from ..errors import DatasetError
 
         raise DatasetError(f"spark_table '{table}' needs the Spark engine",

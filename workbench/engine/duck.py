@@ -80,9 +80,11 @@ class DuckDBEngine(Engine):
         self.frame(f"SELECT * FROM {q(name)} LIMIT 0")  # bind now: a missing file fails here
         return None
 
-    def load_parquet(self, name: str, path: Path) -> None:
+    def load_parquet(self, name: str, path: Path) -> str | None:
         src = str(path / "*.parquet") if path.is_dir() else str(path)
-        self.view(name, f"SELECT * FROM read_parquet({lit(src)})")
+        self.view(name, f"SELECT * EXCLUDE (file_row_number), file_row_number AS __wb_row "
+                        f"FROM read_parquet({lit(src)}, file_row_number = true)")
+        return "__wb_row"
 
     def materialise(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TABLE {q(name)} AS {sql}")

@@ -132,11 +132,19 @@ class SparkEngine(Engine):
         df.count()  # parse now: a malformed file fails here, where the loader names it
         return None
 
-    def load_parquet(self, name: str, path: Path) -> None:
-        self._keep(name, self.spark.read.parquet(str(path)), cache=False)
+    def load_parquet(self, name: str, path: Path) -> str | None:
+        return self._positioned(name, self.spark.read.parquet(str(path)))
 
-    def load_catalog_table(self, name: str, table: str) -> None:
-        self._keep(name, self.spark.table(table), cache=False)
+    def load_catalog_table(self, name: str, table: str) -> str | None:
+        return self._positioned(name, self.spark.table(table))
+
+    def _positioned(self, name: str, df) -> str:
+        # increasing in scan order (partition, then position) but not contiguous: a window to
+        # number them would funnel every read of the view through one task
+        from pyspark.sql import functions as F
+
+        self._keep(name, df.withColumn("__wb_row", F.monotonically_increasing_id()), cache=False)
+        return "__wb_row"
 
     def drop(self, name: str) -> None:
         self.spark.catalog.dropTempView(name)
