@@ -32,6 +32,12 @@ def value_shape(value: object, limit: int = 24) -> str:
     return text + ("…" if len(str(value)) > limit else "")
 
 
+def in_list(expr: str, values) -> str:
+    """``expr IN (values)`` as a scalar function: DuckDB plans a literal IN list as a join, which
+    column pruning cannot drop from a view, so every query through the view would pay for it."""
+    return f"list_contains([{', '.join(map(lit, values))}], {expr})"
+
+
 def _is(t: str, *kinds: str) -> bool:
     return any(t.startswith(k) for k in kinds)
 
@@ -63,8 +69,8 @@ def typed(col: str, kind: str, t: str) -> str:
         if _is(t, "BOOLEAN"):
             return c
         v = f"lower({_text(col, t)})"
-        return (f"CASE WHEN {v} IN ({', '.join(map(lit, TRUE_WORDS))}) THEN TRUE "
-                f"WHEN {v} IN ({', '.join(map(lit, FALSE_WORDS))}) THEN FALSE END")
+        return (f"CASE WHEN {in_list(v, TRUE_WORDS)} THEN TRUE "
+                f"WHEN {in_list(v, FALSE_WORDS)} THEN FALSE END")
     if kind == "float":
         return f"CAST({c} AS DOUBLE)" if _is(t, *NUMERIC) else f"TRY_CAST({_text(col, t)} AS DOUBLE)"
     if kind == "int":
@@ -77,9 +83,9 @@ def jurisdiction_sql(has_state: bool) -> str:
     """:func:`workbench.jurisdiction.subject_jurisdiction` as an engine expression over canonical columns."""
     c = "upper(trim(country))"
     s = "upper(trim(state))" if has_state else "NULL"
-    eu = ", ".join(lit(x) for x in sorted(EU_EEA | {"EL"}))
-    return (f"CASE WHEN country IS NULL THEN NULL WHEN {c} IN ({eu}) THEN 'EU' WHEN {c} = 'CN' THEN 'CN' "
-            f"WHEN {c} = 'US' THEN CASE WHEN {s} IN ('CA', 'CALIFORNIA') THEN 'US-CA' ELSE 'US' END ELSE {c} END")
+    return (f"CASE WHEN country IS NULL THEN NULL WHEN {in_list(c, sorted(EU_EEA | {'EL'}))} THEN 'EU' "
+            f"WHEN {c} = 'CN' THEN 'CN' "
+            f"WHEN {c} = 'US' THEN CASE WHEN {in_list(s, ('CA', 'CALIFORNIA'))} THEN 'US-CA' ELSE 'US' END ELSE {c} END")
 
 
 def _n(parts: list[str]) -> int:
@@ -132,7 +138,7 @@ class Canonicaliser:
             allowed = ENUMS.get((self.table, canon))
             if allowed:
                 v = f"lower({_text(n, t)})"
-                bad.append((f"{v} IS NOT NULL AND {v} NOT IN ({', '.join(map(lit, sorted(allowed)))})", canon,
+                bad.append((f"{v} IS NOT NULL AND NOT {in_list(v, sorted(allowed))}", canon,
                             f"one of {sorted(allowed)}"))
         key = KEYS.get(self.table)
         raw_key = next((n for c, n, *_ in cols if c == key), None)
@@ -166,7 +172,7 @@ class Canonicaliser:
                     out.append(f"(__wb_raw_{i} IS NOT NULL AND {q(canon)} IS NULL) AS __wb_bad_{_n(out)}")
                 allowed = ENUMS.get((self.table, canon))
                 if allowed:
-                    out.append(f"coalesce({q(canon)} NOT IN ({', '.join(map(lit, sorted(allowed)))}), FALSE) "
+                    out.append(f"coalesce(NOT {in_list(q(canon), sorted(allowed))}, FALSE) "
                                f"AS __wb_bad_{_n(out)}")
             if key in names:
                 out.append(f"({q(key)} IS NULL) AS __wb_bad_{_n(out)}")
@@ -174,12 +180,13 @@ class Canonicaliser:
             out.append(f"{jurisdiction_sql('state' in names)} AS jurisdiction")
         return f"SELECT {', '.join(out)} FROM ({inner}) s"
 
-    def validate(self, cols: list[tuple[str, str, str, str]], flagged: str | None = None) -> None:
+    def validate(self, cols: list[tuple[str, str, str, str]], flagged: str | None = None) -> dict[str, int] | None:
         """Raise on the first unparseable value, value outside a closed vocabulary, empty or duplicate id.
 
         ``flagged``: a relation built by ``select(cols, flags=True)`` — its flags are counted
         instead of re-reading the raw source. The first bad row is looked up in the raw source
-        only when something is wrong."""
+        only when something is wrong. Without ``flagged``, the same pass also counts each column's
+        non-empty values and returns them (``__rows__`` too): the statistics of a view, for free."""
         conds = self._conditions(cols)
         key = KEYS.get(self.table)
         if flagged:
@@ -192,9 +199,10 @@ class Canonicaliser:
             key_expr = _text(raw_key, next(t for _, n, _, t in cols if n == raw_key)) if raw_key else None
         if key_expr:
             aggs.append(f"count({key_expr}) - count(DISTINCT {key_expr})")
-        if not aggs:
-            return
-        counts = self.engine.row(f"SELECT {', '.join(aggs)} FROM {q(src)}")
+        stats = [] if flagged else ["count(*)"] + [
+            f"count({_text(n, t) if _is(t, 'VARCHAR') else q(n)})" for _, n, _, t in cols]
+        row = self.engine.row(f"SELECT {', '.join(aggs + stats)} FROM {q(src)}")
+        counts = row[:len(aggs)]
         for (cond, col, expected), n in zip(conds, counts):
             if not n:
                 continue
@@ -211,6 +219,12 @@ class Canonicaliser:
             r = [int(x) + self.first_row for x in rows["rn"]]
             raise DatasetError(f"{self.where}: column '{key}': duplicate id at rows {r[0]} and {r[1]}",
                                "ids must be unique; remove the duplicate rows or fix the export")
+        if flagged:
+            return None
+        found = dict(zip(["__rows__"] + [c for c, *_ in cols], (int(x) for x in row[len(aggs):])))
+        if self.table == "customers" and "country" in found:
+            found["jurisdiction"] = found["country"]  # derived: present exactly where country is
+        return found
 
     def _rownum(self) -> str:
         return q(self.row_id) if self.row_id else self.engine.ordinal()

@@ -214,7 +214,7 @@ def load_dataset(path: str | Path, as_of: str | dt.date | None = None, engine: s
     eng = connect(cfg.engine, kind=engine or os.environ.get("WORKBENCH_ENGINE") or None)
     workdir = tempfile.TemporaryDirectory(prefix="workbench-load-")
     try:
-        sources, columns, files = _load_tables(eng, cfg, root, yml, Path(workdir.name))
+        sources, columns, files, stats = _load_tables(eng, cfg, root, yml, Path(workdir.name))
         if permissions is not None:
             check_permissions(permissions, columns, root / str(cfg.permissions))
     except BaseException:
@@ -232,12 +232,13 @@ def load_dataset(path: str | Path, as_of: str | dt.date | None = None, engine: s
     mapped = {t: [c for c in CANONICAL[t] if c in cols] for t, cols in columns.items()}
     return Dataset(root=root, name=cfg.name, as_of=as_of, organisation=cfg.organisation, engine=eng,
                    columns=columns, sources=sources, permissions=permissions, posture=posture, mapped=mapped,
-                   files=files, _workdir=workdir)
+                   files=files, _stats=stats, _workdir=workdir)
 
 
 def _load_tables(engine: Engine, cfg: DatasetConfig, root: Path, yml: Path, workdir: Path):
     sources: dict[str, ResolvedSource] = {}
     columns: dict[str, list[str]] = {}
+    stats: dict[str, dict[str, int]] = {}
     files: list[Path] = [yml]
     for t, src in cfg.tables.items():
         rs = resolve(t, src, root)
@@ -248,8 +249,9 @@ def _load_tables(engine: Engine, cfg: DatasetConfig, root: Path, yml: Path, work
                 canon = Canonicaliser(engine, t, raw, rs.describe(), rs.first_row, str(yml), cfg.columns.get(t, {}), row_id)
                 cols = canon.columns()
                 if rs.kind in ("parquet", "spark_table"):
-                    # read in place: projection and filters reach the files; validated by one pass over them
-                    canon.validate(cols)
+                    # read in place: projection and filters reach the files; validated (and counted)
+                    # by one pass over them
+                    stats[t] = canon.validate(cols)
                     engine.view(t, canon.select(cols))
                     break
                 # parsed once into the engine, typed and flagged in the same pass, validated from the flags
@@ -269,4 +271,4 @@ def _load_tables(engine: Engine, cfg: DatasetConfig, root: Path, yml: Path, work
             files.append(rs.path)
         elif rs.sql_url and rs.sql_url.startswith("sqlite:///"):
             files.append(Path(rs.sql_url[len("sqlite:///"):]))
-    return sources, columns, files
+    return sources, columns, files, stats
