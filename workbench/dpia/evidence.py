@@ -23,6 +23,9 @@ import pandas as pd
 from ..errors import InputError
 
 Progress = Callable[[str], None]
+# The table a check reads. The checks report ``not_applicable`` when it is absent, but for an impact
+# assessment "we hold no backup records" is not evidence that backups are fine: it is unverified.
+NEEDS = {"BK": "backups", "AC-004": "access_log", "AC-005": "access_log", "AC-007": "access_log", "TRN": "users"}
 
 
 @dataclass
@@ -41,8 +44,16 @@ class Evidence:
         return next((f for f in self.findings.get("findings", []) if f.get("id") == check_id), None)
 
     def status(self, check_id: str) -> str:
+        """The check's status; ``insufficient_data`` also when it only did not apply because the
+        table it reads is absent from the dataset (see ``NEEDS``)."""
         f = self.finding(check_id)
-        return f.get("status", "absent") if f else "absent"
+        status = f.get("status", "absent") if f else "absent"
+        if status == "not_applicable":
+            need = NEEDS.get(check_id) or NEEDS.get(check_id.split("-")[0])
+            tables = {r.get("table") for r in self.inventory.get("processing_record", [])}
+            if need and tables and need not in tables:
+                return "insufficient_data"
+        return status
 
     def scenario(self, scenario_id: str) -> dict[str, Any] | None:
         return next((s for s in self.simulation.get("scenarios", []) if s.get("id") == scenario_id), None)

@@ -57,9 +57,10 @@ def _data_subjects(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[Val
     if "staff_accounts" in ev.facts:
         out.append(_t(lang, f"staff: {ev.facts['staff_accounts']:,} active CRM accounts", f"员工：{ev.facts['staff_accounts']:,} 个在用 CRM 账户"))
     minors = ev.facts.get("minors")
-    if minors:
-        out.append(_t(lang, "children by birth date: " + ", ".join(f"{k} age limit {v:,}" for k, v in minors.items()),
-                      "按出生日期统计的未成年人：" + "，".join(f"{k} 年龄线 {v:,}" for k, v in minors.items())))
+    if minors is not None:
+        ages = c.screening.minor_age
+        out.append(_t(lang, "children by birth date: " + ", ".join(f"{v:,} under {ages[k]} ({k})" for k, v in minors.items()),
+                      "按出生日期统计的未成年人：" + "，".join(f"未满 {ages[k]} 周岁 {v:,} 人（{k}）" for k, v in minors.items())))
     return out, ["inventory"]
 
 

@@ -39,7 +39,7 @@ def check_points(ev: Evidence, checks: list[str], fixed: set[str] = frozenset())
     total, rows = 0, []
     for cid in checks:
         f = ev.finding(cid)
-        status = f.get("status") if f else "absent"
+        status = ev.status(cid)
         pts = 0
         if cid not in fixed:
             if status == "fail":
@@ -160,13 +160,14 @@ def severity(ev: Evidence, c: Content, risk: Risk, after: bool) -> tuple[int, li
         no_copy = ev.status("BK-003") in ("fail", "insufficient_data")
         if no_copy and not (after and _fixed_by_plan(ev, ("BK-003",))):
             level += 1
-            steps.append(t("no immutable offsite copy (BK-003): a ransomware or admin error can destroy every copy → +1",
-                           "无不可篡改的异地副本（BK-003）：勒索软件或管理员失误可能毁掉所有副本 → +1"))
+            steps.append(t(f"no immutable offsite copy shown (BK-003 {ev.status('BK-003')}): ransomware or an admin error can destroy every copy → +1",
+                           f"无法证明存在不可篡改的异地副本（BK-003 {ev.status('BK-003')}）：勒索软件或管理员失误可能毁掉所有副本 → +1"))
             unreliable = [cid for cid in ("BK-001", "BK-004") if ev.status(cid) in ("fail", "insufficient_data")]
             if len(unreliable) == 2:
                 level += 1
-                steps.append(t("backups fail (BK-001) and restores are untested (BK-004): the loss may be irreversible → +1",
-                               "备份失败（BK-001）且未做恢复测试（BK-004）：损失可能不可逆 → +1"))
+                steps.append(t(f"backups not shown to succeed (BK-001 {ev.status('BK-001')}) nor to restore (BK-004 {ev.status('BK-004')}): "
+                               "the loss may be irreversible → +1",
+                               f"无法证明备份成功（BK-001 {ev.status('BK-001')}）或可恢复（BK-004 {ev.status('BK-004')}）：损失可能不可逆 → +1"))
         elif no_copy:
             steps.append(t("the plan adds an immutable offsite copy (BK-003) → +0", "计划增加不可篡改的异地副本（BK-003）→ +0"))
         else:

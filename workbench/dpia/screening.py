@@ -124,10 +124,10 @@ def _region(j: str) -> str:
 
 
 def _cross_border(ev: Evidence, c: Content, a: Answers) -> Verdict:
-    subjects = {_region(j): n for j, n in ev.facts.get("jurisdictions", {}).items() if j != "unknown" and n}
     regions: dict[str, int] = {}
-    for j, n in subjects.items():
-        regions[j] = regions.get(j, 0) + n
+    for j, n in ev.facts.get("jurisdictions", {}).items():
+        if j != "unknown" and n:
+            regions[_region(j)] = regions.get(_region(j), 0) + int(n)
     if not regions:
         return None, t("subjects' jurisdictions not known", "数据主体所在法域未知"), []
     rec = ev.record("customers") or {}
