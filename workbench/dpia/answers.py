@@ -158,6 +158,20 @@ def load_answers(path: str | Path | None, content: Content | None = None) -> Ans
     return a
 
 
+def _masked(v: Any) -> Any:
+    """Personal values pasted into an answer are masked before the file is written: a DPIA
+    describes data, it never holds it."""
+    from ..masking import mask_text
+
+    if isinstance(v, str):
+        return mask_text(v)
+    if isinstance(v, list):
+        return [_masked(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _masked(x) for k, x in v.items()}
+    return v
+
+
 def save_answers(answers: Answers, path: str | Path, *, by: str, at: str | None = None, note: str = "",
                  evidence: dict[str, Any] | None = None, previous: Answers | None = None) -> Path:
     """Write ``answers`` to ``path`` (atomically) as a new version with who, when and what changed.
@@ -185,7 +199,12 @@ def save_answers(answers: Answers, path: str | Path, *, by: str, at: str | None 
     elif new.status != "validated":
         data.validated = prev.validated  # the last validation stays on record while a new draft is edited
     doc = data.model_dump(mode="json", exclude_none=False)
-    doc["answers"] = {k: {kk: vv for kk, vv in v.items() if vv not in (None, False, "")} for k, v in sorted(doc["answers"].items())}
+    doc["answers"] = {k: {kk: _masked(vv) for kk, vv in v.items() if vv not in (None, False, "")}
+                      for k, v in sorted(doc["answers"].items())}
+    for h in doc["history"]:
+        h["by"], h["note"] = _masked(h["by"]), _masked(h["note"])
+    if doc.get("validated"):
+        doc["validated"]["by"] = _masked(doc["validated"]["by"])
     text = "# DPIA answers (workbench dpia --answers FILE); edited by notebook 06_dpia or by hand.\n" + \
         yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
     return write_text_atomic(p, text)
