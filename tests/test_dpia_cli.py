@@ -162,3 +162,10 @@ def test_pdf_via_headless_chromium(sample_dir, tmp_path):
     assert main(["dpia", str(sample_dir), "--trials", "500", "--lang", "zh", "--pdf", "--out", str(tmp_path / "o")]) == 0
     pdf = (tmp_path / "o" / "dpia.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+
+
+def test_report_table_explains_when_no_inventory(tmp_path):
+    from workbench.dpia import report_table
+
+    t = report_table(tmp_path, "")
+    assert t.iloc[0]["item"] == "DPIA status" and "pii_inventory.json" in t.iloc[0]["value"]

@@ -12,7 +12,7 @@ from .content import load_content
 from .document import build, evidence_changes, fingerprint
 from .evidence import Evidence, from_results, gather
 from .run import run_dpia, write_dpia
-from .status import dpia_status, status_table
+from .status import dpia_status, report_table, status_table
 
 __all__ = ["Answers", "Evidence", "build", "dpia_status", "evidence_changes", "fingerprint", "from_results", "gather",
-           "load_answers", "load_content", "run_dpia", "save_answers", "status_table", "write_dpia"]
+           "load_answers", "load_content", "report_table", "run_dpia", "save_answers", "status_table", "write_dpia"]

@@ -61,3 +61,14 @@ def status_table(status: dict[str, Any]) -> pd.DataFrame:
             ("risks (severity × likelihood)", ", ".join(f"{r['id']} {r['severity']}×{r['likelihood']}" for r in status["risks"]))]
     rows += [("warning", w) for w in status["warnings"]]
     return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def report_table(results_dir: str | Path, answers: str | Path | None = "") -> pd.DataFrame:
+    """What the quarterly report shows: :func:`status_table`, or one row saying why there is no
+    status (a run folder without ``pii_inventory.json``, e.g. the executive notebook run alone)."""
+    from ..errors import InputError
+
+    try:
+        return status_table(dpia_status(results_dir, answers))
+    except InputError as e:
+        return pd.DataFrame([("DPIA status", f"not available: {e.message}")], columns=["item", "value"])
