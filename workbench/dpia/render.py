@@ -153,7 +153,7 @@ def _map(doc: dict[str, Any], L: dict[str, str]) -> list[str]:
     cells.append('<div class="ax"></div>' + "".join(f'<div class="ax">{L["likelihood"]} {k}<br>{_e(doc["scale"][str(k)])}</div>'
                                                      for k in (1, 2, 3, 4)))
     cells.append("</div>")
-    legend = " ".join(f'<span class="mk b">{v}</span> {_e(k)}' for k, v in SHORT.items())
+    legend = " ".join(f'<span class="mk b">{SHORT[r["id"]]}</span> {_e(r["title"])}' for r in doc["risks"])
     cells.append(f'<p><small>{legend} — <span class="mk b">XX</span> {L["before"]}, <span class="mk a">XX</span> {L["after"]}</small></p>')
     return [f'<h3 id="map">{L["map"]}</h3>', *cells]
 
@@ -172,7 +172,8 @@ def _risk(r: dict[str, Any], doc: dict[str, Any], L: dict[str, str], lang: str) 
         out.append(f'<p><b>{L["derivation"]} — {name}</b></p><ol class="steps">' +
                    "".join(f"<li>{_e(s)}</li>" for s in r["derivation"][k]) + "</ol>")
     for o in r["overrides"]:
-        out.append(f'<p class="warn">{L["override"]} {_e(o["field"])}: {o["derived"]} → {o["value"]} — {_e(o["reason"])}</p>')
+        name = L[o["field"].split("_")[0]] + (f" ({L['after']})" if o["field"].endswith("after") else "")
+        out.append(f'<p class="warn">{L["override"]} — {name}: {o["derived"]} → {o["value"]} — {_e(o["reason"])}</p>')
     for k in ("sources", "threats", "impacts"):
         out.append(f'<p><b>{L[k]}</b></p>' + _value(r[k], L))
     ev = r["evidence"]
@@ -210,7 +211,8 @@ def _validation(doc: dict[str, Any], L: dict[str, str], lang: str) -> list[str]:
     v = doc["validation"]
     out = [f'<h2 id="validation">{L["validation"]}</h2><table><tbody>',
            f'<tr><th>{L["status"]}</th><td><b>{_e(STATUS[lang].get(v["status"]))}</b></td></tr>',
-           f'<tr><th>{L["last_validated"]}</th><td>{_e(v["last_validated"] or L["never"])} {_e(v["validated_by"] or "")}</td></tr>',
+           f'<tr><th>{L["last_validated"]}</th><td>{_e(v["last_validated"] or L["never"])}'
+           f'{" (" + _e(v["validated_by"]) + ")" if v["validated_by"] else ""}</td></tr>',
            f'<tr><th>{L["dpo_opinion"]}</th><td>{_value(v["dpo_opinion"], L)}</td></tr>',
            f'<tr><th>{L["data_subjects_views"]}</th><td>{_value(v["data_subjects_views"], L)}</td></tr>',
            f'<tr><th>{L["signed_off_by"]}</th><td>{_value(v["signed_off_by"], L)}</td></tr></tbody></table>']
@@ -219,7 +221,7 @@ def _validation(doc: dict[str, Any], L: dict[str, str], lang: str) -> list[str]:
     out.append(f'<h3>{L["history"]}</h3>')
     if v["history"]:
         out.append(f'<table><thead><tr><th>{L["version"]}</th><th>{L["by"]}</th><th>{L["at"]}</th><th>{L["changed"]}</th></tr></thead><tbody>')
-        out += [f'<tr><td>{h["version"]}</td><td>{_e(h["by"])}</td><td>{_e(h["at"])}</td><td>{_e(", ".join(h["changed"]))}'
+        out += [f'<tr><td>{h["version"]}</td><td>{_e(h["by"])}</td><td class="nw">{_e(h["at"])}</td><td>{_e(", ".join(h["changed"]))}'
                 f'{"<br><small>" + _e(h["note"]) + "</small>" if h["note"] else ""}</td></tr>' for h in v["history"]]
         out.append("</tbody></table>")
     else:

@@ -84,6 +84,7 @@ class DpiaSession:
         if not str(target) or str(target) == ".":
             raise InputError("no answers file to save to", "set the `save_to` or `answers` parameter")
         doc = self.document()  # validates every answer (an override without reason stops here)
+        self.answers.data.dataset = self.answers.data.dataset or self.evidence.dataset
         prev = self._saved if self.answers_path and Path(self.answers_path).resolve() == target.resolve() else None
         written = save_answers(self.answers, target, by=by, at=at, note=note, evidence=doc["fingerprint"], previous=prev)
         self.answers = load_answers(written, self.content)
