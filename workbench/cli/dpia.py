@@ -17,7 +17,6 @@ Exit codes: 0 done, 1 internal failure, 2 bad input (dataset, answers file, fold
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("dataset", help="dataset folder (holds dataset.yaml)")
     p.add_argument("--as-of", help="assessment date YYYY-MM-DD (default: as_of in dataset.yaml, else today)")
-    p.add_argument("--engine", choices=("duckdb", "spark"), help="query engine (default: engine in dataset.yaml, else duckdb)")
     p.add_argument("--answers", help="DPIA answers file (YAML, from notebook 06_dpia); default: none, a draft")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the document (default en)")
     p.add_argument("--pdf", action="store_true", help="also print dpia.pdf with headless Chromium")
@@ -38,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ..dataset import load_dataset
 
-    ds = load_dataset(args.dataset, as_of=args.as_of, engine=args.engine)
+    ds = load_dataset(args.dataset, as_of=args.as_of, engine=getattr(args, "engine", None))  # --engine is added by cli/__init__
     doc, paths = run_dpia(ds, args.out, answers=args.answers, lang=args.lang,
                           pdf=args.pdf, trials=args.trials, seed=args.seed, progress=progress)
     s = doc["screening"]
