@@ -67,6 +67,9 @@ def quarterly_plan(ctx: RunContext) -> list[Step]:
              after=("02_posture_assessment",)),
         Step("05_training_dashboard", training, (), "Appendix D — Training", after=()),
         Step(EXECUTIVE, {"quarter": ctx.quarter, "results_dir": out,
-                         "previous_dir": str(ctx.previous_dir) if ctx.previous_dir else "", "output_dir": out},
+                         "previous_dir": str(ctx.previous_dir) if ctx.previous_dir else "", "output_dir": out,
+                         # issue 15: the DPIA answers file kept beside the dataset, if any, for the DPIA status section
+                         **({"dpia_answers": str(ctx.dataset / "dpia_answers.yaml")}
+                            if (ctx.dataset / "dpia_answers.yaml").is_file() else {})},
              ("history.json",), "Quarterly privacy risk report"),
     ]
