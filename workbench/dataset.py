@@ -144,18 +144,25 @@ class Dataset:
             return pl.Series("v", [], dtype=pl.String)
         return pl.concat(parts).cast(pl.String)
 
-    def sample_column(self, table: str, column: str, size: int) -> "pl.Series":
-        """About ``size`` non-empty values of a text column, spread over the table: those whose row
-        position is a multiple of k = ceil(non-empty / size). Deterministic, and a filter the
-        engine runs in parallel (no window over the table)."""
+    def sample_columns(self, table: str, columns: list[str], size: int) -> dict[str, "pl.Series"]:
+        """About ``size`` non-empty values of each text column, spread over the table: those whose
+        row position is a multiple of k = ceil(non-empty / size). Deterministic, a filter the
+        engine runs in parallel (no window), and one query for all columns that share a k."""
         import polars as pl
 
-        n = self.stats(table)[column]
-        step = max(1, -(-n // size))
-        c = q(column)
-        sql = f"SELECT {c} AS v FROM {q(table)} WHERE {c} IS NOT NULL AND __wb_row % {step} = 0 ORDER BY __wb_row"
-        parts = [pl.from_arrow(b.column(0)) for b in self.engine.batches(sql)]
-        return pl.concat(parts).cast(pl.String) if parts else pl.Series("v", [], dtype=pl.String)
+        steps: dict[int, list[str]] = {}
+        for c in columns:
+            steps.setdefault(max(1, -(-self.stats(table)[c] // size)), []).append(c)
+        out: dict[str, pl.Series] = {}
+        for step, cols in steps.items():
+            sql = (f"SELECT {', '.join(q(c) for c in cols)} FROM {q(table)} WHERE __wb_row % {step} = 0 "
+                   f"AND ({' OR '.join(f'{q(c)} IS NOT NULL' for c in cols)}) ORDER BY __wb_row")
+            parts = list(self.engine.batches(sql))
+            for i, c in enumerate(cols):
+                s = pl.concat([pl.from_arrow(b.column(i)) for b in parts]).cast(pl.String) if parts \
+                    else pl.Series(c, [], dtype=pl.String)
+                out[c] = s.drop_nulls()
+        return {c: out[c] for c in columns}
 
     def rows(self, table: str) -> int:
         """Number of rows of a table (0 when absent)."""

@@ -34,10 +34,10 @@ def column_categories(ctx: CheckContext) -> pd.DataFrame:
     rows = []
     for tname in sorted(ds.columns):
         types, st = ds.column_types(tname), ds.stats(tname)
-        for col in ds.columns[tname]:
-            if col == "jurisdiction" or not types[col].startswith("VARCHAR") or st[col] == 0:
-                continue
-            values = non_empty(ds.sample_column(tname, col, CLASSIFY_SAMPLE))
+        cols = [c for c in ds.columns[tname]
+                if c != "jurisdiction" and types[c].startswith("VARCHAR") and st[c] > 0]
+        for col, values in ds.sample_columns(tname, cols, CLASSIFY_SAMPLE).items():
+            values = non_empty(values)
             free = bool(free_text_values(values, col, cat))
             cats = {} if free else dict(classify_values(values, col, cat))
             rows.append({"table": tname, "column": col, "free_text": free, "categories": cats})
