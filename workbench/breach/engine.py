@@ -19,10 +19,16 @@ secondary loss forms instead). With ``R`` exposed records and ``s`` the share ta
 | component | per event |
 |---|---|
 | response (primary) | ``response_fixed + (response_per_record [+ identity_protection_per_record if national ids or cards leak]) · R · s`` |
-| productivity (primary) | ``downtime hours · revenue / 8760 · revenue_dependency``; hours = the no-backup draw, capped at ``immutable multiple · RTO`` with immutable offsite copies and at ``tested multiple · RTO`` when restores are also tested |
+| productivity (primary) | ``downtime hours · revenue / 8760 · revenue_dependency · margin``; hours = the no-backup draw, capped at ``immutable multiple · RTO`` with immutable offsite copies and at ``tested multiple · RTO`` when restores are also tested |
 | notification (secondary) | ``notification_per_record · subjects who must be told · s`` |
 | lost business (secondary) | ``churn · margin · R · s · revenue per customer`` |
-| fines (secondary) | GDPR, PIPL: ``[U < p] · share_of_cap · cap(tier)``; CCPA: ``[U < p] · award · California records · s`` |
+| fines (secondary) | tiered (GDPR, PIPL, CSL): ``[U < p] · share_of_cap · cap(tier)``; per subject (CCPA, CPPA): ``[U < p] · award · covered records · s`` |
+
+``margin`` is ``organisation.gross_margin`` when declared (lost revenue becomes lost profit at
+that margin), else the scenario's ``margin`` prior; revenue per customer is
+``annual_revenue / organisation.customers`` when declared, else per row of the extract. The
+records a regime covers come from the law (GDPR Art. 3(1): every record of an EU-established
+controller), see :func:`workbench.breach.law.regime_records`.
 
 USD priors are converted to the organisation's currency. Annual loss = sum over the year's
 loss events, aggregated with ``np.bincount``.
@@ -130,6 +136,7 @@ class Context:
     revenue_per_customer: float
     caps: dict[str, dict[str, float]]   # regime -> tier -> cap (org currency)
     per_subject_fx: dict[str, float]    # regime -> factor from its statutory currency to org currency
+    gross_margin: float | None = None   # organisation.gross_margin; None: the scenario's margin prior
 
 
 @dataclass
@@ -194,12 +201,14 @@ def draw(scn: Scenario, laws: Laws, rng: np.random.Generator, trials: int) -> Dr
 
 
 def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: Context, laws: Laws,
-             notice_records: float, per_trial: bool = True) -> Result:
+             notice_records: float, per_trial: bool = True,
+             regime_records: dict[str, float] | None = None) -> Result:
     """Annual losses for one posture (``inputs``) and one exposure, from the shared draws.
 
     ``exposure`` needs ``records``, ``by_jurisdiction`` and ``high_risk``; ``notice_records`` is
     how many exposed records must be told individually (see :func:`law.notice_records`).
     With ``per_trial=False`` only the means are computed (what-if), which skips the aggregation.
+    ``regime_records``: records each fine regime covers (default: its jurisdiction's records).
     """
     T = d.trials
     v = np.minimum(d.v0 * multiplier(scn, inputs), d.vmax)
@@ -212,12 +221,13 @@ def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: C
     sh = m["records_share"] if "records_share" in m else 1.0
     usd = ctx.usd
     R = float(exposure.records)
+    margin = m["margin"] if ctx.gross_margin is None else ctx.gross_margin
     per_record = m["response_per_record"] + m["identity_protection_per_record"] if exposure.high_risk \
         else m["response_per_record"]
     parts = {
         "response": m["response_fixed"] * usd + per_record * sh * (R * usd),
         "notification": m["notification_per_record"] * sh * (notice_records * usd),
-        "lost_business": m["churn"] * m["margin"] * sh * (R * ctx.revenue_per_customer),
+        "lost_business": m["churn"] * margin * sh * (R * ctx.revenue_per_customer),
     }
     if "downtime_no_backup_hours" in m:
         hours = m["downtime_no_backup_hours"]
@@ -226,12 +236,13 @@ def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: C
             hours = np.minimum(hours, m["downtime_immutable_rto_multiple"] * rto)
             if inputs.get("restore_tested"):
                 hours = np.minimum(hours, m["downtime_tested_rto_multiple"] * rto)
-        parts["productivity"] = hours * m["revenue_dependency"] * (ctx.revenue / 8760.0)
+        parts["productivity"] = hours * m["revenue_dependency"] * margin * (ctx.revenue / 8760.0)
     fines_by: dict[str, float] = {}
     fines = np.zeros(n)
     for rid in d.fine_u:
         reg = laws.regimes[rid]
-        n_j = float(exposure.by_jurisdiction.get(reg.jurisdiction, 0))
+        n_j = float(regime_records[rid] if regime_records and rid in regime_records
+                    else exposure.by_jurisdiction.get(reg.jurisdiction, 0))
         if n_j <= 0 or (reg.requires_sensitive and not exposure.high_risk):
             continue
         p = (reg.enforcement.probability_high_risk if exposure.high_risk else reg.enforcement.probability).value
