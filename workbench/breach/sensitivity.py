@@ -34,6 +34,8 @@ def tornado(d: Draws, scn: Scenario, exposure, inputs: dict, ctx: Context, laws,
     mean = base.mean
 
     def add(name: str, b: tuple[float, float], lo: float, hi: float, note: str = "") -> None:
+        if abs(hi - lo) < 0.005:
+            note = note or "no effect under the current posture (e.g. a backup multiple without immutable copies)"
         rows.append({"prior": name, "low": round(b[0], 6), "high": round(b[1], 6), "loss_low": round(lo, 2),
                      "loss_high": round(hi, 2), "swing": round(abs(hi - lo), 2), "note": note})
 
