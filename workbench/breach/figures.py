@@ -66,23 +66,29 @@ def timeline(sim, scenario: str | None = None) -> go.Figure:
     return fig
 
 
-def tornado(sim, scenario: str) -> go.Figure:
-    """Sensitivity of one scenario's expected annual loss to each prior (low and high value)."""
-    o = next(o for o in sim.outcomes if o.scenario.id == scenario)
-    base = sum(o.components.values())
-    rows = list(reversed(o.sensitivity))     # largest swing on top
-    names = [r["prior"] for r in rows]
-    fig = go.Figure()
-    fig.add_trace(go.Bar(y=names, x=[r["loss_low"] - base for r in rows], base=base, orientation="h",
-                         name="prior at its low value", marker_color="#4C78A8",
-                         customdata=[r["low"] for r in rows], hovertemplate="%{y} = %{customdata:,}<br>loss %{x:,.0f}<extra></extra>"))
-    fig.add_trace(go.Bar(y=names, x=[r["loss_high"] - base for r in rows], base=base, orientation="h",
-                         name="prior at its high value", marker_color="#E45756",
-                         customdata=[r["high"] for r in rows], hovertemplate="%{y} = %{customdata:,}<br>loss %{x:,.0f}<extra></extra>"))
-    fig.add_vline(x=base, line_color="#333")
-    fig.update_layout(barmode="overlay", title=f"Sensitivity of expected annual loss: {scenario}",
-                      xaxis={"title": f"expected annual loss ({sim.currency})"}, template="plotly_white",
-                      height=160 + 26 * len(rows), margin={"l": 260})
+def tornado(sim, scenario: str | None = None) -> go.Figure:
+    """Sensitivity of expected annual loss to each prior at its low and high value: one panel
+    per scenario (or only ``scenario``), largest swing on top, the line at the simulated mean."""
+    from plotly.subplots import make_subplots
+
+    outs = [o for o in sim.outcomes if scenario in (None, o.scenario.id)]
+    fig = make_subplots(rows=len(outs), cols=1, subplot_titles=[o.scenario.id for o in outs],
+                        vertical_spacing=min(0.08, 0.5 / max(1, len(outs))))
+    n = 0
+    for i, o in enumerate(outs, 1):
+        base = sum(o.components.values())
+        rows = list(reversed(o.sensitivity))
+        names = [r["prior"] for r in rows]
+        for key, val, colour, label in (("loss_low", "low", "#4C78A8", "prior at its low value"),
+                                        ("loss_high", "high", "#E45756", "prior at its high value")):
+            fig.add_trace(go.Bar(y=names, x=[r[key] - base for r in rows], base=base, orientation="h", name=label,
+                                 marker_color=colour, showlegend=i == 1, legendgroup=key,
+                                 customdata=[r[val] for r in rows],
+                                 hovertemplate="%{y} = %{customdata:,}<br>loss %{x:,.0f}<extra></extra>"), row=i, col=1)
+        fig.add_vline(x=base, line_color="#333", row=i, col=1)
+        n += len(rows)
+    fig.update_layout(barmode="overlay", template="plotly_white", height=200 + 24 * n + 60 * len(outs),
+                      title=f"Sensitivity of expected annual loss to each prior ({sim.currency})", margin={"l": 260})
     return fig
 
 

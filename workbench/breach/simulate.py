@@ -131,6 +131,14 @@ class Simulation:
         cols = ["rank", "control", "description", "mean", "mean_reduction", "reduction_share", "reason"]
         return pd.DataFrame([{k: w.get(k, "") for k in cols} for w in self.what_if], columns=cols)
 
+    def calibration_table(self) -> pd.DataFrame:
+        """Mean loss per event and per exposed record beside the published band (docs/calibration.md)."""
+        c = self.calibration()
+        return pd.DataFrame([{"measure": f"mean loss per {k.replace('per_', '').replace('record', 'exposed record')}",
+                              "simulated": c[k], "band low": c["band"][k]["low"], "band high": c["band"][k]["high"],
+                              "inside": c["band"][k]["low"] <= c[k] <= c["band"][k]["high"]}
+                             for k in ("per_event", "per_record")])
+
     def obligations_table(self, exemptions: bool = False) -> pd.DataFrame:
         """Who to tell, by when, how many records and why, per scenario (``exemptions``: the ones
         an exemption or the incident grading removes, with the reason in ``trigger``)."""
