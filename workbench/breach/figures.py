@@ -53,7 +53,7 @@ def timeline(sim, scenario: str | None = None) -> go.Figure:
     free = g["hours"].isna()
     xs = [0.4 if f else h for f, h in zip(free, g["hours"])]
     text = [("no hour count: " + d.split("(")[0].split(";")[0].strip()[:40]) if f else
-            (f"{h:g} h" if h < 48 else f"{h / 24:g} days") for f, h, d in zip(free, g["hours"], g["deadline"])]
+            (f"{h:g} h" if h <= 72 else f"{h / 24:g} days") for f, h, d in zip(free, g["hours"], g["deadline"])]
     fig.add_trace(go.Scatter(x=xs, y=labels, mode="markers+text", text=text, textposition="middle right",
                              marker={"size": 11, "color": ["#E45756" if f else "#4C78A8" for f in free]},
                              customdata=g[["basis", "scenarios", "records"]].to_numpy(),
