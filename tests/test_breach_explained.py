@@ -129,8 +129,8 @@ def test_playbook_lists_clock_content_and_exemptions_without_personal_data(tmp_p
     planted = [nid, "138 0013 8000", "p1@example.com", "Person 1,"]
     for text in (md, html, (out / "simulation.json").read_text(encoding="utf-8")):
         assert not any(p in text for p in planted)
-    sim = simulate(load_dataset(root), {}, trials=1000, seed=1, scenarios=["stolen-credentials"])
-    assert playbook.markdown(sim) == md
+    sim = simulate(load_dataset(root), None, trials=2000, seed=7, scenarios=["stolen-credentials"])
+    assert playbook.markdown(sim) == md          # the CLI writes exactly what the API renders
 
 
 def test_timeline_figure_marks_obligations_without_hour_count(acme):
@@ -144,3 +144,11 @@ def test_list_laws_shows_review_trail(capsys):
     out = capsys.readouterr().out
     assert "gdpr-art33" in out and "NOT REVIEWED" in out and re.search(r"reviewed \d{4}-\d\d-\d\d by", out)
     assert "52 rules" in out and "TX " in out
+
+
+def test_direct_loss_criterion_grades_the_typical_ransomware_incident(acme):
+    by = {o.scenario.id: o for o in acme.outcomes}
+    cac = {n["obligation"]: n for n in by["ransomware-crm-db"].notifications}["cac-incident-report"]
+    assert cac["deadline_hours"] == 4 and "direct loss >= RMB 5,000,000" in cac["trigger"]
+    lost = {n["obligation"]: n for n in by["lost-laptop-export"].exemptions}["cac-incident-report"]
+    assert re.search(r"in \d+% of simulated loss events: if the actual incident reaches it", lost["trigger"])

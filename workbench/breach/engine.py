@@ -137,6 +137,7 @@ class Context:
     caps: dict[str, dict[str, float]]   # regime -> tier -> cap (org currency)
     per_subject_fx: dict[str, float]    # regime -> factor from its statutory currency to org currency
     gross_margin: float | None = None   # organisation.gross_margin; None: the scenario's margin prior
+    direct_loss_threshold: float | None = None  # CN grading: RMB 5M direct loss, in the org currency
 
 
 @dataclass
@@ -148,6 +149,7 @@ class Result:
     components: dict[str, float]
     fines_by_regime: dict[str, float]
     events_mean: float
+    direct_over_share: float = 0.0     # share of loss events whose direct loss reaches ctx.direct_loss_threshold
 
     @property
     def mean(self) -> float:
@@ -256,9 +258,14 @@ def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: C
         fines = fines + f
     parts["fines"] = fines
     per_event = sum(parts.values())
+    over = 0.0
+    if per_trial and ctx.direct_loss_threshold and n:
+        # direct economic loss of an incident = its primary loss (response and downtime)
+        direct = parts["response"] + parts.get("productivity", 0.0)
+        over = float(np.count_nonzero(direct >= ctx.direct_loss_threshold)) / n
     loss = np.bincount(et, weights=per_event, minlength=T) if per_trial else None
     comps = {k: float(parts[k].sum()) / T if k in parts else 0.0 for k in COMPONENTS}
-    return Result(loss=loss, components=comps, fines_by_regime=fines_by, events_mean=n / T)
+    return Result(loss=loss, components=comps, fines_by_regime=fines_by, events_mean=n / T, direct_over_share=over)
 
 
 def stats(loss: np.ndarray, points: int = 60) -> tuple[dict[str, float], dict[str, list[float]]]:

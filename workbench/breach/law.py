@@ -49,7 +49,9 @@ def context(laws: Laws, currency: str, revenue: float, customers: int,
                    for rid, r in laws.regimes.items() if r.per_subject}
     return Context(currency=currency, usd=laws.currency.factor("USD", currency), revenue=float(revenue),
                    revenue_per_customer=float(revenue) / customers if customers else 0.0,
-                   caps=caps, per_subject_fx=per_subject, gross_margin=gross_margin)
+                   caps=caps, per_subject_fx=per_subject, gross_margin=gross_margin,
+                   direct_loss_threshold=laws.currency.convert(
+                       laws.cn_incident_grading.relatively_major_direct_loss_cny, "CNY", currency))
 
 
 def _org(org) -> tuple[str, set[str], bool]:
@@ -75,8 +77,12 @@ def regime_records(exposure, laws: Laws, org=None) -> dict[str, float]:
     return {rid: float(scope_records(r.scope, r.jurisdiction, exposure, org)[0]) for rid, r in laws.regimes.items()}
 
 
-def grade(exposure, laws: Laws, org=None, scenario=None) -> tuple[bool, str]:
-    """Whether an incident is graded relatively major (较大) or above under the 2025 CAC measures."""
+def grade(exposure, laws: Laws, org=None, scenario=None, direct_over: float | None = None) -> tuple[bool, str]:
+    """Whether an incident is graded relatively major (较大) or above under the 2025 CAC measures.
+
+    ``direct_over``: the share of simulated loss events whose direct loss (response and downtime)
+    reaches RMB 5M; when the typical incident reaches it (share >= 50 %) the scenario is graded
+    relatively major, otherwise the share is reported so the responder checks the real loss."""
     g = laws.cn_incident_grading
     _, _, cii = _org(org)
     n = int(exposure.records)
@@ -84,9 +90,15 @@ def grade(exposure, laws: Laws, org=None, scenario=None) -> tuple[bool, str]:
         return True, f"graded relatively major: personal information of {n:,} people >= {g.relatively_major_min_records:,}"
     if cii and g.cii_downtime_counts and scenario is not None and scenario.loss.has_downtime:
         return True, "graded relatively major: a critical information infrastructure is interrupted (downtime scenario)"
+    if direct_over is not None and direct_over >= 0.5:
+        # the typical (median) simulated incident reaches the direct-loss criterion
+        return True, (f"graded relatively major: direct loss >= RMB {g.relatively_major_direct_loss_cny:,.0f} "
+                      f"in {direct_over:.0%} of simulated loss events (the typical incident)")
+    loss = (f"direct loss >= RMB {g.relatively_major_direct_loss_cny:,.0f} in {direct_over:.0%} of simulated loss "
+            "events: if the actual incident reaches it, the clock applies" if direct_over is not None else
+            f"direct loss >= RMB {g.relatively_major_direct_loss_cny:,.0f} would also make it relatively major: check it")
     return False, (f"graded below relatively major: {n:,} people < {g.relatively_major_min_records:,}"
-                   + ("" if cii else ", not a CII operator")
-                   + f"; direct loss >= RMB {g.relatively_major_direct_loss_cny:,.0f} is not modelled: check it")
+                   + ("" if cii else ", not a CII operator") + f"; {loss}")
 
 
 def _identifying(exposure) -> list[str]:
@@ -107,7 +119,8 @@ def _exemption(o: Obligation, exposure) -> str | None:
     return None
 
 
-def assess(exposure, laws: Laws, org=None, scenario=None) -> tuple[list[dict], list[dict]]:
+def assess(exposure, laws: Laws, org=None, scenario=None,
+           direct_over: float | None = None) -> tuple[list[dict], list[dict]]:
     """(obligations that apply, obligations an exemption or the grading removes), each a row with
     ``jurisdiction, to, deadline_hours, deadline, basis, records, trigger, content, obligation``."""
     rows, exempt = [], []
@@ -119,7 +132,7 @@ def assess(exposure, laws: Laws, org=None, scenario=None) -> tuple[list[dict], l
         row = {"jurisdiction": o.jurisdiction, "to": o.to, "deadline_hours": o.deadline_hours, "deadline": o.deadline,
                "basis": o.basis, "records": n, "trigger": "", "content": list(o.content), "obligation": o.id}
         if o.grade is not None:
-            major, gwhy = grade(exposure, laws, org, scenario)
+            major, gwhy = grade(exposure, laws, org, scenario, direct_over)
             if not major:
                 exempt.append({**row, "trigger": f"not owed: {gwhy}"})
                 continue

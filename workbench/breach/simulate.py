@@ -243,7 +243,7 @@ def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, se
             say(f"[{i}/{len(scns)}] {s.id}: mean annual loss {r.mean:,.0f} {ctx.currency}")
             ex = exps[s.id]
             fixed_means[s.id] = wi
-            owed, exempt = assess(ex, laws, org, s)
+            owed, exempt = assess(ex, laws, org, s, r.direct_over_share if r.events_mean > 0 else None)
             outcomes.append(ScenarioOutcome(
                 scenario=s, exposure=ex, loss=r.loss, components=r.components,
                 fines_by_regime=r.fines_by_regime, events_mean=r.events_mean, vulnerability=vuln,
