@@ -103,3 +103,13 @@ def test_laws_uncited_is_content_error(tmp_path):
     bad.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ContentError, match="notifications.0.source"):
         load_laws(bad)
+
+
+def test_frequencies_are_analyst_estimates_and_ip_figure_not_cited_for_customer_records():
+    for s in load_scenarios():
+        assert s.sources[s.tef.source].kind == "assumption", s.id      # DBIR publishes shares, not rates
+        assert s.sources[s.loss.response_per_record.source].kind == "assumption", s.id
+        for m in s.vulnerability.moved_by:
+            if m.source == "microsoft-mfa-2023":
+                assert s.id == "stolen-credentials"                    # account compromise only
+        assert "customer PII USD 173" not in (s.sources.get("ibm-2024").figure if "ibm-2024" in s.sources else "")

@@ -160,3 +160,12 @@ def test_zero_hour_deadline_is_rejected_and_review_trail_is_present(tmp_path):
     sbad.write_text(yaml.safe_dump(sraw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ContentError, match="states.TX.source"):
         load_states(sbad)
+
+
+def test_puerto_rico_customers_follow_puerto_rico_rule(tmp_path):
+    root = make_dataset(tmp_path / "ds", customers=12, places=[("PR", ""), ("US", "PR"), ("US", "")])
+    o = _sim(root).outcomes[0]
+    assert o.exposure.by_state == {"PR": 8, "unknown": 4}
+    rows = _by_id(o.notifications)
+    assert rows["us-pr-regulator"]["deadline_hours"] == 240 and rows["us-pr-residents"]["deadline_hours"] is None
+    assert rows["us-unknown-residents"]["records"] == 4 and "strictest" in rows["us-unknown-residents"]["deadline"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import pandas as pd
+
 from .statutes import StateRule, load_states
 
 SENSITIVE_COLUMNS = ("national_id", "card_number")
@@ -20,7 +22,7 @@ def _names() -> dict[str, str]:
 
 def state_code(value) -> str | None:
     """USPS code of a state given as a code or a full name (``None`` when empty or unknown)."""
-    if value is None or value != value or str(value).strip() == "":
+    if value is None or pd.isna(value) or str(value).strip() == "":
         return None
     return _names().get(str(value).strip().upper())
 
