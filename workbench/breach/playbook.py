@@ -27,7 +27,14 @@ def _when(r: dict) -> str:
 
 
 def _rows(o) -> list[dict]:
-    return o.notifications
+    """Obligations in the order a responder meets them: "immediately" first, then the hour
+    clocks, then the ones with no hour count ("without undue delay")."""
+    def key(r: dict) -> tuple:
+        h = r["deadline_hours"]
+        if h is None and r["deadline"].lower().startswith("immediately"):
+            return (0, 0.0)
+        return (1, h) if h is not None else (2, 0.0)
+    return sorted(o.notifications, key=key)
 
 
 def markdown(sim, scenario: str | None = None) -> str:
