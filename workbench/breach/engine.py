@@ -202,6 +202,21 @@ def draw(scn: Scenario, laws: Laws, rng: np.random.Generator, trials: int) -> Dr
     return d
 
 
+def accepted(d: Draws, scn: Scenario, inputs: dict[str, float]) -> Draws:
+    """The draws restricted to the candidate events that are loss events under ``inputs``.
+
+    Exact for any posture at least as good as ``inputs`` (what-if) and for the same posture
+    with other magnitudes (sensitivity): a better posture only removes events (common random
+    numbers), and the kept events keep their uniforms, magnitudes and order."""
+    v = np.minimum(d.v0 * multiplier(scn, inputs), d.vmax)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(d.vmax > 0, v / d.vmax, 0.0)
+    ok = d.event_u < ratio[d.event_trial]
+    return Draws(trials=d.trials, v0=d.v0, vmax=d.vmax, event_trial=d.event_trial[ok], event_u=d.event_u[ok],
+                 mags={k: a[ok] for k, a in d.mags.items()}, fine_u={k: a[ok] for k, a in d.fine_u.items()},
+                 fine_size={k: a[ok] for k, a in d.fine_size.items()})
+
+
 def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: Context, laws: Laws,
              notice_records: float, per_trial: bool = True,
              regime_records: dict[str, float] | None = None) -> Result:

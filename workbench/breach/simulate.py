@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..files import write_json_atomic
 from .content import Laws, Scenario, load_laws, load_scenarios
-from .engine import COMPONENTS, PRIMARY, SECONDARY, draw, evaluate, multiplier, stats
+from .engine import COMPONENTS, PRIMARY, SECONDARY, accepted, draw, evaluate, multiplier, stats
 from .exposure import Exposure, exposure
 from .law import assess, context, notice_records, regime_records
 from .posture import CONTROLS, PostureInputs, derive
@@ -231,6 +231,9 @@ def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, se
         m = multiplier(sc, inputs)
         vuln = {"base_mean": sc.vulnerability.base.mean, "multiplier": m,
                 "effective_mean": float(np.minimum(d.v0 * m, 1.0).mean())}
+        # what-if postures are better and sensitivity keeps the posture: both only need the
+        # events that are loss events now (exact, and far fewer than the candidates)
+        d = accepted(d, sc, inputs)
         tor = tornado(d, sc, ex, inputs, ctx, laws, notice, records, r)
         return r, vuln, scenario_what_if(sc, d, ex, fixed_ex, post, ctx, laws, r.mean, org), tor
 
