@@ -152,3 +152,25 @@ def test_direct_loss_criterion_grades_the_typical_ransomware_incident(acme):
     assert cac["deadline_hours"] == 4 and "direct loss >= RMB 5,000,000" in cac["trigger"]
     lost = {n["obligation"]: n for n in by["lost-laptop-export"].exemptions}["cac-incident-report"]
     assert re.search(r"in \d+% of simulated loss events: if the actual incident reaches it", lost["trigger"])
+
+
+def test_accepted_events_give_the_same_what_if_as_all_candidates(tmp_path):
+    from workbench.breach import load_laws, load_scenarios
+    from workbench.breach.engine import accepted, draw, evaluate
+    from workbench.breach.exposure import exposure
+    from workbench.breach.law import context
+    from workbench.breach.posture import CONTROLS, derive
+    import numpy as np
+
+    ds = load_dataset(make_dataset(tmp_path / "ds", customers=40))
+    laws, post = load_laws(), derive(ds, {})
+    ctx = context(laws, "EUR", 50e6, 40)
+    for scn in load_scenarios():
+        d = draw(scn, laws, np.random.default_rng(3), 20_000)
+        ex = exposure(ds, scn)
+        small = accepted(d, scn, post.as_inputs())
+        assert small.event_u.size <= d.event_u.size
+        for c in CONTROLS:
+            fixed = post.fixed(c).as_inputs()
+            full = evaluate(d, scn, ex, fixed, ctx, laws, 10.0, per_trial=False).mean
+            assert evaluate(small, scn, ex, fixed, ctx, laws, 10.0, per_trial=False).mean == pytest.approx(full, rel=1e-12)
