@@ -174,3 +174,18 @@ def test_accepted_events_give_the_same_what_if_as_all_candidates(tmp_path):
             fixed = post.fixed(c).as_inputs()
             full = evaluate(d, scn, ex, fixed, ctx, laws, 10.0, per_trial=False).mean
             assert evaluate(small, scn, ex, fixed, ctx, laws, 10.0, per_trial=False).mean == pytest.approx(full, rel=1e-12)
+
+
+def test_list_scenarios_shows_prior_review_trail(tmp_path, capsys):
+    assert main(["list", "scenarios"]) == 0
+    out = capsys.readouterr().out
+    assert "stolen-credentials" in out and re.search(r"\[\d+/\d+ priors reviewed\]", out)
+    from workbench.breach import load_scenarios
+    d = scenario_dict()
+    d["tef"] = {"value": 2.0, "source": "s", "reviewed_by": "DPO", "reviewed_at": "2026-11-01"}
+    scn = load_scenarios(write_scenarios(tmp_path / "scn", d))[0]
+    assert scn.tef.reviewed_by == "DPO" and str(scn.tef.reviewed_at) == "2026-11-01"
+    d["tef"]["reviewed_at"] = "not a date"
+    from workbench.errors import ContentError
+    with pytest.raises(ContentError, match="tef.reviewed_at"):
+        load_scenarios(write_scenarios(tmp_path / "bad", d))

@@ -50,7 +50,14 @@ def run(args: argparse.Namespace) -> int:
 
         rows = [(p, load_profile(p).title) for p in list_profiles()]
     elif args.what == "scenarios":
-        rows = _id_titles(REPO / "assessments" / "scenarios")
+        from ..breach import load_scenarios
+
+        # review trail: how many of each scenario's cited priors someone has checked
+        for scn in load_scenarios():
+            priors = scn.priors()
+            done = sum(1 for p in priors.values() if p.reviewed_by)
+            print(f"{scn.id:<28} {scn.title}  [{done}/{len(priors)} priors reviewed]")
+        return 0
     else:
         rows = _id_titles(REPO / "training")
     for i, t in rows:
