@@ -12,16 +12,20 @@ STATES = ["", "", "CA", "", "NY", "", "", "CA"]
 def make_dataset(root: Path, *, customers: int = 40, national_ids: bool = True, field_encryption=(),
                  mfa: bool = False, trained: bool = False, immutable: bool = False, revenue: float = 50_000_000,
                  permissions: dict | None = None, posture: dict | None = None, users: bool = True,
-                 notes: str = "") -> Path:
-    """Write a dataset folder and return its path. Customers cycle through EU, US-CA, US, CN.
+                 notes: str = "", org: dict | None = None, places: list[tuple[str, str]] | None = None) -> Path:
+    """Write a dataset folder and return its path. Customers cycle through EU, US-CA, US, CN
+    (or through ``places``, a list of (country, state)).
 
-    ``notes`` (free text) is written into the first customer's notes column."""
+    ``notes`` (free text) is written into the first customer's notes column; ``org`` adds or
+    replaces organisation keys."""
+    countries = [c for c, _ in places] if places else COUNTRIES
+    states = [s for _, s in places] if places else STATES
     root.mkdir(parents=True, exist_ok=True)
     lines = ["customer_id,full_name,email,national_id,country,state,notes,erased_at"]
     for i in range(customers):
         nid = f"11010519491231{i:04d}" if national_ids else ""
         note = notes if i == 0 else "prefers e-mail"
-        lines.append(f"C{i:05d},Person {i},p{i}@example.com,{nid},{COUNTRIES[i % 8]},{STATES[i % 8]},{note},")
+        lines.append(f"C{i:05d},Person {i},p{i}@example.com,{nid},{countries[i % len(countries)]},{states[i % len(states)]},{note},")
     (root / "customers.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     tables = {"customers": {"path": "customers.csv"}}
     if users:
@@ -48,7 +52,7 @@ def make_dataset(root: Path, *, customers: int = 40, national_ids: bool = True, 
     (root / "posture.yaml").write_text(yaml.safe_dump(post), encoding="utf-8")
     cfg = {"name": "Breach test CRM", "as_of": "2026-09-30",
            "organisation": {"name": "Test GmbH", "industry": "retail", "annual_revenue": revenue,
-                            "currency": "EUR", "jurisdictions": ["EU", "US-CA", "CN"]},
+                            "currency": "EUR", "jurisdictions": ["EU", "US-CA", "CN"], **(org or {})},
            "tables": tables, "permissions": "permissions.yaml", "posture": "posture.yaml"}
     (root / "dataset.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
     return root

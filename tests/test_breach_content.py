@@ -1,6 +1,8 @@
 """Scenario and law content: schema, citations, error messages."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import yaml
 
@@ -80,11 +82,15 @@ def test_laws_content():
     assert (p.fixed_cap, p.currency, p.turnover_share) == (50_000_000, "CNY", 0.05)
     c = laws.regimes["ccpa"].per_subject
     assert (c.min, c.max, c.currency) == (100, 750, "USD")
+    cpi = laws.in_force(dt.date(2025, 1, 1)).regimes["ccpa"].per_subject
+    assert (cpi.min, cpi.max) == (107, 799)                      # CPI-adjusted from 2025-01-01
+    assert laws.in_force(dt.date(2024, 12, 31)).regimes["ccpa"].per_subject.max == 750
     notes = {n.id: n for n in laws.notifications}
-    assert notes["gdpr-art33"].deadline_hours == 72
-    assert notes["ca-1798.82-attorney-general"].min_records == 501
-    assert notes["cac-incident-report"].deadline_hours == 4
-    assert notes["pipl-art57"].deadline_hours == 0
+    assert notes["gdpr-art33"].deadline_hours == 72 and notes["gdpr-art33"].scope == "establishment"
+    assert notes["cac-incident-report"].deadline_hours == 4 and notes["cac-incident-report-cii"].deadline_hours == 1
+    assert notes["pipl-art57-authority"].deadline_hours is None and "immediately" in notes["pipl-art57-authority"].deadline
+    assert all(n.content for n in laws.notifications)            # what each notice must contain
+    assert laws.states.states["CA"].regulator_threshold == 501
     assert laws.currency.as_of and laws.currency.rates["EUR"] == 1.0
     for src in laws.sources.values():
         assert src.title
@@ -97,3 +103,13 @@ def test_laws_uncited_is_content_error(tmp_path):
     bad.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ContentError, match="notifications.0.source"):
         load_laws(bad)
+
+
+def test_frequencies_are_analyst_estimates_and_ip_figure_not_cited_for_customer_records():
+    for s in load_scenarios():
+        assert s.sources[s.tef.source].kind == "assumption", s.id      # DBIR publishes shares, not rates
+        assert s.sources[s.loss.response_per_record.source].kind == "assumption", s.id
+        for m in s.vulnerability.moved_by:
+            if m.source == "microsoft-mfa-2023":
+                assert s.id == "stolen-credentials"                    # account compromise only
+        assert "customer PII USD 173" not in (s.sources.get("ibm-2024").figure if "ibm-2024" in s.sources else "")

@@ -43,7 +43,11 @@ def _certain_fines_laws(tmp_path):
         if "share_of_cap" in r["enforcement"]:
             r["enforcement"]["share_of_cap"] = {"min": 1, "mode": 1, "max": 1, "source": "enforcement-assumption"}
         else:
-            r["enforcement"]["award_per_subject"] = {"min": 750, "mode": 750, "max": 750, "source": "ccpa"}
+            top = r["per_subject"]["max"]
+            r["enforcement"]["award_per_subject"] = {"min": top, "mode": top, "max": top, "source": "ccpa"}
+        for a in r.get("schedule", []):   # amounts in force on as_of (CPI-adjusted from 2025)
+            top = a["per_subject"]["max"]
+            a["award_per_subject"] = {"min": top, "mode": top, "max": top, "source": "ccpa"}
     path = tmp_path / "laws.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     return path
@@ -63,7 +67,13 @@ def test_fines_in_simulation_never_exceed_the_cap(tmp_path):
     assert o.fines_by_regime["gdpr"] == pytest.approx(ev * 20e6)
     assert o.fines_by_regime["pipl"] == pytest.approx(ev * max(50e6 / laws.currency.rates["CNY"], 0.05 * 250e6))
     ca = o.exposure.by_jurisdiction["US-CA"]
-    assert o.fines_by_regime["ccpa"] == pytest.approx(ev * ca * 750 / laws.currency.rates["USD"])
+    usd = laws.currency.rates["USD"]
+    # as_of 2026-09-30: the CPI-adjusted §1798.150 maximum (USD 799) and CPPA fine (USD 2,663) apply
+    assert o.fines_by_regime["ccpa"] == pytest.approx(ev * ca * 799 / usd)
+    assert o.fines_by_regime["cppa"] == pytest.approx(ev * ca * 2663 / usd)
+    # the amended Cybersecurity Law (in force 2026-01-01), non-CII band: up to RMB 2M
+    assert o.fines_by_regime["csl"] == pytest.approx(ev * 2e6 / laws.currency.rates["CNY"])
+    assert "csl-cii" not in o.fines_by_regime
     # default priors: mean fine per event well below the cap
     sim2 = simulate(ds, {}, trials=20_000, seed=1, scenario_dir=scen)
     o2 = sim2.outcomes[0]
@@ -91,9 +101,14 @@ def test_notification_table_high_risk(tmp_path):
     rows, sim = _rows(load_dataset(make_dataset(tmp_path / "ds", customers=40)))
     assert rows["gdpr-art33"]["deadline_hours"] == 72 and rows["gdpr-art33"]["basis"] == "GDPR Art. 33(1)"
     assert rows["gdpr-art34"]["deadline_hours"] is None and "undue delay" in rows["gdpr-art34"]["deadline"]
-    assert rows["ca-1798.82-residents"]["deadline_hours"] == 720
-    assert "ca-1798.82-attorney-general" not in rows          # only 10 California residents
-    assert rows["pipl-art57"]["deadline_hours"] == 0 and rows["cac-incident-report"]["deadline_hours"] == 4
+    assert "no hour count" in rows["gdpr-art34"]["trigger"]
+    assert rows["us-ca-residents"]["deadline_hours"] == 720 and rows["us-ca-residents"]["records"] == 10
+    assert "us-ca-regulator" not in rows          # only 10 California residents
+    assert rows["us-ny-residents"]["deadline_hours"] == 720 and rows["us-ny-regulator"]["records"] == 5
+    # PIPL Art. 57: "immediately", no hour clock; the 4 h CAC report needs a relatively major incident
+    assert rows["pipl-art57-authority"]["deadline_hours"] is None
+    assert "cac-incident-report" not in rows
+    assert all(r["content"] and r["trigger"] for r in rows.values())
     hours = [r["deadline_hours"] for r in sim.outcomes[0].notifications]
     known = [h for h in hours if h is not None]
     assert known == sorted(known) and hours[-1] is None
@@ -103,16 +118,16 @@ def test_notification_table_high_risk(tmp_path):
 
 def test_notification_attorney_general_over_500(tmp_path):
     rows, _ = _rows(load_dataset(make_dataset(tmp_path / "ds", customers=2100)))
-    assert rows["ca-1798.82-attorney-general"]["records"] == 525
-    assert rows["ca-1798.82-attorney-general"]["deadline_hours"] == 1080
+    assert rows["us-ca-regulator"]["records"] == 525
+    assert rows["us-ca-regulator"]["deadline_hours"] == 1080
 
 
 def test_notification_not_high_risk(tmp_path):
     ds = load_dataset(make_dataset(tmp_path / "ds", national_ids=False))
     rows, _ = _rows(ds)
-    assert set(rows) == {"gdpr-art33", "pipl-art57", "cac-incident-report"}
+    assert set(rows) == {"gdpr-art33", "pipl-art57-authority", "pipl-art57-individuals"}
     laws = load_laws()
     sim = simulate(ds, {}, trials=1000, seed=1, scenarios=["stolen-credentials"])
     ex = sim.outcomes[0].exposure
     assert notice_records(ex, laws) == ex.by_jurisdiction["CN"]        # PIPL tells individuals anyway
-    assert obligations(ex, laws) == sim.outcomes[0].notifications
+    assert obligations(ex, sim.laws, ds.organisation) == sim.outcomes[0].notifications

@@ -27,6 +27,14 @@ class Organisation(_Strict):
     annual_revenue: float = Field(default=0.0, ge=0)
     currency: str = "EUR"
     jurisdictions: list[str] = Field(default_factory=list)
+    # GDPR Art. 3(1): an establishment in the EU puts all its processing in scope (breach law)
+    established_in: list[str] = Field(default_factory=list)
+    # CN critical-information-infrastructure operator: 1 h incident clock, higher CSL fines
+    critical_infrastructure: bool = False
+    # real customer count when the dataset is an extract: revenue per customer for lost business
+    customers: int | None = Field(default=None, gt=0)
+    # share of revenue that downtime or churn loses as profit; None: the scenario's margin prior
+    gross_margin: float | None = Field(default=None, ge=0, le=1)
 
 
 class TableSource(_Strict):

@@ -2,7 +2,10 @@
 FAIR Monte Carlo, fines and notification obligations, and what-if control fixes.
 
 Public API: :func:`simulate`, :func:`write_simulation`, :class:`Simulation`,
-:func:`load_scenarios`, :func:`load_laws`.
+:func:`load_scenarios`, :func:`load_laws`. Modules: ``statutes`` (the law files), ``law`` (scope,
+grading, obligations and exemptions), ``states`` (US state breach laws), ``sensitivity``
+(tornado), ``calibration`` (published band), ``playbook`` (printable response playbook),
+``figures`` (plotly).
 """
 from __future__ import annotations
 

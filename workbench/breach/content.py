@@ -6,6 +6,7 @@ Both are read with ``yaml.safe_load`` and validated with pydantic; any failure i
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,7 +17,6 @@ from ..files import load_yaml_mapping, validate_model
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIO_DIR = REPO / "assessments" / "scenarios"
-LAWS_FILE = REPO / "assessments" / "laws.yaml"
 
 # Names of the posture inputs a scenario may be moved by (see workbench.breach.posture).
 INPUTS = ("mfa_coverage", "training_completion", "backups_encrypted", "access_review",
@@ -40,6 +40,8 @@ class Prior(_Strict):
     currency: str | None = None
     source: str
     note: str | None = None
+    reviewed_by: str | None = None     # review trail: who last checked this prior against its source
+    reviewed_at: dt.date | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> "Prior":
@@ -77,6 +79,8 @@ class Modifier(_Strict):
     finding: str | None = None
     source: str
     note: str | None = None
+    reviewed_by: str | None = None
+    reviewed_at: dt.date | None = None
 
     @model_validator(mode="after")
     def _cap(self) -> "Modifier":
@@ -135,6 +139,8 @@ class Source(_Strict):
     figure: str | None = None
     url: str | None = None
     kind: Literal["publication", "statute", "assumption"] = "publication"
+    reviewed_by: str | None = None
+    reviewed_at: dt.date | None = None
 
 
 class Scenario(_Strict):
@@ -178,126 +184,6 @@ class Scenario(_Strict):
         return self
 
 
-# ---------------------------------------------------------------- laws.yaml
-
-class Tier(_Strict):
-    fixed_cap: float = Field(ge=0)
-    currency: str
-    turnover_share: float = Field(ge=0, le=1)
-    basis: str
-    source: str
-
-
-class PerSubject(_Strict):
-    min: float = Field(ge=0)
-    max: float = Field(ge=0)
-    currency: str
-    basis: str
-    source: str
-
-
-class Enforcement(_Strict):
-    probability: Prior
-    probability_high_risk: Prior
-    share_of_cap: Prior | None = None
-    award_per_subject: Prior | None = None
-
-    @model_validator(mode="after")
-    def _probs(self) -> "Enforcement":
-        for name in ("probability", "probability_high_risk"):
-            p = getattr(self, name)
-            if p.kind != "constant" or not 0 <= p.value <= 1:
-                raise ValueError(f"{name} must be a constant 'value' within [0, 1]")
-        if self.probability_high_risk.value < self.probability.value:
-            raise ValueError("probability_high_risk must be >= probability")
-        if self.share_of_cap is not None and (self.share_of_cap.kind != "pert" or self.share_of_cap.max > 1
-                                              or self.share_of_cap.min < 0):
-            raise ValueError("share_of_cap must be a PERT within [0, 1]")
-        return self
-
-
-class Regime(_Strict):
-    jurisdiction: str
-    title: str
-    tiers: dict[Literal["normal", "high_risk"], Tier] | None = None
-    whichever: Literal["higher"] = "higher"
-    per_subject: PerSubject | None = None
-    requires_sensitive: bool = False
-    enforcement: Enforcement
-
-    @model_validator(mode="after")
-    def _kind(self) -> "Regime":
-        if (self.tiers is None) == (self.per_subject is None):
-            raise ValueError("give exactly one of 'tiers' or 'per_subject'")
-        if self.tiers is not None:
-            if set(self.tiers) != {"normal", "high_risk"}:
-                raise ValueError("tiers needs 'normal' and 'high_risk'")
-            if self.enforcement.share_of_cap is None:
-                raise ValueError("enforcement.share_of_cap is required for a tiered regime")
-        if self.per_subject is not None:
-            a = self.enforcement.award_per_subject
-            if a is None or a.kind != "pert" or a.min < self.per_subject.min or a.max > self.per_subject.max:
-                raise ValueError("enforcement.award_per_subject must be a PERT within per_subject min..max")
-        return self
-
-
-class Obligation(_Strict):
-    id: str
-    jurisdiction: str
-    to: str
-    deadline_hours: float | None = Field(default=None, ge=0)
-    deadline: str
-    basis: str
-    when: Literal["any", "high_risk"] = "any"
-    min_records: int = 1
-    source: str
-
-
-class Fx(_Strict):
-    base: str
-    as_of: str
-    rates: dict[str, float]
-    source: str
-
-    def convert(self, amount: float, frm: str, to: str) -> float:
-        return amount * self.factor(frm, to)
-
-    def factor(self, frm: str, to: str) -> float:
-        for c in (frm, to):
-            if c not in self.rates:
-                raise ContentError(f"{LAWS_FILE.name}: key 'currency.rates': no rate for '{c}'",
-                                   f"add {c} (units per 1 {self.base}) to currency.rates")
-        return self.rates[to] / self.rates[frm]
-
-
-class Laws(_Strict):
-    currency: Fx
-    regimes: dict[str, Regime]
-    notifications: list[Obligation]
-    sources: dict[str, Source]
-
-    @model_validator(mode="after")
-    def _cited(self) -> "Laws":
-        cited: dict[str, str] = {"currency": self.currency.source}
-        for rid, r in self.regimes.items():
-            for t, tier in (r.tiers or {}).items():
-                cited[f"regimes.{rid}.tiers.{t}"] = tier.source
-            if r.per_subject:
-                cited[f"regimes.{rid}.per_subject"] = r.per_subject.source
-            for name in Enforcement.model_fields:
-                p = getattr(r.enforcement, name)
-                if p is not None:
-                    cited[f"regimes.{rid}.enforcement.{name}"] = p.source
-        for i, o in enumerate(self.notifications):
-            cited[f"notifications.{i}"] = o.source
-        for key, src in cited.items():
-            if src not in self.sources:
-                raise ValueError(f"{key}.source '{src}' is not a key of 'sources'")
-        if self.currency.base not in self.currency.rates:
-            raise ValueError("currency.rates must include the base currency")
-        return self
-
-
 def _read(path: Path, model: type[BaseModel], what: str) -> Any:
     return validate_model(load_yaml_mapping(path, what), model, path, what)
 
@@ -322,6 +208,10 @@ def load_scenarios(directory: str | Path | None = None, ids: list[str] | None = 
     return [out[k] for k in sorted(out)]
 
 
-def load_laws(path: str | Path | None = None) -> Laws:
-    """Load and validate ``assessments/laws.yaml``."""
-    return _read(Path(path) if path is not None else LAWS_FILE, Laws, "laws file")
+# laws.yaml lives in statutes.py; re-exported here for the callers that import it from content
+from .statutes import (  # noqa: E402
+    LAWS_FILE, Enforcement, Fx, Laws, Obligation, PerSubject, Regime, Tier, load_laws,
+)
+
+__all__ = ["Prior", "Modifier", "Scenario", "Source", "load_scenarios", "load_laws", "LAWS_FILE", "Laws",
+           "Regime", "Obligation", "Tier", "PerSubject", "Enforcement", "Fx"]

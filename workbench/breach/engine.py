@@ -19,10 +19,16 @@ secondary loss forms instead). With ``R`` exposed records and ``s`` the share ta
 | component | per event |
 |---|---|
 | response (primary) | ``response_fixed + (response_per_record [+ identity_protection_per_record if national ids or cards leak]) · R · s`` |
-| productivity (primary) | ``downtime hours · revenue / 8760 · revenue_dependency``; hours = the no-backup draw, capped at ``immutable multiple · RTO`` with immutable offsite copies and at ``tested multiple · RTO`` when restores are also tested |
+| productivity (primary) | ``downtime hours · revenue / 8760 · revenue_dependency · margin``; hours = the no-backup draw, capped at ``immutable multiple · RTO`` with immutable offsite copies and at ``tested multiple · RTO`` when restores are also tested |
 | notification (secondary) | ``notification_per_record · subjects who must be told · s`` |
 | lost business (secondary) | ``churn · margin · R · s · revenue per customer`` |
-| fines (secondary) | GDPR, PIPL: ``[U < p] · share_of_cap · cap(tier)``; CCPA: ``[U < p] · award · California records · s`` |
+| fines (secondary) | tiered (GDPR, PIPL, CSL): ``[U < p] · share_of_cap · cap(tier)``; per subject (CCPA, CPPA): ``[U < p] · award · covered records · s`` |
+
+``margin`` is ``organisation.gross_margin`` when declared (lost revenue becomes lost profit at
+that margin), else the scenario's ``margin`` prior; revenue per customer is
+``annual_revenue / organisation.customers`` when declared, else per row of the extract. The
+records a regime covers come from the law (GDPR Art. 3(1): every record of an EU-established
+controller), see :func:`workbench.breach.law.regime_records`.
 
 USD priors are converted to the organisation's currency. Annual loss = sum over the year's
 loss events, aggregated with ``np.bincount``.
@@ -130,6 +136,8 @@ class Context:
     revenue_per_customer: float
     caps: dict[str, dict[str, float]]   # regime -> tier -> cap (org currency)
     per_subject_fx: dict[str, float]    # regime -> factor from its statutory currency to org currency
+    gross_margin: float | None = None   # organisation.gross_margin; None: the scenario's margin prior
+    direct_loss_threshold: float | None = None  # CN grading: RMB 5M direct loss, in the org currency
 
 
 @dataclass
@@ -141,6 +149,7 @@ class Result:
     components: dict[str, float]
     fines_by_regime: dict[str, float]
     events_mean: float
+    direct_over_share: float = 0.0     # share of loss events whose direct loss reaches ctx.direct_loss_threshold
 
     @property
     def mean(self) -> float:
@@ -193,13 +202,30 @@ def draw(scn: Scenario, laws: Laws, rng: np.random.Generator, trials: int) -> Dr
     return d
 
 
+def accepted(d: Draws, scn: Scenario, inputs: dict[str, float]) -> Draws:
+    """The draws restricted to the candidate events that are loss events under ``inputs``.
+
+    Exact for any posture at least as good as ``inputs`` (what-if) and for the same posture
+    with other magnitudes (sensitivity): a better posture only removes events (common random
+    numbers), and the kept events keep their uniforms, magnitudes and order."""
+    v = np.minimum(d.v0 * multiplier(scn, inputs), d.vmax)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(d.vmax > 0, v / d.vmax, 0.0)
+    ok = d.event_u < ratio[d.event_trial]
+    return Draws(trials=d.trials, v0=d.v0, vmax=d.vmax, event_trial=d.event_trial[ok], event_u=d.event_u[ok],
+                 mags={k: a[ok] for k, a in d.mags.items()}, fine_u={k: a[ok] for k, a in d.fine_u.items()},
+                 fine_size={k: a[ok] for k, a in d.fine_size.items()})
+
+
 def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: Context, laws: Laws,
-             notice_records: float, per_trial: bool = True) -> Result:
+             notice_records: float, per_trial: bool = True,
+             regime_records: dict[str, float] | None = None) -> Result:
     """Annual losses for one posture (``inputs``) and one exposure, from the shared draws.
 
     ``exposure`` needs ``records``, ``by_jurisdiction`` and ``high_risk``; ``notice_records`` is
     how many exposed records must be told individually (see :func:`law.notice_records`).
     With ``per_trial=False`` only the means are computed (what-if), which skips the aggregation.
+    ``regime_records``: records each fine regime covers (default: its jurisdiction's records).
     """
     T = d.trials
     v = np.minimum(d.v0 * multiplier(scn, inputs), d.vmax)
@@ -212,12 +238,13 @@ def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: C
     sh = m["records_share"] if "records_share" in m else 1.0
     usd = ctx.usd
     R = float(exposure.records)
+    margin = m["margin"] if ctx.gross_margin is None else ctx.gross_margin
     per_record = m["response_per_record"] + m["identity_protection_per_record"] if exposure.high_risk \
         else m["response_per_record"]
     parts = {
         "response": m["response_fixed"] * usd + per_record * sh * (R * usd),
         "notification": m["notification_per_record"] * sh * (notice_records * usd),
-        "lost_business": m["churn"] * m["margin"] * sh * (R * ctx.revenue_per_customer),
+        "lost_business": m["churn"] * margin * sh * (R * ctx.revenue_per_customer),
     }
     if "downtime_no_backup_hours" in m:
         hours = m["downtime_no_backup_hours"]
@@ -226,12 +253,13 @@ def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: C
             hours = np.minimum(hours, m["downtime_immutable_rto_multiple"] * rto)
             if inputs.get("restore_tested"):
                 hours = np.minimum(hours, m["downtime_tested_rto_multiple"] * rto)
-        parts["productivity"] = hours * m["revenue_dependency"] * (ctx.revenue / 8760.0)
+        parts["productivity"] = hours * m["revenue_dependency"] * margin * (ctx.revenue / 8760.0)
     fines_by: dict[str, float] = {}
     fines = np.zeros(n)
     for rid in d.fine_u:
         reg = laws.regimes[rid]
-        n_j = float(exposure.by_jurisdiction.get(reg.jurisdiction, 0))
+        n_j = float(regime_records[rid] if regime_records and rid in regime_records
+                    else exposure.by_jurisdiction.get(reg.jurisdiction, 0))
         if n_j <= 0 or (reg.requires_sensitive and not exposure.high_risk):
             continue
         p = (reg.enforcement.probability_high_risk if exposure.high_risk else reg.enforcement.probability).value
@@ -245,9 +273,14 @@ def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: C
         fines = fines + f
     parts["fines"] = fines
     per_event = sum(parts.values())
+    over = 0.0
+    if per_trial and ctx.direct_loss_threshold and n:
+        # direct economic loss of an incident = its primary loss (response and downtime)
+        direct = parts["response"] + parts.get("productivity", 0.0)
+        over = float(np.count_nonzero(direct >= ctx.direct_loss_threshold)) / n
     loss = np.bincount(et, weights=per_event, minlength=T) if per_trial else None
     comps = {k: float(parts[k].sum()) / T if k in parts else 0.0 for k in COMPONENTS}
-    return Result(loss=loss, components=comps, fines_by_regime=fines_by, events_mean=n / T)
+    return Result(loss=loss, components=comps, fines_by_regime=fines_by, events_mean=n / T, direct_over_share=over)
 
 
 def stats(loss: np.ndarray, points: int = 60) -> tuple[dict[str, float], dict[str, list[float]]]:

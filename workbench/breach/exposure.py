@@ -13,7 +13,11 @@
   Luhn / check-digit validation) finds national ids or card numbers — reported as
   ``table.column:category``. A column under field-level encryption (posture
   ``field_encryption``, ``col`` or ``table.col``) with keys held elsewhere does not count as
-  exposed at all.
+  exposed at all; a free-text column listed in ``redacted`` (what-if: identifiers redacted from
+  notes) still counts as exposed but no longer carries sensitive identifiers.
+* ``by_state``: exposed US subjects per state (USPS code from ``customers.state``; full names
+  mapped; ``unknown`` when empty; customers with country ``PR`` count as Puerto Rico), which US
+  state breach laws key on. Counted in the engine like the jurisdictions.
 """
 from __future__ import annotations
 
@@ -67,6 +71,8 @@ class Exposure:
     sensitive_fields: list[str]
     encrypted_excluded: list[str] = field(default_factory=list)
     note: str = ""
+    by_state: dict[str, int] = field(default_factory=dict)    # US subjects per state code
+    redacted: list[str] = field(default_factory=list)         # free-text columns redacted (what-if)
 
     @property
     def fields(self) -> list[str]:
@@ -81,7 +87,9 @@ class Exposure:
                 "by_jurisdiction": {k: int(v) for k, v in sorted(self.by_jurisdiction.items())},
                 "fields": self.fields, "sensitive_fields": sorted(self.sensitive_fields),
                 "tables": {t: sorted(c) for t, c in sorted(self.tables.items())},
-                "encrypted_excluded": sorted(self.encrypted_excluded), "note": self.note}
+                "encrypted_excluded": sorted(self.encrypted_excluded), "note": self.note,
+                "by_state": {k: int(v) for k, v in sorted(self.by_state.items())},
+                **({"redacted": sorted(self.redacted)} if self.redacted else {})}
 
 
 def _encrypted(dataset, extra: frozenset[str]) -> set[str]:
@@ -178,43 +186,80 @@ def _system_tables(dataset, scn: Scenario) -> tuple[str, list[str]]:
 
 
 def exposure(dataset, scn: Scenario, extra_encrypted: frozenset[str] = frozenset(),
-             cache: dict | None = None) -> Exposure:
+             cache: dict | None = None, *, redacted: frozenset[str] = frozenset()) -> Exposure:
     """Exposure of ``scn`` on ``dataset``; ``extra_encrypted`` adds field-encrypted columns (what-if).
 
-    ``cache``: a dict kept by the caller for one dataset (content scans of free-text columns)."""
-    if scn.compromised.system is not None:
-        label, tables = _system_tables(dataset, scn)
-        cols = {t: _columns(dataset, t) for t in tables if _columns(dataset, t)}
-        via, note = f"system:{label}", "every column the system stores"
-    else:
-        role, note = choose_role(dataset, scn)
-        cols = readable(dataset, role)
-        via = f"role:{role}" if role else "role:*"
+    ``cache``: a dict kept by the caller for one dataset (content scans of free-text columns, the
+    compromised scope and the counts, which no what-if changes); ``redacted``: free-text columns
+    (``col`` or ``table.col``) whose identifiers are redacted."""
+    cache = {} if cache is None else cache
+    key = ("scope", scn.id)
+    if key not in cache:   # who or what is compromised does not depend on the what-if
+        if scn.compromised.system is not None:
+            label, tables = _system_tables(dataset, scn)
+            cache[key] = ({t: _columns(dataset, t) for t in tables if _columns(dataset, t)},
+                          f"system:{label}", "every column the system stores")
+        else:
+            role, note = choose_role(dataset, scn)
+            cache[key] = (readable(dataset, role), f"role:{role}" if role else "role:*", note)
+    cols, via, note = cache[key]
     enc = _encrypted(dataset, extra_encrypted)
     excluded = sorted(f"{t}.{c}" for t, cs in cols.items() for c in cs if _is_encrypted(t, c, enc))
     cols = {t: [c for c in cs if not _is_encrypted(t, c, enc)] for t, cs in cols.items()}
     cols = {t: cs for t, cs in cols.items() if cs}
     sensitive = sorted(c for t, cs in cols.items() for c in cs
                        if c in SENSITIVE[t] and dataset.stats(t)[c] > 0)
+    red = sorted(f"{t}.{c}" for t, cs in cols.items() for c in cs if _is_encrypted(t, c, set(redacted)))
     sensitive += sorted(f"{t}.{c}:{cat}" for t, cs in cols.items() for c in cs if c not in SENSITIVE[t]
-                        for cat in content_sensitive(dataset, t, c, cache))
-    by_j = held_by_jurisdiction(dataset, cols)
+                        and f"{t}.{c}" not in red for cat in content_sensitive(dataset, t, c, cache))
+    where = _held_where(dataset, cols)
+    if ("held", where) not in cache:
+        cache["held", where] = (held_by_jurisdiction(dataset, cols), held_by_state(dataset, cols))
+    by_j, by_state = cache["held", where]
     return Exposure(via=via, records=sum(by_j.values()), by_jurisdiction=by_j, tables=cols,
-                    sensitive_fields=sensitive, encrypted_excluded=excluded, note=note)
+                    sensitive_fields=sensitive, encrypted_excluded=excluded, note=note,
+                    by_state=by_state, redacted=red)
+
+
+def _held_where(dataset, cols: dict[str, list[str]]) -> str | None:
+    """SQL condition on ``customers`` for the subjects the exposed columns reveal (None: nobody)."""
+    ccols = dataset.columns["customers"]
+    alive = "erased_at IS NULL" if "erased_at" in ccols else "TRUE"
+    if [c for c in cols.get("customers", []) if c != "customer_id"]:
+        return alive
+    if "transactions" in cols and "customer_id" in dataset.columns.get("transactions", []):
+        return f"{alive} AND customer_id IN (SELECT customer_id FROM transactions)"
+    return None
 
 
 def held_by_jurisdiction(dataset, cols: dict[str, list[str]]) -> dict[str, int]:
     """Customers not erased whose data the exposed columns reveal, per jurisdiction (in the engine):
     every one when customer columns beyond the id are exposed; with only transactions exposed,
     those appearing there; none otherwise."""
-    ccols = dataset.columns["customers"]
-    alive = "erased_at IS NULL" if "erased_at" in ccols else "TRUE"
-    if [c for c in cols.get("customers", []) if c != "customer_id"]:
-        where = alive
-    elif "transactions" in cols and "customer_id" in dataset.columns.get("transactions", []):
-        where = f"{alive} AND customer_id IN (SELECT customer_id FROM transactions)"
-    else:
+    where = _held_where(dataset, cols)
+    if where is None:
         return {}
+    ccols = dataset.columns["customers"]
     j = "coalesce(CAST(jurisdiction AS VARCHAR), 'unknown')" if "jurisdiction" in ccols else "'unknown'"
     df = dataset.sql(f"SELECT {j} AS j, count(*) AS n FROM customers WHERE {where} GROUP BY 1")
     return {str(k): int(v) for k, v in sorted(zip(df["j"], df["n"])) if int(v)}
+
+
+def held_by_state(dataset, cols: dict[str, list[str]]) -> dict[str, int]:
+    """The same subjects, US residents only, per state code (in the engine; codes mapped here)."""
+    where = _held_where(dataset, cols)
+    ccols = dataset.columns["customers"]
+    if where is None or "country" not in ccols:
+        return {}
+    from .states import state_code
+
+    state = "CAST(state AS VARCHAR)" if "state" in ccols else "NULL"
+    # Puerto Rico has its own ISO code and its own breach law
+    df = dataset.sql(f"SELECT CASE WHEN upper(trim(CAST(country AS VARCHAR))) = 'PR' THEN 'PR' ELSE {state} END AS s, "
+                     f"count(*) AS n FROM customers WHERE {where} AND upper(trim(CAST(country AS VARCHAR))) IN ('US', 'PR') "
+                     "GROUP BY 1")
+    out: dict[str, int] = {}
+    for s, n in zip(df["s"], df["n"]):
+        code = state_code(s) or "unknown"
+        out[code] = out.get(code, 0) + int(n)
+    return dict(sorted(out.items()))

@@ -34,26 +34,61 @@ def components(sim) -> go.Figure:
     return fig
 
 
-def timeline(sim) -> go.Figure:
-    """Notification deadlines after discovery (log hours); 'immediately' is drawn at 0.5 h."""
+def timeline(sim, scenario: str | None = None) -> go.Figure:
+    """Who must be told, by when, from the moment of awareness (log hours), one marker per
+    obligation and scenario; obligations with no hour count ("immediately", "without undue
+    delay", "without unreasonable delay") sit in a band left of the 1 h line, labelled with the
+    law's words."""
     df = sim.timeline()
+    if scenario is not None:
+        df = df[df["scenario"] == scenario]
     fig = go.Figure()
     if df.empty:
         fig.update_layout(title="No notification obligations triggered")
         return fig
     g = df.groupby(["jurisdiction", "to", "basis", "deadline"], dropna=False, sort=True).agg(
-        hours=("deadline_hours", "first"), scenarios=("scenario", "nunique")).reset_index()
-    g = g.sort_values("hours", na_position="last", kind="stable")
-    labels = [f"{r.jurisdiction}: {r.to}" for r in g.itertuples()]
-    xs = [0.5 if h == 0 else (h if h == h else None) for h in g["hours"]]
-    text = ["immediately" if h == 0 else ("without undue delay" if h != h else f"{h:g} h") for h in g["hours"]]
-    fig.add_trace(go.Scatter(x=[x if x is not None else 0.5 for x in xs], y=labels, mode="markers+text",
-                             text=text, textposition="middle right", marker={"size": 12},
-                             customdata=g[["basis", "scenarios"]].to_numpy(),
-                             hovertemplate="%{y}<br>%{text}<br>%{customdata[0]}<br>%{customdata[1]} scenarios<extra></extra>"))
-    fig.update_layout(title="Notification clock after a breach is discovered",
-                      xaxis={"title": "hours after discovery", "type": "log"}, template="plotly_white",
-                      height=120 + 40 * len(g))
+        hours=("deadline_hours", "first"), scenarios=("scenario", "nunique"), records=("records", "max")).reset_index()
+    g = g.sort_values(["hours", "jurisdiction"], na_position="first", kind="stable")
+    labels = [f"{r.jurisdiction}: {r.to}"[:70] for r in g.itertuples()]
+    free = g["hours"].isna()
+    xs = [0.4 if f else h for f, h in zip(free, g["hours"])]
+    text = [("no hour count: " + d.split("(")[0].split(";")[0].strip()[:40]) if f else
+            (f"{h:g} h" if h <= 72 else f"{h / 24:g} days") for f, h, d in zip(free, g["hours"], g["deadline"])]
+    fig.add_trace(go.Scatter(x=xs, y=labels, mode="markers+text", text=text, textposition="middle right",
+                             marker={"size": 11, "color": ["#E45756" if f else "#4C78A8" for f in free]},
+                             customdata=g[["basis", "scenarios", "records"]].to_numpy(),
+                             hovertemplate="%{y}<br>%{text}<br>%{customdata[0]}<br>%{customdata[2]:,} records, "
+                                           "%{customdata[1]} scenarios<extra></extra>"))
+    fig.add_vline(x=1, line_dash="dot", line_color="#999")
+    title = "Notification clock from the moment of awareness" + (f": {scenario}" if scenario else "")
+    fig.update_layout(title=title, xaxis={"title": "hours after awareness (log)", "type": "log"},
+                      template="plotly_white", height=160 + 28 * len(g), margin={"l": 320}, showlegend=False)
+    return fig
+
+
+def tornado(sim, scenario: str | None = None) -> go.Figure:
+    """Sensitivity of expected annual loss to each prior at its low and high value: one panel
+    per scenario (or only ``scenario``), largest swing on top, the line at the simulated mean."""
+    from plotly.subplots import make_subplots
+
+    outs = [o for o in sim.outcomes if scenario in (None, o.scenario.id)]
+    fig = make_subplots(rows=len(outs), cols=1, subplot_titles=[o.scenario.id for o in outs],
+                        vertical_spacing=min(0.08, 0.5 / max(1, len(outs))))
+    n = 0
+    for i, o in enumerate(outs, 1):
+        base = sum(o.components.values())
+        rows = list(reversed(o.sensitivity))
+        names = [r["prior"] for r in rows]
+        for key, val, colour, label in (("loss_low", "low", "#4C78A8", "prior at its low value"),
+                                        ("loss_high", "high", "#E45756", "prior at its high value")):
+            fig.add_trace(go.Bar(y=names, x=[r[key] - base for r in rows], base=base, orientation="h", name=label,
+                                 marker_color=colour, showlegend=i == 1, legendgroup=key,
+                                 customdata=[r[val] for r in rows],
+                                 hovertemplate="%{y} = %{customdata:,}<br>loss %{x:,.0f}<extra></extra>"), row=i, col=1)
+        fig.add_vline(x=base, line_color="#333", row=i, col=1)
+        n += len(rows)
+    fig.update_layout(barmode="overlay", template="plotly_white", height=200 + 24 * n + 60 * len(outs),
+                      title=f"Sensitivity of expected annual loss to each prior ({sim.currency})", margin={"l": 260})
     return fig
 
 

@@ -32,6 +32,8 @@ CONTROLS = {
     "immutable-offsite-backups": "immutable offsite backups with restores tested every quarter",
     "train-everyone": "every member of staff trained within the year",
     "encrypt-backups": "every backup job encrypted",
+    "redact-notes": "identifiers (national ids, card numbers) redacted from free-text notes",
+    "encrypt-ids-and-redact-notes": "field-level encryption of national ids and identifiers redacted from notes",
 }
 
 
@@ -48,6 +50,7 @@ class PostureInputs:
     rto_hours: float = 24.0
     plaintext_national_ids: bool = False
     extra_encrypted: frozenset[str] = frozenset()
+    redacted: frozenset[str] = frozenset()     # free-text columns whose identifiers are redacted
     origin: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def as_inputs(self) -> dict[str, float]:
@@ -67,6 +70,10 @@ class PostureInputs:
             return replace(self, backups_encrypted=1.0)
         if control == "encrypt-national-ids":
             return replace(self, plaintext_national_ids=False, extra_encrypted=self.extra_encrypted | {"national_id"})
+        if control == "redact-notes":
+            return replace(self, redacted=self.redacted | {"notes"})
+        if control == "encrypt-ids-and-redact-notes":
+            return replace(self.fixed("encrypt-national-ids"), redacted=self.redacted | {"notes"})
         raise KeyError(control)
 
     def to_dict(self) -> dict:

@@ -19,11 +19,12 @@ import pandas as pd
 
 from ..files import write_json_atomic
 from .content import Laws, Scenario, load_laws, load_scenarios
-from .engine import COMPONENTS, PRIMARY, SECONDARY, draw, evaluate, multiplier, stats
+from .engine import COMPONENTS, PRIMARY, SECONDARY, accepted, draw, evaluate, multiplier, stats
 from .exposure import Exposure, exposure
-from .law import context, notice_records, obligations
-from .posture import PostureInputs, derive
-from .whatif import fixed_exposures, rank, scenario_what_if
+from .law import assess, context, notice_records, regime_records
+from .posture import CONTROLS, PostureInputs, derive
+from .sensitivity import tornado
+from .whatif import EPS, fixed_exposures, rank, scenario_what_if, zero_reason
 
 
 @dataclass
@@ -36,6 +37,8 @@ class ScenarioOutcome:
     events_mean: float
     vulnerability: dict[str, float]
     notifications: list[dict]
+    exemptions: list[dict] = field(default_factory=list)
+    sensitivity: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Simulation:
     outcomes: list[ScenarioOutcome]
     total: np.ndarray
     what_if: list[dict] = field(default_factory=list)
+    organisation: dict = field(default_factory=dict)
     _stats: dict = field(default_factory=dict, repr=False)
 
     def stats(self, key: str) -> tuple[dict, dict]:
@@ -68,6 +72,7 @@ class Simulation:
         for o in self.outcomes:
             s = o.scenario
             comps = {k: _c(v) for k, v in o.components.items()}
+            o_mean = sum(o.components.values())
             scen.append({
                 "id": s.id, "title": s.title, "exposure": o.exposure.to_dict(),
                 "tef": {"min": s.tef.min, "mode": s.tef.mode, "max": s.tef.max} if s.tef.kind == "pert" else {"mean": s.tef.mean},
@@ -78,6 +83,8 @@ class Simulation:
                 "secondary": _c(sum(o.components[k] for k in SECONDARY)),
                 "fines_by_regime": {k: _c(v) for k, v in sorted(o.fines_by_regime.items())},
                 "exceedance": _lec(self.stats(s.id)[1]), "notifications": o.notifications,
+                "exemptions": o.exemptions, "sensitivity": o.sensitivity,
+                "per_event": _c(o_mean / o.events_mean) if o.events_mean > 0 else 0.0,
             })
         comp_total = {k: _c(sum(o.components[k] for o in self.outcomes)) for k in COMPONENTS}
         fx = self.laws.currency
@@ -86,7 +93,14 @@ class Simulation:
                 "fx": {"base": fx.base, "as_of": fx.as_of, "rates": dict(sorted(fx.rates.items()))},
                 "findings_source": self.findings_source, "posture": self.posture.to_dict(),
                 "scenarios": scen, "total": _summ(self.stats("TOTAL")[0]), "components": comp_total,
-                "total_exceedance": _lec(self.stats("TOTAL")[1]), "what_if": self.what_if}
+                "total_exceedance": _lec(self.stats("TOTAL")[1]), "what_if": self.what_if,
+                "organisation": self.organisation, "calibration": self.calibration()}
+
+    def calibration(self) -> dict:
+        """Mean loss per loss event and per exposed record per event, over every scenario (the
+        figures docs/calibration.md sets against the published ranges)."""
+        from .calibration import per_event_and_record
+        return per_event_and_record(self)
 
     # tables for notebooks and the CLI --------------------------------------------------
     def scenario_table(self) -> pd.DataFrame:
@@ -114,8 +128,29 @@ class Simulation:
         return timeline([{"id": o.scenario.id, "notifications": o.notifications} for o in self.outcomes])
 
     def what_if_table(self) -> pd.DataFrame:
-        cols = ["rank", "control", "description", "mean", "mean_reduction", "reduction_share"]
-        return pd.DataFrame([{k: w[k] for k in cols} for w in self.what_if], columns=cols)
+        cols = ["rank", "control", "description", "mean", "mean_reduction", "reduction_share", "reason"]
+        return pd.DataFrame([{k: w.get(k, "") for k in cols} for w in self.what_if], columns=cols)
+
+    def calibration_table(self) -> pd.DataFrame:
+        """Mean loss per event and per exposed record beside the published band (docs/calibration.md)."""
+        c = self.calibration()
+        return pd.DataFrame([{"measure": f"mean loss per {k.replace('per_', '').replace('record', 'exposed record')}",
+                              "simulated": c[k], "band low": c["band"][k]["low"], "band high": c["band"][k]["high"],
+                              "inside": c["band"][k]["low"] <= c[k] <= c["band"][k]["high"]}
+                             for k in ("per_event", "per_record")])
+
+    def obligations_table(self, exemptions: bool = False) -> pd.DataFrame:
+        """Who to tell, by when, how many records and why, per scenario (``exemptions``: the ones
+        an exemption or the incident grading removes, with the reason in ``trigger``)."""
+        from .law import timeline
+        key = "exemptions" if exemptions else "notifications"
+        return timeline([{"id": o.scenario.id, "notifications": getattr(o, key)} for o in self.outcomes])
+
+    def sensitivity_table(self, scenario: str | None = None) -> pd.DataFrame:
+        """Tornado rows (prior, low, high, loss at each, swing) of one scenario or of all."""
+        rows = [{"scenario": o.scenario.id, **r} for o in self.outcomes
+                if scenario in (None, o.scenario.id) for r in o.sensitivity]
+        return pd.DataFrame(rows, columns=["scenario", "prior", "low", "high", "loss_low", "loss_high", "swing", "note"])
 
 
 def _c(x: float) -> float:
@@ -132,6 +167,17 @@ def _lec(e: dict[str, list[float]]) -> dict[str, list[float]]:
 
 def _rng(seed: int, scenario_id: str) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), zlib.crc32(scenario_id.encode())])))
+
+
+def _date(v):
+    """as_of as a date (None when unknown: every law counts as in force)."""
+    import datetime as dt
+    if v is None or isinstance(v, dt.date):
+        return v.date() if isinstance(v, dt.datetime) else v
+    try:
+        return dt.date.fromisoformat(str(v)[:10])
+    except ValueError:
+        return None
 
 
 def _findings(dataset, findings: dict | None) -> tuple[dict | None, str]:
@@ -164,10 +210,13 @@ def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, se
         raise InputError(f"trials must be >= 1 (got {trials})", "pass --trials 100000 or more")
     say = progress or (lambda _m: None)
     scns = load_scenarios(scenario_dir, scenarios)
-    laws = load_laws(laws_path)
+    org = dataset.organisation
+    laws = load_laws(laws_path).in_force(_date(dataset.as_of), bool(getattr(org, "critical_infrastructure", False)))
     findings, fsrc = _findings(dataset, findings)
     post = derive(dataset, findings)
-    ctx = context(laws, dataset.organisation.currency, dataset.organisation.annual_revenue, dataset.rows("customers"))
+    rows = dataset.rows("customers")
+    customers = getattr(org, "customers", None) or rows
+    ctx = context(laws, org.currency, org.annual_revenue, customers, getattr(org, "gross_margin", None))
     inputs = post.as_inputs()
     scan_cache: dict = {}
     exps = {sc.id: exposure(dataset, sc, post.extra_encrypted, scan_cache) for sc in scns}
@@ -177,30 +226,44 @@ def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, se
         """Draw, evaluate and what-if one scenario; the draws are dropped afterwards (memory)."""
         d = draw(sc, laws, _rng(seed, sc.id), int(trials))
         ex = exps[sc.id]
-        r = evaluate(d, sc, ex, inputs, ctx, laws, notice_records(ex, laws))
+        notice, records = notice_records(ex, laws, org, sc), regime_records(ex, laws, org)
+        r = evaluate(d, sc, ex, inputs, ctx, laws, notice, regime_records=records)
         m = multiplier(sc, inputs)
         vuln = {"base_mean": sc.vulnerability.base.mean, "multiplier": m,
                 "effective_mean": float(np.minimum(d.v0 * m, 1.0).mean())}
-        return r, vuln, scenario_what_if(sc, d, ex, fixed_ex, post, ctx, laws, r.mean)
+        # what-if postures are better and sensitivity keeps the posture: both only need the
+        # events that are loss events now (exact, and far fewer than the candidates)
+        d = accepted(d, sc, inputs)
+        tor = tornado(d, sc, ex, inputs, ctx, laws, notice, records, r)
+        return r, vuln, scenario_what_if(sc, d, ex, fixed_ex, post, ctx, laws, r.mean, org), tor
 
     outcomes, fixed_means = [], {}
     total = np.zeros(int(trials))
     n_workers = max(1, min(len(scns), int(workers)))
     say(f"simulating {trials:,} years for {len(scns)} scenarios with what-if ({n_workers} threads)")
     with ThreadPoolExecutor(n_workers) as pool:
-        for i, (s, (r, vuln, wi)) in enumerate(zip(scns, pool.map(run, scns)), 1):
+        for i, (s, (r, vuln, wi, tor)) in enumerate(zip(scns, pool.map(run, scns)), 1):
             say(f"[{i}/{len(scns)}] {s.id}: mean annual loss {r.mean:,.0f} {ctx.currency}")
             ex = exps[s.id]
             fixed_means[s.id] = wi
+            owed, exempt = assess(ex, laws, org, s, r.direct_over_share if r.events_mean > 0 else None)
             outcomes.append(ScenarioOutcome(
                 scenario=s, exposure=ex, loss=r.loss, components=r.components,
                 fines_by_regime=r.fines_by_regime, events_mean=r.events_mean, vulnerability=vuln,
-                notifications=obligations(ex, laws)))
+                notifications=owed, exemptions=exempt, sensitivity=tor))
             total += r.loss
-    wi = rank({o.scenario.id: sum(o.components.values()) for o in outcomes}, fixed_means)
+    reasons = {(c, o.scenario.id): zero_reason(c, o.scenario, o.exposure, fixed_ex[c, o.scenario.id], post)
+               for o in outcomes for c in CONTROLS if o.components and
+               sum(o.components.values()) - fixed_means[o.scenario.id][c] < EPS}
+    wi = rank({o.scenario.id: sum(o.components.values()) for o in outcomes}, fixed_means, reasons)
+    orgd = {"name": org.name, "established_in": list(getattr(org, "established_in", []) or []),
+            "critical_infrastructure": bool(getattr(org, "critical_infrastructure", False)),
+            "customers": int(customers), "customers_from": "organisation.customers" if getattr(org, "customers", None)
+            else "rows in customers", "revenue_per_customer": _c(ctx.revenue_per_customer),
+            "gross_margin": getattr(org, "gross_margin", None)}
     return Simulation(dataset=dataset.name, as_of=str(dataset.as_of), trials=int(trials), seed=int(seed),
                       currency=ctx.currency, findings_source=fsrc, posture=post, laws=laws, outcomes=outcomes,
-                      total=total, what_if=wi)
+                      total=total, what_if=wi, organisation=orgd)
 
 
 def read_findings(path: str | Path | None) -> dict | None:

@@ -1,15 +1,15 @@
-"""``workbench list checks|scenarios|modules|profiles``: what the workbench knows."""
+"""``workbench list checks|scenarios|modules|profiles|laws``: what the workbench knows."""
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-HELP = "list checks, profiles, breach scenarios or training modules"
+HELP = "list checks, profiles, breach scenarios, laws or training modules"
 REPO = Path(__file__).resolve().parents[2]
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("what", choices=["checks", "profiles", "scenarios", "modules"], help="what to list")
+    p.add_argument("what", choices=["checks", "profiles", "scenarios", "modules", "laws"], help="what to list")
 
 
 def _id_titles(folder: Path) -> list[tuple[str, str]]:
@@ -42,17 +42,54 @@ def run(args: argparse.Namespace) -> int:
         for cid, c in sorted(cat.controls.items()):
             print(f"{cid:<8} {c.domain:<10} {c.severity:<8} {c.unit:<10} {c.title}")
         return 0
+    if args.what == "laws":
+        return _laws()
     if args.what == "profiles":
         from ..checks import load_profile
         from ..checks.catalog import list_profiles
 
         rows = [(p, load_profile(p).title) for p in list_profiles()]
     elif args.what == "scenarios":
-        rows = _id_titles(REPO / "assessments" / "scenarios")
+        from ..breach import load_scenarios
+
+        # review trail: how many of each scenario's cited priors someone has checked
+        for scn in load_scenarios():
+            priors = scn.priors()
+            done = sum(1 for p in priors.values() if p.reviewed_by)
+            print(f"{scn.id:<28} {scn.title}  [{done}/{len(priors)} priors reviewed]")
+        return 0
     else:
         rows = _id_titles(REPO / "training")
     for i, t in rows:
         print(f"{i:<28} {t}")
     if not rows:
         print(f"no {args.what} found")
+    return 0
+
+
+def _reviewed(item) -> str:
+    return f"reviewed {item.reviewed_at} by {item.reviewed_by}" if item.reviewed_by else "NOT REVIEWED"
+
+
+def _laws() -> int:
+    """Fine regimes, notification obligations and US state rules with their review trail."""
+    from ..breach.statutes import load_laws
+
+    laws = load_laws()
+    print("fine regimes (assessments/laws.yaml):")
+    for rid, r in sorted(laws.regimes.items()):
+        force = f"from {r.effective_from}" if r.effective_from else "in force"
+        sched = "".join(f"; amounts from {a.effective_from}" for a in r.schedule)
+        print(f"  {rid:<10} {r.jurisdiction:<6} {force}{sched}  {r.title}  [{_reviewed(r)}]")
+    print("notification obligations (assessments/laws.yaml):")
+    for o in laws.notifications:
+        h = "no hour count" if o.deadline_hours is None else f"{o.deadline_hours:g} h"
+        print(f"  {o.id:<24} {o.jurisdiction:<4} {h:<14} {o.basis}  [{_reviewed(o)}]")
+    states = laws.states.states if laws.states else {}
+    done = sum(1 for r in states.values() if r.reviewed_by)
+    print(f"US state breach laws (assessments/us_breach_laws.yaml): {len(states)} rules, {done} reviewed")
+    for code, r in sorted(states.items()):
+        h = "no hour count" if r.deadline_hours is None else f"{r.deadline_hours / 24:g} days"
+        reg = f"regulator from {r.regulator_threshold:,} residents" if r.regulator_threshold else "no regulator notice"
+        print(f"  {code:<3} {h:<14} {reg:<34} {r.statute}  [{_reviewed(r)}]")
     return 0

@@ -10,7 +10,9 @@ DESCRIPTION = """Simulate the breach scenarios of assessments/scenarios/ on a da
 Exposure comes from the dataset (permissions, posture, customers per jurisdiction), the posture
 from findings (--findings, else the assessment engine, else the dataset), losses from a seeded
 FAIR Monte Carlo; fines and notification deadlines from assessments/laws.yaml.
-Writes DIR/simulation.json atomically and prints a summary table."""
+Writes DIR/simulation.json and the breach-response playbook (DIR/playbook.md, DIR/playbook.html:
+who to tell, by when, for how many records, what each notice must contain) atomically, and
+prints a summary table."""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -25,7 +27,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..breach import simulate, write_simulation
+    from ..breach import playbook, simulate, write_simulation
     from ..breach.simulate import read_findings
     from ..dataset import load_dataset
     from ..errors import InputError
@@ -41,12 +43,20 @@ def run(args: argparse.Namespace) -> int:
     sim = simulate(ds, findings, trials=args.trials, seed=args.seed, scenarios=args.scenario,
                    scenario_dir=args.scenarios_dir, progress=progress)
     path = write_simulation(sim, args.out)
+    book = playbook.write(sim, args.out)
     table = sim.scenario_table()[["scenario", "records", "events_per_year", "mean", "p90", "p99"]]
     print(f"{sim.dataset}: {sim.trials:,} simulated years, seed {sim.seed}, amounts in {sim.currency}")
     print(table.to_string(index=False, float_format=lambda x: f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3f}"))
     if sim.what_if:
         print("what-if (reduction of expected annual loss):")
         for w in sim.what_if:
-            print(f"  {w['rank']}. {w['control']:<26} {w['mean_reduction']:>16,.0f}  ({w['reduction_share']:.0%})")
-    print(f"wrote {path}")
+            print(f"  {w['rank']}. {w['control']:<28} {w['mean_reduction']:>14,.0f}  ({w['reduction_share']:.0%})")
+            if w.get("reason"):
+                print(f"     saves nothing: {w['reason'].split('; ')[0]}")
+    cal = sim.calibration()
+    print(f"mean loss per event {cal['per_event']:,.0f} {sim.currency} (published band "
+          f"{cal['band']['per_event']['low']:,.0f}-{cal['band']['per_event']['high']:,.0f}); per exposed record "
+          f"{cal['per_record']:,.2f} (band {cal['band']['per_record']['low']:,.2f}-{cal['band']['per_record']['high']:,.2f}); "
+          "see docs/calibration.md")
+    print(f"wrote {path}, {book[0].name}, {book[1].name}")
     return 0

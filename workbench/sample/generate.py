@@ -91,7 +91,11 @@ def generate_sample(out: str | Path, customers: int = 3000, seed: int = 7, as_of
         tables = _write_tables(tmp, layout, cust, tx, users, log, backups)
         config = {"name": name, "as_of": dt.date.fromisoformat(as_of),
                   "organisation": {"name": "Acme Retail GmbH", "industry": "retail", "annual_revenue": 250_000_000,
-                                   "currency": "EUR", "jurisdictions": ["EU", "US-CA", "CN"]},
+                                   "currency": "EUR", "jurisdictions": ["EU", "US-CA", "CN"],
+                                   # the files are an extract of a retailer with about a million
+                                   # customers (EUR 250 revenue each), established in the EU
+                                   "established_in": ["EU"], "critical_infrastructure": False,
+                                   "customers": max(customers, 1_000_000), "gross_margin": 0.3},
                   "tables": tables["tables"], "permissions": "permissions.yaml", "posture": "posture.yaml"}
         if tables.get("columns"):
             config["columns"] = tables["columns"]

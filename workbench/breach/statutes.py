@@ -1,0 +1,283 @@
+"""The law as data: ``assessments/laws.yaml`` (fine regimes, notification obligations, China's
+incident grading) and ``assessments/us_breach_laws.yaml`` (50 states, DC and Puerto Rico).
+
+Read with ``yaml.safe_load``, validated with pydantic; a failure is a
+:class:`~workbench.errors.ContentError` naming the file and the key. Every item cites a key of
+its file's ``sources`` and carries a review trail (``reviewed_by`` / ``reviewed_at``, null =
+not reviewed). :func:`in_force` picks what applies on a date to an organisation.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..errors import ContentError
+from ..files import load_yaml_mapping, validate_model
+
+REPO = Path(__file__).resolve().parents[2]
+LAWS_FILE = REPO / "assessments" / "laws.yaml"
+STATES_FILE = REPO / "assessments" / "us_breach_laws.yaml"
+EXEMPTIONS = ("risk_unlikely", "encrypted")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Reviewed(_Strict):
+    reviewed_by: str | None = None
+    reviewed_at: dt.date | None = None
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+
+    def in_force(self, on: dt.date | None) -> bool:
+        if on is None:
+            return True
+        return (self.effective_from is None or self.effective_from <= on) and \
+            (self.effective_to is None or on <= self.effective_to)
+
+
+from .content import Prior, Source  # noqa: E402  (content re-exports this module's names)
+
+
+class Tier(_Strict):
+    fixed_cap: float = Field(ge=0)
+    currency: str
+    turnover_share: float = Field(ge=0, le=1)
+    basis: str
+    source: str
+
+
+class PerSubject(_Strict):
+    min: float = Field(ge=0)
+    max: float = Field(ge=0)
+    currency: str
+    basis: str
+    source: str
+
+
+class Enforcement(_Strict):
+    probability: Prior
+    probability_high_risk: Prior
+    share_of_cap: Prior | None = None
+    award_per_subject: Prior | None = None
+
+    @model_validator(mode="after")
+    def _probs(self) -> "Enforcement":
+        for name in ("probability", "probability_high_risk"):
+            p = getattr(self, name)
+            if p.kind != "constant" or not 0 <= p.value <= 1:
+                raise ValueError(f"{name} must be a constant 'value' within [0, 1]")
+        if self.probability_high_risk.value < self.probability.value:
+            raise ValueError("probability_high_risk must be >= probability")
+        if self.share_of_cap is not None and (self.share_of_cap.kind != "pert" or self.share_of_cap.max > 1
+                                              or self.share_of_cap.min < 0):
+            raise ValueError("share_of_cap must be a PERT within [0, 1]")
+        return self
+
+
+class Amendment(_Strict):
+    """New amounts of a regime from a date (e.g. the CPPA's CPI adjustment of 2025)."""
+
+    effective_from: dt.date
+    per_subject: PerSubject | None = None
+    tiers: dict[Literal["normal", "high_risk"], Tier] | None = None
+    award_per_subject: Prior | None = None
+
+
+class Regime(_Reviewed):
+    jurisdiction: str
+    scope: Literal["jurisdiction", "establishment"] = "jurisdiction"
+    title: str
+    tiers: dict[Literal["normal", "high_risk"], Tier] | None = None
+    whichever: Literal["higher"] = "higher"
+    per_subject: PerSubject | None = None
+    requires_sensitive: bool = False
+    cii: bool | None = None          # only for (True) or only not for (False) CII operators
+    enforcement: Enforcement
+    schedule: list[Amendment] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _kind(self) -> "Regime":
+        if (self.tiers is None) == (self.per_subject is None):
+            raise ValueError("give exactly one of 'tiers' or 'per_subject'")
+        if self.tiers is not None:
+            if set(self.tiers) != {"normal", "high_risk"}:
+                raise ValueError("tiers needs 'normal' and 'high_risk'")
+            if self.enforcement.share_of_cap is None:
+                raise ValueError("enforcement.share_of_cap is required for a tiered regime")
+        for i, a in enumerate(self.schedule):
+            if (a.per_subject is not None and self.per_subject is None) or (a.tiers is not None and self.tiers is None):
+                raise ValueError(f"schedule.{i} changes amounts the regime does not have")
+        _check_award(self.per_subject, self.enforcement.award_per_subject)
+        for a in self.schedule:
+            _check_award(a.per_subject or self.per_subject, a.award_per_subject or self.enforcement.award_per_subject)
+        return self
+
+    def as_of(self, on: dt.date | None) -> "Regime":
+        """The regime with the latest amendment in force on ``on`` applied."""
+        r = self
+        for a in sorted(self.schedule, key=lambda a: a.effective_from):
+            if on is not None and a.effective_from <= on:
+                enf = r.enforcement.model_copy(update={"award_per_subject": a.award_per_subject
+                                                       or r.enforcement.award_per_subject})
+                r = r.model_copy(update={"per_subject": a.per_subject or r.per_subject,
+                                         "tiers": a.tiers or r.tiers, "enforcement": enf})
+        return r
+
+
+def _check_award(per: PerSubject | None, award: Prior | None) -> None:
+    if per is None:
+        return
+    if award is None or award.kind != "pert" or award.min < per.min or award.max > per.max:
+        raise ValueError("enforcement.award_per_subject must be a PERT within per_subject min..max")
+
+
+class Obligation(_Reviewed):
+    id: str
+    jurisdiction: str
+    scope: Literal["jurisdiction", "establishment"] = "jurisdiction"
+    to: str
+    deadline_hours: float | None = Field(default=None, ge=0)
+    deadline: str
+    basis: str
+    when: Literal["any", "high_risk"] = "any"
+    min_records: int = 1
+    grade: Literal["relatively_major"] | None = None   # China's incident grading
+    cii: bool | None = None
+    exempt_if: list[Literal[EXEMPTIONS]] = Field(default_factory=list)  # type: ignore[valid-type]
+    content: list[str] = Field(default_factory=list)
+    source: str
+
+    @model_validator(mode="after")
+    def _clock(self) -> "Obligation":
+        if self.deadline_hours == 0:
+            raise ValueError("deadline_hours 0 is not a clock: use null and say 'immediately' in 'deadline'")
+        return self
+
+
+class Grading(_Strict):
+    relatively_major_min_records: int = Field(gt=0)
+    relatively_major_direct_loss_cny: float = Field(gt=0)
+    cii_downtime_counts: bool = True
+    source: str
+    reviewed_by: str | None = None
+    reviewed_at: dt.date | None = None
+
+
+class Fx(_Strict):
+    base: str
+    as_of: str
+    rates: dict[str, float]
+    source: str
+
+    def convert(self, amount: float, frm: str, to: str) -> float:
+        return amount * self.factor(frm, to)
+
+    def factor(self, frm: str, to: str) -> float:
+        for c in (frm, to):
+            if c not in self.rates:
+                raise ContentError(f"{LAWS_FILE.name}: key 'currency.rates': no rate for '{c}'",
+                                   f"add {c} (units per 1 {self.base}) to currency.rates")
+        return self.rates[to] / self.rates[frm]
+
+
+class StateRule(_Reviewed):
+    name: str
+    statute: str
+    deadline_hours: float | None = Field(default=None, gt=0)
+    deadline: str
+    regulator: str | None = None
+    regulator_threshold: int | None = Field(default=None, ge=1)
+    regulator_deadline_hours: float | None = Field(default=None, gt=0)
+    regulator_deadline: str
+    encryption_safe_harbour: bool = True
+    source: str
+
+    @model_validator(mode="after")
+    def _regulator(self) -> "StateRule":
+        if (self.regulator is None) != (self.regulator_threshold is None):
+            raise ValueError("give both 'regulator' and 'regulator_threshold', or neither")
+        return self
+
+
+class States(_Strict):
+    sources: dict[str, Source]
+    defaults: dict = Field(default_factory=dict)
+    states: dict[str, StateRule]
+
+    @model_validator(mode="after")
+    def _cited(self) -> "States":
+        for code, r in self.states.items():
+            if r.source not in self.sources:
+                raise ValueError(f"states.{code}.source '{r.source}' is not a key of 'sources'")
+        return self
+
+
+class Laws(_Strict):
+    currency: Fx
+    cn_incident_grading: Grading
+    regimes: dict[str, Regime]
+    notifications: list[Obligation]
+    us_state_content: dict[str, list[str]] = Field(default_factory=dict)
+    sources: dict[str, Source]
+    states: States | None = None     # us_breach_laws.yaml, attached by load_laws
+
+    @model_validator(mode="after")
+    def _cited(self) -> "Laws":
+        cited: dict[str, str] = {"currency": self.currency.source, "cn_incident_grading": self.cn_incident_grading.source}
+        for rid, r in self.regimes.items():
+            for t, tier in (r.tiers or {}).items():
+                cited[f"regimes.{rid}.tiers.{t}"] = tier.source
+            if r.per_subject:
+                cited[f"regimes.{rid}.per_subject"] = r.per_subject.source
+            for name in Enforcement.model_fields:
+                p = getattr(r.enforcement, name)
+                if p is not None:
+                    cited[f"regimes.{rid}.enforcement.{name}"] = p.source
+            for i, a in enumerate(r.schedule):
+                for name in ("per_subject", "award_per_subject"):
+                    if getattr(a, name) is not None:
+                        cited[f"regimes.{rid}.schedule.{i}.{name}"] = getattr(a, name).source
+        ids = [o.id for o in self.notifications]
+        if len(set(ids)) != len(ids):
+            raise ValueError("notification ids must be unique")
+        for i, o in enumerate(self.notifications):
+            cited[f"notifications.{i}"] = o.source
+        for key, src in cited.items():
+            if src not in self.sources:
+                raise ValueError(f"{key}.source '{src}' is not a key of 'sources'")
+        if self.currency.base not in self.currency.rates:
+            raise ValueError("currency.rates must include the base currency")
+        if "default" not in self.us_state_content:
+            raise ValueError("us_state_content needs a 'default' list")
+        return self
+
+    def in_force(self, on: dt.date | None, critical_infrastructure: bool = False) -> "Laws":
+        """The regimes and obligations that apply on ``on`` to an organisation (CII or not), with
+        the amounts in force then (e.g. CPI-adjusted CCPA damages from 2025-01-01)."""
+        regimes = {rid: r.as_of(on) for rid, r in self.regimes.items()
+                   if r.in_force(on) and (r.cii is None or r.cii == bool(critical_infrastructure))}
+        notes = [o for o in self.notifications if o.in_force(on)]
+        return self.model_copy(update={"regimes": regimes, "notifications": notes})
+
+
+def load_states(path: str | Path | None = None) -> States:
+    """Load ``us_breach_laws.yaml``; ``defaults`` fill keys an entry leaves out."""
+    p = Path(path) if path is not None else STATES_FILE
+    raw = load_yaml_mapping(p, "US state breach-law file")
+    defaults = raw.get("defaults") or {}
+    if isinstance(raw.get("states"), dict) and isinstance(defaults, dict):
+        raw = {**raw, "states": {k: ({**defaults, **v} if isinstance(v, dict) else v)
+                                 for k, v in raw["states"].items()}}
+    return validate_model(raw, States, p, "US state breach-law file")
+
+
+def load_laws(path: str | Path | None = None, states_path: str | Path | None = None) -> Laws:
+    """Load and validate ``assessments/laws.yaml`` with the US state rules attached."""
+    p = Path(path) if path is not None else LAWS_FILE
+    laws = validate_model(load_yaml_mapping(p, "laws file"), Laws, p, "laws file")
+    return laws.model_copy(update={"states": load_states(states_path)})
