@@ -42,10 +42,12 @@ def unknown_log_users(ctx: CheckContext) -> Finding:
     why = ctx.missing("access_log", "timestamp", "user_id") or ctx.missing("users", "user_id")
     if why:
         return insufficient(cid, why)
-    unknown = "user_id IS NOT NULL AND user_id NOT IN (SELECT user_id FROM users WHERE user_id IS NOT NULL)"
-    n = ctx.sql(f"SELECT count(*) FILTER (WHERE {unknown}) AS a, count(*) AS t FROM access_log WHERE {_window(ctx)}")
+    # an anti-join, not NOT IN (subquery): Spark allows no subquery inside an aggregate's FILTER
+    events = (f"SELECT l.user_id, (l.user_id IS NOT NULL AND u.user_id IS NULL) AS unknown FROM access_log l "
+              f"LEFT JOIN (SELECT DISTINCT user_id FROM users) u ON l.user_id = u.user_id WHERE l.{_window(ctx)}")
+    n = ctx.sql(f"SELECT count(*) FILTER (WHERE unknown) AS a, count(*) AS t FROM ({events}) e")
     affected, total = int(n["a"].iat[0]), int(n["t"].iat[0])
-    ev = masked(ctx.sql(f"SELECT user_id, count(*) AS events FROM access_log WHERE {_window(ctx)} AND {unknown} "
+    ev = masked(ctx.sql(f"SELECT user_id, count(*) AS events FROM ({events}) e WHERE unknown "
                         f"GROUP BY 1 ORDER BY events DESC, user_id LIMIT {EVIDENCE_ROWS}"), {"user_id": None}) \
         if affected else None
     return measured(cid, affected, total, ev)
