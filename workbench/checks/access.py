@@ -17,7 +17,7 @@ from .base import (
     not_applicable,
     truthy,
 )
-from .logs import LogViolations, access_violations
+from .logs import LogViolations, access_violations, log_aggregate
 
 ALL_ACCESS_MAX_SHARE = 0.10
 BULK_RECORDS = 1_000  # AC-007: an event touching at least this many records is "bulk"
@@ -80,6 +80,22 @@ def dormant_accounts(ctx: CheckContext) -> Finding:
     return measured(cid, len(bad), len(scope), _user_evidence(bad, ["last_login_at"]))
 
 
+def shared_log(ctx: CheckContext) -> str | None:
+    """The window's log aggregate that every log check answers from (one scan, cached), or
+    ``None`` when the log has no timestamps or actions to aggregate."""
+    if "log_agg" not in ctx.cache:
+        if ctx.missing("access_log", "timestamp", "action"):
+            ctx.cache["log_agg"] = None
+        else:
+            present = lambda t, c: ctx.missing(t, c) is None  # noqa: E731
+            ctx.cache["log_agg"] = log_aggregate(
+                ctx.dataset.engine, ctx.start, ctx.now, has_fields=present("access_log", "fields"),
+                has_record_count=present("access_log", "record_count"), bulk_records=BULK_RECORDS,
+                has_roles=present("users", "role"), has_users=present("users", "user_id"),
+                has_table=present("access_log", "table"), has_user_id=present("access_log", "user_id"))
+    return ctx.cache["log_agg"]
+
+
 def log_violations(ctx: CheckContext) -> LogViolations | str:
     """The shared AC-004/AC-005 scan (cached), or the reason it cannot run."""
     if "log_violations" in ctx.cache:
@@ -91,7 +107,7 @@ def log_violations(ctx: CheckContext) -> LogViolations | str:
         res = "no permissions.yaml: what each role may read is unknown"
     else:
         res = access_violations(ctx.dataset.engine, ctx.permissions, ctx.start, ctx.now,
-                                has_fields=ctx.has_column("access_log", "fields"))
+                                has_fields=ctx.has_column("access_log", "fields"), agg=shared_log(ctx))
     ctx.cache["log_violations"] = res
     return res
 
@@ -169,16 +185,20 @@ def off_hours_bulk_access(ctx: CheckContext) -> Finding:
     why = ctx.missing("access_log", "timestamp", "user_id", "action", "record_count")
     if why:
         return insufficient(cid, why)
-    window = f"timestamp BETWEEN {ctx.start_sql} AND {ctx.now_sql}"
-    hours = ctx.sql(f"SELECT hour(timestamp) AS h, count(*) AS n FROM access_log WHERE {window} GROUP BY 1")
+    agg = shared_log(ctx)
+    hours = ctx.sql(f"SELECT h, sum(n) AS n FROM {agg} GROUP BY 1")
     quiet, how = quiet_hours({int(h): int(n) for h, n in zip(hours["h"], hours["n"])})
-    scope = f"{window} AND action IN ('read', 'export')"
-    bad = f"hour(timestamp) IN ({', '.join(map(str, quiet)) or '-1'}) AND coalesce(record_count, 0) >= {BULK_RECORDS}"
-    n = ctx.sql(f"SELECT count(*) FILTER (WHERE {bad}) AS a, count(*) AS t FROM access_log WHERE {scope}")
+    hour_list = ", ".join(map(str, quiet)) or "-1"
+    n = ctx.sql(f"SELECT coalesce(sum(n) FILTER (WHERE bulk AND h IN ({hour_list})), 0) AS a, coalesce(sum(n), 0) AS t "
+                f"FROM {agg} WHERE action IN ('read', 'export')")
     affected, total = int(n["a"].iat[0]), int(n["t"].iat[0])
-    cols = [c for c in ["timestamp", "user_id", "action", "table", "record_count"] if ctx.has_column("access_log", c)]
-    ev = ctx.sql(f"SELECT {', '.join(q(c) for c in cols)} FROM access_log WHERE {scope} AND {bad} "
-                 f"ORDER BY timestamp, user_id LIMIT {EVIDENCE_ROWS}") if affected else pd.DataFrame()
-    ev = masked(ev, {"user_id": None}) if affected else ev
+    ev = pd.DataFrame()
+    if affected:  # only now is the log itself read again, for the events to show
+        cols = [c for c in ["timestamp", "user_id", "action", "table", "record_count"] if ctx.has_column("access_log", c)]
+        ev = masked(ctx.sql(
+            f"SELECT {', '.join(q(c) for c in cols)} FROM access_log WHERE timestamp BETWEEN {ctx.start_sql} AND "
+            f"{ctx.now_sql} AND action IN ('read', 'export') AND hour(timestamp) IN ({hour_list}) AND "
+            f"coalesce(record_count, 0) >= {BULK_RECORDS} ORDER BY timestamp, user_id LIMIT {EVIDENCE_ROWS}"),
+            {"user_id": None})
     note = f"{how}: {', '.join(f'{h:02d}h' for h in quiet) or 'none (activity around the clock)'}"
     return measured(cid, affected, total, ev, note=note)

@@ -44,8 +44,36 @@ def grant_frames(perms: Permissions) -> tuple[pd.DataFrame, pd.DataFrame]:
             pd.DataFrame(exports, columns=["role", "tbl"], dtype="string"))
 
 
+LOG_AGG = "__log_agg"
+ROLES = ("(SELECT CAST(user_id AS VARCHAR) AS user_id, any_value(CAST(role AS VARCHAR)) AS role "
+         "FROM users GROUP BY 1)")
+
+
+def log_aggregate(engine: Engine, start: dt.datetime, end: dt.datetime, *, has_fields: bool,
+                  has_record_count: bool, bulk_records: int, has_roles: bool, has_users: bool = True,
+                  has_table: bool = True, has_user_id: bool = True) -> str:
+    """One scan of the window's log into the few keys every log check needs: events per
+    (action, role, table, fields, hour of day, bulk?, unknown user?). AC-004, AC-005, AC-007,
+    DQ-002 and DQ-003 all answer from it; only evidence of a violation scans the log again."""
+    fields = 'CAST(l.fields AS VARCHAR)' if has_fields else 'CAST(NULL AS VARCHAR)'
+    bulk = f"coalesce(l.record_count, 0) >= {int(bulk_records)}" if has_record_count else "FALSE"
+    users = ROLES if has_roles else "(SELECT DISTINCT CAST(user_id AS VARCHAR) AS user_id, CAST(NULL AS VARCHAR) AS role FROM users)"
+    if not has_users:
+        users = "(SELECT CAST(NULL AS VARCHAR) AS user_id, CAST(NULL AS VARCHAR) AS role)"
+    uid = "CAST(l.user_id AS VARCHAR)" if has_user_id else "CAST(NULL AS VARCHAR)"
+    tbl = 'CAST(l."table" AS VARCHAR)' if has_table else "CAST(NULL AS VARCHAR)"
+    engine.materialise(LOG_AGG, f"""
+        SELECT CAST(l.action AS VARCHAR) AS action, coalesce(u.role, '') AS role,
+               {tbl} AS tbl, {fields} AS fields, hour(l."timestamp") AS h, {bulk} AS bulk,
+               ({uid} IS NOT NULL AND u.user_id IS NULL) AS unknown_user, count(*) AS n
+        FROM access_log l LEFT JOIN {users} u ON {uid} = u.user_id
+        WHERE CAST(l."timestamp" AS TIMESTAMP) BETWEEN {ts_sql(start)} AND {ts_sql(end)}
+        GROUP BY 1, 2, 3, 4, 5, 6, 7""")
+    return LOG_AGG
+
+
 def access_violations(engine: Engine, permissions: Permissions, start: dt.datetime, end: dt.datetime, *,
-                      has_fields: bool = True, evidence_rows: int = 20) -> LogViolations:
+                      has_fields: bool = True, evidence_rows: int = 20, agg: str | None = None) -> LogViolations:
     """Count reads of forbidden fields (AC-004) and exports without permission (AC-005).
 
     Reads the engine's ``access_log`` and ``users`` relations. Events count when
@@ -57,17 +85,14 @@ def access_violations(engine: Engine, permissions: Permissions, start: dt.dateti
     engine.register_arrow("__ac_xgrants", pa.Table.from_pandas(exports, preserve_index=False))
     fields = 'CAST(l.fields AS VARCHAR)' if has_fields else 'CAST(NULL AS VARCHAR)'
     window = f"CAST(l.timestamp AS TIMESTAMP) BETWEEN {ts_sql(start)} AND {ts_sql(end)}"
-    roles = ("(SELECT CAST(user_id AS VARCHAR) AS user_id, any_value(CAST(role AS VARCHAR)) AS role "
-             "FROM users GROUP BY 1)")
     try:
         # One scan: events per (action, role, table, fields). Few distinct keys however long the log.
         # A user missing from `users` gets role '' (no grants). Actions are the canonical lower-case ones.
+        source = agg or log_aggregate(engine, start, end, has_fields=has_fields, has_record_count=False,
+                                      bulk_records=0, has_roles=True)
         engine.materialise("__ac_agg", f"""
-            SELECT CAST(l.action AS VARCHAR) AS action, coalesce(u.role, '') AS role,
-                   CAST(l."table" AS VARCHAR) AS tbl, {fields} AS fields, count(*) AS n
-            FROM access_log l LEFT JOIN {roles} u ON CAST(l.user_id AS VARCHAR) = u.user_id
-            WHERE {window} AND l.action IN ('read', 'export')
-            GROUP BY 1, 2, 3, 4""")
+            SELECT action, role, tbl, fields, sum(n) AS n FROM {source}
+            WHERE action IN ('read', 'export') GROUP BY 1, 2, 3, 4""")
         engine.materialise("__ac_read_bad", """
             WITH ex AS (SELECT role, tbl, fields, lower(trim(f)) AS field
                         FROM (SELECT role, tbl, fields, unnest(string_split(fields, ',')) AS f
@@ -108,7 +133,7 @@ def access_violations(engine: Engine, permissions: Permissions, start: dt.dateti
                 SELECT CAST(l.action AS VARCHAR) AS action, CAST(l.user_id AS VARCHAR) AS user_id,
                        coalesce(u.role, '') AS role, CAST(l."table" AS VARCHAR) AS tbl,
                        {fields} AS fields, count(*) AS n
-                FROM access_log l LEFT JOIN {roles} u ON CAST(l.user_id AS VARCHAR) = u.user_id
+                FROM access_log l LEFT JOIN {ROLES} u ON CAST(l.user_id AS VARCHAR) = u.user_id
                 WHERE {window}
                   AND ((l.action = 'read' AND {fields} IN (SELECT fields FROM __ac_read_bad))
                     OR (l.action = 'export' AND CAST(l."table" AS VARCHAR) IN (SELECT tbl FROM __ac_export_bad)))
@@ -127,6 +152,8 @@ def access_violations(engine: Engine, permissions: Permissions, start: dt.dateti
     finally:
         for name in ("__ac_suspect", "__ac_export_bad", "__ac_read_bad", "__ac_agg", "__ac_xgrants", "__ac_grants"):
             engine.drop(name)
+        if agg is None:
+            engine.drop(LOG_AGG)
     for df in (rev, xev):
         if "events" in df and len(df):
             df["events"] = df["events"].astype("int64")

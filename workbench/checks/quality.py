@@ -42,14 +42,18 @@ def unknown_log_users(ctx: CheckContext) -> Finding:
     why = ctx.missing("access_log", "timestamp", "user_id") or ctx.missing("users", "user_id")
     if why:
         return insufficient(cid, why)
-    # an anti-join, not NOT IN (subquery): Spark allows no subquery inside an aggregate's FILTER
-    events = (f"SELECT l.user_id, (l.user_id IS NOT NULL AND u.user_id IS NULL) AS unknown FROM access_log l "
-              f"LEFT JOIN (SELECT DISTINCT user_id FROM users) u ON l.user_id = u.user_id WHERE l.{_window(ctx)}")
-    n = ctx.sql(f"SELECT count(*) FILTER (WHERE unknown) AS a, count(*) AS t FROM ({events}) e")
+    from .access import shared_log
+
+    n = ctx.sql(f"SELECT coalesce(sum(n) FILTER (WHERE unknown_user), 0) AS a, coalesce(sum(n), 0) AS t "
+                f"FROM {shared_log(ctx)}")
     affected, total = int(n["a"].iat[0]), int(n["t"].iat[0])
-    ev = masked(ctx.sql(f"SELECT user_id, count(*) AS events FROM ({events}) e WHERE unknown "
-                        f"GROUP BY 1 ORDER BY events DESC, user_id LIMIT {EVIDENCE_ROWS}"), {"user_id": None}) \
-        if affected else None
+    ev = None
+    if affected:  # the log itself, again, only to name the unknown ids (an anti-join: Spark allows
+        # no subquery inside an aggregate's FILTER)
+        ev = masked(ctx.sql(
+            f"SELECT l.user_id, count(*) AS events FROM access_log l LEFT JOIN (SELECT DISTINCT user_id FROM users) u "
+            f"ON l.user_id = u.user_id WHERE l.{_window(ctx)} AND l.user_id IS NOT NULL AND u.user_id IS NULL "
+            f"GROUP BY 1 ORDER BY events DESC, l.user_id LIMIT {EVIDENCE_ROWS}"), {"user_id": None})
     return measured(cid, affected, total, ev)
 
 
@@ -61,14 +65,16 @@ def unknown_log_fields(ctx: CheckContext) -> Finding:
     why = ctx.missing("access_log", "timestamp", "action", "table", "fields")
     if why:
         return insufficient(cid, why)
+    from .access import shared_log
+
     known = sorted({(t, c) for t in set(CANONICAL) | set(ctx.dataset.columns)
                     for c in set(CANONICAL.get(t, {})) | set(ctx.dataset.columns.get(t, [])) if c not in DERIVED})
     tables = ", ".join(lit(t) for t in sorted({t for t, _ in known}))
     pairs = ", ".join(f"({lit(t)}, {lit(c)})" for t, c in known)
     # judged on the few distinct (table, fields) keys of the window, as AC-004 does
     bad_keys = f"""
-        WITH agg AS (SELECT {q('table')} AS tbl, coalesce(fields, '') AS fields, count(*) AS n FROM access_log
-                     WHERE {_window(ctx)} AND action IN ('read', 'export') AND {q('table')} IS NOT NULL GROUP BY 1, 2),
+        WITH agg AS (SELECT tbl, coalesce(fields, '') AS fields, sum(n) AS n FROM {shared_log(ctx)}
+                     WHERE action IN ('read', 'export') AND tbl IS NOT NULL GROUP BY 1, 2),
         ex AS (SELECT tbl, fields, lower(trim(f)) AS field
                FROM (SELECT tbl, fields, unnest(string_split(fields, ',')) AS f FROM agg) s),
         known AS (SELECT * FROM (VALUES {pairs}) k(t, c)),
@@ -80,8 +86,8 @@ def unknown_log_fields(ctx: CheckContext) -> Finding:
                (SELECT sum(n) FROM agg) AS total
         FROM agg JOIN bad ON agg.tbl = bad.tbl AND agg.fields = bad.fields"""
     rows = ctx.sql(bad_keys)
-    total = int(ctx.sql(f"SELECT count(*) AS t FROM access_log WHERE {_window(ctx)} AND action IN ('read', 'export') "
-                        f"AND {q('table')} IS NOT NULL")["t"].iat[0])
+    total = int(ctx.sql(f"SELECT coalesce(sum(n), 0) AS t FROM {shared_log(ctx)} "
+                        f"WHERE action IN ('read', 'export') AND tbl IS NOT NULL")["t"].iat[0])
     affected = int(rows["events"].sum()) if len(rows) else 0
     ev = rows.drop(columns="total").sort_values(["events", "table", "fields"], ascending=[False, True, True]) \
         .head(EVIDENCE_ROWS).reset_index(drop=True) if affected else None
