@@ -138,7 +138,7 @@ def test_shuffle_is_seeded() -> None:
 
 
 def test_chinese_ui(tmp_path: Path) -> None:
-    app = TrainingApp("case-bank-crm-leak", lang="zh", trainee="U2", store=str(tmp_path / "r.db"), seed=2)
+    app = TrainingApp("case-bank-crm-leak", lang="zh", trainee="U2", store=str(tmp_path / "r.db"), seed=2, mode="practice")
     assert "案例分析" in app.title.value and app.next_button.description == "下一页"
     _to_first_question(app)
     _answer(app, True)
