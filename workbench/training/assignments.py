@@ -16,7 +16,8 @@ or department per row). A cycle runs from the previous due date (exclusive) to i
 complete exam attempt (practice never counts). Status at ``now`` per person and assignment:
 ``done`` (the record of the current cycle passed), ``overdue`` (a due date has passed without a
 passed record), ``failed`` (the record of the current cycle failed, due date not yet passed) or
-``due`` (nothing yet, due date ahead).
+``due`` (nothing yet, due date ahead). Someone who passed the previous cycle of a recurring
+assignment stays ``done`` until 30 days before the next due date, then is ``due`` again.
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from ..files import load_yaml_mapping, validate_model
 from ..masking import mask
 from .content import list_modules, load_module
 
+REMIND_DAYS = 30  # a recurring assignment passed last cycle becomes "due" this many days before its next due date
 STATUS_ORDER = {"overdue": 0, "failed": 1, "due": 2, "done": 3}
 COLUMNS = ["assignment", "module_id", "user_id", "name", "department", "role", "privileged", "due_date", "status",
            "completed_at", "score"]
@@ -190,7 +192,14 @@ def assignment_status(users: pd.DataFrame | None, records: pd.DataFrame | None, 
                 before = theirs[(theirs["finished_at"] < pd.Timestamp(last_due) + pd.Timedelta(days=1))
                                 & ((theirs["finished_at"] >= prev_start) if prev_start is not None else True)]
                 ok = len(before) and bool(before.iloc[0]["passed"])
-                status = "overdue" if not ok else ("failed" if record is not None else "due")
+                if not ok:
+                    status = "overdue"
+                elif record is not None:
+                    status = "failed"
+                else:  # passed last cycle: compliant until the reminder window of the next due date opens
+                    status = "due" if (next_due - today).days <= REMIND_DAYS else "done"
+                    if status == "done":
+                        record = before.iloc[0]
             else:
                 status = "failed" if record is not None else "due"
             rows.append({"assignment": a.id, "module_id": a.module, "user_id": person.user_id, "name": person.name,
