@@ -31,8 +31,8 @@ _LAZY = {
     **dict.fromkeys(("attempts", "attempts_of_record", "default_store", "init_store", "record_attempt", "responses",
                      "store_url", "StoreError"), "store"),
     **dict.fromkeys(("Identity", "identify", "normalise_id", "load_roster"), "identity"),
-    **dict.fromkeys(("Assignment", "load_assignments", "assignment_status", "overdue_assignments",
-                     "reminders_csv", "reminders_ics"), "assignments"),
+    **dict.fromkeys(("Assignment", "load_assignments", "assignment_status", "assignment_summary", "assignment_view",
+                     "identity_note", "overdue_assignments", "owed", "reminders_csv", "reminders_ics"), "assignments"),
 }
 
 

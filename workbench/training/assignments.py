@@ -295,3 +295,40 @@ def reminders_ics(status: pd.DataFrame, now: Any, lang: str = "en") -> str:
                   "END:VEVENT"]
     lines.append("END:VCALENDAR")
     return "\r\n".join(lines) + "\r\n"
+
+
+def assignment_view(store: str | None, users: pd.DataFrame | None, assignments: str | Path | None, as_of: Any, *,
+                    privileged: list[str] | tuple[str, ...] = (), dataset: str | Path | None = None) -> pd.DataFrame:
+    """The dashboard's assignment table from a results store and an assignments file; without a file,
+    ``DATASET/assignments.yaml`` when it exists, else an empty table (nothing assigned)."""
+    if not assignments and dataset and (Path(dataset) / "assignments.yaml").is_file():
+        assignments = Path(dataset) / "assignments.yaml"
+    if not assignments:
+        return pd.DataFrame(columns=COLUMNS)
+    from .store import attempts
+
+    return assignment_status(users, attempts(store), load_assignments(assignments), as_of, privileged=privileged)
+
+
+def identity_note(store: str | None, as_of: Any = None) -> Any:
+    """A Markdown line saying how many attempts of record rest on self-declared ids (issue 11 item 7)."""
+    from IPython.display import Markdown
+
+    from .dashboard import _end_of, as_of_date
+    from .identity import PLATFORM_SOURCES
+    from .store import attempts, attempts_of_record
+
+    rec = attempts_of_record(attempts(store))
+    rec = rec[rec["finished_at"] <= _end_of(as_of_date(as_of))]
+    if rec.empty:
+        return Markdown("No attempts of record yet.")
+    source = rec["identity"].fillna("unknown")
+    platform = int(source.isin(PLATFORM_SOURCES).sum())
+    simulated = int((rec["source"] == "simulated").sum())
+    declared = len(rec) - platform - simulated
+    text = (f"**Identities:** {platform} of {len(rec)} attempts of record were identified by the platform "
+            f"(JupyterHub, trusted proxy or server login); **{declared} rest on self-declared ids** "
+            "(typed by the trainee or given on the command line, checked against the roster when the server had one)")
+    if simulated:
+        text += f"; {simulated} are simulated"
+    return Markdown(text + ".")
