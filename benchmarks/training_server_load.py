@@ -226,6 +226,9 @@ def _markdown(results: list[dict], meta: dict) -> str:
 
 
 def main() -> int:
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # run the finally blocks: stop the servers
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=20)
     ap.add_argument("--only", choices=("serve", "baseline"))

@@ -74,20 +74,9 @@ class Session:
         return self.answers is not None
 
 
-def wait_for_trainee() -> None:
-    """In a kernel that Voilà started ahead of time (``preheat_kernel``, see server.yaml), block until a
-    trainee's page claims it: Voilà then hands over the request's query string and trusted headers as
-    environment variables. Everything imported before this call was paid for before the trainee came."""
-    if os.environ.get("VOILA_PREHEAT") == "True":
-        from voila.utils import wait_for_request
-
-        wait_for_request()
-
-
 def session(module: str = "", lang: str = "", trainee: str = "", department: str = "", store: str = "",
             answers: str = "", seed: Any = 7, mode: str = "", max_attempts: Any = "", draw: Any = "") -> Session:
     """Validate notebook 04's parameters (empty → ``?module=&lang=`` → ``$WORKBENCH_TRAINING_*`` → default)."""
-    wait_for_trainee()
     mode = str(_param(mode, "mode", "exam"))
     if mode not in ("exam", "practice"):
         raise InputError(f"parameter 'mode': '{mode}' is not exam or practice", "use mode='exam' or mode='practice'")

@@ -48,9 +48,13 @@ def _iso(value: Any) -> str:
     return ts.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _text(value: Any, default: str) -> str:
+    return value if isinstance(value, str) and value else default  # NaN/None from older stores
+
+
 def statement(row: Any, homepage: str = DEFAULT_HOMEPAGE) -> dict[str, Any]:
     """The xAPI statement of one attempt row (from :func:`workbench.training.attempts`)."""
-    mode = getattr(row, "mode", None) or "exam"
+    mode = _text(getattr(row, "mode", None), "exam")
     verb = "completed" if mode == "practice" else ("passed" if bool(row.passed) else "failed")
     known = set(list_modules())
     names = ({"en-US": load_module(row.module_id).title.en, "zh-CN": load_module(row.module_id).title.zh}
@@ -68,10 +72,10 @@ def statement(row: Any, homepage: str = DEFAULT_HOMEPAGE) -> dict[str, Any]:
                    "success": bool(row.passed) if mode != "practice" else False,
                    "completion": True,
                    "duration": _duration((finished - started).total_seconds())},
-        "context": {"platform": "workbench", "language": "zh-CN" if row.lang == "zh" else "en-US",
+        "context": {"platform": "workbench", "language": "zh-CN" if _text(row.lang, "en") == "zh" else "en-US",
                     "extensions": {f"{homepage.rstrip('/')}/xapi/mode": mode,
                                    f"{homepage.rstrip('/')}/xapi/module-version": str(row.module_version),
-                                   f"{homepage.rstrip('/')}/xapi/identity": getattr(row, "identity", None) or "unknown"}},
+                                   f"{homepage.rstrip('/')}/xapi/identity": _text(getattr(row, "identity", None), "unknown")}},
         "timestamp": _iso(finished),
         "version": VERSION,
     }
