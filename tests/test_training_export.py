@@ -183,3 +183,15 @@ def test_reminders_cli_on_the_sample(tmp_path: Path, sample_dir: Path, repo: Pat
     ics = (tmp_path / "rem" / "reminders.ics").read_text()
     assert len(rows) > 10 and ics.count("BEGIN:VEVENT") == len(rows) - 1
     assert "U00001" in (tmp_path / "rem" / "reminders.csv").read_text()
+
+
+def test_xapi_statement_of_an_attempt_recorded_without_mode_or_identity(tmp_path: Path) -> None:
+    """Attempts from `workbench train` (no identity) and stores written before issue 16 still export valid JSON."""
+    from workbench.training.xapi import problems, statements
+
+    store = str(tmp_path / "old.db")
+    record_attempt(store, trainee="U9", module=M, result=grade(M, {}), started_at=T0, finished_at=T0)
+    (s,) = statements(store, "https://lms.example")
+    assert problems(s) == [] and s["verb"]["display"]["en-US"] == "failed"
+    assert s["context"]["extensions"]["https://lms.example/xapi/identity"] == "unknown"
+    json.dumps(s, allow_nan=False)  # no NaN leaks into the JSON
