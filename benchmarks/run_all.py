@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["sample_generate", "pii_scan", "pii_accuracy", "checks_logs", "breach_engine", "breach_cli", "training_store",
-           "report_run", "dpia_run"]
+SCRIPTS = ["sample_generate", "product_e2e", "pii_scan", "pii_accuracy", "breach_engine", "breach_cli", "training_store",
+           "training_server_load", "report_run", "dpia_run"]
 
 
 def main() -> int:

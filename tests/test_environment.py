@@ -6,7 +6,8 @@ import tomllib
 
 import yaml
 
-CONDA_NAMES = {"duckdb": "python-duckdb"}  # conda-forge's name for a PyPI package, where they differ
+# conda-forge's name for a PyPI package, where they differ (psycopg-c: the C build of psycopg 3)
+CONDA_NAMES = {"duckdb": "python-duckdb", "psycopg-binary": "psycopg-c"}
 
 
 def _norm(spec: str) -> tuple[str, str]:

@@ -39,7 +39,8 @@ def voila(tmp_path: Path):
     port = _free_port()
     store = tmp_path / "results.db"
     env = dict(os.environ, WORKBENCH_TRAINING_STORE=str(store), WORKBENCH_TRAINING_TRAINEE="U00042",
-               WORKBENCH_TRAINING_DEPARTMENT="Sales", WORKBENCH_TRAINING_MODULE="phishing-social-engineering")
+               WORKBENCH_TRAINING_DEPARTMENT="Sales", WORKBENCH_TRAINING_MODULE="phishing-social-engineering",
+               WORKBENCH_TRAINING_MODE="practice")  # practice: instant feedback per question
     log = open(tmp_path / "voila.log", "wb")
     proc = subprocess.Popen([str(voila_bin), str(ROOT / "notebooks" / "04_privacy_training.ipynb"), "--no-browser",
                              f"--port={port}", "--Voila.ip=127.0.0.1", "--VoilaConfiguration.show_tracebacks=True"],
@@ -110,7 +111,7 @@ def test_trainee_answers_sees_feedback_finishes_and_is_recorded(voila) -> None:
     df = attempts(str(store))
     assert len(df) == 1
     row = df.iloc[0]
-    assert (row.trainee_id, row.department, row.module_id, row.source) == \
-        ("U00042", "Sales", "phishing-social-engineering", "widget")
+    assert (row.trainee_id, row.department, row.module_id, row.source, row["mode"], row.identity) == \
+        ("U00042", "Sales", "phishing-social-engineering", "widget", "practice", "self-declared")
     assert row.score <= 1 / 8
     assert all("127.0.0.1" not in u for u in external)

@@ -49,12 +49,16 @@ def test_lessons_navigation_and_progress(tmp_path: Path) -> None:
     assert m.lessons[0].title.en in app.title.value
     _to_first_question(app)
     assert "Question 1 of 8" in app.progress_label.value
-    assert app.check_button.layout.display is None
+    assert app.check_button.layout.display == "none"  # exam (the default): no answer before Finish
+    practice = TrainingApp(MODULE, trainee="U1", store=str(tmp_path / "r.db"), seed=1, mode="practice")
+    _to_first_question(practice)
+    assert practice.check_button.layout.display is None
 
 
 def test_feedback_language_switch_score_and_record(tmp_path: Path) -> None:
     store = str(tmp_path / "r.db")
-    app = TrainingApp(MODULE, trainee="U00042", department="Sales", store=store, seed=3, clock=_clock())
+    app = TrainingApp(MODULE, trainee="U00042", department="Sales", store=store, seed=3, clock=_clock(),
+                      mode="practice")
     _to_first_question(app)
     # no answer yet: a prompt, not a verdict
     app.check_button.click()
@@ -84,8 +88,9 @@ def test_feedback_language_switch_score_and_record(tmp_path: Path) -> None:
     df = attempts(store)
     assert len(df) == 1
     row = df.iloc[0]
-    assert (row.trainee_id, row.department, row.source, row.score, bool(row.passed)) == \
-        ("U00042", "Sales", "widget", 0.75, True)
+    assert (row.trainee_id, row.department, row.source, row.score, bool(row.passed), row["mode"]) == \
+        ("U00042", "Sales", "widget", 0.75, True, "practice")
+    assert row.identity == "self-declared"
     assert row.finished_at > row.started_at
     missed = set(responses(store).query("not correct")["question_id"])
     assert missed == set(wrong_ids)
@@ -133,7 +138,7 @@ def test_shuffle_is_seeded() -> None:
 
 
 def test_chinese_ui(tmp_path: Path) -> None:
-    app = TrainingApp("case-bank-crm-leak", lang="zh", trainee="U2", store=str(tmp_path / "r.db"), seed=2)
+    app = TrainingApp("case-bank-crm-leak", lang="zh", trainee="U2", store=str(tmp_path / "r.db"), seed=2, mode="practice")
     assert "案例分析" in app.title.value and app.next_button.description == "下一页"
     _to_first_question(app)
     _answer(app, True)

@@ -11,7 +11,6 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-from .dataset import Dataset, load_dataset
 from .errors import (
     AnswersError,
     ContentError,
@@ -24,6 +23,8 @@ from .errors import (
 
 # name -> module that defines it
 _LAZY = {
+    # lazy so that a trainee's quiz kernel (workbench.training.*) does not import pandas
+    "Dataset": "workbench.dataset", "load_dataset": "workbench.dataset",
     "generate_sample": "workbench.sample",
     "scan_dataset": "workbench.pii", "write_inventory": "workbench.pii",
     # assess() lives in workbench.assess (a submodule of that name would shadow a re-export)

@@ -127,6 +127,8 @@ class Module(_Strict):
     summary: Text | None = None
     lessons: tuple[Lesson, ...] = Field(min_length=1)
     questions: tuple[Question, ...] = Field(min_length=1)
+    # optional question pool: each trainee is asked ``draw`` questions drawn from ``questions``
+    draw: int | None = Field(default=None, gt=0)
 
     @field_validator("version", mode="before")
     @classmethod
@@ -144,6 +146,8 @@ class Module(_Strict):
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
             raise ValueError(f"duplicate question ids {dup}")
+        if self.draw is not None and self.draw > len(ids):
+            raise ValueError(f"draw {self.draw} exceeds the {len(ids)} questions of the pool")
         return self
 
     def question(self, question_id: str) -> Question:

@@ -69,6 +69,11 @@ def roster(users: pd.DataFrame | None) -> pd.DataFrame:
     return out.sort_values("user_id").reset_index(drop=True)
 
 
+def _no_practice(attempts: pd.DataFrame) -> pd.DataFrame:
+    """Practice attempts (answers were shown) never count as training done or as scores (issue 11 item 7)."""
+    return attempts[attempts["mode"] != "practice"] if "mode" in attempts else attempts
+
+
 def _window(attempts: pd.DataFrame, as_of: dt.date, window_days: int) -> pd.DataFrame:
     start = pd.Timestamp(as_of) - pd.Timedelta(days=window_days)
     return attempts[(attempts["finished_at"] > start) & (attempts["finished_at"] <= _end_of(as_of))]
@@ -80,7 +85,7 @@ def staff_status(store: str | None, users: pd.DataFrame | None, as_of: Any = Non
     """One row per active staff member: last trained, current/overdue, privileged role, modules passed."""
     day = as_of_date(as_of)
     staff = roster(users)
-    att = load_attempts(store)
+    att = _no_practice(load_attempts(store))
     att = att[att["finished_at"] <= _end_of(day)]
     passed = att[att["passed"]]
     last_pass = passed.groupby("trainee_id")["finished_at"].max()
@@ -116,7 +121,7 @@ def completion_by_department(status: pd.DataFrame) -> pd.DataFrame:
 def score_table(store: str | None, as_of: Any = None, window_days: int = WINDOW_DAYS) -> pd.DataFrame:
     """Attempts in the window (module, trainee, department, score, passed, finished_at, source)."""
     day = as_of_date(as_of)
-    att = _window(load_attempts(store), day, window_days)
+    att = _window(_no_practice(load_attempts(store)), day, window_days)
     return att[["attempt_id", "module_id", "module_version", "trainee_id", "department", "score", "passed",
                 "finished_at", "source"]].reset_index(drop=True)
 

@@ -1,29 +1,56 @@
 """Parameter handling for the training notebooks (04 trainee, 05 dashboard), so that the notebooks
 stay one call per cell. Voilà cannot pass papermill parameters, so an empty parameter falls back to
-an environment variable (``WORKBENCH_TRAINING_<NAME>``) and then to a default."""
+the page's query string (``/?module=ID&lang=zh``, which Voilà hands the kernel as ``$QUERY_STRING``;
+``workbench serve``), then an environment variable (``WORKBENCH_TRAINING_<NAME>``), then a default.
+
+The trainee path (``session``/``run_session``) imports no pandas or plotly: every trainee page of
+``workbench serve`` starts a kernel, and those imports were most of its start-up time and memory."""
 from __future__ import annotations
 
 import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 from ..errors import InputError
 from .content import CONTENT_DIR, Module, load_module
 from .grading import Result, grade, load_answers
 from .handout import handout_markdown
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 REPO = CONTENT_DIR.parent
 DEFAULT_MODULE = "privacy-law-basics"
+
+
+QUERY_PARAMS = ("module", "lang")  # what a trainee's URL may choose; never the store, trainee or mode
+
+
+def _query(name: str) -> str:
+    values = parse_qs(os.environ.get("QUERY_STRING", "")).get(name) if name in QUERY_PARAMS else None
+    return values[-1].strip() if values else ""
 
 
 def _param(value: Any, name: str, default: Any = "") -> Any:
     if value not in (None, ""):
         return value
-    return os.environ.get(f"WORKBENCH_TRAINING_{name.upper()}") or default
+    return _query(name) or os.environ.get(f"WORKBENCH_TRAINING_{name.upper()}") or default
+
+
+def _int_param(value: Any, name: str) -> int | None:
+    raw = _param(value, name, "")
+    if raw in (None, ""):
+        return None
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        raise InputError(f"parameter '{name}': '{raw}' is not an integer", f"pass e.g. {name}=3") from None
+    if number <= 0:
+        raise InputError(f"parameter '{name}': {number} is not positive", f"pass e.g. {name}=3")
+    return number
 
 
 @dataclass
@@ -37,6 +64,10 @@ class Session:
     store: str
     answers: Path | None
     seed: int
+    mode: str = "exam"
+    max_attempts: int | None = None
+    draw: int | None = None
+    picker: bool = False  # served without ?module=: show the module picker
 
     @property
     def headless(self) -> bool:
@@ -44,8 +75,13 @@ class Session:
 
 
 def session(module: str = "", lang: str = "", trainee: str = "", department: str = "", store: str = "",
-            answers: str = "", seed: Any = 7) -> Session:
-    """Validate notebook 04's parameters (empty → ``$WORKBENCH_TRAINING_*`` → default)."""
+            answers: str = "", seed: Any = 7, mode: str = "", max_attempts: Any = "", draw: Any = "") -> Session:
+    """Validate notebook 04's parameters (empty → ``?module=&lang=`` → ``$WORKBENCH_TRAINING_*`` → default)."""
+    mode = str(_param(mode, "mode", "exam"))
+    if mode not in ("exam", "practice"):
+        raise InputError(f"parameter 'mode': '{mode}' is not exam or practice", "use mode='exam' or mode='practice'")
+    module_id = str(_param(module, "module", ""))
+    picker = not module_id and os.environ.get("WORKBENCH_TRAINING_PICKER") == "1"
     lang = str(_param(lang, "lang", "en"))
     if lang not in ("en", "zh"):
         raise InputError(f"parameter 'lang': '{lang}' is not en or zh", "use lang='en' or lang='zh'")
@@ -54,11 +90,12 @@ def session(module: str = "", lang: str = "", trainee: str = "", department: str
     except (TypeError, ValueError):
         raise InputError(f"parameter 'seed': '{seed}' is not an integer", "pass e.g. seed=7") from None
     answers_path = _param(answers, "answers", "")
-    return Session(module=load_module(str(_param(module, "module", DEFAULT_MODULE))), lang=lang,
+    return Session(module=load_module(module_id or DEFAULT_MODULE), lang=lang,
                    trainee=str(_param(trainee, "trainee", "")).strip(),
                    department=str(_param(department, "department", "")).strip() or None,
                    store=str(_param(store, "store", REPO / "training_results.db")),
-                   answers=Path(answers_path).resolve() if answers_path else None, seed=seed_value)
+                   answers=Path(answers_path).resolve() if answers_path else None, seed=seed_value, mode=mode,
+                   max_attempts=_int_param(max_attempts, "max_attempts"), draw=_int_param(draw, "draw"), picker=picker)
 
 
 @dataclass
@@ -81,13 +118,27 @@ class Outcome:
         return {"text/markdown": self.handout, "text/plain": self.handout}
 
 
+def picker_markdown(lang: str = "en") -> str:
+    """The module picker of ``workbench serve``: one link per module (``?module=ID``)."""
+    from .content import load_all
+
+    head = "## 选择培训模块" if lang == "zh" else "## Choose a training module"
+    items = [f"- [{m.title.get(lang)}](?module={m.id}&lang={lang}) · {m.estimated_minutes} min" for m in load_all()]
+    return "\n".join([head, "", *items])
+
+
 def run_session(s: Session) -> Outcome:
-    """Interactive: build the widget app. Headless (``answers`` given): grade, record, render handout."""
+    """Interactive: build the widget app (or the module picker). Headless (``answers`` given): grade,
+    record, render handout."""
+    if s.picker and not s.headless:
+        return Outcome(s, handout=picker_markdown(s.lang))
     if not s.headless:
+        from .identity import load_roster
         from .widgets import TrainingApp
 
         return Outcome(s, app=TrainingApp(s.module, lang=s.lang, trainee=s.trainee, department=s.department,
-                                          store=s.store, seed=s.seed))
+                                          store=s.store, seed=s.seed, mode=s.mode, max_attempts=s.max_attempts,
+                                          draw=s.draw, roster=load_roster()))
     from .store import record_attempt
 
     started = dt.datetime.now(dt.timezone.utc)
@@ -137,8 +188,10 @@ def dashboard_config(store: str = "", dataset: str = "", as_of: str = "", seed: 
                            privileged=privileged_roles(ds), dataset_name=ds.name)
 
 
-def headline(summary: dict[str, Any]) -> pd.DataFrame:
+def headline(summary: dict[str, Any]) -> "pd.DataFrame":
     """The key figures of :func:`summary` as a two-column table."""
+    import pandas as pd
+
     completion = summary.get("completion") or {}
     overdue = summary.get("overdue") or {}
     rows = [("as of", summary["as_of"]), ("simulated data", "yes" if summary["simulated"] else "no"),

@@ -3,6 +3,12 @@
 Concurrent trainees must not lose rows. For SQLite the store uses WAL journaling, a busy
 timeout, ``BEGIN IMMEDIATE`` write transactions and retries with back-off on "database is
 locked"; each attempt (header + per-question rows) is written in one transaction.
+
+Production (issue 16): the schema is created once (``workbench store init`` / :func:`init_store`);
+afterwards writers only look the tables up in the catalog, so a database role allowed to INSERT
+and SELECT but not to run DDL works. No connection is pooled: each write opens one and closes it,
+so hundreds of idle trainee kernels hold no database connection. A failed write raises
+:class:`StoreError` (password redacted) so the app can keep the answers and offer a retry.
 """
 from __future__ import annotations
 
@@ -14,19 +20,35 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from ..errors import InputError
+from ..errors import InputError, WorkbenchError
 from .content import Module
 from .grading import Result
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 T = TypeVar("T")
+MODES = ("exam", "practice")
+
+
+class StoreError(WorkbenchError):
+    """The results store could not be reached or written (exit 1); the message never shows a password."""
+
+
+def safe_url(url: str) -> str:
+    """``url`` with any password replaced by ``***`` (for messages)."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL: a path, shown as is
+        return url
 DEFAULT_STORE = "training_results.db"
 ENV_STORE = "WORKBENCH_TRAINING_STORE"
 
@@ -47,6 +69,11 @@ attempts_table = sa.Table(
     sa.Column("finished_at", sa.DateTime, nullable=False),
     sa.Column("source", sa.String(32), nullable=False),  # widget | cli | notebook | simulated
     sa.Column("answers_json", sa.Text, nullable=False),
+    # exam: the score of record may come from it; practice: answers were shown (instant feedback or a
+    # retry after the result page) and it never counts. NULL in stores written before issue 16 = exam.
+    sa.Column("mode", sa.String(16)),
+    # how the trainee id was established: jupyterhub | proxy-header | server-user | self-declared | cli …
+    sa.Column("identity", sa.String(32)),
 )
 responses_table = sa.Table(
     "training_responses", metadata,
@@ -123,26 +150,102 @@ def _sqlite_setup(engine: sa.Engine) -> None:
         conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("readonly") else "BEGIN IMMEDIATE")
 
 
-def engine_for(store: str | os.PathLike[str] | None = None) -> sa.Engine:
-    """A cached engine for the store, with the schema created."""
-    url = store_url(store)
+def _engine(url: str) -> sa.Engine:
     with _LOCK:
         engine = _ENGINES.get(url)
         if engine is None:
-            if url.startswith("sqlite"):
-                engine = sa.create_engine(url, connect_args={"timeout": 30})
-                _sqlite_setup(engine)
-            else:
-                engine = sa.create_engine(url, pool_pre_ping=True)
+            try:
+                # NullPool: a connection lives for one read or write, then it is closed (no idle kernel
+                # keeps a server connection; a pool can never be exhausted by idle trainees)
+                if url.startswith("sqlite"):
+                    engine = sa.create_engine(url, connect_args={"timeout": 30}, poolclass=NullPool)
+                    _sqlite_setup(engine)
+                else:
+                    engine = sa.create_engine(url, poolclass=NullPool)
+            except (SQLAlchemyError, ImportError, ValueError) as e:
+                raise InputError(f"results store {safe_url(url)}: {type(e).__name__}: {_first_line(e)}",
+                                 "pass a SQLite path or a SQLAlchemy URL such as postgresql://user@host/db "
+                                 "(its driver must be installed)") from None
             _ENGINES[url] = engine
+    return engine
+
+
+def _first_line(e: BaseException) -> str:
+    return " ".join(str(getattr(e, "orig", None) or e).split())[:200]
+
+
+def _missing(conn: sa.Connection) -> tuple[list[sa.Table], dict[str, list[sa.Column]]]:
+    """Tables absent from the database, and columns absent from tables that exist (catalog reads only)."""
+    insp = sa.inspect(conn)
+    absent, columns = [], {}
+    for table in metadata.sorted_tables:
+        if not insp.has_table(table.name):
+            absent.append(table)
+            continue
+        have = {c["name"] for c in insp.get_columns(table.name)}
+        lacking = [c for c in table.columns if c.name not in have]
+        if lacking:
+            columns[table.name] = lacking
+    return absent, columns
+
+
+def _create(conn: sa.Connection, absent: list[sa.Table], columns: dict[str, list[sa.Column]]) -> list[str]:
+    done = []
+    for table in absent:
+        conn.execute(CreateTable(table, if_not_exists=True))
+        done.append(f"created table {table.name}")
+    for index in _INDEXES:
+        if index.table in absent:
+            conn.execute(CreateIndex(index, if_not_exists=True))
+    for name, cols in columns.items():  # migration of a store written before these columns existed
+        for col in cols:
+            conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {col.name} "
+                                 f"{col.type.compile(dialect=conn.dialect)}")
+            done.append(f"added column {name}.{col.name}")
+    return done
+
+
+def init_store(store: str | os.PathLike[str] | None = None) -> list[str]:
+    """Create (or migrate) the schema; run once by an owner role. Returns what was done ([] if nothing)."""
+    url = store_url(store)
+    engine = _engine(url)
+
+    def run() -> list[str]:
+        with engine.begin() as conn:
+            return _create(conn, *_missing(conn))
+    try:
+        done = _retry(run)
+    except SQLAlchemyError as e:
+        raise StoreError(f"results store {safe_url(url)}: could not create the schema: {_first_line(e)}",
+                         "run 'workbench store init' with a database role that may create tables") from None
+    _READY.add(url)
+    return done
+
+
+def engine_for(store: str | os.PathLike[str] | None = None) -> sa.Engine:
+    """A cached engine for the store. The schema is only looked up in the catalog; it is created here
+    only when it is missing (a fresh SQLite file), so an insert-only role never runs DDL."""
+    url = store_url(store)
+    engine = _engine(url)
     if url not in _READY:
-        def create() -> None:
-            with engine.begin() as conn:
-                for table in metadata.sorted_tables:
-                    conn.execute(CreateTable(table, if_not_exists=True))
-                for index in _INDEXES:
-                    conn.execute(CreateIndex(index, if_not_exists=True))
-        _retry(create)
+        def check() -> None:
+            with engine.connect() as conn:
+                absent, columns = _missing(conn)
+            if absent or columns:
+                try:
+                    with engine.begin() as conn:
+                        _create(conn, *_missing(conn))
+                except SQLAlchemyError as e:
+                    raise StoreError(f"results store {safe_url(url)}: the schema is missing or outdated and this "
+                                     f"role cannot create it: {_first_line(e)}",
+                                     "run 'workbench store init --store URL' once as the database owner") from None
+        try:
+            _retry(check)
+        except StoreError:
+            raise
+        except SQLAlchemyError as e:
+            raise StoreError(f"results store {safe_url(url)}: {_first_line(e)}",
+                             "check that the database is running and the URL is right, then retry") from None
         _READY.add(url)
     return engine
 
@@ -171,8 +274,13 @@ def _naive_utc(value: dt.datetime | None) -> dt.datetime:
 
 def record_attempt(store: str | os.PathLike[str] | None, *, trainee: str, module: Module, result: Result,
                    department: str | None = None, started_at: dt.datetime | None = None,
-                   finished_at: dt.datetime | None = None, lang: str = "en", source: str = "cli") -> int:
-    """Write one graded attempt (header + one row per question) atomically; returns its id."""
+                   finished_at: dt.datetime | None = None, lang: str = "en", source: str = "cli",
+                   mode: str = "exam", identity: str | None = None) -> int:
+    """Write one graded attempt (header + one row per question) atomically; returns its id.
+
+    Raises :class:`StoreError` when the store cannot be reached or written; nothing is half-written."""
+    if mode not in MODES:
+        raise InputError(f"attempt mode '{mode}' is not one of {list(MODES)}", "use mode='exam' or 'practice'")
     trainee = str(trainee).strip()
     if not trainee:
         raise InputError("trainee id is empty", "pass --trainee ID (the user_id of the staff roster)")
@@ -182,7 +290,8 @@ def record_attempt(store: str | os.PathLike[str] | None, *, trainee: str, module
     header = dict(trainee_id=trainee, department=department or None, module_id=module.id,
                   module_version=module.version, lang=lang, score=float(result.score), passed=bool(result.passed),
                   n_questions=len(scope), n_correct=len(result.correct), started_at=started, finished_at=finished,
-                  source=source, answers_json=json.dumps(result.answers, sort_keys=True, ensure_ascii=False))
+                  source=source, answers_json=json.dumps(result.answers, sort_keys=True, ensure_ascii=False),
+                  mode=mode, identity=identity)
     engine = engine_for(store)
 
     def write() -> int:
@@ -193,7 +302,11 @@ def record_attempt(store: str | os.PathLike[str] | None, *, trainee: str, module
                          correct=q in set(result.correct)) for q in scope]
             conn.execute(sa.insert(responses_table), rows)
             return int(attempt_id)
-    return _retry(write)
+    try:
+        return _retry(write)
+    except SQLAlchemyError as e:
+        raise StoreError(f"results store {safe_url(engine.url.render_as_string())}: the attempt was not saved: "
+                         f"{_first_line(e)}", "the answers are kept: retry in a moment") from None
 
 
 def record_many(store: str | os.PathLike[str] | None, rows: list[dict[str, Any]]) -> int:
@@ -210,8 +323,10 @@ def record_many(store: str | os.PathLike[str] | None, rows: list[dict[str, Any]]
     return _retry(write)
 
 
-def attempts(store: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+def attempts(store: str | os.PathLike[str] | None = None) -> "pd.DataFrame":
     """Every attempt, one row each, ordered by attempt id (``answers`` parsed from JSON)."""
+    import pandas as pd
+
     engine = engine_for(store)
     with engine.connect().execution_options(readonly=True) as conn:
         df = pd.read_sql(sa.select(attempts_table).order_by(attempts_table.c.attempt_id), conn)
@@ -219,15 +334,41 @@ def attempts(store: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     for col in ("started_at", "finished_at"):
         df[col] = pd.to_datetime(df[col])
     df["passed"] = df["passed"].astype(bool)
+    df["mode"] = df["mode"].fillna("exam")
     return df
 
 
-def responses(store: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+def exam_attempts_count(store: str | os.PathLike[str] | None, trainee: str, module_id: str,
+                        since: dt.datetime | None = None) -> int:
+    """How many exam attempts ``trainee`` already recorded for ``module_id`` (for an attempt cap)."""
+    engine = engine_for(store)
+    a = attempts_table
+    query = (sa.select(sa.func.count()).select_from(a)
+             .where(a.c.trainee_id == trainee, a.c.module_id == module_id,
+                    sa.or_(a.c.mode.is_(None), a.c.mode == "exam")))
+    if since is not None:
+        query = query.where(a.c.finished_at >= _naive_utc(since))
+    with engine.connect().execution_options(readonly=True) as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def attempts_of_record(store_or_attempts: Any) -> "pd.DataFrame":
+    """The score of record per trainee × module: the first complete exam attempt (practice never counts,
+    so a retry after the answers were shown can never turn a fail into a pass)."""
+    df = store_or_attempts if hasattr(store_or_attempts, "columns") else attempts(store_or_attempts)
+    mode = df["mode"].fillna("exam") if "mode" in df else "exam"
+    exams = df[mode == "exam"].sort_values(["finished_at", "attempt_id"])
+    return exams.drop_duplicates(["trainee_id", "module_id"], keep="first").sort_values("attempt_id").reset_index(drop=True)
+
+
+def responses(store: str | os.PathLike[str] | None = None) -> "pd.DataFrame":
     """One row per answered question: attempt, trainee, module, question, correct (bool)."""
+    import pandas as pd
+
     engine = engine_for(store)
     a, r = attempts_table, responses_table
     query = (sa.select(r.c.attempt_id, a.c.trainee_id, a.c.department, a.c.module_id, a.c.module_version,
-                       a.c.score, a.c.finished_at, a.c.source, r.c.question_id, r.c.answer, r.c.correct)
+                       a.c.score, a.c.finished_at, a.c.source, a.c.mode, r.c.question_id, r.c.answer, r.c.correct)
              .join(a, a.c.attempt_id == r.c.attempt_id).order_by(r.c.attempt_id, r.c.question_id))
     with engine.connect().execution_options(readonly=True) as conn:
         df = pd.read_sql(query, conn)

@@ -1,5 +1,12 @@
-"""A module as ipywidgets: lesson pages, one question per page with instant feedback, a final score,
-retry of missed questions, an en/zh switch, and shuffling with a seed. Finishing records the attempt.
+"""A module as ipywidgets: lesson pages, one question per page, a final score, an en/zh switch, and a
+per-trainee seeded order (optionally N of M questions). Finishing records the attempt.
+
+Two modes (issue 16 / issue 11 item 7). ``exam``: no feedback until the final submit, then the
+result with every answer explained; that attempt is the one that can be the score of record.
+``practice``: instant feedback per question; recorded as practice, never as a score. Retrying the
+missed questions after an exam shows answers, so the retry is practice. ``max_attempts`` caps exam
+attempts per trainee and module (further sessions are practice). A failed write keeps the answers
+and offers "Save again".
 
 Under papermill nothing clicks: headless grading goes through :func:`workbench.training.grade`.
 """
@@ -7,35 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as w
-import numpy as np
-
-from ..errors import WorkbenchError
 from .content import Module, Question, load_module
+from .exam import arrange, trainee_rng
 from .grading import Answer, Result, grade, is_correct, normalise
 from .handout import format_answer, markdown_to_html
+from .identity import Identity, identify
+from .ui import UI
 
-UI = {
-    "en": {"back": "Back", "next": "Next", "finish": "Finish", "check": "Check answer", "retry": "Retry missed questions",
-           "lesson": "Lesson", "question": "Question", "of": "of", "result": "Result", "correct": "✔ Correct.",
-           "wrong": "✘ Not quite.", "answer_is": "Correct answer", "why": "Explanation", "ref": "Reference",
-           "choose": "Choose an answer first.", "score": "Your score", "passed": "PASSED", "failed": "NOT PASSED",
-           "pass_mark": "pass mark", "missed": "Questions to review", "recorded": "Attempt recorded (#{id}).",
-           "not_recorded": "Not recorded: enter your trainee id above and press Finish again.",
-           "store_error": "Could not record the attempt: {err}", "trainee": "Trainee id", "select_all":
-           "Select all that apply.", "all_right": "All questions answered correctly.", "round": "Retry round {n}"},
-    "zh": {"back": "上一页", "next": "下一页", "finish": "完成", "check": "提交答案", "retry": "重做错题",
-           "lesson": "课程", "question": "题目", "of": "/", "result": "结果", "correct": "✔ 回答正确。",
-           "wrong": "✘ 回答不正确。", "answer_is": "正确答案", "why": "解析", "ref": "依据",
-           "choose": "请先选择答案。", "score": "你的得分", "passed": "通过", "failed": "未通过",
-           "pass_mark": "及格线", "missed": "需要复习的题目", "recorded": "成绩已记录（#{id}）。",
-           "not_recorded": "未记录：请在上方输入学员编号后再次点击“完成”。",
-           "store_error": "成绩记录失败：{err}", "trainee": "学员编号", "select_all": "多选题：请选择所有正确项。",
-           "all_right": "全部回答正确。", "round": "第 {n} 轮重做"},
-}
 
 
 class TrainingApp:
@@ -48,31 +37,41 @@ class TrainingApp:
 
     def __init__(self, module: Module | str, *, lang: str = "en", trainee: str = "", department: str | None = None,
                  store: str | None = None, seed: int | None = None, shuffle: bool = True, record: bool = True,
-                 clock: Callable[[], dt.datetime] | None = None) -> None:
+                 clock: Callable[[], dt.datetime] | None = None, mode: str = "exam", draw: int | None = None,
+                 max_attempts: int | None = None, roster: Mapping[str, Mapping[str, Any]] | None = None,
+                 env: Mapping[str, str] | None = None) -> None:
         self.module = load_module(module) if isinstance(module, str) else module
         self.lang = "zh" if lang == "zh" else "en"
+        if mode not in ("exam", "practice"):
+            raise ValueError(f"mode must be 'exam' or 'practice', not {mode!r}")
         self.department, self.store, self.record = department, store, record
+        self.roster, self.env, self.seed, self.shuffle = roster, env, seed, shuffle
+        self.draw = draw if draw is not None else self.module.draw
         self._clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
         self.started_at = self._clock()
-        rng = np.random.default_rng(seed)
-        questions = list(self.module.questions)
-        if shuffle:
-            questions = [questions[i] for i in rng.permutation(len(questions))]
-        self.questions: list[Question] = questions
-        self.option_order: dict[str, list[str]] = {}
-        for q in self.module.questions:  # permute in module order so the result depends on the seed only
-            ids = [o.id for o in q.options]
-            self.option_order[q.id] = ids if (not shuffle or q.type == "true_false") else [ids[i] for i in rng.permutation(len(ids))]
+        self.identity: Identity | None = identify(trainee, env=env, roster=roster, department=department)
+        self.mode, self.notice = mode, ""
+        if mode == "exam" and max_attempts is not None and record and self.identity is not None:
+            from .store import exam_attempts_count
+
+            if exam_attempts_count(store, self.identity.trainee_id, self.module.id) >= max_attempts:
+                self.mode, self.notice = "practice", "capped"
+                self._capped = max_attempts
         self.responses: dict[str, Answer] = {}
         self.checked: set[str] = set()
         self.results: list[Result] = []
         self.attempt_ids: list[int] = []
+        self.pending: tuple[Result, str] | None = None  # graded but not saved yet (no id, or the store failed)
         self.round = 1
-        self.pages: list[tuple[str, Any]] = ([("lesson", i) for i in range(len(self.module.lessons))]
-                                             + [("question", q.id) for q in self.questions] + [("result", None)])
+        self._arranged_for: str | None = None
+        self._arrange()
         self.page = 0
-        self._build(trainee)
+        self._build(trainee if self.identity is None or self.identity.self_declared else "")
         self.render()
+
+    def _arrange(self) -> None:
+        """Seed the question/option order (and pool draw) for the trainee known at start."""
+        self._arrange_for(self.identity.trainee_id if self.identity else "")
 
     # ---------------------------------------------------------------- widgets
     def _build(self, trainee: str) -> None:
@@ -92,6 +91,9 @@ class TrainingApp:
         self.back_button = w.Button(icon="arrow-left")
         self.next_button = w.Button(button_style="primary")
         self.retry_button = w.Button(button_style="warning", icon="repeat")
+        self.save_button = w.Button(button_style="danger", icon="save")
+        self.save_button.on_click(lambda _b: self.save())
+        self.mode_note = w.HTML(layout=full)
         self.check_button.on_click(lambda _b: self.check())
         self.back_button.on_click(lambda _b: self.back())
         self.next_button.on_click(lambda _b: self.next())
@@ -99,8 +101,10 @@ class TrainingApp:
         self.choice: w.RadioButtons | None = None
         self.choice_boxes: dict[str, w.Checkbox] = {}
         header = w.HBox([self.lang_toggle, self.trainee_label, self.trainee_input])
-        nav = w.HBox([self.back_button, self.check_button, self.next_button, self.retry_button])
-        self.widget = w.VBox([header, w.HBox([self.progress, self.progress_label]), self.title, self.body,
+        if self.identity is not None and not self.identity.self_declared:
+            self.trainee_input.layout.display = "none"  # the platform says who this is: nothing to type
+        nav = w.HBox([self.back_button, self.check_button, self.next_button, self.retry_button, self.save_button])
+        self.widget = w.VBox([header, self.mode_note, w.HBox([self.progress, self.progress_label]), self.title, self.body,
                               self.answer_box, self.feedback, nav], layout=full)
         self.widget.add_class("workbench-training")
 
@@ -113,7 +117,19 @@ class TrainingApp:
 
     @property
     def trainee(self) -> str:
-        return self.trainee_input.value.strip()
+        """The trainee id that will be recorded (platform user, else the typed id, normalised)."""
+        ident = self._identity()
+        return ident.trainee_id if ident else ""
+
+    def _identity(self) -> Identity | None:
+        if self.identity is not None and not self.identity.self_declared:
+            return self.identity
+        return identify(self.trainee_input.value, env={}, roster=self.roster, department=self.department)
+
+    @property
+    def practising(self) -> bool:
+        """True when this round shows answers as it goes (practice mode, or a retry after an exam)."""
+        return self.mode == "practice" or self.round > 1
 
     @property
     def current_question(self) -> Question | None:
@@ -124,7 +140,17 @@ class TrainingApp:
     def render(self) -> None:
         t = self.t
         kind, ref = self.pages[self.page]
-        self.trainee_label.value = f"<b>{t['trainee']}:</b>"
+        ident = self.identity
+        if ident is not None and not ident.self_declared:
+            self.trainee_label.value = f"<b>{t['signed_in']}:</b> {html.escape(ident.trainee_id)} ({html.escape(ident.source)})"
+        else:
+            self.trainee_label.value = f"<b>{t['trainee']}</b> ({t['self_declared']}):"
+        note = t["practice_note"] if self.practising else t["exam_note"]
+        if self.notice == "capped":
+            note = t["capped"].format(n=getattr(self, "_capped", 0)) + " " + note
+        self.mode_note.value = f"<p class='workbench-mode {'practice' if self.practising else 'exam'}'><i>{html.escape(note)}</i></p>"
+        self.save_button.description = t["save_again"]
+        self.save_button.layout.display = None if (self.pending and kind == "result") else "none"
         self.progress.max = max(len(self.pages) - 1, 1)
         self.progress.value = self.page
         n_lessons = sum(1 for k, _ in self.pages if k == "lesson")
@@ -156,7 +182,7 @@ class TrainingApp:
             hint = f"<p><i>{t['select_all']}</i></p>" if q.multi else ""
             self.body.value = f"<p>{html.escape(q.prompt.get(self.lang))}</p>{record}{hint}"
             self._build_answer(q)
-            self.check_button.layout.display = None
+            self.check_button.layout.display = None if self.practising else "none"  # exam: no answers before Finish
             self.check_button.disabled = q.id in self.checked
             last = number == n_questions
             self.next_button.description = t["finish"] if last else t["next"]
@@ -171,7 +197,7 @@ class TrainingApp:
             self.check_button.layout.display = "none"
             self.next_button.layout.display = "none"
             wrong = self.results[-1].wrong if self.results else []
-            self.retry_button.layout.display = None if wrong else "none"
+            self.retry_button.layout.display = None if wrong and not self.pending else "none"
 
     def _label(self, q: Question, option_id: str) -> str:
         return q.option(option_id).text.get(self.lang)
@@ -229,6 +255,14 @@ class TrainingApp:
         else:
             out.append(f"<p>{t['all_right']}</p>")
         out.append(f"<p class='workbench-record'>{self._record_note}</p>")
+        if self.round == 1 and self.mode == "exam":  # the exam is submitted: now the answers may be shown
+            items = []
+            for q in self.questions:
+                answer = self.responses.get(q.id)
+                mine = format_answer(q, answer, self.lang, with_ids=False) if answer is not None else "—"
+                items.append(f"<li><p>{html.escape(q.prompt.get(self.lang))}</p><p>{t['your_answer']}: {html.escape(mine)}"
+                             f"</p>{self._feedback_html(q, answer)}</li>")
+            out.append(f"<details class='workbench-review'><summary>{t['review']}</summary><ol>{''.join(items)}</ol></details>")
         return "".join(out)
 
     # ---------------------------------------------------------------- actions
@@ -251,7 +285,7 @@ class TrainingApp:
     def check(self) -> bool | None:
         """Check the current answer and show feedback; returns whether it was correct."""
         q = self.current_question
-        if q is None or q.id in self.checked:
+        if q is None or q.id in self.checked or not self.practising:  # exam: no answer before the final submit
             return None
         value = normalise(q, self._selection(), "widget")
         if value is None:
@@ -276,33 +310,70 @@ class TrainingApp:
         if self.pages[self.page + 1][0] == "result":
             self.finish()
             return
+        if kind == "lesson" and self.pages[self.page + 1][0] == "question" and self.round == 1 and not self.responses:
+            ident = self._identity()  # the quiz starts: seed it for the trainee typed by now
+            if ident is not None and ident.trainee_id != self._arranged_for:
+                self.identity = ident if not ident.self_declared else self.identity
+                page = self.page
+                self._arrange_for(ident.trainee_id)
+                self.page = page
         self.page += 1
         self.render()
+
+    def _arrange_for(self, trainee: str) -> None:
+        """Questions (a pool draw when set), their order and option orders, seeded per trainee × module."""
+        rng = trainee_rng(self.seed, trainee, self.module.id)
+        self.questions, self.option_order = arrange(self.module, rng, shuffle=self.shuffle, draw=self.draw)
+        self._arranged_for = trainee
+        self.pages: list[tuple[str, Any]] = ([("lesson", i) for i in range(len(self.module.lessons))]
+                      + [("question", q.id) for q in self.questions] + [("result", None)])
 
     _record_note = ""
 
     def finish(self) -> Result:
-        """Grade every question of the module, record the attempt and show the result page."""
+        """Grade the questions asked this round, record the attempt and show the result page."""
         self._capture()
-        result = grade(self.module, self.responses, where="widget")
+        # a retry grades the whole quiz again, but as practice: it is never a score of record
+        result = grade(self.module, self.responses, questions=[q.id for q in self.questions], where="widget")
         self.results.append(result)
+        self.pending = (result, "practice" if self.practising else "exam") if self.record else None
         self._record_note = ""
-        if self.record:
-            if not self.trainee:
-                self._record_note = html.escape(self.t["not_recorded"])
-            else:
-                from .store import record_attempt
-                try:
-                    attempt_id = record_attempt(self.store, trainee=self.trainee, department=self.department,
-                                                module=self.module, result=result, started_at=self.started_at,
-                                                finished_at=self._clock(), lang=self.lang, source="widget")
-                    self.attempt_ids.append(attempt_id)
-                    self._record_note = html.escape(self.t["recorded"].format(id=attempt_id))
-                except WorkbenchError as e:
-                    self._record_note = html.escape(self.t["store_error"].format(err=e))
         self.page = len(self.pages) - 1
-        self.render()
+        self.save()
         return result
+
+    def save(self) -> int | None:
+        """Write the pending attempt; on failure keep it, say why and offer "Save again"."""
+        if self.pending is None:
+            self.render()
+            return None
+        result, mode = self.pending
+        ident = self._identity()
+        attempt_id = None
+        if ident is None:
+            self._record_note = html.escape(self.t["not_recorded"])
+        elif ident.on_roster is False and ident.self_declared:
+            self._record_note = html.escape(self.t["not_on_roster"].format(id=ident.trainee_id))
+        else:
+            from .store import record_attempt
+            try:
+                attempt_id = record_attempt(self.store, trainee=ident.trainee_id, department=ident.department,
+                                            module=self.module, result=result, started_at=self.started_at,
+                                            finished_at=self._clock(), lang=self.lang, source="widget", mode=mode,
+                                            identity=ident.source)
+            except Exception as e:  # noqa: BLE001 - whatever broke, the trainee must keep the answers
+                from ..errors import WorkbenchError
+
+                reason = str(e) if isinstance(e, WorkbenchError) else type(e).__name__
+                self._record_note = html.escape(self.t["store_error"].format(err=reason))
+            else:
+                self.attempt_ids.append(attempt_id)
+                self.pending = None
+                key = "practice_recorded" if mode == "practice" and self.mode == "exam" else "recorded"
+                self._record_note = html.escape(self.t[key].format(id=attempt_id))
+        if self.pages[self.page][0] == "result":
+            self.render()
+        return attempt_id
 
     def retry(self) -> None:
         """Start a round with only the questions missed in the last result."""

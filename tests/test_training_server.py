@@ -1,0 +1,157 @@
+"""`workbench serve` end to end: five trainees, identified by an authenticating proxy's header, finish a
+module in headless Chromium; the store (SQLite, and PostgreSQL through an insert-only role when a server
+is available) holds five attempts of record with the roster's departments, and a retry after the
+answers were shown never turns a fail into a pass."""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from _pg import fresh_database, insert_only_role
+from conftest import run_cli
+from workbench.training import load_module
+from workbench.training.store import attempts, attempts_of_record, forget
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+MODULE = load_module("access-control")
+# header value as a proxy might send it -> roster id and department (data/samples/acme_retail/users.csv)
+TRAINEES = [(" u00009", "U00009", "Sales"), ("U00013", "U00013", "Finance"), ("u00014", "U00014", "Analytics"),
+            ("U00008", "U00008", "Support"), ("U00001", "U00001", "IT")]
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing: run 'make browser'")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(store: str, tmp_path: Path, stack: ExitStack) -> str:
+    port = _free_port()
+    log = stack.enter_context(open(tmp_path / "serve.log", "wb"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBENCH_TRAINING_", "JUPYTERHUB_"))}
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--port", str(port), "--store", store,
+                             "--dataset", str(ROOT / "data" / "samples" / "acme_retail"),
+                             "--trust-header", "X-Forwarded-User"], cwd=tmp_path, env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+
+    def stop() -> None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    stack.callback(stop)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(url + "voila/static/voila.js", timeout=2).close()
+            return url
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"serve did not start: {(tmp_path / 'serve.log').read_text(errors='replace')[-2000:]}")
+            time.sleep(0.3)
+
+
+def _current_question(page):
+    text = page.locator(".workbench-training").inner_text()
+    return next(q for q in MODULE.questions if q.prompt.en[:60] in " ".join(text.split()))
+
+
+def _answer_right(page, q) -> None:
+    box = page.locator(".workbench-training")
+    for oid in sorted(q.correct_ids):
+        label = q.option(oid).text.en
+        if q.multi:
+            box.locator(".widget-checkbox", has=page.get_by_text(label, exact=True)).locator("input").check()
+        else:
+            exact = re.compile(rf"^\s*{re.escape(label)}\s*$")
+            box.locator(".widget-radio-box label").filter(has_text=exact).first.click()
+
+
+def _take_module(browser, url: str, header: str, right: bool, retry: bool) -> None:
+    context = browser.new_context(extra_http_headers={"X-Forwarded-User": header})
+    try:
+        page = context.new_page()
+        page.goto(url + "?module=access-control", timeout=120_000)
+        page.get_by_text(MODULE.lessons[0].title.en).first.wait_for(timeout=120_000)
+        assert page.get_by_text("Signed in as").count() >= 1
+        for _ in MODULE.lessons:
+            page.locator("button", has_text="Next").click()
+        for n in range(1, len(MODULE.questions) + 1):
+            page.get_by_text(f"Question {n} of {len(MODULE.questions)}").first.wait_for(timeout=30_000)
+            assert page.locator("button", has_text="Check answer").is_hidden()  # exam: no answers before Finish
+            if right:
+                _answer_right(page, _current_question(page))
+            page.locator("button", has_text="Finish" if n == len(MODULE.questions) else "Next").click()
+        page.locator(".workbench-score").wait_for(timeout=30_000)
+        page.get_by_text("Attempt recorded").first.wait_for(timeout=30_000)
+        if retry:  # the retry shows answers: it is practice, recorded as such
+            page.locator("button", has_text="Retry missed questions").click()
+            total = len(MODULE.questions)  # nothing was answered: every question is retried
+            for k in range(1, total + 1):
+                page.get_by_text(f"Question {k} of {total} · Retry round 1").first.wait_for(timeout=30_000)
+                _answer_right(page, _current_question(page))
+                page.locator("button", has_text="Check answer").click()
+                page.locator(".workbench-feedback").first.wait_for(timeout=30_000)
+                page.locator("button", has_text="Finish" if k == total else "Next").click()
+            page.get_by_text("Practice recorded").first.wait_for(timeout=30_000)
+    finally:
+        context.close()
+
+
+def _five_trainees(store: str, tmp_path: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with ExitStack() as stack:
+        url = _serve(store, tmp_path, stack)
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            try:
+                for i, (header, _, _) in enumerate(TRAINEES):
+                    failing = i == len(TRAINEES) - 1
+                    _take_module(browser, url, header, right=not failing, retry=failing)
+            finally:
+                browser.close()
+
+
+def _check(store: str) -> None:
+    forget(store)
+    rec = attempts_of_record(store).set_index("trainee_id")
+    assert sorted(rec.index) == sorted(t[1] for t in TRAINEES)
+    assert {t: rec.loc[t, "department"] for t in rec.index} == {t[1]: t[2] for t in TRAINEES}
+    assert set(rec["identity"]) == {"proxy-header"} and set(rec["mode"]) == {"exam"}
+    assert bool(rec.loc["U00001", "passed"]) is False  # the retry passed, but the record stays a fail
+    assert int(rec["passed"].sum()) == 4
+    everything = attempts(store)
+    assert len(everything) == 6 and list(everything["mode"]).count("practice") == 1
+    assert bool(everything[everything["mode"] == "practice"].iloc[0]["passed"]) is True
+
+
+def test_five_trainees_sqlite(tmp_path: Path) -> None:
+    store = str(tmp_path / "results.db")
+    _five_trainees(store, tmp_path)
+    _check(store)
+
+
+def test_five_trainees_postgresql_insert_only_role(tmp_path: Path) -> None:
+    with fresh_database() as owner_url:
+        res = run_cli("store", "init", "--store", owner_url)
+        assert res.returncode == 0, res.stderr
+        with insert_only_role(owner_url) as writer_url:
+            _five_trainees(writer_url, tmp_path)
+            assert "s3cret" not in (tmp_path / "serve.log").read_text(errors="replace")
+        _check(owner_url)
