@@ -24,7 +24,12 @@ from .validators import VALIDATORS
 
 DEFAULT_PATH = Path(__file__).with_name("detectors.yaml")
 CATEGORIES = ("email", "phone", "national_id", "card_number", "iban", "ip_address", "birth_date",
-              "person_name", "address")
+              "person_name", "address",
+              # beyond DESIGN's list (issue 12): identifiers that have no home in the nine above
+              "bank_account", "passport", "drivers_licence", "mac_address", "crypto_wallet", "business_id")
+Category = Literal["email", "phone", "national_id", "card_number", "iban", "ip_address", "birth_date", "person_name",
+                   "address", "bank_account", "passport", "drivers_licence", "mac_address", "crypto_wallet",
+                   "business_id"]
 SPECIAL = ("health", "religion", "biometrics", "financial", "minors")
 _FORBIDDEN = re.compile(r"\\[dDwWsSB]|\(\?<?[=!]|\\[1-9]|\(\?P=")
 
@@ -35,9 +40,10 @@ class _Strict(BaseModel):
 
 class DetectorSpec(_Strict):
     id: str
-    category: Literal["email", "phone", "national_id", "card_number", "iban", "ip_address", "birth_date",
-                      "person_name", "address"]
+    category: Category
     sensitivity: Literal["low", "medium", "high"]
+    # GDPR Art. 9 / PIPL Art. 28 special (sensitive) category the value itself reveals (NHS number: health)
+    special: Literal["health", "religion", "biometrics", "financial", "minors"] | None = None
     scope: Literal["text", "column"] = "text"
     match: Literal["contains", "full"] = "contains"
     patterns: list[str] = Field(min_length=1)
@@ -109,6 +115,7 @@ class Detector:
     polars: str
     has_value_group: bool
     claims_invalid: bool = False
+    special: str | None = None
 
     def value(self, m: re.Match[str]) -> tuple[int, int]:
         """Span of the personal value inside a match (the ``v`` group when the pattern has one)."""
@@ -141,6 +148,10 @@ class Catalog:
     def text_detectors(self) -> tuple[Detector, ...]:
         return tuple(d for d in self.detectors if d.scope == "text")
 
+    def special_of(self, category: str) -> list[str]:
+        """Special categories that values of ``category`` reveal by themselves (e.g. NHS numbers: health)."""
+        return sorted({d.special for d in self.detectors if d.category == category and d.special})
+
     def sensitivity(self, category: str) -> str:
         levels = [d.sensitivity for d in self.detectors if d.category == category]
         return max(levels, key=lambda s: self.sensitivity_rank.get(s, 0)) if levels else "medium"
@@ -172,7 +183,8 @@ def compile_catalog(spec: DetectorFile, source: str = "detectors.yaml") -> Catal
             raise ContentError(f"{source}: detectors.{d.id}.patterns: does not compile ({e})",
                                "fix the pattern; see the dialect notes at the top of detectors.yaml") from None
         dets.append(Detector(d.id, d.category, d.sensitivity, d.scope, d.match, d.validator, d.requires_hint,
-                             tuple(d.context), rx, _to_polars(pat), "v" in rx.groupindex, d.claims_invalid))
+                             tuple(d.context), rx, _to_polars(pat), "v" in rx.groupindex, d.claims_invalid,
+                             d.special))
     special = {}
     for cat, words in sorted(spec.special_categories.items()):
         pat = _keyword_rx(words)

@@ -14,6 +14,10 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import polars as pl
 
+from .identifiers import IDENTIFIER_VALIDATORS, IIN_PATTERNS, card_iin
+from .names import latin_person_name
+from .phones import nanp_phone, nanp_phone_many, national_phone
+
 _NON_DIGIT = re.compile(r"[^0-9]")
 CN_ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 CN_ID_CHECK_DIGITS = "10X98765432"
@@ -37,6 +41,12 @@ def luhn(v: str) -> bool:
             n = n * 2 - 9 if n > 4 else n * 2
         total += n
     return total % 10 == 0
+
+
+def payment_card(v: str) -> bool:
+    """Payment card: a real issuer prefix (IIN range) for its length, then Luhn."""
+    d = _digits(v)
+    return card_iin(d) and luhn(d)
 
 
 def _ymd_ok(y: int, m: int, d: int, max_year: int) -> bool:
@@ -145,6 +155,15 @@ def luhn_many(values: pl.Series) -> np.ndarray:
     return out & varied
 
 
+def payment_card_many(values: pl.Series) -> np.ndarray:
+    digits = values.str.replace_all("[^0-9]", "")
+    lengths = digits.str.len_bytes().fill_null(0).to_numpy()
+    iin = np.zeros(len(values), dtype=bool)
+    for width, rx in IIN_PATTERNS.items():
+        iin |= (lengths == width) & digits.str.contains(rx).fill_null(False).to_numpy()
+    return iin & luhn_many(digits)
+
+
 def cn_resident_id_many(values: pl.Series) -> np.ndarray:
     vals = values.str.strip_chars().str.to_uppercase()
     shaped = vals.str.contains(r"^[0-9]{17}[0-9X]$").fill_null(False).to_numpy()
@@ -194,10 +213,13 @@ Vector = Callable[[pl.Series], np.ndarray]
 
 VALIDATORS: dict[str, Scalar] = {
     "luhn": luhn, "cn_resident_id": cn_resident_id, "us_ssn": us_ssn, "iban": iban, "ipv4": ipv4,
-    "phone_digits": phone_digits, "plausible_birth_date": plausible_birth_date,
+    "phone_digits": phone_digits, "plausible_birth_date": plausible_birth_date, "payment_card": payment_card,
+    "nanp_phone": nanp_phone, "national_phone": national_phone,
+    "latin_person_name": latin_person_name, **IDENTIFIER_VALIDATORS,
 }
-VECTORISED: dict[str, Vector] = {"luhn": luhn_many, "cn_resident_id": cn_resident_id_many,
-                                 "phone_digits": phone_digits_many, "ipv4": ipv4_many, "us_ssn": us_ssn_many}
+VECTORISED: dict[str, Vector] = {"luhn": luhn_many, "payment_card": payment_card_many, "cn_resident_id": cn_resident_id_many,
+                                 "phone_digits": phone_digits_many, "ipv4": ipv4_many, "us_ssn": us_ssn_many,
+                                 "nanp_phone": nanp_phone_many}
 
 
 def validate_many(name: str, values: pl.Series | Sequence[str]) -> np.ndarray:
