@@ -226,3 +226,13 @@ def test_identifier_validators(name: str, good: list[str], bad: list[str]) -> No
 
 def test_keccak256_matches_the_ethereum_reference() -> None:
     assert I.keccak256(b"").hex() == "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"
+
+
+def test_vectorised_pesel_agrees_with_scalar() -> None:
+    rng = np.random.default_rng(1)
+    pool = ["".join(rng.choice(list("0123456789"), 11)) for _ in range(20000)]
+    pool += [f"{int(rng.integers(0, 100)):02d}{int(rng.choice([2, 22, 42, 62, 82])):02d}29{int(rng.integers(0, 99999)):05d}"
+             for _ in range(3000)] + ["21052837741", "63121529436", "4111-1111-111", "x", ""]
+    got = V.VECTORISED["pl_pesel"](pl.Series(pool, dtype=pl.String))
+    want = np.array([V.VALIDATORS["pl_pesel"](v) for v in pool])
+    assert (got == want).all() and want.sum() > 100

@@ -50,6 +50,9 @@ class DetectorSpec(_Strict):
     validator: str | None = None
     requires_hint: bool = False
     claims_invalid: bool = False
+    # rare in real text: the column engine first tests the detectors of one gate as one union regex
+    # and searches only the rows it matches (same result; one pass instead of one per detector)
+    gate: str | None = None
     context: list[str] = Field(default_factory=list)
 
     @field_validator("patterns")
@@ -116,6 +119,7 @@ class Detector:
     has_value_group: bool
     claims_invalid: bool = False
     special: str | None = None
+    gate: str | None = None
 
     def value(self, m: re.Match[str]) -> tuple[int, int]:
         """Span of the personal value inside a match (the ``v`` group when the pattern has one)."""
@@ -184,7 +188,7 @@ def compile_catalog(spec: DetectorFile, source: str = "detectors.yaml") -> Catal
                                "fix the pattern; see the dialect notes at the top of detectors.yaml") from None
         dets.append(Detector(d.id, d.category, d.sensitivity, d.scope, d.match, d.validator, d.requires_hint,
                              tuple(d.context), rx, _to_polars(pat), "v" in rx.groupindex, d.claims_invalid,
-                             d.special))
+                             d.special, d.gate))
     special = {}
     for cat, words in sorted(spec.special_categories.items()):
         pat = _keyword_rx(words)

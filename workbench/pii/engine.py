@@ -55,18 +55,25 @@ class _Found:
     claim_texts: pl.Series | None = None    # ... and its text (overrules later detectors)
 
 
-def _matches(det: Detector, col: pl.Series) -> _Found:
+def _matches(det: Detector, col: pl.Series, index: np.ndarray | None = None) -> _Found:
     """Validated matches of ``det`` from its column of the scan (bools or extracted lists).
 
     A detector without validator keeps whole rows (texts ``None``; recomputed on demand).
+    ``index`` maps the rows of ``col`` to rows of the column (when only a subset was searched).
     """
     if det.validator is None:
-        return _Found(np.flatnonzero(col.to_numpy()), None)
+        rows = np.flatnonzero(col.to_numpy())
+        return _Found(rows if index is None else index[rows], None)
     lens = col.list.len().fill_null(0).to_numpy()
     rows = np.flatnonzero(lens)
+    if index is not None:
+        col, lens, rows = col.gather(rows), lens[rows], index[rows]
+        rows_in_col = np.arange(len(rows))
+    else:
+        rows_in_col = rows
     if not len(rows):
         return _Found(rows, None)
-    ex, lens = col.gather(rows), lens[rows]
+    ex, lens = col.gather(rows_in_col), lens[rows_in_col]
     if lens.max() <= 1:
         cands, owner = ex.list.first(), rows
         present = lens == 1
@@ -103,10 +110,22 @@ def _hits(values: pl.Series, categories: Iterable[str] | None, catalog: Catalog,
     # one select: Polars runs the detectors' regexes in parallel over the original text
     # (a detector with a validator extracts its candidates, one without only needs a yes/no)
     t = pl.col("t")
-    scan = pl.DataFrame({"t": values}).lazy().select(
-        [(t.str.extract_all(d.polars) if d.validator else t.str.contains(d.polars).fill_null(False)).alias(f"d{k}")
-         for k, d in enumerate(dets)]).collect()
-    found = [_matches(det, scan[f"d{k}"]) for k, det in enumerate(dets)]
+
+    def search(ks: list[int]) -> list[pl.Expr]:
+        return [(t.str.extract_all(dets[k].polars) if dets[k].validator else
+                 t.str.contains(dets[k].polars).fill_null(False)).alias(f"d{k}") for k in ks]
+
+    common = [k for k, d in enumerate(dets) if d.gate is None]
+    scan = pl.DataFrame({"t": values}).lazy().select(search(common)).collect() if common else None
+    found_at: dict[int, _Found] = {k: _matches(dets[k], scan[f"d{k}"]) for k in common} if scan is not None else {}
+    for name in dict.fromkeys(d.gate for d in dets if d.gate is not None):
+        # one union pass finds the few rows where a detector of this gate can match; only those are searched
+        rare = [k for k, d in enumerate(dets) if d.gate == name]
+        union = "|".join(f"(?:{dets[k].polars.replace('(?P<v>', '(?:')})" for k in rare)
+        rows = np.flatnonzero(values.str.contains(union).fill_null(False).to_numpy())
+        sub = pl.DataFrame({"t": values.gather(rows)}).lazy().select(search(rare)).collect()
+        found_at.update({k: _matches(dets[k], sub[f"d{k}"], rows) for k in rare})
+    found = [found_at[k] for k in range(len(dets))]
     # rows holding matches of two or more detectors: only there can one overrule another
     count = np.zeros(len(values), dtype=np.int64)
     for f in found:

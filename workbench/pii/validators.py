@@ -110,6 +110,20 @@ def phone_digits(v: str) -> bool:
     return 8 <= len(d) <= 15 and len(set(d)) > 1
 
 
+_CN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+
+
+def phone_number(v: str) -> bool:
+    """Any phone pattern's match: ``+`` international and CN mobile by digit count (:func:`phone_digits`),
+    trunk-prefixed national numbers and North-American numbers by libphonenumber."""
+    s = v.strip()
+    if s.startswith("+") or (s.startswith("1") and _CN_MOBILE.fullmatch(_digits(s))):
+        return phone_digits(s)
+    if s.startswith("0"):
+        return national_phone(s)
+    return nanp_phone(s)
+
+
 _DATE_RX = re.compile(r"([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})|([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})")
 
 
@@ -182,6 +196,45 @@ def cn_resident_id_many(values: pl.Series) -> np.ndarray:
     return out
 
 
+def phone_number_many(values: pl.Series) -> np.ndarray:
+    s = values.str.strip_chars()
+    digits = s.str.replace_all("[^0-9]", "")
+    by_count = (s.str.starts_with("+") | (s.str.starts_with("1") & digits.str.contains(r"^1[3-9][0-9]{9}$")))
+    by_count = by_count.fill_null(False).to_numpy()
+    national = s.str.starts_with("0").fill_null(False).to_numpy() & ~by_count
+    out = np.zeros(len(values), dtype=bool)
+    if by_count.any():
+        out[by_count] = phone_digits_many(s.filter(pl.Series(by_count)))
+    nanp = ~by_count & ~national & s.is_not_null().to_numpy()
+    if nanp.any():
+        out[nanp] = nanp_phone_many(s.filter(pl.Series(nanp)))
+    if national.any():
+        sub = s.filter(pl.Series(national))
+        uniq = sub.unique()
+        good = uniq.filter(pl.Series([national_phone(u) for u in uniq.to_list()], dtype=pl.Boolean))
+        out[national] = sub.is_in(good.implode()).to_numpy()
+    return out
+
+
+def pl_pesel_many(values: pl.Series) -> np.ndarray:
+    """:func:`workbench.pii.identifiers.pl_pesel`, vectorised (CN mobile numbers are PESEL-shaped: many candidates)."""
+    d = values.str.strip_chars().str.replace_all(r"[ \-.()/]", "")
+    out = np.zeros(len(values), dtype=bool)
+    idx = np.flatnonzero(d.str.contains(r"^[0-9]{11}$").fill_null(False).to_numpy())
+    if not len(idx):
+        return out
+    m = _matrix(d.gather(idx).to_list(), 11)
+    yy, mm, dd = m[:, 0] * 10 + m[:, 1], m[:, 2] * 10 + m[:, 3], m[:, 4] * 10 + m[:, 5]
+    y = np.array([1900, 2000, 2100, 2200, 1800])[np.clip(mm // 20, 0, 4)] + yy
+    month = mm % 20
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    dim = _DAYS[np.clip(month, 0, 12)] - ((month == 2) & ~leap)
+    ok = (month >= 1) & (month <= 12) & (dd >= 1) & (dd <= dim)
+    check = (10 - (m[:, :10] * np.array([1, 3, 7, 9, 1, 3, 7, 9, 1, 3])).sum(axis=1) % 10) % 10
+    out[idx] = ok & (check == m[:, 10])
+    return out
+
+
 def phone_digits_many(values: pl.Series) -> np.ndarray:
     digits = values.str.replace_all("[^0-9]", "")
     n = digits.str.len_bytes().fill_null(0).to_numpy()
@@ -214,12 +267,13 @@ Vector = Callable[[pl.Series], np.ndarray]
 VALIDATORS: dict[str, Scalar] = {
     "luhn": luhn, "cn_resident_id": cn_resident_id, "us_ssn": us_ssn, "iban": iban, "ipv4": ipv4,
     "phone_digits": phone_digits, "plausible_birth_date": plausible_birth_date, "payment_card": payment_card,
-    "nanp_phone": nanp_phone, "national_phone": national_phone,
+    "nanp_phone": nanp_phone, "national_phone": national_phone, "phone_number": phone_number,
     "latin_person_name": latin_person_name, **IDENTIFIER_VALIDATORS,
 }
 VECTORISED: dict[str, Vector] = {"luhn": luhn_many, "payment_card": payment_card_many, "cn_resident_id": cn_resident_id_many,
                                  "phone_digits": phone_digits_many, "ipv4": ipv4_many, "us_ssn": us_ssn_many,
-                                 "nanp_phone": nanp_phone_many}
+                                 "nanp_phone": nanp_phone_many, "pl_pesel": pl_pesel_many,
+                                 "phone_number": phone_number_many}
 
 
 def validate_many(name: str, values: pl.Series | Sequence[str]) -> np.ndarray:
