@@ -17,8 +17,8 @@ from ..errors import InputError, WorkbenchError
 # Subcommands that read a dataset and take --engine (the kernels of `report` inherit it too).
 ENGINE_COMMANDS = ("validate", "scan", "assess", "simulate", "report", "dpia")
 # Order shown in --help.
-COMMANDS = ("sample", "validate", "scan", "assess", "simulate", "train", "report", "dpia", "list", "serve", "export",
-            "store")
+COMMANDS = ("sample", "init", "validate", "scan", "assess", "simulate", "train", "report", "dpia", "list", "serve",
+            "export", "store")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,314 @@
+"""``workbench init``: draft a dataset.yaml from a folder of CRM exports.
+
+Every guess carries its evidence (header hint, file name, content share), so the analyst can
+confirm or change it; nothing is written over an existing file.
+"""
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import io
+import json
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DatasetError, InputError
+from .hints import HeaderHints, load_hints, name_score, normalise
+
+SAMPLE_ROWS = 2000
+DETECT_BYTES = 4 << 20          # encoding detection looks at the first 4 MiB
+SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "excel", ".parquet": "parquet",
+            ".db": "sqlite", ".sqlite": "sqlite", ".sqlite3": "sqlite"}
+OUTPUTS = ("dataset.yaml", "permissions.yaml", "posture.yaml")
+# canonical column -> PII category whose content share can stand in for a missing header hint
+CONTENT = {"email": "email", "phone": "phone", "national_id": "national_id", "full_name": "person_name",
+           "address": "address", "birth_date": "birth_date", "card_number": "card_number", "source_ip": "ip_address"}
+
+
+@dataclass
+class Source:
+    """One table in the export folder: a file, or a table inside a SQLite file."""
+
+    label: str                     # what the user sees: customers.csv, crm.db:Customer
+    kind: str                      # csv | excel | parquet | sqlite
+    path: Path
+    sample: pd.DataFrame
+    encoding: str | None = None
+    encoding_note: str = ""
+    sql_table: str | None = None
+
+
+@dataclass
+class Guess:
+    """A proposed mapping and why: ``column`` None means the table itself."""
+
+    table: str
+    column: str | None
+    source: str
+    evidence: str
+
+
+@dataclass
+class Draft:
+    """The drafted dataset: canonical table -> source, column mappings, and the evidence for each."""
+
+    folder: Path
+    tables: dict[str, Source] = field(default_factory=dict)
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)   # table -> canonical -> source column
+    guesses: list[Guess] = field(default_factory=list)
+    unassigned: list[str] = field(default_factory=list)
+    as_of: dt.date | None = None
+    jurisdictions: list[str] = field(default_factory=list)
+
+
+def _decode_sample(path: Path) -> tuple[str, str, str]:
+    """(text of the first DETECT_BYTES, encoding, note). UTF-8 first; otherwise charset-normalizer."""
+    with path.open("rb") as fh:
+        data = fh.read(DETECT_BYTES)
+    if data.startswith(codecs.BOM_UTF8):
+        return data.decode("utf-8-sig", errors="ignore"), "utf-8-sig", "UTF-8 byte-order mark"
+    try:
+        return data.decode("utf-8"), "utf-8", "decodes as UTF-8"
+    except UnicodeDecodeError as e:
+        if len(data) == DETECT_BYTES and e.start >= len(data) - 3:   # cut inside the last character
+            return data[:e.start].decode("utf-8"), "utf-8", "decodes as UTF-8"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.chaos > 0.2:
+        raise DatasetError(f"{path}: cannot tell the text encoding of this file",
+                           "re-export it as UTF-8, or add 'encoding:' for it in dataset.yaml by hand")
+    enc = codecs.lookup(best.encoding).name
+    if enc in ("gb2312", "gbk"):
+        enc = "gb18030"   # the superset: a later byte outside GB2312/GBK still decodes
+    return str(best), enc, f"charset-normalizer: {best.encoding}, {1 - best.chaos:.0%} clean"
+
+
+def _read_csv(path: Path) -> Source:
+    text, enc, note = _decode_sample(path)
+    text = text[: text.rfind("\n") + 1] or text
+    sep = "\t" if path.suffix.lower() == ".tsv" else None
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, nrows=SAMPLE_ROWS, sep=sep, engine="python" if sep is None else "c")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+        raise DatasetError(f"{path}: not a readable CSV ({' '.join(str(e).split())[:120]})",
+                           "remove it from the folder or fix the export") from None
+    return Source(path.name, "csv", path, df, enc, note)
+
+
+def discover(folder: Path) -> list[Source]:
+    """Every table in the folder (CSV, xlsx, Parquet, each table of a SQLite file), sampled."""
+    out: list[Source] = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        kind = SUFFIXES.get(path.suffix.lower())
+        if kind == "csv":
+            out.append(_read_csv(path))
+        elif kind == "excel":
+            df = pd.read_excel(path, dtype=str, nrows=SAMPLE_ROWS)
+            out.append(Source(path.name, "excel", path, df))
+        elif kind == "parquet":
+            import pyarrow.parquet as pq
+
+            pf = pq.ParquetFile(path)
+            df = pf.read_row_group(0).to_pandas().head(SAMPLE_ROWS) if pf.num_row_groups else pd.DataFrame()
+            out.append(Source(path.name, "parquet", path, df.astype("string")))
+        elif kind == "sqlite":
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view') "
+                                                    "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+                for name in names:
+                    df = pd.read_sql_query(f'SELECT * FROM "{name}" LIMIT {SAMPLE_ROWS}', con).astype("string")
+                    out.append(Source(f"{path.name}:{name}", "sqlite", path, df, sql_table=name))
+            except sqlite3.DatabaseError as e:
+                raise DatasetError(f"{path}: not a readable SQLite file ({e})", "remove it from the folder") from None
+            finally:
+                con.close()
+    return out
+
+
+def _header_matches(src: Source, table: str, hints: HeaderHints) -> dict[str, str]:
+    """canonical column -> source column, by header hints (first listed hint wins, one source column once)."""
+    th = hints.tables[table]
+    by_norm: dict[str, str] = {}
+    for c in src.sample.columns:
+        by_norm.setdefault(normalise(c), str(c))
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for canon, names in th.columns.items():
+        for n in names:
+            col = by_norm.get(n)
+            if col is not None and col not in used:
+                out[canon] = col
+                used.add(col)
+                break
+    return out
+
+
+def _table_score(src: Source, table: str, hints: HeaderHints, canonical: dict[str, dict[str, str]]) -> tuple[float, str]:
+    matched = _header_matches(src, table, hints)
+    share = len(matched) / max(len(canonical[table]), 1)
+    named = name_score(src.sql_table or src.path.stem, hints.tables[table].names)
+    evidence = f"{len(matched)}/{len(canonical[table])} canonical columns by header"
+    if named:
+        evidence += ", file/table name"
+    return share + 0.3 * named, evidence
+
+
+def draft_dataset(folder: str | Path, hints_path: str | None = None) -> Draft:
+    """Recognise the tables in ``folder`` and map their columns; see :class:`Draft`."""
+    from ..pii import classify_column
+    from ..schema import CANONICAL
+
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError(f"{root}: export folder not found", "pass the folder that holds the CRM export files")
+    hints = load_hints(hints_path)
+    sources = discover(root)
+    if not sources:
+        raise InputError(f"{root}: no CSV, xlsx, Parquet or SQLite files here", "pass the folder that holds the exports")
+    tables = [t for t in CANONICAL if t in hints.tables]
+    scored = sorted(((*_table_score(s, t, hints, CANONICAL), i, t) for i, s in enumerate(sources) for t in tables),
+                    key=lambda x: (-x[0], x[2], tables.index(x[3])))
+    d = Draft(folder=root)
+    used: set[int] = set()
+    for score, evidence, i, t in scored:
+        if score < 0.25 or t in d.tables or i in used:
+            continue
+        d.tables[t] = sources[i]
+        used.add(i)
+        d.guesses.append(Guess(t, None, sources[i].label, f"score {score:.2f}: {evidence}"))
+    d.unassigned = [s.label for i, s in enumerate(sources) if i not in used]
+    if "customers" not in d.tables:
+        raise InputError(f"{root}: no file looks like a customers table (no customer id, name, e-mail... headers)",
+                         "rename the customers export or its headers, or write dataset.yaml by hand (see README.md)")
+    for t, src in d.tables.items():
+        mapping = _header_matches(src, t, hints)
+        for canon, col in mapping.items():
+            d.guesses.append(Guess(t, canon, col, f"header '{col}' is a known name for {canon}"))
+        for canon, category in CONTENT.items():
+            if canon not in CANONICAL[t] or canon in mapping:
+                continue
+            best = max(((classify_column(src.sample[c], str(c)).get(category, 0.0), str(c))
+                        for c in src.sample.columns if str(c) not in mapping.values()), default=(0.0, ""))
+            if best[0] >= 0.8:
+                mapping[canon] = best[1]
+                d.guesses.append(Guess(t, canon, best[1], f"content: {best[0]:.0%} of values are {category}"))
+        _check_content(src, t, mapping, d)
+        d.columns[t] = mapping
+    d.columns = {t: d.columns[t] for t in CANONICAL if t in d.columns}   # canonical order in the draft
+    d.as_of = _latest_date(d)
+    d.jurisdictions = _jurisdictions(d)
+    return d
+
+
+def _check_content(src: Source, table: str, mapping: dict[str, str], d: Draft) -> None:
+    """Add the content share to header guesses of personal-data columns (a header alone never decides)."""
+    from ..pii import classify_column
+
+    for canon, category in CONTENT.items():
+        col = mapping.get(canon)
+        if col is None:
+            continue
+        share = classify_column(src.sample[col], col).get(category, 0.0)
+        for g in d.guesses:
+            if g.table == table and g.column == canon and g.evidence.startswith("header"):
+                g.evidence += f"; content: {share:.0%} {category}" + ("" if share >= 0.5 else " — CHECK")
+
+
+def _latest_date(d: Draft) -> dt.date | None:
+    src = d.tables["customers"]
+    latest = None
+    for canon in ("last_activity_at", "created_at"):
+        col = d.columns["customers"].get(canon)
+        if col:
+            ts = pd.to_datetime(src.sample[col], errors="coerce", utc=True, format="mixed").max()
+            if pd.notna(ts) and (latest is None or ts.date() > latest):
+                latest = ts.date()
+    return latest
+
+
+def _jurisdictions(d: Draft) -> list[str]:
+    from ..jurisdiction import subject_jurisdiction
+
+    src, cols = d.tables["customers"], d.columns["customers"]
+    if "country" not in cols:
+        return []
+    state = src.sample[cols["state"]] if "state" in cols else pd.Series([None] * len(src.sample))
+    found = {subject_jurisdiction(c, s) for c, s in zip(src.sample[cols["country"]].tolist(), state.tolist())
+             if isinstance(c, str) and c}
+    return sorted(j for j in found if j in ("EU", "US-CA", "CN"))
+
+
+def _q(v: object) -> str:
+    return json.dumps(v, ensure_ascii=False)   # a JSON string is a valid YAML scalar
+
+
+def render(d: Draft, out: Path) -> dict[str, str]:
+    """The three files' texts: dataset.yaml, and commented permissions.yaml / posture.yaml skeletons."""
+    rel = Path(os.path.relpath(d.folder.resolve(), out.resolve()))
+    lines = [f"# Drafted by `workbench init` from {d.folder.name}/ — check every guess, then run `workbench validate`.",
+             f"name: {_q(d.folder.resolve().name)}",
+             f"as_of: {d.as_of.isoformat() if d.as_of else dt.date.today().isoformat()}   # CHECK: the day the export was taken",
+             "organisation:",
+             "  name: \"CHANGE ME\"            # the controller's legal name",
+             "  industry: other               # used for breach cost priors",
+             "  annual_revenue: 0             # fines are capped as a share of this",
+             "  currency: EUR",
+             f"  jurisdictions: [{', '.join(d.jurisdictions)}]   # from the customers' countries in the sample",
+             "tables:"]
+    for t, src in sorted(d.tables.items(), key=lambda kv: list(d.columns).index(kv[0])):
+        lines.append(f"  {t}:   # {src.label}")
+        if src.kind == "sqlite":
+            lines += [f"    sql: {_q('sqlite:///' + (rel / src.path.name).as_posix())}", f"    table: {_q(src.sql_table)}"]
+        else:
+            lines.append(f"    path: {_q((rel / src.path.name).as_posix())}")
+            if src.encoding:
+                lines.append(f"    encoding: {src.encoding}   # {src.encoding_note}")
+    renamed = {t: {c: s for c, s in m.items() if c != s} for t, m in d.columns.items()}
+    if any(renamed.values()):
+        lines.append("columns:")
+        for t, m in renamed.items():
+            if m:
+                lines.append(f"  {t}:")
+                lines += [f"    {c}: {_q(s)}" for c, s in m.items()]
+    if d.unassigned:
+        lines.append(f"# not recognised (add them under tables: if they hold CRM data): {', '.join(d.unassigned)}")
+    lines += ["# permissions: permissions.yaml   # uncomment once permissions.yaml is filled in",
+              "# posture: posture.yaml           # uncomment once posture.yaml is filled in"]
+    tables = ", ".join(d.tables)
+    perms = ["# Who may read and export what (DESIGN: roles -> table -> read fields / export).",
+             "# Fill in from the CRM's profiles or security roles, then uncomment `permissions:` in dataset.yaml.",
+             "# Tables drafted: " + tables, "roles: {}", "#   admin:", "#     \"*\": {read: \"*\", export: true}",
+             "#   sales:", "#     customers: {read: [customer_id, full_name, email, phone], export: false}"]
+    posture = ["# Systems that store the tables, and policies. Fill in, then uncomment `posture:` in dataset.yaml.",
+               "systems: []", "#   - name: crm-database", f"#     stores: [{tables}]",
+               "#     encryption_at_rest: {enabled: true, algorithm: AES-256, key_management: kms, key_rotation_days: 365}",
+               "#     tls_min_version: \"1.2\"", "#     field_encryption: []",
+               "#     backup_policy: {rpo_hours: 24, rto_hours: 8, offsite: true, immutable: true}",
+               "# policies:", "#   retention_days: 1095", "#   dormant_account_days: 90",
+               "#   mfa_required_roles: [admin]", "#   access_review_days: 180", "#   erasure_deadline_days: 30"]
+    return {"dataset.yaml": "\n".join(lines) + "\n", "permissions.yaml": "\n".join(perms) + "\n",
+            "posture.yaml": "\n".join(posture) + "\n"}
+
+
+def ensure_free(out: str | Path) -> None:
+    """Raise when ``out`` already holds one of the files init writes (it never overwrites)."""
+    existing = [Path(out) / n for n in OUTPUTS if (Path(out) / n).exists()]
+    if existing:
+        raise InputError(f"{existing[0]} already exists; init never overwrites a file",
+                         "move it away, or pass --out to draft into another folder")
+
+
+def write_draft(d: Draft, out: str | Path) -> list[Path]:
+    """Write the three files into ``out``; refuses (nothing written) when any of them exists."""
+    from ..files import write_text_atomic
+
+    out = Path(out)
+    ensure_free(out)
+    texts = render(d, out)
+    return [write_text_atomic(out / n, texts[n]) for n in OUTPUTS]
