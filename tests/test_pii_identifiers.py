@@ -236,3 +236,33 @@ def test_vectorised_pesel_agrees_with_scalar() -> None:
     got = V.VECTORISED["pl_pesel"](pl.Series(pool, dtype=pl.String))
     want = np.array([V.VALIDATORS["pl_pesel"](v) for v in pool])
     assert (got == want).all() and want.sum() > 100
+
+
+@pytest.mark.parametrize("header,values,category", [
+    ("FirstName", ["Anna", "Peter", "Marie", "José"], "person_name"),
+    ("LastName", ["Smith", "Müller", "García", "Rossi"], "person_name"),
+    ("Nachname", ["Schmidt", "Weber", "Fischer"], "person_name"),
+    ("apellidos", ["García López", "Pérez", "Sánchez"], "person_name"),
+    ("prénom", ["Jean", "Élodie", "Marc"], "person_name"),
+    ("姓名", ["王伟", "李娜", "欧阳明"], "person_name"),
+    ("City", ["Berlin", "São Paulo", "New York", "Paris"], "address"),
+    ("PostalCode", ["10115", "75008", "SW1A 1AA", "94105-1234"], "address"),
+    ("邮编", ["100020", "430072", "518057"], "address"),
+    ("Address", ["Hauptstraße 5", "12 rue de la Paix", "Calle Mayor 5", "221 Baker Street"], "address"),
+])
+def test_column_header_hints_in_six_languages(header: str, values: list[str], category: str) -> None:
+    from workbench.pii import classify_column
+
+    assert category in classify_column(pd.Series(values * 10), header)
+
+
+@pytest.mark.parametrize("header,values", [
+    ("City", ["12", "7", "42"]),                 # a hint alone never decides: the content must fit
+    ("PostalCode", ["yes", "no"]),
+    ("Status", ["Active", "Closed"]),            # capitalised words without a name header
+    ("FirstName", ["2024-05-01", "2024-06-01"]),
+])
+def test_hint_without_fitting_content_is_not_enough(header: str, values: list[str]) -> None:
+    from workbench.pii import classify_column
+
+    assert not {"person_name", "address"} & set(classify_column(pd.Series(values * 10), header))
