@@ -119,9 +119,9 @@ def phone_number(v: str) -> bool:
     s = v.strip()
     if s.startswith("+") or (s.startswith("1") and _CN_MOBILE.fullmatch(_digits(s))):
         return phone_digits(s)
-    if s.startswith("0"):
-        return national_phone(s)
-    return nanp_phone(s)
+    if not s.startswith("0") and len(_digits(s)) == 10:   # North-American shape: its plan decides
+        return nanp_phone(s)
+    return national_phone(s)
 
 
 _DATE_RX = re.compile(r"([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})|([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})")
@@ -201,13 +201,15 @@ def phone_number_many(values: pl.Series) -> np.ndarray:
     digits = s.str.replace_all("[^0-9]", "")
     by_count = (s.str.starts_with("+") | (s.str.starts_with("1") & digits.str.contains(r"^1[3-9][0-9]{9}$")))
     by_count = by_count.fill_null(False).to_numpy()
-    national = s.str.starts_with("0").fill_null(False).to_numpy() & ~by_count
+    zero = s.str.starts_with("0").fill_null(False).to_numpy() & ~by_count
     out = np.zeros(len(values), dtype=bool)
     if by_count.any():
         out[by_count] = phone_digits_many(s.filter(pl.Series(by_count)))
-    nanp = ~by_count & ~national & s.is_not_null().to_numpy()
+    present = s.is_not_null().to_numpy()
+    nanp = ~by_count & ~zero & present & (digits.str.len_bytes() == 10).fill_null(False).to_numpy()
     if nanp.any():
         out[nanp] = nanp_phone_many(s.filter(pl.Series(nanp)))
+    national = ~by_count & ~nanp & present   # trunk 0, or another national shape: libphonenumber
     if national.any():
         sub = s.filter(pl.Series(national))
         uniq = sub.unique()
