@@ -26,8 +26,11 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import pii_corpus as C  # noqa: E402
+import pii_corpus_intl as X  # noqa: E402
 
-CATS = ["email", "phone", "card_number", "national_id", "iban", "ip_address", "birth_date"]
+BASE_CATS = ["email", "phone", "card_number", "national_id", "iban", "ip_address", "birth_date"]
+CATS = ["email", "phone", "card_number", "national_id", "iban", "ip_address", "birth_date", "person_name", "address",
+        "bank_account", "passport", "drivers_licence", "mac_address", "crypto_wallet"]
 Record = tuple[str, list[tuple[str, int, int]]]   # text, [(category, start, end)]
 
 EN = ["Customer {v} asked for a refund.", "Please contact {v} tomorrow.", "Updated record: {v}; verified by phone.",
@@ -35,7 +38,10 @@ EN = ["Customer {v} asked for a refund.", "Please contact {v} tomorrow.", "Updat
 ZH = ["客户信息{v}，请核实。", "联系方式：{v}", "已登记{v}并回访。"]
 CTX = {"email": ["email ", "邮箱", ""], "phone": ["tel ", "手机", "电话："], "card_number": ["card ", "卡号", ""],
        "national_id": ["ID ", "身份证", "SSN "], "iban": ["IBAN ", "账户 ", ""], "ip_address": ["from ", "IP地址", ""],
-       "birth_date": ["DOB: ", "出生日期", "born on "]}
+       "birth_date": ["DOB: ", "出生日期", "born on "], "address": ["ship to ", "地址：", "address: "],
+       "bank_account": ["routing number ", "ABA ", "RTN: "], "passport": ["passport no. ", "护照号码", "Passport: "],
+       "drivers_licence": ["driver's licence ", "DL ", "驾驶证"], "mac_address": ["device ", "MAC ", ""],
+       "crypto_wallet": ["wallet ", "BTC/ETH ", ""]}
 
 HARD_NEGATIVES = [
     "Order 1234567812345678 shipped on 2026-03-14, amount EUR 1,234.56.",
@@ -73,7 +79,7 @@ def corpus(n: int, seed: int = 5) -> list[Record]:
     gens["birth_date"] = lambda r: (f"{int(r.integers(1940, 2008))}-{int(r.integers(1, 13)):02d}-{int(r.integers(1, 29)):02d}"
                                     if r.random() < 0.5 else f"{int(r.integers(1950, 2005))}年{int(r.integers(1, 13))}月{int(r.integers(1, 29))}日")
     recs: list[Record] = []
-    for cat in CATS:
+    for cat in BASE_CATS:
         for _ in range(n):
             recs.append(_record(rng, cat, gens[cat](rng)))
     # generated hard negatives: checksum failures and look-alikes
@@ -89,7 +95,41 @@ def corpus(n: int, seed: int = 5) -> list[Record]:
                      f"version {int(rng.integers(1, 20))}.{int(rng.integers(0, 20))}.{int(rng.integers(0, 99))}", []))
         recs.append((f"Host {int(rng.integers(256, 999))}.{int(rng.integers(0, 255))}.1.1 unreachable.", []))
     recs += [(t, []) for t in HARD_NEGATIVES]
+    return recs + corpus_intl(n, seed)
+
+
+def corpus_intl(n: int, seed: int = 5) -> list[Record]:
+    """Issue 12: national ids of 17 countries, national phone formats, IPv6, MAC, wallets, bank
+    routing, passport and licence numbers, names and addresses in free text, and hard negatives
+    (other countries' Luhn-valid ids, brand and place names, product codes, hashes)."""
+    rng = np.random.default_rng(seed + 1)
+    recs: list[Record] = []
+    ids = X.national_ids()
+    kinds = sorted(ids)
+    for i in range(n):
+        make, prefix = ids[kinds[i % len(kinds)]]
+        recs.append(_record_with(rng, "national_id", make(rng), prefix))
+    gens = {"phone": X.national_phone, "ip_address": X.ipv6, "mac_address": X.mac, "crypto_wallet": X.wallet,
+            "bank_account": X.routing, "passport": X.passport, "drivers_licence": X.licence, "address": X.address}
+    for cat, make in gens.items():
+        for _ in range(n):
+            recs.append(_record(rng, cat, make(rng)))
+    for make in (X.person_name_en, X.person_name_zh):
+        for _ in range(n):
+            text, name = make(rng)
+            start = text.index(name)
+            recs.append((text, [("person_name", start, start + len(name))]))
+    for _ in range(n):
+        recs.append((X.luhn_ids_of_other_countries(rng), []))
+        recs.append((str(rng.choice(X.BRAND_AND_PLACE)), []))
     return recs
+
+
+def _record_with(rng: np.random.Generator, cat: str, value: str, prefix: str) -> Record:
+    tpl = str(rng.choice(ZH if rng.random() < 0.3 else EN))
+    head, _, tail = tpl.partition("{v}")
+    start = len(head) + len(prefix)
+    return head + prefix + value + tail, [(cat, start, start + len(value))]
 
 
 def workbench_predict(texts: list[str]) -> list[list[tuple[str, int, int]]]:
@@ -99,7 +139,14 @@ def workbench_predict(texts: list[str]) -> list[list[tuple[str, int, int]]]:
 
 
 PRESIDIO_MAP = {"EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone", "CREDIT_CARD": "card_number", "US_SSN": "national_id",
-                "IBAN_CODE": "iban", "IP_ADDRESS": "ip_address", "DATE_TIME": "birth_date"}
+                "IBAN_CODE": "iban", "IP_ADDRESS": "ip_address", "DATE_TIME": "birth_date",
+                "PERSON": "person_name", "LOCATION": "address", "US_ITIN": "national_id", "UK_NHS": "national_id",
+                "UK_NINO": "national_id", "ES_NIF": "national_id", "ES_NIE": "national_id", "IT_FISCAL_CODE": "national_id",
+                "PL_PESEL": "national_id", "SG_NRIC_FIN": "national_id", "IN_PAN": "national_id",
+                "IN_AADHAAR": "national_id", "KR_RRN": "national_id", "FI_PERSONAL_IDENTITY_CODE": "national_id",
+                "US_BANK_NUMBER": "bank_account", "ABA_ROUTING_NUMBER": "bank_account", "US_PASSPORT": "passport",
+                "IN_PASSPORT": "passport", "IT_PASSPORT": "passport", "US_DRIVER_LICENSE": "drivers_licence",
+                "IT_DRIVER_LICENSE": "drivers_licence", "MAC_ADDRESS": "mac_address", "CRYPTO": "crypto_wallet"}
 
 
 def presidio_predict(texts: list[str]) -> list[list[tuple[str, int, int]]]:
@@ -112,9 +159,10 @@ def presidio_predict(texts: list[str]) -> list[list[tuple[str, int, int]]]:
     registry = RecognizerRegistry()
     registry.load_predefined_recognizers(nlp_engine=nlp)
     engine = AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=["en"])
+    known = set(engine.get_supported_entities(language="en"))
     out = []
     for t in texts:
-        res = engine.analyze(text=t, language="en", entities=list(PRESIDIO_MAP))
+        res = engine.analyze(text=t, language="en", entities=[e for e in PRESIDIO_MAP if e in known])
         out.append([(PRESIDIO_MAP[r.entity_type], r.start, r.end) for r in res if r.score >= 0.3])
     return out
 
@@ -141,6 +189,48 @@ def score(recs: list[Record], preds: list[list[tuple[str, int, int]]]) -> dict[s
     return res
 
 
+CONTEXT_ONLY = {"person_name_title", "person_name_zh", "person_name_zh_title"}
+
+
+def name_candidates(texts: list[str]) -> dict[str, list[list[tuple[str, int, int]]]]:
+    """Person names in free text, by candidate method (spans labelled person_name)."""
+    import re
+
+    import jieba
+    import jieba.posseg as pseg
+    from workbench.pii import find
+
+    jieba.setLogLevel(60)
+    sur = "".join(X.ZH_SUR)   # only for the 'surname list alone' candidate
+    rx_sur = re.compile(f"[{sur}][\u4e00-\u9fff]{{1,2}}")
+    out: dict[str, list[list[tuple[str, int, int]]]] = {k: [] for k in (
+        "context words only (workbench patterns)", "workbench (context + given-name list)",
+        "jieba POS nr", "jieba nr + workbench", "Chinese surname list alone")}
+    for t in texts:
+        wb = [m for m in find(t) if m.category == "person_name"]
+        ctx = [("person_name", m.start, m.end) for m in wb if m.detector in CONTEXT_ONLY]
+        full = [("person_name", m.start, m.end) for m in wb]
+        jb, pos = [], 0
+        if re.search("[\u4e00-\u9fff]", t):
+            for w in pseg.cut(t):
+                if w.flag == "nr" and len(w.word) >= 2:
+                    jb.append(("person_name", pos, pos + len(w.word)))
+                pos += len(w.word)
+        out["context words only (workbench patterns)"].append(ctx)
+        out["workbench (context + given-name list)"].append(full)
+        out["jieba POS nr"].append(jb)
+        out["jieba nr + workbench"].append(full + [s for s in jb if not any(s[1] < e and b < s[2] for _, b, e in full)])
+        out["Chinese surname list alone"].append([("person_name", m.start(), m.end()) for m in rx_sur.finditer(t)])
+    return out
+
+
+def _by_language(recs: list[Record], preds: list[list[tuple[str, int, int]]], zh: bool) -> dict[str, float]:
+    import re
+
+    keep = [i for i, (t, _) in enumerate(recs) if bool(re.search("[\u4e00-\u9fff]", t)) == zh]
+    return score([recs[i] for i in keep], [preds[i] for i in keep])["person_name"]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--per-category", type=int, default=300)
@@ -157,10 +247,14 @@ def main() -> None:
     except Exception as e:  # noqa: BLE001 - record why Presidio could not run
         presidio_note = f"Presidio did not run here: {type(e).__name__}: {e}"
     lines = ["# PII detection accuracy", "",
-             f"Corpus: {len(recs):,} records ({a.per_category} generated positives per category in English and Chinese "
-             f"sentences, ids glued to Chinese text; {len(recs) - a.per_category * len(CATS):,} hard negatives: "
-             "Luhn-failing order numbers, wrong id check digits, invalid SSN ranges, IBANs failing mod-97, dates outside "
-             "a birth context, amounts, versions, invalid IPs, ISBN/EAN, tracking numbers, mixed zh/en).",
+             f"Corpus: {len(recs):,} records ({a.per_category} generated positives per original category in English and "
+             "Chinese sentences, ids glued to Chinese text; issue 12 adds per category national ids of 17 countries "
+             "(valid per python-stdnum), national phone formats (valid per libphonenumber), IPv6, MAC, crypto wallets, "
+             "ABA routing, passport and licence numbers, addresses (EN/DE/FR/ES/ZH) and person names (EN + ZH); hard "
+             "negatives: Luhn-failing order numbers, wrong id check digits, invalid SSN ranges, IBANs failing mod-97, "
+             "dates outside a birth context, amounts, versions, invalid IPs, ISBN/EAN, tracking numbers, other "
+             "countries' Luhn-valid ids (South Africa, IMEI, Canada SIN, Sweden), brand and place names, product codes, "
+             "hashes).",
              "Scoring: span overlap with the same category. Command: "
              f"`.venv/bin/python benchmarks/pii_accuracy.py --per-category {a.per_category}`", ""]
     header = "| category | " + " | ".join(f"{k} P | {k} R | {k} FP | {k} FN" for k in results) + " |"
@@ -184,6 +278,19 @@ def main() -> None:
               "(身份证420106…, 手机138…) are missed."]
     if presidio_note:
         lines += ["", presidio_note]
+    t = time.perf_counter()
+    cands = name_candidates(texts)
+    lines += ["", "## Person names in free text: candidate methods", "",
+              f"Same corpus ({sum(1 for _, g in recs for c, *_ in g if c == 'person_name'):,} labelled names: English "
+              "with first+last name or an honorific, Chinese with a role word, an honorific or bare; names drawn from "
+              "hand-made lists that are not the workbench's name source). English = records without CJK characters.",
+              "", "| method | EN P | EN R | ZH P | ZH R |", "|---|---|---|---|---|"]
+    for k, preds in cands.items():
+        en, zh = _by_language(recs, preds, False), _by_language(recs, preds, True)
+        lines.append(f"| {k} | {en['precision']:.3f} | {en['recall']:.3f} | {zh['precision']:.3f} | {zh['recall']:.3f} |")
+    lines += ["", f"({time.perf_counter() - t:.1f} s for all candidates.) jieba (and its dictionary) ships inside its "
+              "package; nothing is downloaded. The workbench keeps the method in its detectors (context words + "
+              "gender-guesser's given-name list); see the verdict in the issue report."]
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "pii_accuracy.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

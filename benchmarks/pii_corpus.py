@@ -86,7 +86,12 @@ def phone(rng: np.random.Generator) -> str:
         return f"+1 {int(rng.integers(201, 990))}-555-{int(rng.integers(0, 10**4)):04d}"
     if k == 3:
         return f"+49 30 {int(rng.integers(10**6, 10**8))}"
-    return f"({int(rng.integers(201, 990))}) {int(rng.integers(200, 999))}-{int(rng.integers(0, 10**4)):04d}"
+    import phonenumbers  # an area code and exchange in use: invented ones are no phone numbers (issue 12)
+
+    while True:
+        v = f"({int(rng.integers(201, 990))}) {int(rng.integers(200, 999))}-{int(rng.integers(0, 10**4)):04d}"
+        if phonenumbers.is_valid_number(phonenumbers.parse(v, "US")):
+            return v
 
 
 def email(rng: np.random.Generator) -> str:

@@ -34,8 +34,10 @@ SURNAME_STOP = frozenset("""
 street st road rd avenue ave lane ln boulevard blvd drive dr way court ct place pl square sq
 bank group team support service services office company limited ltd inc corp gmbh plc llc
 university college school hospital clinic hotel airport station center centre store shop mall
-card account order invoice payment refund
+card account order invoice payment refund mail post express airways airlines bank kong york angeles francisco
+island islands city
 """.split())
+PARTICLES = frozenset("van von de da del der di le la du dos das".split())
 _TOKEN = re.compile(r"[^A-Za-zÀ-ÿ'’-]+")
 
 
@@ -52,6 +54,7 @@ def latin_person_name(v: str) -> bool:
     """Capitalised words holding ``First Last``: a known given name followed by a word that is no
     street, business or common word ("Customer Anna Smith" → yes, "Main Street" → no)."""
     words = [w.lower().strip("'’-") for w in _TOKEN.split(v.strip()) if w]
+    words = [w for w in words if w not in PARTICLES]   # "George van Dijk": the particle joins, it is no word
     names = given_names()
     return any(first in names and len(last) >= 2 and last not in SURNAME_STOP and last not in COMMON_WORDS
                for first, last in zip(words, words[1:]))
