@@ -51,6 +51,21 @@ def find(text: str, categories: set[str] | frozenset[str] | None = None, catalog
            if not any(j < k and full in other for j, other in claims)]
     if categories is not None:
         out = [m for m in out if m.category in categories]
+    return _merge(sorted(out))
+
+
+def _merge(ms: list[Match]) -> list[Match]:
+    """Overlapping matches of one category become one span ("客户王伟来电": a role word before and a
+    verb after find the same name). Which categories a text holds never changes, so the column
+    engine's per-category verdict is the same."""
+    out: list[Match] = []
+    for m in ms:
+        j = next((i for i in range(len(out) - 1, -1, -1) if out[i].category == m.category and out[i].end > m.start), None)
+        if j is None:
+            out.append(m)
+        else:
+            prev = out[j]
+            out[j] = Match(prev.start, max(prev.end, m.end), prev.category, prev.detector)
     return sorted(out)
 
 
