@@ -55,11 +55,29 @@ class _Found:
     claim_texts: pl.Series | None = None    # ... and its text (overrules later detectors)
 
 
-def _matches(det: Detector, col: pl.Series, index: np.ndarray | None = None) -> _Found:
+def _drop_claimed(cands: pl.Series, owner: np.ndarray, claims: pl.DataFrame | None) -> tuple[pl.Series, np.ndarray]:
+    """Drop candidates lying inside an earlier detector's text in the same row before validating them:
+    they are overruled whatever their validator says (and validators such as libphonenumber cost)."""
+    if claims is None or not len(claims) or not len(owner):
+        return cands, owner
+    pairs = pl.DataFrame({"i": np.arange(len(owner)), "row": owner, "c": cands}).join(claims, on="row", how="inner")
+    if not len(pairs):
+        return cands, owner
+    hit = pairs.filter(pl.col("text").str.contains(pl.col("c"), literal=True))["i"].unique().to_numpy()
+    if not len(hit):
+        return cands, owner
+    keep = np.ones(len(owner), dtype=bool)
+    keep[hit] = False
+    return cands.filter(pl.Series(keep)), owner[keep]
+
+
+def _matches(det: Detector, col: pl.Series, index: np.ndarray | None = None,
+             claims: pl.DataFrame | None = None) -> _Found:
     """Validated matches of ``det`` from its column of the scan (bools or extracted lists).
 
     A detector without validator keeps whole rows (texts ``None``; recomputed on demand).
-    ``index`` maps the rows of ``col`` to rows of the column (when only a subset was searched).
+    ``index`` maps the rows of ``col`` to rows of the column (when only a subset was searched);
+    ``claims`` (row, text) are earlier detectors' texts: candidates inside them are not validated.
     """
     if det.validator is None:
         rows = np.flatnonzero(col.to_numpy())
@@ -81,6 +99,9 @@ def _matches(det: Detector, col: pl.Series, index: np.ndarray | None = None) -> 
             cands, owner = cands.filter(pl.Series(present)), owner[present]
     else:
         cands, owner = ex.explode().drop_nulls(), np.repeat(rows, lens)
+    cands, owner = _drop_claimed(cands, owner, claims)
+    if not len(owner):
+        return _Found(owner, None)
     ok = _validate(det, cands)
     found = _Found(owner[ok], cands.filter(pl.Series(ok)))
     if det.claims_invalid:
@@ -117,15 +138,26 @@ def _hits(values: pl.Series, categories: Iterable[str] | None, catalog: Catalog,
 
     common = [k for k, d in enumerate(dets) if d.gate is None]
     scan = pl.DataFrame({"t": values}).lazy().select(search(common)).collect() if common else None
-    found_at: dict[int, _Found] = {k: _matches(dets[k], scan[f"d{k}"]) for k in common} if scan is not None else {}
+    raw_at: dict[int, tuple[pl.Series, np.ndarray | None]] = {k: (scan[f"d{k}"], None) for k in common} if scan is not None else {}
     for name in dict.fromkeys(d.gate for d in dets if d.gate is not None):
         # one union pass finds the few rows where a detector of this gate can match; only those are searched
         rare = [k for k, d in enumerate(dets) if d.gate == name]
         union = "|".join(f"(?:{dets[k].polars.replace('(?P<v>', '(?:')})" for k in rare)
         rows = np.flatnonzero(values.str.contains(union).fill_null(False).to_numpy())
         sub = pl.DataFrame({"t": values.gather(rows)}).lazy().select(search(rare)).collect()
-        found_at.update({k: _matches(dets[k], sub[f"d{k}"], rows) for k in rare})
-    found = [found_at[k] for k in range(len(dets))]
+        raw_at.update({k: (sub[f"d{k}"], rows) for k in rare})
+    found: list[_Found] = []
+    claims: pl.DataFrame | None = None   # (row, text) of earlier validated matches and claims
+    for k, det in enumerate(dets):
+        f = _matches(det, raw_at[k][0], raw_at[k][1], claims)
+        found.append(f)
+        parts = [(f.owner, f.texts)] if f.texts is not None else []
+        if f.claim_owner is not None:
+            parts.append((f.claim_owner, f.claim_texts))
+        for own, txt in parts:
+            if len(own):
+                new = pl.DataFrame({"row": own.astype(np.int64), "text": txt})
+                claims = new if claims is None else pl.concat([claims, new])
     # rows holding matches of two or more detectors: only there can one overrule another
     count = np.zeros(len(values), dtype=np.int64)
     for f in found:
