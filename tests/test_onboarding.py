@@ -134,3 +134,26 @@ def test_no_customers_file_is_bad_input(tmp_path: Path, capsys) -> None:
 def test_normalise() -> None:
     assert [normalise(h) for h in ["Email__c", "MailingStreet", "Phone Number", "联系电话", "HasOptedIn__c", "address1_line1"]] \
         == ["email", "mailing_street", "phone_number", "联系电话", "has_opted_in", "address1_line1"]
+
+
+def test_header_hints_name_only_canonical_tables_and_columns() -> None:
+    from workbench.schema import CANONICAL
+
+    hints = load_hints()
+    assert "customers" in hints.tables
+    for t, th in hints.tables.items():
+        if t not in CANONICAL:       # a table the dataset contract adds later (training_results) is allowed
+            assert t == "training_results", t
+            continue
+        assert set(th.columns) <= set(CANONICAL[t]), (t, set(th.columns) - set(CANONICAL[t]))
+        assert th.names
+
+
+def test_bad_header_hints_file_names_the_key(tmp_path: Path) -> None:
+    from workbench.errors import ContentError
+
+    bad = tmp_path / "headers.yaml"
+    bad.write_text("tables:\n  customers:\n    columns: {email: [mail]}\n    colour: red\n", encoding="utf-8")
+    with pytest.raises(ContentError) as e:
+        load_hints(str(bad))
+    assert "headers.yaml" in str(e.value) and "colour" in str(e.value)

@@ -99,7 +99,8 @@ def _matches(det: Detector, col: pl.Series, index: np.ndarray | None = None,
             cands, owner = cands.filter(pl.Series(present)), owner[present]
     else:
         cands, owner = ex.explode().drop_nulls(), np.repeat(rows, lens)
-    cands, owner = _drop_claimed(cands, owner, claims)
+    if det.validator not in VECTORISED or det.validator == "phone_number":   # only where validating costs
+        cands, owner = _drop_claimed(cands, owner, claims)
     if not len(owner):
         return _Found(owner, None)
     ok = _validate(det, cands)

@@ -1,0 +1,76 @@
+"""Benchmark: `workbench scan` end to end on 1M customers, with the bundled detectors against the
+catalog as it was before issue 12 (benchmarks/detectors_before_issue12.yaml) in the same run.
+
+    .venv/bin/python benchmarks/pii_scan_cli.py [--rows 1000000] [--repeats 3]
+
+Each run is the CLI a user types (`workbench scan DATA --out DIR --quiet [--detectors OLD]`),
+loading included, alternating baseline and current so that both see the same machine load. Wall
+time and CPU time (user + sys of the process and its threads) are recorded; on a shared machine
+CPU time is the steadier of the two. Writes benchmarks/results/pii_scan_cli.md.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+BASELINE = HERE / "detectors_before_issue12.yaml"
+
+
+def run_once(data: Path, detectors: Path | None) -> tuple[float, float]:
+    out = Path(tempfile.mkdtemp(prefix="scan-bench-"))
+    cmd = [str(ROOT / ".venv" / "bin" / "workbench"), "scan", str(data), "--out", str(out / "o"), "--quiet"]
+    if detectors:
+        cmd += ["--detectors", str(detectors)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    shutil.rmtree(out, ignore_errors=True)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--repeats", type=int, default=3)
+    a = ap.parse_args()
+    from pii_scan import ensure_data
+
+    data = ensure_data(a.rows)
+    runs: dict[str, list[tuple[float, float]]] = {"before issue 12": [], "issue 12": []}
+    for _ in range(a.repeats):
+        runs["before issue 12"].append(run_once(data, BASELINE))
+        runs["issue 12"].append(run_once(data, None))
+    med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in runs.items()}
+    (b_wall, b_cpu), (n_wall, n_cpu) = med["before issue 12"], med["issue 12"]
+    lines = ["# `workbench scan` end to end: detectors of issue 12 against the catalog before it", "",
+             f"Machine: {os.cpu_count()} cores shared with other jobs; 1-min load average at the end: "
+             f"{os.getloadavg()[0]:.1f}. Data: {a.rows:,} customers × 8 columns (benchmarks/pii_scan.py's table, "
+             "notes 50–200 characters). Command: "
+             f"`.venv/bin/python benchmarks/pii_scan_cli.py --rows {a.rows} --repeats {a.repeats}`", "",
+             "| catalog | median wall (s) | median CPU user+sys (s) | all runs wall / CPU (s) |", "|---|---|---|---|"]
+    for k, v in runs.items():
+        lines.append(f"| {k} | {med[k][0]:.1f} | {med[k][1]:.1f} | "
+                     + ", ".join(f"{w:.1f}/{c:.1f}" for w, c in v) + " |")
+    lines += ["", f"Slow-down with the issue-12 detectors: wall {n_wall / b_wall - 1:+.0%}, CPU {n_cpu / b_cpu - 1:+.0%} "
+              "(budget: +20%)."]
+    (HERE / "results").mkdir(exist_ok=True)
+    (HERE / "results" / "pii_scan_cli.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
