@@ -5,7 +5,6 @@ confirm or change it; nothing is written over an existing file.
 """
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import io
 import json
@@ -66,26 +65,15 @@ class Draft:
 
 
 def _decode_sample(path: Path) -> tuple[str, str, str]:
-    """(text of the first DETECT_BYTES, encoding, note). UTF-8 first; otherwise charset-normalizer."""
+    """(text of the first DETECT_BYTES, encoding, note): the loader's own detection
+    (:func:`workbench.encoding.detect`: UTF-8 check of the whole file, else charset-normalizer)."""
+    from ..encoding import detect
+
+    enc = detect(path)
     with path.open("rb") as fh:
         data = fh.read(DETECT_BYTES)
-    if data.startswith(codecs.BOM_UTF8):
-        return data.decode("utf-8-sig", errors="ignore"), "utf-8-sig", "UTF-8 byte-order mark"
-    try:
-        return data.decode("utf-8"), "utf-8", "decodes as UTF-8"
-    except UnicodeDecodeError as e:
-        if len(data) == DETECT_BYTES and e.start >= len(data) - 3:   # cut inside the last character
-            return data[:e.start].decode("utf-8"), "utf-8", "decodes as UTF-8"
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None or best.chaos > 0.2:
-        raise DatasetError(f"{path}: cannot tell the text encoding of this file",
-                           "re-export it as UTF-8, or add 'encoding:' for it in dataset.yaml by hand")
-    enc = codecs.lookup(best.encoding).name
-    if enc in ("gb2312", "gbk"):
-        enc = "gb18030"   # the superset: a later byte outside GB2312/GBK still decodes
-    return str(best), enc, f"charset-normalizer: {best.encoding}, {1 - best.chaos:.0%} clean"
+    note = "decodes as UTF-8" if enc in ("utf-8", "utf-8-sig") else f"not UTF-8; charset-normalizer: {enc}"
+    return data.decode(enc, errors="ignore"), enc, note   # "ignore": the read may cut the last character
 
 
 def _read_csv(path: Path) -> Source:
