@@ -82,9 +82,9 @@ def dormant_accounts(ctx: CheckContext) -> Finding:
 
 def shared_log(ctx: CheckContext) -> str | None:
     """The window's log aggregate that every log check answers from (one scan, cached), or
-    ``None`` when the log has no timestamps or actions to aggregate."""
+    ``None`` when the log has no timestamps to aggregate."""
     if "log_agg" not in ctx.cache:
-        if ctx.missing("access_log", "timestamp", "action"):
+        if ctx.missing("access_log", "timestamp"):
             ctx.cache["log_agg"] = None
         else:
             present = lambda t, c: ctx.missing(t, c) is None  # noqa: E731
@@ -92,7 +92,8 @@ def shared_log(ctx: CheckContext) -> str | None:
                 ctx.dataset.engine, ctx.start, ctx.now, has_fields=present("access_log", "fields"),
                 has_record_count=present("access_log", "record_count"), bulk_records=BULK_RECORDS,
                 has_roles=present("users", "role"), has_users=present("users", "user_id"),
-                has_table=present("access_log", "table"), has_user_id=present("access_log", "user_id"))
+                has_table=present("access_log", "table"), has_user_id=present("access_log", "user_id"),
+                has_action=present("access_log", "action"))
     return ctx.cache["log_agg"]
 
 

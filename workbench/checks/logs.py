@@ -51,7 +51,7 @@ ROLES = ("(SELECT CAST(user_id AS VARCHAR) AS user_id, any_value(CAST(role AS VA
 
 def log_aggregate(engine: Engine, start: dt.datetime, end: dt.datetime, *, has_fields: bool,
                   has_record_count: bool, bulk_records: int, has_roles: bool, has_users: bool = True,
-                  has_table: bool = True, has_user_id: bool = True) -> str:
+                  has_table: bool = True, has_user_id: bool = True, has_action: bool = True) -> str:
     """One scan of the window's log into the few keys every log check needs: events per
     (action, role, table, fields, hour of day, bulk?, unknown user?). AC-004, AC-005, AC-007,
     DQ-002 and DQ-003 all answer from it; only evidence of a violation scans the log again."""
@@ -62,8 +62,9 @@ def log_aggregate(engine: Engine, start: dt.datetime, end: dt.datetime, *, has_f
         users = "(SELECT CAST(NULL AS VARCHAR) AS user_id, CAST(NULL AS VARCHAR) AS role)"
     uid = "CAST(l.user_id AS VARCHAR)" if has_user_id else "CAST(NULL AS VARCHAR)"
     tbl = 'CAST(l."table" AS VARCHAR)' if has_table else "CAST(NULL AS VARCHAR)"
+    action = "CAST(l.action AS VARCHAR)" if has_action else "CAST(NULL AS VARCHAR)"
     engine.materialise(LOG_AGG, f"""
-        SELECT CAST(l.action AS VARCHAR) AS action, coalesce(u.role, '') AS role,
+        SELECT {action} AS action, coalesce(u.role, '') AS role,
                {tbl} AS tbl, {fields} AS fields, hour(l."timestamp") AS h, {bulk} AS bulk,
                ({uid} IS NOT NULL AND u.user_id IS NULL) AS unknown_user, count(*) AS n
         FROM access_log l LEFT JOIN {users} u ON {uid} = u.user_id
