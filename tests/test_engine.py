@@ -152,3 +152,33 @@ def test_errors_never_print_database_passwords(tmp_path, cli):
     assert r.returncode == 2 and "S3cretPw" not in r.stderr and "***" in r.stderr, r.stderr
     with pytest.raises(DatasetError):
         load_dataset(tmp_path)
+
+
+def test_load_cache_serves_the_same_tables_to_a_second_process(tmp_path, monkeypatch, cli):
+    """The report's load cache: the first load writes the canonical tables to a DuckDB file, later
+    loads (other notebooks' processes) attach it read-only — with identical findings."""
+    monkeypatch.setenv("WORKBENCH_LOAD_CACHE", str(tmp_path / "cache"))
+    first = load_dataset(SAMPLE)
+    ref = _key(assess(first).findings)
+    assert len(list((tmp_path / "cache").glob("*.duckdb"))) == 1
+    second = load_dataset(SAMPLE)
+    assert "cache" in set(second.engine.frame("SELECT database_name FROM duckdb_databases()")["database_name"])
+    assert _key(assess(second).findings) == ref
+    r = cli("assess", str(SAMPLE), "--out", str(tmp_path / "out"))  # another process, same cache (env inherited)
+    assert r.returncode == 0, r.stderr
+    import json
+    got = {f["id"]: (f["status"], f["affected"], f["total"])
+           for f in json.loads((tmp_path / "out" / "findings.json").read_text())["findings"]}
+    assert got == ref
+    assert len(list((tmp_path / "cache").glob("*.duckdb"))) == 1  # reused, not rebuilt
+
+
+def test_load_cache_key_changes_with_the_inputs(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_LOAD_CACHE", str(tmp_path / "cache"))
+    dst = tmp_path / "ds"
+    shutil.copytree(SAMPLE, dst)
+    load_dataset(dst)
+    with (dst / "users.csv").open("a", encoding="utf-8") as fh:
+        fh.write("U99999,New Starter,Sales,sales,active,true,2026-09-01T09:00:00,,false,2026-09-02T09:00:00\n")
+    assert load_dataset(dst).rows("users") == load_dataset(SAMPLE).rows("users") + 1
+    assert len(list((tmp_path / "cache").glob("*.duckdb"))) == 3  # the copy before and after, and the sample

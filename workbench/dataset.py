@@ -218,14 +218,13 @@ def load_dataset(path: str | Path, as_of: str | dt.date | None = None, engine: s
         posture = read_yaml(root / cfg.posture, Posture, "posture file")
         extra_files.append(root / cfg.posture)
 
-    eng = connect(cfg.engine, kind=engine or os.environ.get("WORKBENCH_ENGINE") or None)
+    kind = engine or os.environ.get("WORKBENCH_ENGINE") or cfg.engine.kind
     workdir = tempfile.TemporaryDirectory(prefix="workbench-load-")
     try:
-        sources, columns, files, stats = _load_tables(eng, cfg, root, yml, Path(workdir.name))
+        eng, sources, columns, files, stats = _load(cfg, kind, root, yml, extra_files, Path(workdir.name))
         if permissions is not None:
             check_permissions(permissions, columns, root / str(cfg.permissions))
     except BaseException:
-        eng.close()
         workdir.cleanup()
         raise
     files += extra_files
@@ -240,6 +239,41 @@ def load_dataset(path: str | Path, as_of: str | dt.date | None = None, engine: s
     return Dataset(root=root, name=cfg.name, as_of=as_of, organisation=cfg.organisation, engine=eng,
                    columns=columns, sources=sources, permissions=permissions, posture=posture, mapped=mapped,
                    files=files, _stats=stats, _workdir=workdir)
+
+
+def _load(cfg: DatasetConfig, kind: str, root: Path, yml: Path, extra: list[Path], workdir: Path):
+    """(engine, sources, columns, files, stats): loaded here, or attached from the report's load
+    cache when another process of the same run already loaded the same inputs."""
+    from . import loadcache
+
+    folder = loadcache.cache_dir()
+    if folder is None or kind != "duckdb":
+        eng = connect(cfg.engine, kind=kind)
+        try:
+            return (eng, *_load_tables(eng, cfg, root, yml, workdir))
+        except BaseException:
+            eng.close()
+            raise
+    from .engine.duck import DuckDBEngine
+
+    resolved = [resolve(t, src, root) for t, src in cfg.tables.items()]
+    name = loadcache.key(yml, extra, resolved, repr(cfg.engine))
+    db = folder / f"{name}.duckdb"
+    with loadcache.locked(folder, name):
+        meta = loadcache.read_meta(folder, name)
+        if meta is None:
+            builder = DuckDBEngine(threads=cfg.engine.threads, memory_limit=cfg.engine.memory_limit, database=str(db))
+            try:
+                sources, columns, files, stats = _load_tables(builder, cfg, root, yml, workdir)
+                builder.execute("CHECKPOINT")
+            finally:
+                builder.close()
+            meta = {"columns": columns, "files": [str(f) for f in files], "stats": stats}
+            loadcache.write_meta(folder, name, meta)
+    eng = DuckDBEngine(threads=cfg.engine.threads, memory_limit=cfg.engine.memory_limit)
+    eng.attach(str(db), list(meta["columns"]))
+    sources = {rs.table: rs for rs in resolved}
+    return eng, sources, meta["columns"], [Path(f) for f in meta["files"]], meta["stats"]
 
 
 def _load_tables(engine: Engine, cfg: DatasetConfig, root: Path, yml: Path, workdir: Path):

@@ -29,15 +29,24 @@ class DuckDBEngine(Engine):
     kind = "duckdb"
     validates_utf8 = True  # its CSV reader rejects invalid UTF-8 itself
 
-    def __init__(self, threads: int | None = None, memory_limit: str | None = None) -> None:
+    def __init__(self, threads: int | None = None, memory_limit: str | None = None,
+                 database: str | None = None) -> None:
+        """``database``: a DuckDB file to build the relations in (a load cache), else memory."""
         import duckdb
 
         self._tmp = tempfile.TemporaryDirectory(prefix="workbench-duckdb-")
-        self.con = duckdb.connect(config={"memory_limit": memory_limit or _memory_limit(),
-                                          "temp_directory": self._tmp.name})
+        self.con = duckdb.connect(database or ":memory:", config={"memory_limit": memory_limit or _memory_limit(),
+                                                                  "temp_directory": self._tmp.name})
         self.con.execute("SET TimeZone = 'UTC'")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
+
+    def attach(self, database: str, tables: list[str]) -> None:
+        """Serve ``tables`` from a load cache built by another process (read-only, so that several
+        notebooks of one report can share it while writing their own work tables in memory)."""
+        self.con.execute(f"ATTACH {lit(database)} AS cache (READ_ONLY)")
+        for t in tables:
+            self.view(t, f"SELECT * FROM cache.{q(t)}")
 
     def execute(self, sql: str) -> None:
         self.con.execute(sql)
