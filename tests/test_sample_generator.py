@@ -25,7 +25,8 @@ def test_same_seed_same_files(tmp_path):
 def test_committed_sample_is_reproducible(tmp_path, sample_dir):
     """The committed sample is exactly what the documented command produces."""
     generate_sample(tmp_path / "s", customers=3000, seed=7)
-    for f in ("customers.csv", "access_log.csv", "backups.csv", "ground_truth.json", "posture.yaml"):
+    for f in ("customers.csv", "access_log.csv", "backups.csv", "ground_truth.json", "posture.yaml",
+              "training_results.csv", "dataset.yaml", ".workbench-sample.json"):
         assert filecmp.cmp(tmp_path / "s" / f, sample_dir / f, shallow=False), f
 
 
@@ -63,6 +64,33 @@ def test_planted_counts_are_in_the_data(sample_dataset, sample_dir):
 def test_mixed_layout_loads_through_sqlite_parquet_excel(tmp_path):
     truth = generate_sample(tmp_path / "m", customers=250, seed=1, layout="mixed")
     ds = load_dataset(tmp_path / "m")
-    assert {k: s.kind for k, s in ds.sources.items()} == {"customers": "sql", "transactions": "parquet", "users": "excel"}
+    assert {k: s.kind for k, s in ds.sources.items()} == {"customers": "sql", "transactions": "parquet", "users": "excel",
+                                                          "training_results": "csv"}
     assert truth["checks"]["BK-001"]["status"] == "insufficient_data"  # no backups table in this layout
     assert ds.tables["customers"]["Field7"].str.contains("@").all() or ds.tables["customers"]["Field7"].isna().any()
+
+
+def test_training_results_agree_with_the_roster(sample_dataset, sample_dir):
+    """training_results is a canonical table, listed in dataset.yaml, consistent with
+    users.last_training_at, and its planted problems are those ground_truth.json records."""
+    import yaml
+
+    assert "training_results" in yaml.safe_load((sample_dir / "dataset.yaml").read_text())["tables"]
+    t, u = sample_dataset.tables["training_results"], sample_dataset.tables["users"]
+    assert list(t.columns) == ["trainee_id", "module", "score", "passed", "completed_at", "attempt"]
+    assert t["score"].between(0, 1).all() and set(t["attempt"].unique()) <= {1, 2}
+    assert (t["passed"] == (t["score"] >= 0.75)).all()
+    assert set(t["trainee_id"]) <= set(u["user_id"])
+    last_pass = t[t["passed"].astype(bool)].groupby("trainee_id")["completed_at"].max()
+    roster = u.set_index("user_id")["last_training_at"]
+    trained = roster.dropna()
+    assert last_pass.sort_index().equals(trained.loc[last_pass.index].sort_index().rename("completed_at"))
+    assert set(trained.index) - set(u.loc[u["is_service_account"].astype(bool), "user_id"]) == set(last_pass.index)
+    facts = json.loads((sample_dir / "ground_truth.json").read_text())["training_results"]
+    assert facts["rows"] == len(t) and facts["trainees"] == t["trainee_id"].nunique()
+    assert facts["failed_attempts"] == int((~t["passed"].astype(bool)).sum())
+    assert facts["retakes_passed"] == int(((t["attempt"] == 2) & t["passed"].astype(bool)).sum()) > 0
+    year = sample_dataset.now - pd.Timedelta(days=365)
+    failed_only = set(t.loc[~t["passed"].astype(bool) & (t["completed_at"] >= year), "trainee_id"]) - set(last_pass.index)
+    assert facts["failed_only_within_365_days"] == len(failed_only) > 0
+    assert failed_only <= set(roster[roster.isna()].index)  # TRN-001 staff who never completed training

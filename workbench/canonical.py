@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
-from .engine.base import Engine, lit, q
 from .errors import DatasetError
 from .jurisdiction import EU_EEA
+from .boundary import value_shape  # the output boundary's: no letter, digit or markup of the value survives
+from .engine.base import Engine, lit, q
 from .schema import CANONICAL, ENUMS, KEYS
 
 TRUE_WORDS = ("true", "t", "yes", "y", "1", "是", "对", "1.0")
@@ -21,15 +22,6 @@ NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "U
            "UBIGINT", "FLOAT", "DOUBLE", "REAL", "DECIMAL", "INT", "LONG", "SHORT", "BYTE")
 EXPECTED = {"datetime": "an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[Z])", "date": "an ISO date (YYYY-MM-DD)",
             "bool": "a boolean (true/false, yes/no, 1/0, Y/N, 是/否)", "float": "a number", "int": "a whole number"}
-
-
-def value_shape(value: object, limit: int = 24) -> str:
-    """Describe a value without revealing it: digits → 9, letters → a, CJK → 字."""
-    text = str(value)[:limit]
-    text = re.sub(r"[0-9]", "9", text)
-    text = re.sub(r"[A-Za-z]", "a", text)
-    text = re.sub(r"[\u3400-\u9fff]", "字", text)
-    return text + ("…" if len(str(value)) > limit else "")
 
 
 def in_list(expr: str, values) -> str:

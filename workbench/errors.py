@@ -17,10 +17,12 @@ class WorkbenchError(Exception):
         super().__init__(message)
 
     def __str__(self) -> str:
+        from .boundary import redact_secrets  # the output boundary: no password or token in any message
+
         text = " ".join(self.message.split())  # always one line
         if self.hint:
             text += f" — hint: {' '.join(self.hint.split())}"
-        return text
+        return redact_secrets(text)
 
 
 class InputError(WorkbenchError):

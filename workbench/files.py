@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .boundary import output_mode
 from .errors import ContentError, InputError
 
 M = TypeVar("M", bound=BaseModel)
@@ -90,7 +91,7 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; reports are meant to be shared
+        os.chmod(tmp, output_mode())  # mkstemp creates 0600: give the mode a plain open() would (the umask decides)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

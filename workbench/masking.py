@@ -1,14 +1,19 @@
 """Masking used by every output of the project: no raw personal value leaves the dataset.
 
 ``mask(value, category)`` picks the rule for a category; unknown categories are masked
-generically (first and last character kept). ``mask_text(text)`` masks every value the PII
-detectors find inside free text.
+generically (first and last character kept; values of up to :data:`SHORT` characters entirely).
+``mask_text(text)`` masks every value the PII detectors find inside free text. Phones keep at
+most their last four digits. The rest of the output boundary (markup escaping, secret
+redaction, value shapes) lives in :mod:`workbench.boundary` and is re-exported here.
 """
 from __future__ import annotations
 
 import re
 
+from .boundary import escape, output_mode, redact_secrets, safe_frame, safe_html, safe_message, value_shape
+
 _DIGITS = re.compile(r"\d")
+SHORT = 4  # a value this short is masked entirely: keeping two of four characters reveals too much
 
 
 def mask_email(v: str) -> str:
@@ -17,16 +22,14 @@ def mask_email(v: str) -> str:
 
 
 def mask_phone(v: str) -> str:
+    # At most the last four digits survive: a prefix plus a suffix (55*0132) would leave a
+    # seven-digit number guessable in ten tries.
     raw = v.strip()
     digits = re.sub(r"\D", "", raw)
     intl = raw.startswith(("+", "00"))
     if len(digits) < 7:
         return "*" * len(digits)
-    if intl and digits.startswith("86") and len(digits) == 13:  # +86 138****5678
-        return f"+86 {digits[2:5]}****{digits[-4:]}"
-    if not intl and len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":  # 138****5678
-        return f"{digits[:3]}****{digits[-4:]}"
-    return f"{'+' if intl else ''}{digits[:2]}{'*' * (len(digits) - 6)}{digits[-4:]}"
+    return f"{'+' if intl else ''}{'*' * (len(digits) - 4)}{digits[-4:]}"
 
 
 def mask_card(v: str) -> str:
@@ -38,7 +41,9 @@ def mask_national_id(v: str) -> str:
     s = re.sub(r"[\s-]", "", v)
     if len(s) == 18:  # China resident id: 4201**********1234
         return s[:4] + "*" * 10 + s[-4:]
-    return "*" * max(len(s) - 4, 0) + s[-4:]
+    if len(s) <= 8:  # the last four of a short id are most of it
+        return "*" * len(s)
+    return "*" * (len(s) - 4) + s[-4:]
 
 
 def mask_iban(v: str) -> str:
@@ -62,7 +67,7 @@ def mask_ip(v: str) -> str:
 
 def mask_generic(v: str) -> str:
     v = str(v)
-    if len(v) <= 2:
+    if len(v) <= SHORT:
         return "*" * len(v)
     return v[0] + "*" * (len(v) - 2) + v[-1]
 
@@ -101,6 +106,11 @@ _RULES = {
 }
 
 
+__all__ = ["SHORT", "escape", "mask", "mask_address", "mask_card", "mask_date", "mask_email", "mask_generic",
+           "mask_iban", "mask_ip", "mask_name", "mask_national_id", "mask_phone", "mask_text", "output_mode",
+           "redact_secrets", "redact_url", "safe_frame", "safe_html", "safe_message", "value_shape"]
+
+
 def mask(value: object, category: str | None = None) -> str:
     """Mask ``value`` by the rule of ``category`` (generic when ``None`` or unknown)."""
     if value is None:
@@ -108,11 +118,7 @@ def mask(value: object, category: str | None = None) -> str:
     return _RULES.get(category or "", mask_generic)(str(value))
 
 
-_URL_SECRET = re.compile(r"(?P<scheme>[a-z][a-z0-9+.\-]*://)(?P<user>[^:/@\s]*):(?P<pw>[^@/\s]+)@", re.I)
-_QUERY_SECRET = re.compile(r"(?P<key>[?&;](?:password|passwd|pwd|token|access_token|api_key|apikey|secret|key)=)[^&;\s]+", re.I)
-
-
 def redact_url(text: str) -> str:
-    """Passwords and tokens in URLs (``scheme://user:pw@host``, ``?token=...``) replaced by ``***``."""
-    text = _URL_SECRET.sub(lambda m: f"{m['scheme']}{m['user']}:***@", str(text))
-    return _QUERY_SECRET.sub(lambda m: f"{m['key']}***", text)
+    """Passwords and tokens in URLs replaced by ``***`` — the boundary's :func:`redact_secrets`
+    (one implementation for every output)."""
+    return redact_secrets(text)

@@ -31,9 +31,13 @@ CANONICAL: dict[str, dict[str, str]] = {
         "status": "str", "kind": "str", "location": "str", "encrypted": "bool",
         "immutable": "bool", "restore_tested_at": "datetime",
     },
+    "training_results": {  # completed training from an LMS export (or the results store)
+        "trainee_id": "str", "module": "str", "score": "float", "passed": "bool",
+        "completed_at": "datetime", "attempt": "int",
+    },
 }
 
-# The key column of each table (unique when present); access_log has none.
+# The key column of each table (unique when present); access_log and training_results have none.
 KEYS: dict[str, str] = {
     "customers": "customer_id", "transactions": "transaction_id", "users": "user_id",
     "backups": "job_id",

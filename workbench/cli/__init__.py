@@ -78,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # an internal failure: still one line unless --debug
         if args.debug:
             traceback.print_exc()
-        print(f"workbench {args.command}: internal error: {type(e).__name__}: {' '.join(str(e).split())[:300]} "
+        from ..boundary import safe_message  # an internal error may quote anything: mask and redact it
+
+        print(f"workbench {args.command}: internal error: {type(e).__name__}: {safe_message(e, limit=300)} "
               "— hint: rerun with --debug for the traceback and report it", file=sys.stderr)
         return 1
 

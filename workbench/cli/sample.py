@@ -8,9 +8,13 @@ import time
 HELP = "generate a synthetic CRM dataset (all tables + YAML + ground truth of planted problems)"
 DESCRIPTION = HELP + """
 
-The folder gets customers, transactions, users, access_log and backups tables, dataset.yaml,
-permissions.yaml, posture.yaml and ground_truth.json (the status and affected count a correct
-assessment reports for every check id). Same --customers, --seed and --as-of give identical files.
+The folder gets customers, transactions, users, access_log, backups and training_results tables,
+dataset.yaml, permissions.yaml, posture.yaml, ground_truth.json (the status and affected count a
+correct assessment reports for every check id) and .workbench-sample.json (the files the generator
+wrote). Same --customers, --seed and --as-of give identical files.
+
+Nothing is deleted that the generator did not make: --out must be new, empty or (with --force) a
+previous sample; a folder holding other files is refused with exit 2 and left untouched.
 
 layouts: csv      every table as UTF-8 CSV (default)
          parquet  every table as Parquet (row groups of 100k rows), for large runs
@@ -27,7 +31,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", default="2026-09-30", help="export date written to dataset.yaml (default 2026-09-30)")
     p.add_argument("--layout", default="csv", choices=["csv", "parquet", "mixed"], help="file layout (default csv)")
     p.add_argument("--name", default="Acme Retail CRM (synthetic)", help="dataset name")
-    p.add_argument("--out", required=True, help="folder to write (replaced atomically if it exists)")
+    p.add_argument("--out", required=True,
+                   help="folder to write: new, empty (`.` works) or, with --force, a previous sample")
+    p.add_argument("--force", action="store_true",
+                   help="replace a previous sample in --out (only the files the generator wrote; "
+                        "a folder holding anything else is always refused)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
 
     t0 = time.perf_counter()
     truth = generate_sample(args.out, customers=args.customers, seed=args.seed, as_of=args.as_of,
-                            layout=args.layout, name=args.name,
+                            layout=args.layout, name=args.name, force=args.force,
                             progress=lambda m: print(f"  {m}…", file=sys.stderr, flush=True))
     failing = sum(1 for c in truth["checks"].values() if c["status"] == "fail")
     print(f"wrote {args.out}: {args.customers:,} customers, {failing} checks with planted problems "

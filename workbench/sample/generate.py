@@ -21,11 +21,14 @@ import yaml
 
 from ..errors import InputError
 from .backups import SYSTEMS, make_backups, posture
+from .lms import make_training_results
 from .people import make_customers, make_transactions
 from .staff import MFA_REQUIRED, PERMISSIONS, make_access_log, make_users
 
 RETENTION_DAYS, DORMANT_DAYS, ERASURE_DAYS, WINDOW_DAYS, HISTORY_DAYS = 1095, 90, 30, 90, 180
 LAYOUTS = ("csv", "parquet", "mixed")
+# Written into every sample folder: the files the generator made, the only ones `--force` replaces.
+MARKER = ".workbench-sample.json"
 # The mixed layout renames customer columns the way a Salesforce export would.
 SALESFORCE = {"customer_id": "Id", "full_name": "Name", "email": "Email__c", "phone": "Phone",
               "national_id": "National_ID__c", "birth_date": "Birthdate", "address": "MailingStreet",
@@ -56,8 +59,12 @@ def plant_counts(n_customers: int, n_staff: int) -> dict[str, int]:
 
 def generate_sample(out: str | Path, customers: int = 3000, seed: int = 7, as_of: str = "2026-09-30",
                     layout: str = "csv", name: str = "Acme Retail CRM (synthetic)",
-                    progress: Callable[[str], None] | None = None) -> dict:
-    """Write a dataset folder at ``out`` (atomically) and return its ground truth."""
+                    progress: Callable[[str], None] | None = None, force: bool = False) -> dict:
+    """Write a dataset folder at ``out`` and return its ground truth.
+
+    ``out`` may be absent, an empty folder (``.`` included) or, with ``force``, a previous sample
+    (recognised by its :data:`MARKER`); anything else is refused before any work is done, so
+    nothing the generator did not make is ever deleted."""
     if layout not in LAYOUTS:
         raise InputError(f"unknown layout '{layout}'", f"choose one of {', '.join(LAYOUTS)}")
     if customers < 200:
@@ -66,6 +73,8 @@ def generate_sample(out: str | Path, customers: int = 3000, seed: int = 7, as_of
         day = np.datetime64(dt.date.fromisoformat(as_of), "s")
     except ValueError:
         raise InputError(f"--as-of '{as_of}' is not a date", "use YYYY-MM-DD") from None
+    out = Path(out).expanduser().resolve()
+    previous = check_target(out, force)  # refuse before any work: nothing is touched
     say = progress or (lambda _m: None)
     rng = np.random.default_rng(seed)
     n_staff = max(40, customers // 50)
@@ -81,14 +90,21 @@ def generate_sample(out: str | Path, customers: int = 3000, seed: int = 7, as_of
     log = make_access_log(rng, users, day, HISTORY_DAYS, WINDOW_DAYS, 100 if customers >= 100_000 else 300, counts)
     say("generating backup jobs")
     backups, _ = make_backups(rng, day, HISTORY_DAYS, WINDOW_DAYS, counts)
+    say("generating training records")
+    # a generator of its own, so that adding this table left every other table byte-identical
+    training, tfacts = make_training_results(np.random.default_rng([seed, 6]), users, day,
+                                             ufacts["planted_rows"]["TRN-001"])
     truth = ground_truth(counts, cfacts, ufacts, users, customers, layout, seed, as_of)
+    truth["training_results"] = tfacts
 
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    # the temp folder lives inside ``out``: same file system for os.replace, and `--out .` works
+    # even when the parent folder is not writable
+    tmp = Path(tempfile.mkdtemp(prefix=".workbench-sample.tmp-", dir=out))
     try:
         say(f"writing {layout} files")
-        tables = _write_tables(tmp, layout, cust, tx, users, log, backups)
+        tables = _write_tables(tmp, layout, cust, tx, users, log, backups, training)
         config = {"name": name, "as_of": dt.date.fromisoformat(as_of),
                   "organisation": {"name": "Acme Retail GmbH", "industry": "retail", "annual_revenue": 250_000_000,
                                    "currency": "EUR", "jurisdictions": ["EU", "US-CA", "CN"],
@@ -103,17 +119,70 @@ def generate_sample(out: str | Path, customers: int = 3000, seed: int = 7, as_of
         _yaml(tmp / "permissions.yaml", {"roles": PERMISSIONS})
         _yaml(tmp / "posture.yaml", posture(RETENTION_DAYS, DORMANT_DAYS, ERASURE_DAYS, MFA_REQUIRED))
         (tmp / "ground_truth.json").write_text(json.dumps(truth, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        if out.exists():
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(out)
+        _install(tmp, out, previous)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        if created and not any(out.iterdir()):
+            out.rmdir()
         raise
+    shutil.rmtree(tmp, ignore_errors=True)
     return truth
+
+
+def check_target(out: Path, force: bool) -> set[str]:
+    """The files a previous sample in ``out`` made (empty when ``out`` is absent or empty);
+    raise :class:`InputError` when writing there could destroy anything the generator did not make."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: is a file, not a folder", "choose a new or empty folder")
+    if not out.exists():
+        return set()
+    entries = [p.name for p in out.iterdir()]
+    if not entries:
+        return set()
+    marker = out / MARKER
+    if not marker.is_file():
+        raise InputError(f"--out {out}: folder is not empty and holds no previous sample ({len(entries)} entries); nothing was changed",
+                         "choose a new or empty folder (workbench sample only replaces a folder it wrote itself)")
+    try:
+        made = json.loads(marker.read_text(encoding="utf-8"))["files"]
+        if not all(isinstance(f, str) and f and "/" not in f and f not in (".", "..") for f in made):
+            raise ValueError
+    except (ValueError, KeyError, TypeError):
+        raise InputError(f"{marker}: unreadable sample marker; nothing was changed",
+                         "remove the folder yourself or choose another --out") from None
+    if not force:
+        raise InputError(f"--out {out}: holds a previous sample; nothing was changed",
+                         "add --force to replace it (only the files the generator wrote are replaced)")
+    return set(made)
+
+
+def _install(tmp: Path, out: Path, previous: set[str]) -> None:
+    """Move the files from ``tmp`` into ``out`` one ``os.replace`` at a time, then remove the files
+    of the previous sample that the new one does not have. The marker is written first listing
+    old and new files, so an interrupted run still leaves every generated file recognisable."""
+    new = sorted(p.name for p in tmp.iterdir() if p.name != MARKER)
+    _write_marker(out, sorted(set(new) | previous))
+    for name in new:
+        os.replace(tmp / name, out / name)
+    for name in sorted(previous - set(new)):
+        target = out / name
+        if target.is_file() or target.is_symlink():
+            target.unlink()
+    _write_marker(out, new)
+
+
+def _write_marker(out: Path, files: list[str]) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f"{MARKER}.", dir=out)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps({"made_by": "workbench sample", "files": files}, indent=2) + "\n")
+    os.chmod(tmp, 0o666 & ~_umask())
+    os.replace(tmp, out / MARKER)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def ground_truth(counts: dict[str, int], cf: dict, uf: dict, users: pd.DataFrame, n: int, layout: str,
@@ -163,7 +232,8 @@ def ground_truth(counts: dict[str, int], cf: dict, uf: dict, users: pd.DataFrame
             "AC-005": f"{counts['AC-005-outside']} violations older than the window",
             "BK-001": f"{counts['BK-001-outside']} failures older than the window (analytics-warehouse)",
             "BK-005": f"{counts['BK-005-outside']} unencrypted jobs older than the window",
-            "TRN-001": "service accounts have no training date (they are not staff)",
+            "TRN-001": "service accounts have no training date (they are not staff); in training_results, "
+                       "some TRN-001 staff failed an attempt within the year (a fail is not completed training)",
         },
     }
 
@@ -199,8 +269,9 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
     pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed"))
 
 
-def _write_tables(tmp: Path, layout: str, cust, tx, users, log, backups) -> dict:
-    frames = {"customers": cust, "transactions": tx, "users": users, "access_log": log, "backups": backups}
+def _write_tables(tmp: Path, layout: str, cust, tx, users, log, backups, training) -> dict:
+    frames = {"customers": cust, "transactions": tx, "users": users, "access_log": log, "backups": backups,
+              "training_results": training}
     if layout == "csv":
         for i, (t, df) in enumerate(frames.items()):
             _write_csv(_csv_ready(df, z=i % 2 == 1), tmp / f"{t}.csv")
@@ -210,7 +281,8 @@ def _write_tables(tmp: Path, layout: str, cust, tx, users, log, backups) -> dict
             df.to_parquet(tmp / f"{t}.parquet", index=False, row_group_size=100_000)
         return {"tables": {t: {"path": f"{t}.parquet"} for t in frames}}
     # mixed: customers in SQLite with Salesforce-style names plus an unlabelled e-mail column,
-    # transactions as Parquet, users as Excel; no access log and no backups.
+    # transactions as Parquet, users as Excel, training records as an LMS's CSV export; no access
+    # log and no backups.
     c = _csv_ready(cust, z=True).rename(columns=SALESFORCE)
     c["Field7"] = cust["email"].str.replace("@", ".alt@", regex=False)
     with sqlite3.connect(tmp / "crm.db") as con:
@@ -221,8 +293,10 @@ def _write_tables(tmp: Path, layout: str, cust, tx, users, log, backups) -> dict
         # a fixed creation time keeps the workbook byte-identical between runs
         xw.book.properties.created = xw.book.properties.modified = dt.datetime(2026, 1, 1)
     _freeze_zip_times(tmp / "users.xlsx")
+    _write_csv(_csv_ready(training, z=False), tmp / "lms_export.csv")
     return {"tables": {"customers": {"sql": "sqlite:///crm.db", "table": "Customer"},
-                       "transactions": {"path": "transactions.parquet"}, "users": {"path": "users.xlsx"}},
+                       "transactions": {"path": "transactions.parquet"}, "users": {"path": "users.xlsx"},
+                       "training_results": {"path": "lms_export.csv", "encoding": "utf-8"}},
             "columns": {"customers": dict(SALESFORCE)}}
 
 

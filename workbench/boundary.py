@@ -1,0 +1,107 @@
+"""The output boundary: every value that reaches HTML, a notebook output, a log line or a message
+passes here.
+
+* :func:`redact_secrets` — passwords in URLs (``postgresql://u:***@host/db``, SQLAlchemy URLs
+  included), tokens and keys in query strings, ``Bearer``/``Basic`` credentials, ``password=``
+  pairs in connection strings.
+* :func:`safe_message` — a message or log line: secrets redacted, then every personal value the
+  PII detectors find masked (``workbench.masking.mask_text``), on one line.
+* :func:`safe_html` — the same, with markup escaped, for text placed into HTML.
+* :func:`value_shape` — what an unexpected raw cell looks like without showing it (``aaaa 99``).
+* :func:`safe_frame` — a table for display: every cell through :func:`safe_html`-grade
+  treatment of its text (secrets redacted, personal data masked); escaping is left to the
+  renderer that writes HTML, which must escape (pandas ``to_html(escape=True)``, Styler ``escape="html"``).
+
+``workbench.masking`` re-exports these names, so callers import one module for output safety.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+# scheme://user:password@host → scheme://user:***@host (SQLAlchemy, HTTP, AMQP, Redis, …)
+_URL_PASSWORD = re.compile(r"(?P<pre>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@?#'\"]*:)(?P<pw>[^\s@/'\"]+)(?=@)")
+# scheme://token@host (a credential with no user part, e.g. https://ghp_xxx@github.com)
+_URL_TOKEN = re.compile(r"(?P<pre>\b(?:https?|git|ssh)://)(?P<pw>[^\s:/@?#'\"]{8,})(?=@)")
+_QUERY_SECRET = re.compile(
+    r"(?P<pre>[?&;](?:access_token|token|api[_-]?key|apikey|key|secret|client_secret|password|passwd|pwd|"
+    r"sig|signature|x-amz-signature|x-amz-security-token|sas|auth)=)(?P<pw>[^&\s#'\"]+)", re.IGNORECASE)
+_PAIR_SECRET = re.compile(r"(?P<pre>\b(?:password|passwd|pwd|secret|token|api[_-]?key)\s*[=:]\s*)(?P<pw>[^\s;,&'\"]+)",
+                          re.IGNORECASE)
+_AUTH_HEADER = re.compile(r"(?P<pre>\b(?:Bearer|Basic|Token)\s+)(?P<pw>[A-Za-z0-9._~+/=\-]{8,})")
+REDACTED = "***"
+
+
+def redact_secrets(text: Any) -> str:
+    """``text`` with passwords and tokens replaced by ``***`` (user names and hosts are kept:
+    they tell the reader which connection is meant)."""
+    if text is None:
+        return ""
+    s = str(text)
+    for rx in (_URL_PASSWORD, _URL_TOKEN, _QUERY_SECRET, _PAIR_SECRET, _AUTH_HEADER):
+        s = rx.sub(lambda m: m.group("pre") + REDACTED, s)
+    return s
+
+
+def safe_message(text: Any, limit: int | None = None) -> str:
+    """A message or log line fit to show: one line, secrets redacted, personal data masked."""
+    from .masking import mask_text  # local: masking re-exports this module
+
+    s = " ".join(redact_secrets(text).split())
+    s = mask_text(s)
+    if limit is not None and len(s) > limit:
+        s = s[: limit - 1] + "…"
+    return s
+
+
+def safe_html(text: Any) -> str:
+    """Text to place into HTML: :func:`safe_message` treatment, then markup escaped."""
+    from .masking import mask_text
+
+    return html.escape(mask_text(redact_secrets(text)), quote=True)
+
+
+def escape(text: Any) -> str:
+    """Markup escaped (``<`` ``>`` ``&`` and quotes), nothing else changed."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def value_shape(value: Any, limit: int = 24) -> str:
+    """The shape of a raw value without its content: letters → ``a``, digits → ``9``, CJK → ``字``,
+    common punctuation kept, anything else (markup included) → ``?``; cut at ``limit``."""
+    s = "" if value is None else str(value)
+    out = []
+    for ch in s[:limit]:
+        if ch.isdigit():
+            out.append("9")
+        elif ch.isalpha():
+            out.append("字" if "\u3400" <= ch <= "\u9fff" else "a")
+        elif ch.isspace():
+            out.append(" ")
+        else:
+            out.append(ch if ch in "-_.,:;/@+()#'&*" else "?")
+    return "".join(out) + ("…" if len(s) > limit else "")
+
+
+def safe_frame(df: Any) -> Any:
+    """A copy of a DataFrame whose text cells (and column names) have secrets redacted and
+    personal data masked; numbers, dates and booleans are left as they are."""
+    import pandas as pd
+
+    out = df.copy()
+    out.columns = [safe_message(c) if isinstance(c, str) else c for c in out.columns]
+    for c in out.columns:
+        col = out[c]
+        if pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col):
+            out[c] = col.map(lambda v: safe_message(v) if isinstance(v, str) else v)
+    return out
+
+
+def output_mode(directory: bool = False) -> int:
+    """The mode a new output file (or folder) gets under the user's umask."""
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return (0o777 if directory else 0o666) & ~mask
