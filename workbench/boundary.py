@@ -4,6 +4,8 @@ passes here.
 * :func:`redact_secrets` — passwords in URLs (``postgresql://u:***@host/db``, SQLAlchemy URLs
   included), tokens and keys in query strings, ``Bearer``/``Basic`` credentials, ``password=``
   pairs in connection strings.
+* :func:`redact_data` / :func:`redact_notebook` — the same for JSON outputs (``manifest.json``,
+  ``training.json`` …: :func:`workbench.files.write_json_atomic` applies it) and executed notebooks.
 * :func:`safe_message` — a message or log line: secrets redacted, then every personal value the
   PII detectors find masked (``workbench.masking.mask_text``), on one line.
 * :func:`safe_html` — the same, with markup escaped, for text placed into HTML.
@@ -42,6 +44,65 @@ def redact_secrets(text: Any) -> str:
     for rx in (_URL_PASSWORD, _URL_TOKEN, _QUERY_SECRET, _PAIR_SECRET, _AUTH_HEADER):
         s = rx.sub(lambda m: m.group("pre") + REDACTED, s)
     return s
+
+
+def redact_data(obj: Any) -> Any:
+    """``obj`` (JSON-like: dicts, lists, strings, numbers) with :func:`redact_secrets` applied to
+    every string, keys included; other values are returned unchanged."""
+    if isinstance(obj, str):
+        return redact_secrets(obj)
+    if isinstance(obj, dict):
+        return {(redact_secrets(k) if isinstance(k, str) else k): redact_data(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [redact_data(v) for v in obj]
+    return obj
+
+
+def _redact_urls(text: str) -> str:
+    # URL-shaped secrets only: the pair and header rules would corrupt embedded JavaScript
+    # (minified plotly.js contains ``token:`` and ``;key=``)
+    return _URL_PASSWORD.sub(lambda m: m.group("pre") + REDACTED, text)
+
+
+def redact_notebook(path: Any) -> bool:
+    """Rewrite an executed notebook with secrets redacted from cell sources (papermill's injected
+    parameters cell included), its metadata (``papermill.parameters``) and its text outputs;
+    HTML and Markdown outputs lose passwords in URLs; scripts and images are left alone.
+    Returns whether anything changed."""
+    import json
+    import os
+    import tempfile
+    from pathlib import Path
+
+    path = Path(path)
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    text = json.dumps(nb, sort_keys=True)
+    nb["metadata"] = redact_data(nb.get("metadata", {}))
+    for cell in nb.get("cells", []):
+        cell["source"] = redact_data(cell.get("source", ""))
+        cell["metadata"] = redact_data(cell.get("metadata", {}))
+        for out in cell.get("outputs", []) or []:
+            if "text" in out:  # stream
+                out["text"] = redact_data(out["text"])
+            if "evalue" in out:  # error
+                out["evalue"] = redact_secrets(out["evalue"])
+                out["traceback"] = redact_data(out.get("traceback", []))
+            data = out.get("data") or {}
+            for mime in list(data):
+                if mime == "text/plain":
+                    data[mime] = redact_data(data[mime])
+                elif mime in ("text/html", "text/markdown", "text/latex"):
+                    v = data[mime]
+                    data[mime] = [_redact_urls(x) for x in v] if isinstance(v, list) else _redact_urls(v)
+    if json.dumps(nb, sort_keys=True) == text:
+        return False
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(nb, fh, indent=1, ensure_ascii=False)
+        fh.write("\n")
+    os.chmod(tmp, output_mode())
+    os.replace(tmp, path)
+    return True
 
 
 def safe_message(text: Any, limit: int | None = None) -> str:

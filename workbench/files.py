@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .boundary import output_mode
+from .boundary import output_mode, redact_data
 from .errors import ContentError, InputError
 
 M = TypeVar("M", bound=BaseModel)
@@ -100,6 +100,7 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
 
 
 def write_json_atomic(path: str | Path, data: Any, *, sort_keys: bool = True) -> Path:
-    """Write ``data`` as indented UTF-8 JSON (trailing newline), atomically."""
-    return write_text_atomic(path, json.dumps(data, indent=2, sort_keys=sort_keys, ensure_ascii=False,
+    """Write ``data`` as indented UTF-8 JSON (trailing newline), atomically, with secrets
+    (passwords and tokens in URLs) redacted from every string: JSON outputs pass the boundary."""
+    return write_text_atomic(path, json.dumps(redact_data(data), indent=2, sort_keys=sort_keys, ensure_ascii=False,
                                               default=str) + "\n")

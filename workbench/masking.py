@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .boundary import escape, output_mode, redact_secrets, safe_frame, safe_html, safe_message, value_shape
+from .boundary import (escape, output_mode, redact_data, redact_notebook, redact_secrets, safe_frame, safe_html,
+                       safe_message, value_shape)
 
 _DIGITS = re.compile(r"\d")
 SHORT = 4  # a value this short is masked entirely: keeping two of four characters reveals too much
@@ -108,7 +109,8 @@ _RULES = {
 
 __all__ = ["SHORT", "escape", "mask", "mask_address", "mask_card", "mask_date", "mask_email", "mask_generic",
            "mask_iban", "mask_ip", "mask_name", "mask_national_id", "mask_phone", "mask_text", "output_mode",
-           "redact_secrets", "redact_url", "safe_frame", "safe_html", "safe_message", "value_shape"]
+           "redact_data", "redact_notebook", "redact_secrets", "redact_url", "safe_frame", "safe_html", "safe_message",
+           "value_shape"]
 
 
 def mask(value: object, category: str | None = None) -> str:

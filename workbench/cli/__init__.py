@@ -78,11 +78,17 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # an internal failure: still one line unless --debug
         if args.debug:
             traceback.print_exc()
-        from ..boundary import safe_message  # an internal error may quote anything: mask and redact it
-
-        print(f"workbench {args.command}: internal error: {type(e).__name__}: {safe_message(e, limit=300)} "
-              "— hint: rerun with --debug for the traceback and report it", file=sys.stderr)
+        print(internal_error_line(args.command, e), file=sys.stderr)
         return 1
 
 
-__all__ = ["main", "build_parser", "InputError"]
+def internal_error_line(command: str, e: BaseException) -> str:
+    """The one line shown for an unexpected exception. Its text may quote anything (a cell value,
+    a connection URL), so it passes the output boundary: secrets redacted, personal data masked."""
+    from ..boundary import safe_message
+
+    return (f"workbench {command}: internal error: {type(e).__name__}: {safe_message(e, limit=300)} "
+            "— hint: rerun with --debug for the traceback and report it")
+
+
+__all__ = ["main", "build_parser", "internal_error_line", "InputError"]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from ..boundary import redact_notebook
 from ..errors import ExecutionError, InputError, ThresholdError, WorkbenchError
 from ..files import write_json_atomic
 from . import export, history, manifest
@@ -158,6 +159,9 @@ def run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of:
             runs = [NotebookRun(nb_dir / f"{s.notebook}.ipynb", tmp / "notebooks" / f"{s.notebook}.ipynb",
                                 s.parameters) for s in steps]
             timings = _execute_steps(steps, runs, nb_dir, tmp, progress, jobs)
+            for r in runs:  # the output boundary: no password from --store or a SQL URL in a saved notebook
+                if r.output.is_file():
+                    redact_notebook(r.output)
             missing = [f for f in plan_mod.RESULT_FILES if not (tmp / f).is_file()]
             if missing and plan is None:
                 raise ExecutionError(f"the run finished without {', '.join(missing)}",

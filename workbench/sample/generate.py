@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from ..boundary import output_mode
 from ..errors import InputError
 from .backups import SYSTEMS, make_backups, posture
 from .lms import make_training_results
@@ -175,14 +176,8 @@ def _write_marker(out: Path, files: list[str]) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f"{MARKER}.", dir=out)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(json.dumps({"made_by": "workbench sample", "files": files}, indent=2) + "\n")
-    os.chmod(tmp, 0o666 & ~_umask())
+    os.chmod(tmp, output_mode())
     os.replace(tmp, out / MARKER)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def ground_truth(counts: dict[str, int], cf: dict, uf: dict, users: pd.DataFrame, n: int, layout: str,
