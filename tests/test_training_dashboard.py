@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 
 from workbench.training import (answer_key, attempts, completion_by_department, grade, item_analysis, load_module,
-                                most_missed, overdue_staff, record_attempt, simulate_cohort, staff_status, summary)
+                                most_missed, overdue_staff, record_attempt, staff_status, summary)
+
+from training_cohort import simulate_cohort  # a test fixture: the product never simulates a cohort
 
 AS_OF = "2026-09-30"
 MODULE = "access-control"

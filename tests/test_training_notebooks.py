@@ -44,11 +44,26 @@ def test_trainee_notebook_headless_grades_records_and_prints_handout(tmp_path: P
     assert len(df) == 1 and (df.iloc[0].trainee_id, df.iloc[0].source, df.iloc[0].score) == ("U00009", "notebook", 0.875)
 
 
-def test_dashboard_notebook_default_runs_on_simulated_cohort(tmp_path: Path) -> None:
+def test_dashboard_notebook_default_shows_the_datasets_training_records(tmp_path: Path) -> None:
     nb = _run("05_training_dashboard.ipynb", tmp_path / "dash.ipynb")
     text = _text(nb)
-    assert "SIMULATED DATA" in text
+    assert "SIMULATED" not in text and "training_results table" in text
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
     plotly = [o for c in nb.cells for o in c.get("outputs", []) if "application/vnd.plotly.v1+json" in o.get("data", {})]
     assert len(plotly) >= 4
+
+
+def test_dashboard_notebook_without_records_says_so(tmp_path: Path) -> None:
+    """No store and no training_results table: no invented cohort, an explicit 'no records'."""
+    import shutil
+
+    ds = tmp_path / "ds"
+    shutil.copytree(ROOT / "data" / "samples" / "acme_retail", ds)
+    cfg = yaml.safe_load((ds / "dataset.yaml").read_text())
+    del cfg["tables"]["training_results"]
+    (ds / "dataset.yaml").write_text(yaml.safe_dump(cfg))
+    nb = _run("05_training_dashboard.ipynb", tmp_path / "dash.ipynb", dataset=str(ds))
+    text = _text(nb)
+    assert "No training records" in text and "SIMULATED" not in text
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]

@@ -88,10 +88,8 @@ def compute_results(dataset: str | Path, out_dir: str | Path | None = None, *, t
     assess_mod.write_outputs(assessment, out)
     findings = history.read_json(out / "findings.json")
     breach.write_simulation(breach.simulate(ds, findings, trials=trials, seed=seed), out)
-    store = store or training.demo_store(ds, seed=seed)  # no real results: a SIMULATED cohort, flagged as such
-    summary = training.summary(training.store_url(store), ds.tables.get("users"), ds.as_of,
-                               privileged_roles=training.privileged_roles(ds))
-    write_json_atomic(out / "training.json", summary)
+    # real records only (the store, else the dataset's training_results); never a simulated cohort
+    write_json_atomic(out / "training.json", training.training_summary(ds, store))
     return out
 
 

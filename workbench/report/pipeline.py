@@ -155,7 +155,7 @@ def run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of:
             steps = make_plan(ctx)
             if plan is None:
                 _emit(progress, "training", "training.json")
-                write_training(ds, store, int(seed), tmp)
+                write_training(ds, store, tmp)
             runs = [NotebookRun(nb_dir / f"{s.notebook}.ipynb", tmp / "notebooks" / f"{s.notebook}.ipynb",
                                 s.parameters) for s in steps]
             timings = _execute_steps(steps, runs, nb_dir, tmp, progress, jobs)
@@ -210,25 +210,18 @@ def run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of:
     return result
 
 
-def write_training(ds: Any, store: str | None, seed: int, out_dir: Path) -> Path:
-    """``training.json`` (``workbench.training.summary``) for the dataset's staff roster; without a
-    store, the SIMULATED cohort the dashboard notebook shows too (same seed), flagged as such."""
+def write_training(ds: Any, store: str | None, out_dir: Path) -> Path:
+    """``training.json`` from real records: the results store (``--store``), else the dataset's
+    ``training_results`` table; with neither it says there is no data (nothing is simulated)."""
     from .. import training
 
-    users = ds.tables.get("users")
-    if users is None and not store:  # nobody to train and no results: say so instead of simulating
-        summary: dict[str, Any] = {"as_of": str(ds.as_of), "attempts": 0, "simulated": False, "completion": None,
-                                   "overdue": None, "mean_score": None, "pass_rate": None, "most_missed": [],
-                                   "note": "the dataset has no users table: training not assessed"}
-    else:
-        try:
-            path = store or training.demo_store(ds, ds.as_of, seed=seed)
-            summary = training.summary(path, users, ds.as_of, privileged_roles=training.privileged_roles(ds))
-        except WorkbenchError:
-            raise
-        except Exception as e:
-            raise ExecutionError(f"training summary failed: {type(e).__name__}: {scrub(str(e))}",
-                                 hint="run `workbench report --debug` for the traceback and report it") from e
+    try:
+        summary = training.training_summary(ds, store)
+    except WorkbenchError:
+        raise
+    except Exception as e:
+        raise ExecutionError(f"training summary failed: {type(e).__name__}: {scrub(str(e))}",
+                             hint="run `workbench report --debug` for the traceback and report it") from e
     return write_json_atomic(Path(out_dir) / "training.json", summary)
 
 

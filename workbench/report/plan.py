@@ -53,9 +53,9 @@ def quarterly_plan(ctx: RunContext) -> list[Step]:
                   "findings": str(ctx.run_dir / "findings.json"), "output_dir": out}
     if ctx.scenarios:
         simulation["scenarios"] = ctx.scenarios
-    # training.json is written by the pipeline itself (training.summary) before the notebooks run;
-    # the dashboard notebook shows the same store (same seed when simulated)
-    training = {"dataset": ds, "as_of": ctx.as_of, "seed": int(ctx.seed)}
+    # training.json is written by the pipeline itself (training.training_summary) before the notebooks
+    # run; the dashboard notebook reads the same records (the store, else the dataset's training_results)
+    training = {"dataset": ds, "as_of": ctx.as_of}
     if ctx.store:
         training["store"] = ctx.store
     return [

@@ -27,7 +27,8 @@ _LAZY = {
     **dict.fromkeys(("completion_figure", "item_analysis_figure", "overdue_figure", "score_distribution_figure"),
                     "figures"),
     **dict.fromkeys(("Result", "answer_key", "check_answers", "grade", "is_correct", "load_answers"), "grading"),
-    **dict.fromkeys(("demo_store", "simulate_cohort"), "simulate"),
+    # real records only (results store, else the dataset's training_results); the simulated cohort is a test fixture
+    **dict.fromkeys(("TrainingSource", "dataset_store", "training_source", "training_summary"), "records"),
     **dict.fromkeys(("attempts", "attempts_of_record", "default_store", "init_store", "record_attempt", "responses",
                      "store_url", "StoreError"), "store"),
     **dict.fromkeys(("Identity", "identify", "normalise_id", "load_roster"), "identity"),

@@ -91,7 +91,8 @@ def staff_status(store: str | None, users: pd.DataFrame | None, as_of: Any = Non
     last_pass = passed.groupby("trainee_id")["finished_at"].max()
     recent = _window(passed, day, window_days).groupby("trainee_id")["module_id"].nunique()
     # map() on an empty roster tries to cast datetimes to float64: build the empty column directly
-    staff["last_passed_at"] = (staff["user_id"].map(last_pass) if len(staff)
+    # (nor can it map onto an empty Series of passes: a store with no passed attempt yet)
+    staff["last_passed_at"] = (staff["user_id"].map(last_pass) if len(staff) and len(last_pass)
                                else pd.Series(pd.NaT, index=staff.index, dtype="datetime64[ns]"))
     staff["modules_passed"] = staff["user_id"].map(recent).fillna(0).astype(int)
     candidates = [staff["last_passed_at"]] + ([staff["last_training_at"]] if include_roster else [])

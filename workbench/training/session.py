@@ -161,31 +161,36 @@ class DashboardConfig:
     users: pd.DataFrame | None
     privileged: list[str] = field(default_factory=list)
     dataset_name: str = ""
+    origin: str = "store"  # where the records come from: store | dataset | none
+    note: str = ""
 
     def banner(self) -> Any:
         from IPython.display import Markdown
 
-        if self.simulated:
-            return Markdown(f"> **⚠ SIMULATED DATA.** No results store was given, so this dashboard shows a "
-                            f"simulated cohort of attempts for the staff of *{self.dataset_name}* (as of "
-                            f"{self.as_of}). Pass `store` to see real results.")
-        return Markdown(f"Results store: `{Path(self.store.split('///')[-1]).name}` · staff roster: "
-                        f"*{self.dataset_name}* · as of {self.as_of}")
+        from ..boundary import escape, redact_secrets
+
+        if self.origin == "none":
+            return Markdown(f"> **No training records.** {escape(self.note)}. Staff of *{escape(self.dataset_name)}* "
+                            f"(as of {self.as_of}); the figures below are empty.")
+        if self.origin == "dataset":
+            return Markdown(f"Training records: {escape(self.note)} · staff roster: *{escape(self.dataset_name)}* · "
+                            f"as of {self.as_of}")
+        return Markdown(f"Results store: `{escape(Path(redact_secrets(self.store).split('///')[-1]).name)}` · "
+                        f"staff roster: *{escape(self.dataset_name)}* · as of {self.as_of}")
 
 
-def dashboard_config(store: str = "", dataset: str = "", as_of: str = "", seed: Any = 7) -> DashboardConfig:
-    """Load the roster, resolve ``as_of`` and, without a store, build a SIMULATED one."""
+def dashboard_config(store: str = "", dataset: str = "", as_of: str = "") -> DashboardConfig:
+    """Load the roster, resolve ``as_of`` and pick the training records: the store if given, else
+    the dataset's ``training_results`` table, else none (every figure then says so; nothing is simulated)."""
     from ..dataset import load_dataset
     from .dashboard import privileged_roles
-    from .simulate import demo_store
+    from .records import NO_DATA, empty_store, training_source
 
     ds = load_dataset(_param(dataset, "dataset", REPO / "data" / "samples" / "acme_retail"), as_of=as_of or None)
-    store_value = str(_param(store, "store", ""))
-    simulated = not store_value
-    if simulated:
-        store_value = demo_store(ds, ds.as_of, seed=int(seed))
-    return DashboardConfig(store=store_value, simulated=simulated, as_of=ds.as_of, users=ds.tables.get("users"),
-                           privileged=privileged_roles(ds), dataset_name=ds.name)
+    src = training_source(ds, str(_param(store, "store", "")) or None)
+    return DashboardConfig(store=src.store or empty_store(ds), simulated=False, as_of=ds.as_of,
+                           users=ds.tables.get("users"), privileged=privileged_roles(ds), dataset_name=ds.name,
+                           origin=src.origin, note=src.note if src.origin != "none" else NO_DATA)
 
 
 def headline(summary: dict[str, Any]) -> "pd.DataFrame":

@@ -1,28 +1,24 @@
-"""SIMULATED training results, so the dashboard has something to show on a fresh clone.
+"""A SIMULATED cohort of training attempts — a test fixture only (issue 11: the product shows real
+records or says there are none; it never invents a cohort).
 
-Every simulated attempt is stored with ``source = "simulated"``; the dashboard and ``summary``
-label them. The cohort follows the roster: staff whose ``last_training_at`` is recent took the
-modules around that date; the others are overdue. Answers come from a 2-parameter logistic item
+Every simulated attempt is stored with ``source = "simulated"``; ``summary`` labels them. The
+cohort follows the roster: staff whose ``last_training_at`` is recent took the modules around that date; the others are overdue. Answers come from a 2-parameter logistic item
 response model (ability per trainee, difficulty and discrimination per question), drawn from a
 seeded :class:`numpy.random.Generator`.
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .content import Module, Question, load_all, load_module
-from .dashboard import WINDOW_DAYS, as_of_date, roster
-from .grading import Answer, is_correct
-from .store import record_many
+from workbench.training.content import Module, Question, load_all, load_module
+from workbench.training.dashboard import WINDOW_DAYS, as_of_date, roster
+from workbench.training.grading import Answer, is_correct
+from workbench.training.store import record_many
 
 
 def _wrong_answer(q: Question, rng: np.random.Generator) -> Answer:
@@ -103,25 +99,3 @@ def simulate_cohort(store: str, users: pd.DataFrame, as_of: Any = None, *, seed:
                 rows.append(_attempt(m, person.user_id, person.department, ability + 0.6, later, items[m.id], rng))
     rows.sort(key=lambda r: (r["finished_at"], r["trainee_id"], r["module_id"]))
     return record_many(store, rows) if rows else 0
-
-
-def demo_store(dataset: Any, as_of: Any = None, *, seed: int = 7, path: str | Path | None = None) -> str:
-    """Create (afresh) a SIMULATED results store for a dataset's users and return its path.
-
-    Default location: a file in the system temp folder named after the dataset, as_of, seed and process.
-    """
-    from ..dataset import Dataset, load_dataset
-
-    ds = dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
-    day = as_of_date(as_of or ds.as_of)
-    if path is None:  # per process, so concurrent runs never delete each other's store
-        tag = hashlib.sha256(f"{ds.root}|{day}|{seed}".encode()).hexdigest()[:12]
-        path = Path(tempfile.gettempdir()) / f"workbench_training_SIMULATED_{tag}_{os.getpid()}.db"
-    path = Path(path)
-    from .store import forget
-
-    forget(path)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    simulate_cohort(str(path), ds.tables.get("users"), day, seed=seed)
-    return str(path)
