@@ -8,6 +8,13 @@ from pathlib import Path
 
 import pytest
 
+# Pseudonym key of the test session: never the developer's ~/.config/workbench/key (subprocesses,
+# papermill kernels included, inherit it).
+if not os.environ.get("WORKBENCH_PSEUDONYM_KEY"):
+    import tempfile
+
+    os.environ.setdefault("WORKBENCH_KEY_FILE", str(Path(tempfile.mkdtemp(prefix="workbench-test-key-")) / "key"))
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "samples" / "acme_retail"
 MINI = REPO / "data" / "samples" / "mini_sqlite"

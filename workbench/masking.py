@@ -100,17 +100,32 @@ def mask_text(text: str) -> str:
     return "".join(parts)
 
 
+def mask_staff_id(v: str) -> str:
+    """A staff account id: in full by default (the reader must act on that account), masked when
+    ``WORKBENCH_STAFF_IDS=masked`` (:mod:`workbench.pseudonyms`)."""
+    from .pseudonyms import staff_ids_in_full
+
+    return str(v) if staff_ids_in_full() else mask_generic(v)
+
+
+def mask_customer_id(v: str) -> str:
+    """A customer id as its stable keyed pseudonym (``C-…``), resolvable only with the local key."""
+    from .pseudonyms import pseudonym
+
+    return pseudonym(v, "customer_id")
+
+
 _RULES = {
     "email": mask_email, "phone": mask_phone, "card_number": mask_card, "national_id": mask_national_id,
     "iban": mask_iban, "person_name": mask_name, "ip_address": mask_ip, "birth_date": mask_date,
-    "address": mask_address,
+    "address": mask_address, "staff_id": mask_staff_id, "customer_id": mask_customer_id,
 }
 
 
 __all__ = ["SHORT", "escape", "mask", "mask_address", "mask_card", "mask_date", "mask_email", "mask_generic",
-           "mask_iban", "mask_ip", "mask_name", "mask_national_id", "mask_phone", "mask_text", "output_mode",
-           "redact_data", "redact_notebook", "redact_secrets", "redact_url", "safe_frame", "safe_html", "safe_message",
-           "value_shape"]
+           "mask_customer_id", "mask_iban", "mask_ip", "mask_name", "mask_national_id", "mask_phone", "mask_staff_id",
+           "mask_text", "output_mode", "redact_data", "redact_notebook", "redact_secrets", "redact_url", "safe_frame",
+           "safe_html", "safe_message", "value_shape"]
 
 
 def mask(value: object, category: str | None = None) -> str:

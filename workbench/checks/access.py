@@ -25,7 +25,7 @@ BUSINESS_HOURS = (7, 20)  # AC-007 default: [07:00, 20:00) UTC is business time
 LEARN_MIN_EVENTS = 2_400  # AC-007: enough events (100 an hour) to learn the quiet hours from the log
 QUIET_SHARE = 0.2  # AC-007: an hour with under 20% of the busiest hour's events is quiet
 
-_USER_MASK = {"user_id": None, "name": "person_name"}
+_USER_MASK = {"user_id": "staff_id", "name": "person_name"}  # staff ids in full by default (pseudonyms.py)
 
 
 def _user_evidence(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
@@ -123,7 +123,7 @@ def forbidden_field_reads(ctx: CheckContext) -> Finding:
     why = ctx.missing("access_log", "fields")
     if why:
         return insufficient(cid, why)
-    ev = masked(v.read_evidence, {"user_id": None})
+    ev = masked(v.read_evidence, {"user_id": "staff_id"})
     return measured(cid, v.read_violations, v.read_events, ev)
 
 
@@ -134,7 +134,7 @@ def unauthorised_exports(ctx: CheckContext) -> Finding:
     v = log_violations(ctx)
     if isinstance(v, str):
         return insufficient(cid, v)
-    ev = masked(v.export_evidence, {"user_id": None})
+    ev = masked(v.export_evidence, {"user_id": "staff_id"})
     return measured(cid, v.export_violations, v.export_events, ev)
 
 
@@ -200,6 +200,6 @@ def off_hours_bulk_access(ctx: CheckContext) -> Finding:
             f"SELECT {', '.join(q(c) for c in cols)} FROM access_log WHERE timestamp BETWEEN {ctx.start_sql} AND "
             f"{ctx.now_sql} AND action IN ('read', 'export') AND hour(timestamp) IN ({hour_list}) AND "
             f"coalesce(record_count, 0) >= {BULK_RECORDS} ORDER BY timestamp, user_id LIMIT {EVIDENCE_ROWS}"),
-            {"user_id": None})
+            {"user_id": "staff_id"})
     note = f"{how}: {', '.join(f'{h:02d}h' for h in quiet) or 'none (activity around the clock)'}"
     return measured(cid, affected, total, ev, note=note)

@@ -59,7 +59,7 @@ def pii_in_free_text(ctx: CheckContext) -> Finding:
     if not found:
         return measured(cid, 0, total, note=note)
     first = sorted(found)[:EVIDENCE_ROWS]
-    ev = pd.DataFrame({"customer_id": [mask(v) for v in first],
+    ev = pd.DataFrame({"customer_id": [mask(v, "customer_id") for v in first],  # keyed pseudonyms
                        "columns": [",".join(sorted(found[v]["columns"])) for v in first],
                        "categories": [",".join(sorted(found[v]["categories"])) for v in first]})
     return measured(cid, len(found), total, ev, note=note)

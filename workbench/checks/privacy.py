@@ -20,7 +20,7 @@ from .base import (
 )
 
 CONSENT_JURISDICTIONS = ("EU", "CN")
-_CUSTOMER_MASK = {"customer_id": None, "full_name": "person_name", "email": "email"}
+_CUSTOMER_MASK = {"customer_id": "customer_id", "full_name": "person_name", "email": "email"}
 
 
 def _count_and_evidence(ctx: CheckContext, scope: str, bad: str, cols: list[str]) -> tuple[int, int, object]:

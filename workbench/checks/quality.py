@@ -53,7 +53,7 @@ def unknown_log_users(ctx: CheckContext) -> Finding:
         ev = masked(ctx.sql(
             f"SELECT l.user_id, count(*) AS events FROM access_log l LEFT JOIN (SELECT DISTINCT user_id FROM users) u "
             f"ON l.user_id = u.user_id WHERE l.{_window(ctx)} AND l.user_id IS NOT NULL AND u.user_id IS NULL "
-            f"GROUP BY 1 ORDER BY events DESC, l.user_id LIMIT {EVIDENCE_ROWS}"), {"user_id": None})
+            f"GROUP BY 1 ORDER BY events DESC, l.user_id LIMIT {EVIDENCE_ROWS}"), {"user_id": "staff_id"})
     return measured(cid, affected, total, ev)
 
 

@@ -31,5 +31,5 @@ def training_overdue(ctx: CheckContext) -> Finding:
     cutoff = ctx.now - pd.Timedelta(days=TRAINING_VALID_DAYS)
     bad = staff[staff["last_training_at"].isna() | (staff["last_training_at"] < cutoff)]
     keep = [c for c in ["user_id", "name", "department", "role", "last_training_at"] if c in bad]
-    ev = masked(bad[keep].sort_values("user_id"), {"user_id": None, "name": "person_name"})
+    ev = masked(bad[keep].sort_values("user_id"), {"user_id": "staff_id", "name": "person_name"})
     return measured(cid, len(bad), len(staff), ev)
