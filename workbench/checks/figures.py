@@ -5,6 +5,7 @@ DataFrame, Styler or plotly figure; notebooks call one per cell.
 """
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -129,4 +130,6 @@ def drilldown(a: "Assessment", rank: int = 1):
     f = a.finding(w.loc[rank - 1, "id"])
     cap = f"#{rank} {f.id} — {f.title}: {f.affected:,} of {'?' if f.total is None else f'{f.total:,}'} {f.unit} (evidence masked, first rows)"
     ev = f.evidence if len(f.evidence) else pd.DataFrame({"note": [f.note or "no evidence rows"]})
-    return ev.style.set_caption(cap).hide(axis="index")
+    # evidence cells are data values: escaped (output boundary) so that markup never goes live
+    return (ev.style.format(escape="html").format_index(escape="html", axis=1)
+            .set_caption(html.escape(cap)).hide(axis="index"))

@@ -138,7 +138,11 @@ def show(df: pd.DataFrame) -> Any:
             continue  # text column
         whole = bool(((v.dropna() % 1) == 0).all())
         fmt[c] = "{:,.0f}" if whole or v.abs().max() >= 1000 else "{:,.1f}"
-    styled = df.style.format(fmt, na_rep="—").format(na_rep="—", subset=[c for c in df.columns if c not in fmt])
+    # escape="html": cells, index and headers may carry data values (departments, roles): the
+    # output boundary escapes them so that markup in a CRM field never becomes a live element
+    styled = (df.style.format(fmt, na_rep="—", escape="html")
+              .format(na_rep="—", subset=[c for c in df.columns if c not in fmt], escape="html")
+              .format_index(escape="html", axis=0).format_index(escape="html", axis=1))
     # a default 0..n-1 index carries no meaning for a reader: hide it
     return styled.hide(axis="index") if isinstance(df.index, pd.RangeIndex) and df.index.name is None else styled
 
