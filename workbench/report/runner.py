@@ -63,25 +63,11 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def scrub(text: str, limit: int = 240) -> str:
-    """Mask personal data in ``text`` (via ``workbench.pii.find`` when available) and shorten it."""
-    text = _ANSI.sub("", str(text))
-    try:
-        from ..masking import mask
-        from ..pii import find  # type: ignore[attr-defined]
+    """A notebook's error text fit for a message: ANSI colours dropped, then the output boundary
+    (secrets redacted, personal data masked, one line) and shortened."""
+    from ..boundary import safe_message
 
-        matches = sorted(find(text), key=lambda m: m.start)
-        out, pos = [], 0
-        for m in matches:
-            if m.start < pos:
-                continue
-            out += [text[pos:m.start], mask(text[m.start:m.end], m.category)]
-            pos = m.end
-        text = "".join(out) + text[pos:]
-    except Exception:  # detector not available (or failing): fall back to blunt masking of digits/emails
-        text = re.sub(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", "***@***", text)
-        text = re.sub(r"\d[\d \-]{5,}\d", lambda m: "*" * (len(m.group()) - 4) + m.group()[-4:], text)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return safe_message(_ANSI.sub("", str(text)), limit=limit)
 
 
 def declared_parameters(path: Path) -> dict[str, Any]:
