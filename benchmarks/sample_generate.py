@@ -26,7 +26,7 @@ CHILD = textwrap.dedent("""
     from workbench.sample.people import make_customers
     n, layout, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     t0 = time.perf_counter()
-    generate_sample(out, customers=n, seed=7, layout=layout)
+    generate_sample(out, customers=n, seed=7, layout=layout, force=True)  # reruns replace the previous sample
     dt = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # the customers table alone, in memory: what the row-by-row baseline is compared with

@@ -94,3 +94,11 @@ def test_training_results_agree_with_the_roster(sample_dataset, sample_dir):
     failed_only = set(t.loc[~t["passed"].astype(bool) & (t["completed_at"] >= year), "trainee_id"]) - set(last_pass.index)
     assert facts["failed_only_within_365_days"] == len(failed_only) > 0
     assert failed_only <= set(roster[roster.isna()].index)  # TRN-001 staff who never completed training
+
+
+def test_committed_mini_sample_is_reproducible(tmp_path, mini_dir):
+    """mini_sqlite (SQLite + Parquet + Excel + the LMS export) is what its documented command makes."""
+    generate_sample(tmp_path / "m", customers=300, seed=11, layout="mixed", name="Mini CRM (SQLite + Parquet + Excel)")
+    for f in sorted(p.name for p in mini_dir.iterdir()):
+        assert filecmp.cmp(tmp_path / "m" / f, mini_dir / f, shallow=False), f
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == sorted(p.name for p in mini_dir.iterdir())
