@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
+from .boundary import value_shape  # the output boundary's: no letter, digit or markup of the value survives
 from .errors import DatasetError
 from .jurisdiction import EU_EEA
-from .boundary import value_shape  # the output boundary's: no letter, digit or markup of the value survives
 from .engine.base import Engine, lit, q
 from .schema import CANONICAL, ENUMS, KEYS
 
