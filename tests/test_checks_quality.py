@@ -18,7 +18,16 @@ def test_dq002_counts_events_from_unknown_accounts(tmp_path):
     spec["access_log"][1]["user_id"] = "U999"
     f = run(build(tmp_path, spec), "DQ-002")
     assert (f.status, f.affected, f.total) == ("fail", 2, 6)  # 6 events in the 90-day window
-    assert "U999" not in f.evidence.to_csv()  # ids are masked like every evidence value
+    # account ids in full by default (issue 11, item 9: the reader must chase exactly that account)
+    assert f.evidence.to_dict("records") == [{"user_id": "U999", "events": 2}]
+
+
+def test_dq002_masks_account_ids_when_configured(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_STAFF_IDS", "masked")
+    spec = baseline()
+    spec["access_log"][0]["user_id"] = "U999"
+    f = run(build(tmp_path, spec), "DQ-002")
+    assert "U999" not in f.evidence.to_csv()
 
 
 def test_dq003_counts_events_naming_unknown_tables_or_fields(tmp_path):
