@@ -111,7 +111,8 @@ def test_jurisdiction_is_derived(tmp_path):
 
 def test_committed_samples_load(sample_dir, mini_dir):
     ds = load_dataset(sample_dir)
-    assert len(ds.tables["customers"]) == 3000 and set(ds.tables) == {"customers", "transactions", "users", "access_log", "backups"}
+    assert len(ds.tables["customers"]) == 3000 and set(ds.tables) == {"customers", "transactions", "users", "access_log", "backups",
+                                                                   "training_results"}
     assert ds.permissions is not None and ds.posture is not None
     assert set(ds.tables["customers"]["jurisdiction"].dropna()) == {"EU", "CN", "US-CA", "US"}
     mini = load_dataset(mini_dir)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
-import pytest
 import yaml
 
 from workbench import load_dataset
 from workbench.report.pipeline import write_training
-from workbench.training import grade, load_module, answer_key, record_attempt, training_summary
+from workbench.training import answer_key, grade, load_module, record_attempt, training_summary
 from workbench.training.records import NO_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +43,7 @@ def test_report_training_json_comes_from_the_datasets_training_results(sample_da
     assert t["overdue"]["count"] == truth["affected"]
     again = json.loads(write_training(sample_dataset, None, tmp_path / "again").read_text())
     assert again == t  # deterministic: no temp file name leaks into it
-    assert not list(Path("/tmp").glob("workbench_training_lms_*_%d.db" % __import__("os").getpid()))
+    assert not list(Path(tempfile.gettempdir()).glob(f"workbench_training_lms_*_{os.getpid()}.db"))  # not kept
 
 
 def test_store_takes_precedence_over_the_dataset(sample_dataset, tmp_path):

@@ -8,8 +8,6 @@ first bad row — the happy path costs a single scan.
 """
 from __future__ import annotations
 
-import re
-
 from .boundary import value_shape  # the output boundary's: no letter, digit or markup of the value survives
 from .errors import DatasetError
 from .jurisdiction import EU_EEA
