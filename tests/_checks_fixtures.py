@@ -101,7 +101,7 @@ def build(tmp: Path, spec: dict | None = None, as_of: str = AS_OF):
     spec = copy.deepcopy(spec if spec is not None else baseline())
     tmp.mkdir(parents=True, exist_ok=True)
     cfg: dict = {"name": "checks fixture", "as_of": as_of, "tables": {}}
-    for t in ("customers", "transactions", "users", "access_log", "backups"):
+    for t in ("customers", "transactions", "users", "access_log", "backups", "training_results"):
         rows = spec.get(t)
         if rows is None:
             continue
@@ -112,6 +112,8 @@ def build(tmp: Path, spec: dict | None = None, as_of: str = AS_OF):
         if spec.get(key) is not None:
             (tmp / f"{key}.yaml").write_text(yaml.safe_dump(spec[key], sort_keys=False), encoding="utf-8")
             cfg[key] = f"{key}.yaml"
+    if spec.get("assignments") is not None:
+        (tmp / "assignments.yaml").write_text(yaml.safe_dump(spec["assignments"], sort_keys=False), encoding="utf-8")
     (tmp / "dataset.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
     return load_dataset(tmp)
 
