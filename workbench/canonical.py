@@ -154,7 +154,13 @@ class Canonicaliser:
         # (the source's own row-number column when it has one, else numbered as it is parsed)
         pos = [f"{q(self.row_id)} AS __wb_row"] if self.row_id else []
         inner = f"SELECT {', '.join(parts + raws + pos)} FROM {q(self.raw)}"
-        out = [q(c) for c in names] + ["__wb_row" if self.row_id else f"{self.engine.ordinal()} AS __wb_row"]
+        out = [q(c) for c in names]
+        if self.row_id:
+            out.append("__wb_row")
+        elif not (flags and self.engine.table_position):
+            # a table the engine numbers itself (DuckDB's rowid) needs no column: a window here
+            # would cost more than the rest of the parse
+            out.append(f"{self.engine.ordinal()} AS __wb_row")
         if flags:  # the same conditions as _conditions(), on the typed values
             key = KEYS.get(self.table)
             for i, (canon, n, kind, t) in enumerate(cols):
@@ -204,7 +210,7 @@ class Canonicaliser:
         if key_expr and counts[len(conds)]:
             rows = self.engine.frame(
                 f"SELECT rn FROM (SELECT rn, count(*) OVER (PARTITION BY k) AS c FROM "
-                f"(SELECT {'__wb_row' if flagged else self._rownum()} AS rn, {key_expr} AS k FROM {q(src)}) s) s2 "
+                f"(SELECT {(self.engine.table_position or '__wb_row') if flagged else self._rownum()} AS rn, {key_expr} AS k FROM {q(src)}) s) s2 "
                 f"WHERE c > 1 ORDER BY rn LIMIT 2")
             r = [int(x) + self.first_row for x in rows["rn"]]
             raise DatasetError(f"{self.where}: column '{key}': duplicate id at rows {r[0]} and {r[1]}",

@@ -144,6 +144,12 @@ class Dataset:
             return pl.Series("v", [], dtype=pl.String)
         return pl.concat(parts).cast(pl.String)
 
+    def position(self, table: str) -> str:
+        """An expression numbering the table's rows in source order (for deterministic samples)."""
+        if "__wb_row" in self.column_types(table) or not self.engine.table_position:
+            return "__wb_row"
+        return self.engine.table_position
+
     def sample_columns(self, table: str, columns: list[str], size: int) -> dict[str, "pl.Series"]:
         """About ``size`` non-empty values of each text column, spread over the table: those whose
         row position is a multiple of k = ceil(non-empty / size). Deterministic, a filter the
@@ -153,10 +159,11 @@ class Dataset:
         steps: dict[int, list[str]] = {}
         for c in columns:
             steps.setdefault(max(1, -(-self.stats(table)[c] // size)), []).append(c)
+        pos = self.position(table)
         out: dict[str, pl.Series] = {}
         for step, cols in steps.items():
-            sql = (f"SELECT {', '.join(q(c) for c in cols)} FROM {q(table)} WHERE __wb_row % {step} = 0 "
-                   f"AND ({' OR '.join(f'{q(c)} IS NOT NULL' for c in cols)}) ORDER BY __wb_row")
+            sql = (f"SELECT {', '.join(q(c) for c in cols)} FROM {q(table)} WHERE {pos} % {step} = 0 "
+                   f"AND ({' OR '.join(f'{q(c)} IS NOT NULL' for c in cols)}) ORDER BY {pos}")
             parts = list(self.engine.batches(sql))
             for i, c in enumerate(cols):
                 s = pl.concat([pl.from_arrow(b.column(i)) for b in parts]).cast(pl.String) if parts \

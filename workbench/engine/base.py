@@ -33,6 +33,7 @@ class Engine(ABC):
 
     kind: str = "abstract"
     validates_utf8: bool = False  # does load_csv itself reject bytes that are not UTF-8?
+    table_position: str | None = None  # a pseudo-column numbering a materialised table's rows in order
 
     @abstractmethod
     def execute(self, sql: str) -> None:

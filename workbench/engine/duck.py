@@ -28,6 +28,7 @@ def _memory_limit() -> str:
 class DuckDBEngine(Engine):
     kind = "duckdb"
     validates_utf8 = True  # its CSV reader rejects invalid UTF-8 itself
+    table_position = "rowid"  # a table's rowid is its insertion (= parse) order
 
     def __init__(self, threads: int | None = None, memory_limit: str | None = None,
                  database: str | None = None) -> None:
@@ -45,8 +46,10 @@ class DuckDBEngine(Engine):
         """Serve ``tables`` from a load cache built by another process (read-only, so that several
         notebooks of one report can share it while writing their own work tables in memory)."""
         self.con.execute(f"ATTACH {lit(database)} AS cache (READ_ONLY)")
-        for t in tables:
-            self.view(t, f"SELECT * FROM cache.{q(t)}")
+        stored = {r[0] for r in self.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'cache'").fetchall()}
+        for t in tables:  # a view has no rowid: expose the table's as the row position
+            self.view(t, f"SELECT *, rowid AS __wb_row FROM cache.{q(t)}" if t in stored else f"SELECT * FROM cache.{q(t)}")
 
     def execute(self, sql: str) -> None:
         self.con.execute(sql)
