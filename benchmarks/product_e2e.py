@@ -49,10 +49,11 @@ con.execute(f"SELECT {expr} FROM customers").fetchall()
 """
 
 
-def _run(cmd: list[str], env: dict | None = None) -> dict:
+def _run(cmd: list[str], env: dict | None = None, cwd: Path = REPO) -> dict:
     load0 = os.getloadavg()[0]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=REPO)
+    # cwd decides which package `python -m workbench` imports (the current folder comes first)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
@@ -114,7 +115,7 @@ def main() -> int:
             print(f"{cmd} workbench: {new}", file=sys.stderr)
             if tree is not None:
                 env = dict(os.environ, PYTHONPATH=str(tree))
-                base = _run([py, "-m", "workbench", *_args(cmd, a.data, out_root / f"old-{cmd}")], env=env)
+                base = _run([py, "-m", "workbench", *_args(cmd, a.data, out_root / f"old-{cmd}")], env=env, cwd=tree)
                 entry["baseline"] = base
                 entry["speedup_vs_baseline"] = round(base["seconds"] / new["seconds"], 2) if new["seconds"] else None
                 entry["memory_ratio_vs_baseline"] = round(base["peak_rss_mb"] / max(new["peak_rss_mb"], 1), 2)
