@@ -53,7 +53,8 @@ def test_first_run_then_next_quarter_compares(env, monkeypatch, capsys):
     q3 = env["out"] / "2026Q3"
     hist = json.loads((q3 / "history.json").read_text())
     assert hist["previous_quarter"] == "2026Q2"
-    assert hist["findings"] == {"new": ["ENC-002"], "resolved": ["BK-001"], "persisting": ["AC-001"]}
+    assert hist["findings"] == {"new": ["ENC-002"], "resolved": ["BK-001"], "persisting": ["AC-001"], "accepted": [],
+                                "failing": ["AC-001", "ENC-002"]}
     assert hist["scores"]["overall"]["trend"] == "▲" and hist["expected_loss"]["change"] == -50000.0
     for name in ("report.html", "findings.json", "risk_register.csv", "simulation.json", "training.json",
                  "manifest.json", "notebooks/00_results.ipynb", "notebooks/10_quarterly_report.ipynb"):

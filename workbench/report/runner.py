@@ -7,12 +7,17 @@ error raised inside a cell can quote data.
 """
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
+import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..errors import ExecutionError
 
@@ -37,6 +42,22 @@ class Progress:
 
 
 ProgressCallback = Callable[[Progress], None]
+CANCEL = threading.Event()  # set when the run is interrupted: notebooks stop at their next cell
+
+
+@contextmanager
+def kernel_manager() -> Iterator[Any]:
+    """A kernel manager whose kernel talks over IPC sockets in a private temporary folder.
+
+    Over TCP ipykernel warns on stderr that it runs without encryption (five lines per report on
+    a cron job's mail). IPC sockets are files only this user can reach; the folder goes at the end."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    folder = tempfile.mkdtemp(prefix="wb-kernel-")
+    try:
+        yield AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(folder, "k"))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -102,6 +123,8 @@ def _engine(progress: ProgressCallback | None, step: int, steps: int, name: str)
             original = nb_man.cell_start
 
             def cell_start(cell, cell_index=None, **kw):
+                if CANCEL.is_set():  # the run was interrupted (SIGTERM, Ctrl-C): stop before the next cell
+                    raise ExecutionError(f"notebook {name} cancelled", hint="the run was interrupted")
                 if progress is not None and cell_index in position:
                     progress(Progress("notebook", step, steps, name, position[cell_index], len(code)))
                 return original(cell, cell_index, **kw)
@@ -131,10 +154,11 @@ def execute(runs: list[NotebookRun], cwd: Path, *, progress: ProgressCallback | 
             progress(Progress("notebook", step, len(runs), run.name))
         t0 = time.perf_counter()
         try:
-            nb = pm.execute_notebook(str(run.source), str(run.output), parameters=dict(run.parameters),
-                                     engine_name=engine_name, kernel_name="python3", cwd=str(cwd),
-                                     progress_bar=False, log_output=False, start_timeout=start_timeout,
-                                     execution_timeout=execution_timeout)
+            with kernel_manager() as km:
+                nb = pm.execute_notebook(str(run.source), str(run.output), parameters=dict(run.parameters),
+                                         engine_name=engine_name, kernel_name="python3", cwd=str(cwd),
+                                         progress_bar=False, log_output=False, start_timeout=start_timeout,
+                                         execution_timeout=execution_timeout, km=km)
         except PapermillExecutionError as e:
             raise _cell_error(run, e) from None
         except ExecutionError:
