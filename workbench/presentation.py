@@ -122,7 +122,7 @@ def cell(v: Any) -> str:
     if isinstance(v, (int,)) or (isinstance(v, float) and math.isfinite(v) and v == int(v)):
         return count(v)
     if isinstance(v, float):
-        return number(v, 2)
+        return number(v, 2 if abs(v) < 1 else 1)
     return str(v)
 
 
@@ -156,8 +156,8 @@ def _fmt(kind: str, v: Any, currency: str | None, row: Mapping[str, Any]) -> str
         return money(v, currency or "")
     if kind == "count":
         return count(v)
-    if kind == "number":
-        return number(v, 2)
+    if kind == "number":  # two decimals only where one would lose the value (0.04), else one
+        return MISSING if missing(v) else number(v, 2 if abs(float(v)) < 1 else 1)
     if kind == "date":
         return date(v)
     if kind == "deadline":
@@ -212,8 +212,10 @@ def show(data: Any, *, currency: str | None = None, empty: str = "nothing to sho
     if isinstance(data, Mapping):
         data = pd.DataFrame([{"item": k, "value": v} for k, v in data.items()])
     df = data.copy() if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data or []))
-    if not (isinstance(df.index, pd.RangeIndex) and df.index.name is None):
-        df = df.reset_index()
+    if df.index.name is not None or not pd.api.types.is_integer_dtype(df.index):
+        df = df.reset_index()  # a meaningful index (named, or labels): keep it as a column
+    else:
+        df = df.reset_index(drop=True)  # row numbers (even shuffled by a sort) mean nothing to a reader
     df = df.drop(columns=[c for c in hide if c in df.columns])
     found = {str(c): (dict(kinds or {}).get(str(c)) or kind_of(str(c), df[c], currency)) for c in df.columns}
     rows = df.to_dict("records")

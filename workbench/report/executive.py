@@ -244,10 +244,16 @@ def top_risks(r: Results, n: int = 10) -> Table:
 
 def actions_table(r: Results) -> Table:
     """Actions from ``actions.yaml`` and failed checks without one; flagged rows first."""
+    recorded = [a for a in r.actions if a["status"] is not None]
+    unowned = [a["risk"] for a in r.actions if a["status"] is None]
+    if not recorded:
+        why = "no actions recorded (actions.yaml beside the quarterly reports)"
+        return show(pd.DataFrame(), empty=why + (f"; failed checks without an owner: {', '.join(unowned)}"
+                                                 if unowned else ""))
     rows = sorted(r.actions, key=lambda a: (a["flag"] == "", a["flag"] == "no action recorded", a["risk"]))
     df = pd.DataFrame(rows, columns=["risk", "title", "owner", "status", "due", "finding", "flag", "approver",
                                      "expires", "reason"])
-    return show(df, empty="no actions.yaml beside the reports and no failed check")
+    return show(df.dropna(axis=1, how="all"))
 
 
 def drift_table(r: Results) -> Table:
