@@ -46,16 +46,28 @@ CANCEL = threading.Event()  # set when the run is interrupted: notebooks stop at
 
 
 @contextmanager
-def kernel_manager() -> Iterator[Any]:
-    """A kernel manager whose kernel talks over IPC sockets in a private temporary folder.
+def kernel_manager() -> Iterator[type]:
+    """A kernel manager class whose kernels talk over IPC sockets in a private temporary folder.
 
-    Over TCP ipykernel warns on stderr that it runs without encryption (five lines per report on
-    a cron job's mail). IPC sockets are files only this user can reach; the folder goes at the end."""
+    Over TCP ipykernel warns on stderr that it runs without encryption (five lines per report in a
+    cron job's mail); IPC sockets are files only this user can reach. nbclient creates (and so
+    owns and shuts down) the manager; the folder goes when the notebook is done."""
     from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
 
     folder = tempfile.mkdtemp(prefix="wb-kernel-")
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _ipc_transport(self) -> str:
+            return "ipc"
+
+        @default("ip")
+        def _ipc_path(self) -> str:
+            return os.path.join(folder, "kernel")
+
     try:
-        yield AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(folder, "k"))
+        yield IPCKernelManager
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -158,7 +170,7 @@ def execute(runs: list[NotebookRun], cwd: Path, *, progress: ProgressCallback | 
                 nb = pm.execute_notebook(str(run.source), str(run.output), parameters=dict(run.parameters),
                                          engine_name=engine_name, kernel_name="python3", cwd=str(cwd),
                                          progress_bar=False, log_output=False, start_timeout=start_timeout,
-                                         execution_timeout=execution_timeout, km=km)
+                                         execution_timeout=execution_timeout, kernel_manager_class=km)
         except PapermillExecutionError as e:
             raise _cell_error(run, e) from None
         except ExecutionError:
