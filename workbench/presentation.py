@@ -192,7 +192,8 @@ class Table:
                 attr = f' class="{" ".join(cls)}"' if cls else ""
                 tds.append(f"<td{attr}>{html.escape(v)}</td>")
             body.append("<tr>" + "".join(tds) + "</tr>")
-        return (f'<table class="wb">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+        short = " short" if len(self.frame) <= 15 else ""  # short tables are not split across pages
+        return (f'<table class="wb{short}">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
 
     def __repr__(self) -> str:  # plain-text output (terminals, logs): still formatted
         return self.caption + ("\n" if self.caption else "") + (self.frame.to_string(index=False)
@@ -247,7 +248,9 @@ def register_theme() -> None:
         colorway=COLOURS, font=dict(family="Helvetica, Arial, 'Noto Sans CJK SC', sans-serif", size=12,
                                     color="#1f2933"),
         title=dict(font=dict(size=15, color="#102a43"), x=0, xanchor="left"),
-        margin=dict(l=70, r=40, t=60, b=60), legend=dict(orientation="h", y=-0.18),
+        margin=dict(l=70, r=40, t=60, b=60), legend=dict(orientation="h", y=-0.18, yanchor="top"),
+        # long category labels (scenario ids, departments) grow the margin instead of being cut off
+        xaxis=dict(automargin=True), yaxis=dict(automargin=True),
         paper_bgcolor="white", plot_bgcolor="white", hoverlabel=dict(font_size=11)))
 
 

@@ -79,7 +79,7 @@ section.notebook:first-of-type{border-top:none;margin-top:0}
 h1,h2,h3{color:#102a43} a.anchor-link{display:none}
 table{border-collapse:collapse;margin:.6rem 0 1.2rem;font-size:.84rem;max-width:100%}
 caption{caption-side:top;text-align:left;font-weight:600;padding:.2rem 0}
-th,td{border:1px solid #d9e2ec;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th,td{border:1px solid #d9e2ec;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:break-word}
 thead th{background:#f0f4f8;overflow-wrap:normal;word-break:normal}
 tbody tr:nth-child(even){background:#fafbfc}
 td.num{text-align:right;white-space:nowrap} td.tok{white-space:nowrap;overflow-wrap:normal}
@@ -98,7 +98,7 @@ p.wb-empty{color:#52606d;font-style:italic}
  section.notebook{break-before:page} section.notebook:first-of-type{break-before:auto}
  table{font-size:.72rem;width:auto;max-width:100%;table-layout:auto}
  th,td{padding:.15rem .3rem}
- td.num{white-space:normal}
+ table.short{break-inside:avoid}
  tr,img,svg,.js-plotly-plot{break-inside:avoid}
  h2,h3{break-after:avoid}
  .modebar,.modebar-container,.hoverlayer{display:none !important}
