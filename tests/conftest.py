@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,23 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "samples" / "acme_retail"
 MINI = REPO / "data" / "samples" / "mini_sqlite"
+
+
+_TMP: list[str] = []
+
+
+def pytest_configure(config) -> None:
+    """Notebooks that nbval runs in place (04 records attempts in its default store) and every
+    kernel they start inherit this environment: their files go to a temporary folder, never the
+    repository."""
+    if "WORKBENCH_TRAINING_STORE" not in os.environ:
+        _TMP.append(tempfile.mkdtemp(prefix="workbench-tests-"))
+        os.environ["WORKBENCH_TRAINING_STORE"] = os.path.join(_TMP[0], "training_results.db")
+
+
+def pytest_unconfigure(config) -> None:
+    for d in _TMP:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

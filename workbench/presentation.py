@@ -223,6 +223,9 @@ def show(data: Any, *, currency: str | None = None, empty: str = "nothing to sho
     text = pd.DataFrame([{str(c): _fmt(found[str(c)], r[c], currency, r) for c in df.columns} for r in rows],
                         columns=[str(c) for c in df.columns])
     names = {c: c.replace("_", " ") for c in text.columns}
+    for c, k in found.items():  # "deadline_hours" now reads "72 h" or "immediately": call it a deadline
+        if k == "deadline" and "deadline" not in names.values():
+            names[c] = "deadline"
     return Table(text.rename(columns=names), {names[c]: k for c, k in found.items()}, caption, empty)
 
 

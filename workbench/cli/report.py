@@ -54,9 +54,9 @@ def run(args: argparse.Namespace) -> int:
         last["text"] = text
 
     def terminated(signum, frame) -> None:  # SIGTERM (cron timeout, systemd stop): leave no temp or lock files
-        from ..report.runner import CANCEL
+        from ..report.runner import cancel
 
-        CANCEL.set()
+        cancel()
         raise KeyboardInterrupt
 
     previous_handler = signal.signal(signal.SIGTERM, terminated)

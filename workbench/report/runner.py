@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 import uuid
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,22 @@ class Progress:
 
 ProgressCallback = Callable[[Progress], None]
 CANCEL = threading.Event()  # set when the run is interrupted: notebooks stop at their next cell
+_KERNELS: "weakref.WeakSet[Any]" = weakref.WeakSet()  # kernel managers of the notebooks running now
+
+
+def cancel() -> None:
+    """Stop the run: no notebook starts another cell, and running cells get a KeyboardInterrupt
+    (SIGINT to their kernels), so the run's ``finally`` clauses remove its temporary files soon."""
+    import signal
+
+    CANCEL.set()
+    for km in list(_KERNELS):
+        pid = getattr(getattr(km, "provisioner", None), "pid", None)
+        if pid:
+            try:
+                os.kill(pid, signal.SIGINT)
+            except OSError:
+                pass
 
 
 @contextmanager
@@ -58,6 +75,10 @@ def kernel_manager() -> Iterator[type]:
     folder = tempfile.mkdtemp(prefix="wb-kernel-")
 
     class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kw: Any) -> None:
+            super().__init__(**kw)
+            _KERNELS.add(self)
+
         @default("transport")
         def _ipc_transport(self) -> str:
             return "ipc"
