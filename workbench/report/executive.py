@@ -170,6 +170,10 @@ def summary_markdown(r: Results) -> str:
     if d["accepted"]:
         failed += f"; {len(d['accepted'])} under an accepted risk (not counted as new)"
     lines += ["", f"- {overall}", failed]
+    blind = [b for b in r.findings.get("insufficient_data") or [] if isinstance(b, dict)]
+    if blind:  # never reported as a pass: say on the first screen what could not be seen
+        lines.append(f"- Could not be assessed (insufficient data, left out of the scores): {len(blind)} — "
+                     + "; ".join(f"{text(b.get('id'))} ({text(b.get('why') or b.get('title') or '')})" for b in blind))
     flags = [a["flag"] for a in r.actions if a["flag"] and a["flag"] != "no action recorded"]
     if flags:
         counts = {f: flags.count(f) for f in dict.fromkeys(flags)}

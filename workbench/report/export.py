@@ -87,6 +87,7 @@ td.sev-critical,td.sev-red,td.sev-expired{color:#9b1c1c;font-weight:600}
 td.sev-high,td.sev-overdue,td.sev-persisting{color:#c53030;font-weight:600}
 td.sev-medium,td.sev-amber{color:#b7791f;font-weight:600} td.sev-green,td.sev-pass{color:#2f855a;font-weight:600}
 p.wb-empty{color:#52606d;font-style:italic}
+@media screen{table.wb{display:block;overflow-x:auto}}
 .output_stdout pre,.output_text pre{background:#f5f7fa;padding:.5rem;overflow-x:auto;white-space:pre-wrap}
 .output_error{display:none}
 .footer{margin-top:2rem;color:#829ab1;font-size:.8rem}
