@@ -16,15 +16,20 @@ MINI = REPO / "data" / "samples" / "mini_sqlite"
 
 
 _TMP: list[str] = []
+_STORE = "WORKBENCH_TRAINING_STORE"
 
 
-def pytest_configure(config) -> None:
-    """Notebooks that nbval runs in place (04 records attempts in its default store) and every
-    kernel they start inherit this environment: their files go to a temporary folder, never the
-    repository."""
-    if "WORKBENCH_TRAINING_STORE" not in os.environ:
-        _TMP.append(tempfile.mkdtemp(prefix="workbench-tests-"))
-        os.environ["WORKBENCH_TRAINING_STORE"] = os.path.join(_TMP[0], "training_results.db")
+def pytest_runtest_setup(item) -> None:
+    """nbval runs notebooks in place; 04_privacy_training records attempts in its default store,
+    <repo>/training_results.db. Its kernel inherits this environment: the store goes to a
+    temporary folder instead. (Only for 04: the dashboard, 05, reads the same variable and must
+    keep showing its simulated cohort by default.)"""
+    if Path(str(getattr(item, "path", ""))).name == "04_privacy_training.ipynb":
+        if not _TMP:
+            _TMP.append(tempfile.mkdtemp(prefix="workbench-tests-"))
+        os.environ.setdefault(_STORE, os.path.join(_TMP[0], "training_results.db"))
+    elif _TMP and os.environ.get(_STORE, "").startswith(_TMP[0]):
+        del os.environ[_STORE]
 
 
 def pytest_unconfigure(config) -> None:
