@@ -193,6 +193,7 @@ def test_third_quarter_flags_expired_acceptance_and_inventory_drift(quarters):
     assert ("customers", "Field7", "email") in appeared
     html = visible(q3.html.read_text(encoding="utf-8"))
     assert "acceptance expired" in html and "Field7" in html and "compared with 2026Q4" in html
+    assert "last quarter" in html and "done — done but persisting" in html  # carried across quarters
 
 
 def test_hostile_department_renders_as_text_in_every_quarter(quarters):

@@ -67,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
     except ThresholdError as e:
         res = getattr(e, "result", None)
         if res is not None:
+            for warning in res.warnings:
+                print(f"workbench report: warning: {warning}", file=sys.stderr)
             print(res.html)
         raise
     finally:

@@ -41,6 +41,7 @@ class Results:
     previous_training: dict[str, Any] | None = None
     history: dict[str, Any] = field(default_factory=dict)
     actions: list[dict[str, Any]] = field(default_factory=list)  # actions.review() rows
+    previous_actions: dict[str, dict[str, Any]] = field(default_factory=dict)  # last quarter's review, by risk
 
     @property
     def currency(self) -> str:
@@ -74,6 +75,8 @@ def load_results(results_dir: str | Path, previous_dir: str | Path = "", *, quar
         res.previous_simulation = history.read_json(prev / "simulation.json")
         res.previous_training = history.read_json(prev / "training.json")
         res.previous_quarter = prev.name if res.previous_findings is not None else None
+        res.previous_actions = {a.get("risk"): a for a in (history.read_json(prev / "history.json") or {})
+                                .get("actions", []) if isinstance(a, dict)}
     as_of = dt.date.fromisoformat(str(res.findings.get("as_of") or dt.date.today())[:10])
     res.actions = actions_mod.review(actions_mod.load(actions) if str(actions) else [],
                                      history.failed_ids(res.findings), as_of)
@@ -257,6 +260,9 @@ def actions_table(r: Results) -> Table:
     rows = sorted(r.actions, key=lambda a: (a["flag"] == "", a["flag"] == "no action recorded", a["risk"]))
     df = pd.DataFrame(rows, columns=["risk", "title", "owner", "status", "due", "finding", "flag", "approver",
                                      "expires", "reason"])
+    if r.previous_actions:  # carried across quarters: how each stood last quarter
+        last = {k: " — ".join(x for x in (a.get("status"), a.get("flag")) if x) for k, a in r.previous_actions.items()}
+        df["last quarter"] = df["risk"].map(last)
     return show(df.dropna(axis=1, how="all"))
 
 
