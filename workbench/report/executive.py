@@ -257,13 +257,15 @@ def actions_table(r: Results) -> Table:
         why = "no actions recorded (actions.yaml beside the quarterly reports)"
         return show(pd.DataFrame(), empty=why + (f"; failed checks without an owner: {', '.join(unowned)}"
                                                  if unowned else ""))
-    rows = sorted(r.actions, key=lambda a: (a["flag"] == "", a["flag"] == "no action recorded", a["risk"]))
+    # failed checks nobody owns are named in one caption line, not as rows of dashes
+    rows = sorted(recorded, key=lambda a: (a["flag"] == "", a["risk"]))
+    caption = f"Failed checks without an owner: {', '.join(unowned)}" if unowned else ""
     df = pd.DataFrame(rows, columns=["risk", "title", "owner", "status", "due", "finding", "flag", "approver",
                                      "expires", "reason"])
     if r.previous_actions:  # carried across quarters: how each stood last quarter
         last = {k: " — ".join(x for x in (a.get("status"), a.get("flag")) if x) for k, a in r.previous_actions.items()}
         df["last quarter"] = df["risk"].map(last)
-    return show(df.dropna(axis=1, how="all"))
+    return show(df.dropna(axis=1, how="all"), caption=caption)
 
 
 def drift_table(r: Results) -> Table:
