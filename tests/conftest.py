@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,28 @@ if not os.environ.get("WORKBENCH_PSEUDONYM_KEY"):
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "samples" / "acme_retail"
 MINI = REPO / "data" / "samples" / "mini_sqlite"
+
+
+_TMP: list[str] = []
+_STORE = "WORKBENCH_TRAINING_STORE"
+
+
+def pytest_runtest_setup(item) -> None:
+    """nbval runs notebooks in place; 04_privacy_training records attempts in its default store,
+    <repo>/training_results.db. Its kernel inherits this environment: the store goes to a
+    temporary folder instead. (Only for 04: the dashboard, 05, reads the same variable and must
+    keep showing its simulated cohort by default.)"""
+    if Path(str(getattr(item, "path", ""))).name == "04_privacy_training.ipynb":
+        if not _TMP:
+            _TMP.append(tempfile.mkdtemp(prefix="workbench-tests-"))
+        os.environ.setdefault(_STORE, os.path.join(_TMP[0], "training_results.db"))
+    elif _TMP and os.environ.get(_STORE, "").startswith(_TMP[0]):
+        del os.environ[_STORE]
+
+
+def pytest_unconfigure(config) -> None:
+    for d in _TMP:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -38,7 +38,8 @@ def test_diff_and_trends(tmp_path):
     prev = write_results(tmp_path / "2026Q2", ["AC-001", "BK-001"], 60, 150_000)
     cur = write_results(tmp_path / "2026Q3", ["AC-001", "ENC-002"], 70, 100_000)
     h = history.history(cur, prev, "2026Q3")
-    assert h["findings"] == {"new": ["ENC-002"], "resolved": ["BK-001"], "persisting": ["AC-001"]}
+    assert h["findings"] == {"new": ["ENC-002"], "resolved": ["BK-001"], "persisting": ["AC-001"], "accepted": [],
+                             "failing": ["AC-001", "ENC-002"]}
     assert h["previous_quarter"] == "2026Q2" and h["note"] == ""
     assert h["scores"]["overall"] == {"current": 70.0, "previous": 60.0, "change": 10.0, "trend": "▲", "verdict": "better"}
     assert h["scores"]["access"]["trend"] == "▶"
@@ -52,7 +53,8 @@ def test_first_run_says_no_previous_quarter(tmp_path):
     cur = write_results(tmp_path / "2026Q3", ["AC-001"], 70, 100)
     h = history.history(cur, None, "2026Q3")
     assert h["note"] == "no previous quarter" and h["previous_quarter"] is None
-    assert h["findings"]["new"] == ["AC-001"] and h["findings"]["resolved"] == []
+    # nothing is "new" without a quarter to be new against
+    assert h["findings"]["new"] == [] and h["findings"]["failing"] == ["AC-001"] and h["findings"]["resolved"] == []
     assert h["scores"]["overall"]["trend"] == "" and h["expected_loss"]["previous"] is None
 
 

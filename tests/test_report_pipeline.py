@@ -53,7 +53,8 @@ def test_first_run_then_next_quarter_compares(env, monkeypatch, capsys):
     q3 = env["out"] / "2026Q3"
     hist = json.loads((q3 / "history.json").read_text())
     assert hist["previous_quarter"] == "2026Q2"
-    assert hist["findings"] == {"new": ["ENC-002"], "resolved": ["BK-001"], "persisting": ["AC-001"]}
+    assert hist["findings"] == {"new": ["ENC-002"], "resolved": ["BK-001"], "persisting": ["AC-001"], "accepted": [],
+                                "failing": ["AC-001", "ENC-002"]}
     assert hist["scores"]["overall"]["trend"] == "▲" and hist["expected_loss"]["change"] == -50000.0
     for name in ("report.html", "findings.json", "risk_register.csv", "simulation.json", "training.json",
                  "manifest.json", "notebooks/00_results.ipynb", "notebooks/10_quarterly_report.ipynb"):
@@ -191,3 +192,54 @@ def test_parallel_steps_respect_dependencies(env, tmp_path):
     started = [(e.step, e.notebook) for e in events if e.phase == "notebook" and e.cell == 0]
     assert sorted(started) == [(1, "00_results"), (2, "00_results")]
     assert not (tmp_path / "2027Q1").exists() and not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
+
+
+TERM_SCRIPT = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {tests!r})
+    from pathlib import Path
+    import _report_fixtures as fx
+    from workbench.cli import main
+    from workbench.report import plan as plan_mod
+    plan_mod.quarterly_plan = fx.fixture_plan(failed="PRV-001", overall=10.0, sleep=120)
+    plan_mod.NOTEBOOKS = Path({notebooks!r})
+    sys.exit(main(["report", "--dataset", {dataset!r}, "--quarter", "2026Q3", "--out", {out!r}]))
+""")
+
+
+def test_sigterm_removes_temp_and_lock_files(env):
+    q3 = env["out"] / "2026Q3"
+    before = _state(q3)
+    script = TERM_SCRIPT.format(tests=str(Path(__file__).parent), dataset=str(env["dataset"]), out=str(env["out"]),
+                                notebooks=str(env["notebooks"]))
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        for line in proc.stderr:  # progress: wait until the sleeping cell runs
+            if "00_results: cell 4/4" in line or time.monotonic() > deadline:
+                break
+        assert [p for p in env["out"].iterdir() if p.name.startswith(".2026Q3.")]  # tmp folder and lock exist
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGTERM)  # what cron timeouts and systemd send
+        rest = proc.communicate(timeout=60)[1]
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 1 and "interrupted" in rest, rest[-2000:]
+    assert time.monotonic() - t0 < 30  # the sleeping cell was interrupted, not waited for
+    assert not [p.name for p in env["out"].iterdir() if p.name.startswith(".")]  # no .tmp-, .old- or .lock
+    assert _state(q3) == before
+
+
+def test_data_outside_the_quarter_is_a_warning(env, monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(plan_mod, "quarterly_plan", fx.fixture_plan())
+    monkeypatch.setattr(plan_mod, "NOTEBOOKS", env["notebooks"])
+    assert main(["report", "--dataset", str(env["dataset"]), "--quarter", "2027Q1", "--out", str(tmp_path),
+                 "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("workbench report: warning: the data is as of 2026-09-30")
+    html = (tmp_path / "2027Q1" / "report.html").read_text(encoding="utf-8")
+    assert 'class="warning">Warning: the data is as of 2026-09-30' in html
+    assert json.loads((tmp_path / "2027Q1" / "history.json").read_text())["freshness"].startswith("the data is as of")

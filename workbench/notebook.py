@@ -28,7 +28,9 @@ def _register_renderer() -> None:
             return bundle
 
     if RENDERER not in pio.renderers:
-        pio.renderers[RENDERER] = OfflineNotebookRenderer(connected=False)
+        # no toolbar: it prints on paper and offers nothing a report reader needs
+        pio.renderers[RENDERER] = OfflineNotebookRenderer(connected=False, config={"displayModeBar": False,
+                                                                                   "responsive": True})
 
 
 def setup() -> None:
@@ -40,8 +42,12 @@ def setup() -> None:
     """
     import plotly.io as pio
 
+    from .presentation import TEMPLATE, register_theme
+
     _register_renderer()
     pio.renderers.default = f"plotly_mimetype+{RENDERER}"
+    register_theme()
+    pio.templates.default = f"plotly_white+{TEMPLATE}"  # one look for every chart of every notebook
     pd.set_option("display.max_rows", 60)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 160)

@@ -1,7 +1,11 @@
 """Plotly figures of a :class:`~workbench.breach.simulate.Simulation` (for notebooks and reports)."""
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
+
+from ..presentation import deadline, percent
 
 from .engine import COMPONENTS
 
@@ -18,7 +22,7 @@ def lec(sim) -> go.Figure:
                                  line={"width": 3 if key == "TOTAL" else 1.5}))
     fig.update_layout(title=f"Loss exceedance curves ({sim.trials:,} simulated years)",
                       xaxis={"title": f"annual loss ({sim.currency})", "type": "log"},
-                      yaxis={"title": "probability of exceeding", "tickformat": ".0%"}, template="plotly_white")
+                      yaxis={"title": "probability of exceeding", "tickformat": ".0%"})
     return fig
 
 
@@ -30,7 +34,7 @@ def components(sim) -> go.Figure:
         fig.add_trace(go.Bar(x=ids, y=[o.components[k] for o in sim.outcomes], name=k.replace("_", " "),
                              marker_color=_COLOURS[k]))
     fig.update_layout(barmode="stack", title="Expected annual loss by component",
-                      yaxis={"title": sim.currency}, template="plotly_white")
+                      yaxis={"title": sim.currency})
     return fig
 
 
@@ -51,18 +55,20 @@ def timeline(sim, scenario: str | None = None) -> go.Figure:
     g = g.sort_values(["hours", "jurisdiction"], na_position="first", kind="stable")
     labels = [f"{r.jurisdiction}: {r.to}"[:70] for r in g.itertuples()]
     free = g["hours"].isna()
-    xs = [0.4 if f else h for f, h in zip(free, g["hours"])]
-    text = [("no hour count: " + d.split("(")[0].split(";")[0].strip()[:40]) if f else
-            (f"{h:g} h" if h <= 72 else f"{h / 24:g} days") for f, h, d in zip(free, g["hours"], g["deadline"])]
+    # "immediately" (0 h) and "without undue delay" (no hours) sit left of 1 h on the log axis, in words
+    xs = [0.4 if f or h == 0 else h for f, h in zip(free, g["hours"])]
+    text = [deadline(None if f else h, d) for f, h, d in zip(free, g["hours"], g["deadline"])]
     fig.add_trace(go.Scatter(x=xs, y=labels, mode="markers+text", text=text, textposition="middle right",
-                             marker={"size": 11, "color": ["#E45756" if f else "#4C78A8" for f in free]},
+                             cliponaxis=False, marker={"size": 11, "color": ["#E45756" if f else "#4C78A8" for f in free]},
                              customdata=g[["basis", "scenarios", "records"]].to_numpy(),
                              hovertemplate="%{y}<br>%{text}<br>%{customdata[0]}<br>%{customdata[2]:,} records, "
                                            "%{customdata[1]} scenarios<extra></extra>"))
     fig.add_vline(x=1, line_dash="dot", line_color="#999")
     title = "Notification clock from the moment of awareness" + (f": {scenario}" if scenario else "")
-    fig.update_layout(title=title, xaxis={"title": "hours after awareness (log)", "type": "log"},
-                      template="plotly_white", height=160 + 28 * len(g), margin={"l": 320}, showlegend=False)
+    # range to 4x the longest clock: its label ("45 days") is never clipped
+    fig.update_layout(title=title, xaxis={"title": "hours after awareness (log)", "type": "log",
+                                          "range": [math.log10(0.25), math.log10(max(xs) * 4)]},
+                      height=160 + 28 * len(g), margin={"l": 320, "r": 110}, showlegend=False)
     return fig
 
 
@@ -87,7 +93,7 @@ def tornado(sim, scenario: str | None = None) -> go.Figure:
                                  hovertemplate="%{y} = %{customdata:,}<br>loss %{x:,.0f}<extra></extra>"), row=i, col=1)
         fig.add_vline(x=base, line_color="#333", row=i, col=1)
         n += len(rows)
-    fig.update_layout(barmode="overlay", template="plotly_white", height=200 + 24 * n + 60 * len(outs),
+    fig.update_layout(barmode="overlay", height=200 + 24 * n + 60 * len(outs),
                       title=f"Sensitivity of expected annual loss to each prior ({sim.currency})", margin={"l": 260})
     return fig
 
@@ -96,8 +102,8 @@ def what_if(sim) -> go.Figure:
     """Controls ranked by the reduction of expected annual loss."""
     rows = sorted(sim.what_if, key=lambda r: r["mean_reduction"])
     fig = go.Figure(go.Bar(x=[r["mean_reduction"] for r in rows], y=[r["control"] for r in rows],
-                           orientation="h", text=[f"{r['reduction_share']:.0%}" for r in rows],
-                           hovertext=[r["description"] for r in rows]))
+                           orientation="h", text=[percent(r["reduction_share"]) for r in rows],
+                           textposition="outside", cliponaxis=False, hovertext=[r["description"] for r in rows]))
     fig.update_layout(title="What-if: reduction in expected annual loss when one control is fixed",
-                      xaxis={"title": sim.currency}, template="plotly_white")
+                      xaxis={"title": sim.currency}, margin={"r": 60})
     return fig

@@ -30,12 +30,14 @@ def score_bars(a: "Assessment") -> go.Figure:
     doms = [d for d in DOMAINS if a.scores.get(d) is not None]
     vals = [a.scores[d] for d in doms]
     fig = go.Figure(go.Bar(x=doms, y=vals, marker_color=[_score_colour(v) for v in vals],
-                           text=[f"{v:.0f}" for v in vals], textposition="outside"))
+                           text=[f"{v:.1f}" for v in vals], textposition="outside", cliponaxis=False))
     if a.scores.get("overall") is not None:
-        fig.add_hline(y=a.scores["overall"], line_dash="dash", line_color="#1f2937",
-                      annotation_text=f"overall {a.scores['overall']:.1f}", annotation_position="top left")
-    fig.update_layout(title=f"Posture scores — {a.dataset}, as of {a.as_of}", yaxis=dict(range=[0, 105], title="score"),
-                      xaxis_title="domain", height=380, margin=dict(t=60, b=40))
+        # the label sits right of the plot area: over the bars it covered their value labels
+        fig.add_hline(y=a.scores["overall"], line_dash="dash", line_color="#1f2937")
+        fig.add_annotation(x=1, xref="paper", xanchor="left", y=a.scores["overall"], showarrow=False,
+                           text=f"overall<br>{a.scores['overall']:.1f}", align="left")
+    fig.update_layout(title=f"Posture scores — as of {a.as_of}", yaxis=dict(range=[0, 110], title="score"),
+                      xaxis_title="domain", height=380, margin=dict(t=60, b=40, r=80))
     return fig
 
 

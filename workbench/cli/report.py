@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 HELP = "run the quarterly report notebooks and write reports/<quarter>/ (HTML, results, manifest)"
@@ -52,6 +53,13 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.flush()
         last["text"] = text
 
+    def terminated(signum, frame) -> None:  # SIGTERM (cron timeout, systemd stop): leave no temp or lock files
+        from ..report.runner import cancel
+
+        cancel()
+        raise KeyboardInterrupt
+
+    previous_handler = signal.signal(signal.SIGTERM, terminated)
     try:
         result = run_report(args.dataset, args.quarter, args.out, as_of=args.as_of, fail_under=args.fail_under,
                             pdf=args.pdf, trials=args.trials, seed=args.seed, store=args.store, progress=progress,
@@ -59,11 +67,16 @@ def run(args: argparse.Namespace) -> int:
     except ThresholdError as e:
         res = getattr(e, "result", None)
         if res is not None:
+            for warning in res.warnings:
+                print(f"workbench report: warning: {warning}", file=sys.stderr)
             print(res.html)
         raise
     finally:
+        signal.signal(signal.SIGTERM, previous_handler)
         if tty and not args.quiet:
             sys.stderr.write("\n" if last["text"] and not last["text"] == "done" else "")
+    for warning in result.warnings:  # a warning is not progress: --quiet keeps it
+        print(f"workbench report: warning: {warning}", file=sys.stderr)
     if not args.quiet:
         score = f", overall score {result.overall:g}" if result.overall is not None else ""
         prev = f", compared with {result.previous.name}" if result.previous else ", no previous quarter"

@@ -5,6 +5,8 @@ training.json — DESIGN contracts) and, when there is one, the previous quarter
 """
 from __future__ import annotations
 
+import datetime as dt
+import math
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +16,9 @@ import pandas as pd
 
 from ..errors import ExecutionError, InputError
 from ..files import write_json_atomic
+from ..presentation import Table, money, percent, score, show, text
+from . import actions as actions_mod
+from . import drift as drift_mod
 from . import history
 
 DOMAINS = ("encryption", "access", "backup", "privacy", "data", "training")
@@ -35,6 +40,8 @@ class Results:
     previous_simulation: dict[str, Any] | None = None
     previous_training: dict[str, Any] | None = None
     history: dict[str, Any] = field(default_factory=dict)
+    actions: list[dict[str, Any]] = field(default_factory=list)  # actions.review() rows
+    previous_actions: dict[str, dict[str, Any]] = field(default_factory=dict)  # last quarter's review, by risk
 
     @property
     def currency(self) -> str:
@@ -50,8 +57,9 @@ def _require(folder: Path, name: str) -> dict[str, Any]:
 
 
 def load_results(results_dir: str | Path, previous_dir: str | Path = "", *, quarter: str = "",
-                 dataset: str | Path = "") -> Results:
-    """Read a run's result files; with ``results_dir == ""`` compute them for ``dataset`` first."""
+                 dataset: str | Path = "", actions: str | Path = "") -> Results:
+    """Read a run's result files; with ``results_dir == ""`` compute them for ``dataset`` first.
+    ``actions``: the ``actions.yaml`` to review against this quarter's findings ("": none)."""
     if not str(results_dir):
         if not str(dataset):
             raise InputError("neither results_dir nor dataset was given", hint="set one of the two parameters")
@@ -67,7 +75,13 @@ def load_results(results_dir: str | Path, previous_dir: str | Path = "", *, quar
         res.previous_simulation = history.read_json(prev / "simulation.json")
         res.previous_training = history.read_json(prev / "training.json")
         res.previous_quarter = prev.name if res.previous_findings is not None else None
-    res.history = history.history(folder, prev if res.previous_quarter else None, str(quarter))
+        res.previous_actions = {a.get("risk"): a for a in (history.read_json(prev / "history.json") or {})
+                                .get("actions", []) if isinstance(a, dict)}
+    as_of = dt.date.fromisoformat(str(res.findings.get("as_of") or dt.date.today())[:10])
+    res.actions = actions_mod.review(actions_mod.load(actions) if str(actions) else [],
+                                     history.failed_ids(res.findings), as_of)
+    res.history = history.history(folder, prev if res.previous_quarter else None, str(quarter), actions=res.actions,
+                                  accepted=actions_mod.accepted_ids(res.actions))
     return res
 
 
@@ -126,172 +140,221 @@ def _overdue(t: dict[str, Any]) -> tuple[float | None, float | None]:
     return history._num(o if o is not None else t.get("overdue_count")), history._num(t.get("overdue_privileged"))
 
 
-# ---------------------------------------------------------------- tables
-def show(df: pd.DataFrame) -> Any:
-    """Display form of a table: thousands separators, no spurious decimals, "—" for missing."""
-    if df.empty:
-        return df
-    fmt: dict[str, Any] = {}
-    for c in df.columns:
-        v = pd.to_numeric(df[c], errors="coerce")
-        if v.notna().sum() < df[c].notna().sum() or pd.api.types.is_bool_dtype(df[c]):
-            continue  # text column
-        whole = bool(((v.dropna() % 1) == 0).all())
-        fmt[c] = "{:,.0f}" if whole or v.abs().max() >= 1000 else "{:,.1f}"
-    # escape="html": cells, index and headers may carry data values (departments, roles): the
-    # output boundary escapes them so that markup in a CRM field never becomes a live element
-    styled = (df.style.format(fmt, na_rep="—", escape="html")
-              .format(na_rep="—", subset=[c for c in df.columns if c not in fmt], escape="html")
-              .format_index(escape="html", axis=0).format_index(escape="html", axis=1))
-    # a default 0..n-1 index carries no meaning for a reader: hide it
-    return styled.hide(axis="index") if isinstance(df.index, pd.RangeIndex) and df.index.name is None else styled
+# ---------------------------------------------------------------- headline
+GREEN, AMBER = 80.0, 60.0  # RAG thresholds of a 0–100 score (the posture notebook's bar colours)
+
+
+def rag(value: float | None) -> str:
+    """Red/amber/green status of a score: green ≥ 80, amber ≥ 60, red below; "" when unscored."""
+    if value is None:
+        return ""
+    return "green" if value >= GREEN else "amber" if value >= AMBER else "red"
 
 
 def summary_markdown(r: Results) -> str:
-    """The headline paragraph: score, change, failures, expected loss."""
+    """The headline paragraph: score, change, failures, actions, expected loss, freshness."""
     s = r.history["scores"]["overall"]
     d = r.history["findings"]
     loss = r.history["expected_loss"]
-    title = f"# Quarterly privacy risk report — {r.quarter}" if r.quarter else "# Quarterly privacy risk report"
-    overall = f"**Overall score {s['current']:.0f}/100**" if s["current"] is not None else "**Overall score: n/a**"
+    title = f"# Quarterly privacy risk report — {text(r.quarter)}" if r.quarter else "# Quarterly privacy risk report"
+    lines = [title, "", f"Dataset *{text(r.findings.get('dataset', ''))}*, data as of "
+                        f"{text(r.findings.get('as_of', ''))}."]
+    if r.history.get("freshness"):
+        lines += ["", f"**Warning: {text(r.history['freshness'])}.**"]
+    overall = f"**Overall score {score(s['current'])}/100 ({rag(s['current'])})**" if s["current"] is not None \
+        else "**Overall score: not measured**"
     if r.previous_quarter and s["previous"] is not None:
-        overall += f" {s['trend']} (was {s['previous']:.0f} in {r.previous_quarter})"
-    lines = [title, "", f"Dataset *{r.findings.get('dataset', '')}*, data as of {r.findings.get('as_of', '')}.", "",
-             f"- {overall}",
-             f"- Failed checks: {len(history.failed_ids(r.findings))} — new {len(d['new'])}, "
-             f"resolved {len(d['resolved'])}, persisting {len(d['persisting'])}"]
+        overall += f" {s['trend']} (was {score(s['previous'])} in {text(r.previous_quarter)})"
+    failed = f"- Failed checks: {len(d['failing'])}"
+    if r.previous_quarter:
+        failed += f" — new {len(d['new'])}, persisting {len(d['persisting'])}, resolved {len(d['resolved'])}"
+    if d["accepted"]:
+        failed += f"; {len(d['accepted'])} under an accepted risk (not counted as new)"
+    lines += ["", f"- {overall}", failed]
+    blind = [b for b in r.findings.get("insufficient_data") or [] if isinstance(b, dict)]
+    if blind:  # never reported as a pass: say on the first screen what could not be seen
+        lines.append(f"- Could not be assessed (insufficient data, left out of the scores): {len(blind)} — "
+                     + "; ".join(f"{text(b.get('id'))} ({text(b.get('why') or b.get('title') or '')})" for b in blind))
+    flags = [a["flag"] for a in r.actions if a["flag"] and a["flag"] != "no action recorded"]
+    if flags:
+        counts = {f: flags.count(f) for f in dict.fromkeys(flags)}
+        lines.append("- Actions needing attention: " + ", ".join(f"{n} {f}" for f, n in counts.items()))
     if loss["current"] is not None:
-        text = f"- Expected annual loss: {_money(loss['current'], loss['currency'])}"
+        line = f"- Expected annual loss: {money(loss['current'], loss['currency'])}"
         if loss["previous"] is not None:
-            text += f" {loss['trend']} ({_signed_money(loss['change'], loss['currency'])} since {r.previous_quarter})"
-        lines.append(text)
+            line += f" {loss['trend']} ({money(loss['change'], loss['currency'], signed=True)} since " \
+                    f"{text(r.previous_quarter)})"
+        lines.append(line)
     comp = training_completion(r.training)
     if comp is not None:
-        lines.append(f"- Training completion: {comp:.0%}" + (" (SIMULATED results — demo store)"
-                                                              if r.training.get("simulated") else ""))
+        lines.append(f"- Training completion: {percent(comp)}" + (" (SIMULATED results — demo store)"
+                                                                   if r.training.get("simulated") else ""))
     elif r.training.get("note"):
-        lines.append(f"- Training: {r.training['note']}")
+        lines.append(f"- Training: {text(r.training['note'])}")
     if not r.previous_quarter:
-        lines += ["", f"*{history.NO_PREVIOUS.capitalize()}: trends start next quarter.*"]
+        lines += ["", f"*{history.NO_PREVIOUS.capitalize()}: trends, new and resolved findings start next quarter.*"]
     return "\n".join(lines)
 
 
-def scorecard(r: Results) -> pd.DataFrame:
-    """Overall and domain scores: this quarter, previous, change, trend arrow."""
+# ---------------------------------------------------------------- tables (formatted, escaped)
+def scorecard(r: Results) -> Table:
+    """Overall and domain scores with their red/amber/green status, and the trend when there is
+    a previous quarter."""
     rows = []
     for key, v in r.history["scores"].items():
-        rows.append({"score": key, "this quarter": v["current"], "previous": v["previous"], "change": v["change"],
-                     "trend": v["trend"] or "—"})
-    return pd.DataFrame(rows).set_index("score") if rows else pd.DataFrame()
+        row = {"score": key, "this quarter": v["current"], "status": rag(v["current"]) or "not scored"}
+        if r.previous_quarter:
+            row.update({"previous": v["previous"], "change": v["change"], "trend": v["trend"] or "—"})
+        rows.append(row)
+    return show(pd.DataFrame(rows), kinds={"this quarter": "number", "previous": "number", "change": "number"},
+                empty="no scores in findings.json")
 
 
-def findings_changes(r: Results) -> pd.DataFrame:
-    """Every failed check of this or the previous quarter: new, persisting or resolved."""
+def findings_changes(r: Results) -> Table:
+    """Every failed check of this quarter (and those resolved since the previous one)."""
     now, before = history.failed_ids(r.findings), history.failed_ids(r.previous_findings)
+    d = r.history["findings"]
+    groups = [("accepted risk", d["accepted"])]
+    groups += [("new", d["new"]), ("persisting", d["persisting"]), ("resolved", d["resolved"])] if r.previous_quarter \
+        else [("failing", [c for c in d["failing"] if c not in d["accepted"]])]
     rows = []
-    for change, ids in (("new", r.history["findings"]["new"]), ("persisting", r.history["findings"]["persisting"]),
-                        ("resolved", r.history["findings"]["resolved"])):
+    for change, ids in groups:
         for cid in ids:
             f = now.get(cid) or before.get(cid) or {}
-            rows.append({"check": cid, "change": change, "severity": f.get("severity", ""),
-                         "domain": f.get("domain", ""), "title": f.get("title", ""),
-                         "affected": (now.get(cid) or {}).get("affected") if cid in now else None,
-                         "affected before": (before.get(cid) or {}).get("affected") if cid in before else None})
-    if not rows:
-        return pd.DataFrame(columns=["check", "change", "severity", "domain", "title", "affected", "affected before"])
+            row = {"check": cid, "change": change, "severity": f.get("severity", ""), "domain": f.get("domain", ""),
+                   "title": f.get("title", ""), "affected": (now.get(cid) or {}).get("affected")}
+            if r.previous_quarter:
+                row["affected before"] = (before.get(cid) or {}).get("affected")
+            rows.append(row)
     df = pd.DataFrame(rows)
-    for c in ("affected", "affected before"):
-        df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
-    df["_s"] = df["severity"].map(_SEVERITY).fillna(9)
-    return df.sort_values(["_s", "check"], kind="stable").drop(columns="_s").set_index("check")
+    if not df.empty:
+        df["_s"] = df["severity"].map(_SEVERITY).fillna(9)
+        df = df.sort_values(["_s", "check"], kind="stable").drop(columns="_s")
+    return show(df, kinds={"affected": "count", "affected before": "count"}, empty="no check failed this quarter")
 
 
-def top_risks(r: Results, n: int = 10) -> pd.DataFrame:
+def top_risks(r: Results, n: int = 10) -> Table:
     """The ``n`` highest-rated rows of the risk register."""
     reg = r.register
     if reg.empty:
-        return reg
+        return show(reg, empty="the risk register is empty: no check failed")
     key = next((c for c in ("rating", "score", "risk") if c in reg.columns), None)
     reg = reg.sort_values([key, reg.columns[0]], ascending=[False, True], kind="stable") if key else reg
-    keep = [c for c in ("id", "check", "title", "domain", "severity", "affected", "likelihood", "impact", "rating",
-                        "level", "owner", "due_date")
+    keep = [c for c in ("id", "check", "title", "likelihood", "impact", "rating", "level", "owner", "due_date")
             if c in reg.columns] or list(reg.columns)
     top = reg[keep].head(n).reset_index(drop=True)
-    top.index = pd.RangeIndex(1, len(top) + 1, name="rank")
-    return top
+    top.insert(0, "rank", range(1, len(top) + 1))
+    return show(top)
 
 
-def loss_table(r: Results) -> pd.DataFrame:
-    """Annualised loss per scenario (mean, p90, p95, p99) with last quarter's mean and the change."""
+def actions_table(r: Results) -> Table:
+    """Actions from ``actions.yaml`` and failed checks without one; flagged rows first."""
+    recorded = [a for a in r.actions if a["status"] is not None]
+    unowned = [a["risk"] for a in r.actions if a["status"] is None]
+    if not recorded:
+        why = "no actions recorded (actions.yaml beside the quarterly reports)"
+        return show(pd.DataFrame(), empty=why + (f"; failed checks without an owner: {', '.join(unowned)}"
+                                                 if unowned else ""))
+    # failed checks nobody owns are named in one caption line, not as rows of dashes
+    rows = sorted(recorded, key=lambda a: (a["flag"] == "", a["risk"]))
+    caption = f"Failed checks without an owner: {', '.join(unowned)}" if unowned else ""
+    df = pd.DataFrame(rows, columns=["risk", "title", "owner", "status", "due", "finding", "flag", "approver",
+                                     "expires", "reason"])
+    if r.previous_actions:  # carried across quarters: how each stood last quarter
+        last = {k: " — ".join(x for x in (a.get("status"), a.get("flag")) if x) for k, a in r.previous_actions.items()}
+        df["last quarter"] = df["risk"].map(last)
+    return show(df.dropna(axis=1, how="all"), caption=caption)
+
+
+def drift_table(r: Results) -> Table:
+    """Personal-data columns and categories that appeared, grew or disappeared since last quarter."""
+    d = r.history.get("inventory_drift")
+    if d is None:
+        why = ("no previous quarter to compare with" if not r.previous_quarter
+               else "one of the two quarters has no pii_inventory.json")
+        return show(pd.DataFrame(), empty=f"not compared: {why}")
+    return show(pd.DataFrame(drift_mod.rows(d)), empty="no change: the same columns hold the same categories")
+
+
+def _loss_frame(r: Results) -> pd.DataFrame:
     prev = {s.get("id"): s for s in (r.previous_simulation or {}).get("scenarios", [])}
     rows = []
     for s in r.simulation.get("scenarios", []):
         loss = s.get("loss", {})
-        before = ((prev.get(s.get("id")) or {}).get("loss") or {}).get("mean")
-        rows.append({"scenario": s.get("title") or s.get("id"), "records exposed": (s.get("exposure") or {}).get("records"),
-                     "mean": loss.get("mean"), "p90": loss.get("p90"), "p95": loss.get("p95"), "p99": loss.get("p99"),
-                     "mean last quarter": before,
-                     "change": None if before is None or loss.get("mean") is None else loss["mean"] - before})
+        rate = history._num(s.get("loss_events_per_year"))
+        row = {"scenario": s.get("title") or s.get("id"), "records exposed": (s.get("exposure") or {}).get("records"),
+               "chance of a loss event per year": None if rate is None else 1 - math.exp(-rate),
+               "mean": loss.get("mean"), "p90": loss.get("p90"), "p95": loss.get("p95"), "p99": loss.get("p99")}
+        if r.previous_simulation:
+            before = ((prev.get(s.get("id")) or {}).get("loss") or {}).get("mean")
+            row["change"] = None if before is None or loss.get("mean") is None else loss["mean"] - before
+        rows.append(row)
     t = r.simulation.get("total") or {}
     if t:
-        before = ((r.previous_simulation or {}).get("total") or {}).get("mean")
-        rows.append({"scenario": "All scenarios", "records exposed": None, "mean": t.get("mean"), "p90": t.get("p90"),
-                     "p95": t.get("p95"), "p99": t.get("p99"), "mean last quarter": before,
-                     "change": None if before is None or t.get("mean") is None else t["mean"] - before})
-    df = pd.DataFrame(rows)
-    if df.empty:
-        return df
-    for c in ("mean", "p90", "p95", "p99", "mean last quarter", "change"):
-        df[c] = pd.to_numeric(df[c], errors="coerce").round(0)
-    return df.set_index("scenario")
+        row = {"scenario": "All scenarios", "records exposed": None, "chance of a loss event per year": None,
+               "mean": t.get("mean"), "p90": t.get("p90"), "p95": t.get("p95"), "p99": t.get("p99")}
+        if r.previous_simulation:
+            before = ((r.previous_simulation or {}).get("total") or {}).get("mean")
+            row["change"] = None if before is None or t.get("mean") is None else t["mean"] - before
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
-def training_table(r: Results) -> pd.DataFrame:
-    """Training headline figures, with last quarter's beside them."""
+def loss_table(r: Results) -> Table:
+    """Annualised loss per scenario: chance of a loss event, mean and tail percentiles, change."""
+    df = _loss_frame(r)
+    return show(df, currency=r.currency, kinds={"records exposed": "count"},
+                empty="simulation.json holds no scenario")
+
+
+def training_table(r: Results) -> Table:
+    """Training headline figures, with last quarter's beside them when there is one."""
     t, p = r.training, r.previous_training or {}
     od, odp = _overdue(t)
     pod, podp = _overdue(p) if p else (None, None)
-    pct = lambda v: None if v is None else round(100 * v, 1)  # noqa: E731
-    rows = [("completion (%)", pct(training_completion(t)), pct(training_completion(p))),
-            ("mean score (%)", pct(history._num(t.get("mean_score"))), pct(history._num(p.get("mean_score")))),
-            ("pass rate (%)", pct(history._num(t.get("pass_rate"))), pct(history._num(p.get("pass_rate")))),
+    rows = [("completion", percent(training_completion(t)), percent(training_completion(p)) if p else None),
+            ("mean score", percent(history._num(t.get("mean_score"))), percent(history._num(p.get("mean_score")))),
+            ("pass rate", percent(history._num(t.get("pass_rate"))), percent(history._num(p.get("pass_rate")))),
             ("overdue staff", od, pod), ("overdue staff in privileged roles", odp, podp)]
-    df = pd.DataFrame([{"measure": m, "this quarter": c, "previous": v, "trend": history.arrow(c, v, tolerance=1e-9) or "—"}
-                       for m, c, v in rows if c is not None])
-    return df.set_index("measure") if not df.empty else df
+    cols = ["measure", "this quarter"] + (["previous"] if r.previous_training else [])
+    df = pd.DataFrame([dict(zip(cols, (m, c, v))) for m, c, v in rows if c not in (None, "—")], columns=cols)
+    return show(df, kinds={"this quarter": "text", "previous": "text"},
+                empty=str(t.get("note") or "training.json holds no figures"))
 
 
-def training_departments(r: Results) -> pd.DataFrame:
+def training_departments(r: Results) -> Table:
     dep = training_by_department(r.training)
     prev = training_by_department(r.previous_training)
-    df = pd.DataFrame([{"department": k, "completion (%)": round(100 * v, 1),
-                        "previous (%)": None if prev.get(k) is None else round(100 * prev[k], 1)}
+    df = pd.DataFrame([{"department": k, "completion": v, **({"previous": prev.get(k)} if prev else {})}
                        for k, v in sorted(dep.items())])
-    return df.set_index("department") if not df.empty else df
+    return show(df, kinds={"completion": "percent", "previous": "percent"}, empty="no department figures")
 
 
-def notification_table(r: Results) -> pd.DataFrame:
+def notification_table(r: Results) -> Table:
     """Who must be told, by when, after a breach: one row per jurisdiction and recipient."""
     seen: dict[tuple, dict[str, Any]] = {}
     for s in r.simulation.get("scenarios", []):
         for n in s.get("notifications", []) or []:
             key = (n.get("jurisdiction", ""), n.get("to", ""), n.get("deadline_hours"), n.get("basis", ""))
-            row = seen.setdefault(key, {"jurisdiction": key[0], "notify": key[1], "deadline (hours)": key[2],
-                                        "basis": key[3], "records at most": None, "scenarios": set()})
+            row = seen.setdefault(key, {"jurisdiction": key[0], "notify": key[1], "deadline_hours": key[2],
+                                        "deadline": n.get("deadline") or n.get("trigger") or "", "basis": key[3],
+                                        "records at most": None, "scenarios": set()})
             row["scenarios"].add(s.get("id", ""))
             rec = history._num(n.get("records"))
             if rec is not None:
                 row["records at most"] = max(rec, row["records at most"] or 0)
-    rows = [{**v, "scenarios": len(v["scenarios"])} for v in seen.values()]
-    df = pd.DataFrame(rows)
+    df = pd.DataFrame([{**v, "scenarios": len(v["scenarios"])} for v in seen.values()])
     if df.empty:
-        return df
-    df["_d"] = pd.to_numeric(df["deadline (hours)"], errors="coerce").fillna(1e9)
-    return df.sort_values(["jurisdiction", "_d", "notify"], kind="stable").drop(columns="_d").reset_index(drop=True)
+        return show(df, empty="no notification obligation is triggered by the simulated scenarios")
+    df["_d"] = pd.to_numeric(df["deadline_hours"], errors="coerce").fillna(1e9)
+    df = df.sort_values(["jurisdiction", "_d", "notify"], kind="stable").drop(columns="_d").reset_index(drop=True)
+    # "deadline" (the law's words) feeds the deadline formatter, then the column goes
+    out = show(df, kinds={"records at most": "count", "scenarios": "count", "deadline": "text"})
+    out.frame = out.frame.drop(columns=["deadline"]).rename(columns={"deadline hours": "deadline"})
+    return out
 
 
-def next_actions(r: Results) -> pd.DataFrame:
-    """The simulator's what-if controls ranked by expected-loss reduction."""
+def _actions_frame(r: Results) -> pd.DataFrame:
     total = history._num((r.simulation.get("total") or {}).get("mean"))
     rows = []
     for w in r.simulation.get("what_if", []) or []:
@@ -300,14 +363,20 @@ def next_actions(r: Results) -> pd.DataFrame:
         if share is None and red is not None and total:
             share = red / total
         rows.append({"action": w.get("description") or w.get("title") or w.get("control"), "control": w.get("control"),
-                     "expected loss reduction": None if red is None else round(red),
-                     "share of expected loss (%)": None if share is None else round(100 * share, 1)})
+                     "expected loss reduction": red, "share of expected loss": share})
     df = pd.DataFrame(rows)
     if df.empty:
         return df
-    df = df.sort_values(["expected loss reduction", "control"], ascending=[False, True], kind="stable", na_position="last")
-    df.insert(0, "rank", range(1, len(df) + 1))
-    return df.set_index("rank")
+    return df.sort_values(["expected loss reduction", "control"], ascending=[False, True], kind="stable",
+                          na_position="last").reset_index(drop=True)
+
+
+def next_actions(r: Results) -> Table:
+    """The simulator's what-if controls ranked by expected-loss reduction."""
+    df = _actions_frame(r)
+    if not df.empty:
+        df.insert(0, "rank", range(1, len(df) + 1))
+    return show(df, currency=r.currency, empty="the simulation ran no what-if")
 
 
 def write_history(r: Results, output_dir: str | Path) -> Path | None:
@@ -315,11 +384,3 @@ def write_history(r: Results, output_dir: str | Path) -> Path | None:
     if not str(output_dir):
         return None
     return write_json_atomic(Path(output_dir) / "history.json", r.history)
-
-
-def _money(v: float, currency: str) -> str:
-    return f"{v:,.0f} {currency}".strip()
-
-
-def _signed_money(v: float | None, currency: str) -> str:
-    return "n/a" if v is None else f"{'+' if v >= 0 else '−'}{abs(v):,.0f} {currency}".strip()

@@ -1,6 +1,7 @@
 """Quarters and what changed since the previous one: finding diff, score trends, loss change."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -77,11 +78,40 @@ def failed_ids(findings: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     return {f["id"]: f for f in findings.get("findings", []) if f.get("status") == "fail"}
 
 
-def diff_findings(current: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, list[str]]:
-    """New, resolved and persisting failed check ids (sorted). Without a previous quarter every
-    failure counts as new."""
+def diff_findings(current: dict[str, Any], previous: dict[str, Any] | None,
+                  accepted: set[str] | frozenset[str] = frozenset()) -> dict[str, list[str]]:
+    """New, resolved, persisting and accepted failed check ids (sorted), and every failing id.
+
+    Without a previous quarter nothing is "new" (there is nothing to be new against); a risk under
+    a valid acceptance is listed as accepted, never as new."""
     now, before = set(failed_ids(current)), set(failed_ids(previous))
-    return {"new": sorted(now - before), "resolved": sorted(before - now), "persisting": sorted(now & before)}
+    accepted = set(accepted) & now
+    return {"new": sorted(now - before - accepted) if previous is not None else [],
+            "resolved": sorted(before - now), "persisting": sorted((now & before) - accepted),
+            "accepted": sorted(accepted), "failing": sorted(now)}
+
+
+def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
+    """First and last day of ``quarter``."""
+    year, q = parse_quarter(quarter)
+    start = dt.date(year, 3 * q - 2, 1)
+    end = (dt.date(year + 1, 1, 1) if q == 4 else dt.date(year, 3 * q + 1, 1)) - dt.timedelta(days=1)
+    return start, end
+
+
+def freshness(quarter: str, as_of: str | dt.date | None) -> str:
+    """A warning when the data's ``as_of`` lies outside the reported quarter; "" when inside."""
+    if not quarter or not as_of:
+        return ""
+    day = as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of)[:10])
+    start, end = quarter_bounds(quarter)
+    if day > end:
+        return f"the data is as of {day}, {(day - end).days} days after {quarter} ended ({end}): " \
+               f"this report describes a later state than its quarter"
+    if day < start:
+        return f"the data is as of {day}, {(end - day).days} days before the end of {quarter} ({end}): " \
+               f"this report describes an earlier state than its quarter"
+    return ""
 
 
 def score_trends(current: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
@@ -106,19 +136,31 @@ def loss_change(current: dict[str, Any] | None, previous: dict[str, Any] | None)
             "currency": (current or {}).get("currency") or (previous or {}).get("currency") or ""}
 
 
-def history(results_dir: Path, previous_dir: Path | None, quarter: str = "") -> dict[str, Any]:
-    """Everything that compares this run with the previous quarter, as one JSON-able dict."""
+def history(results_dir: Path, previous_dir: Path | None, quarter: str = "", *,
+            actions: list[dict[str, Any]] | None = None, accepted: set[str] | frozenset[str] = frozenset()
+            ) -> dict[str, Any]:
+    """Everything that compares this run with the previous quarter, as one JSON-able dict:
+    finding changes, score trends, loss change, freshness, the actions review and the
+    personal-data inventory drift (``None`` without a previous inventory)."""
+    from .drift import drift
+
     cur_f = read_json(Path(results_dir) / "findings.json") or {}
     cur_s = read_json(Path(results_dir) / "simulation.json")
     prev_f = read_json(Path(previous_dir) / "findings.json") if previous_dir else None
     prev_s = read_json(Path(previous_dir) / "simulation.json") if previous_dir else None
+    cur_i = read_json(Path(results_dir) / "pii_inventory.json")
+    prev_i = read_json(Path(previous_dir) / "pii_inventory.json") if previous_dir else None
     return {
         "quarter": quarter,
         "previous_quarter": Path(previous_dir).name if prev_f is not None else None,
         "note": "" if prev_f is not None else NO_PREVIOUS,
-        "findings": diff_findings(cur_f, prev_f),
+        "as_of": cur_f.get("as_of"),
+        "freshness": freshness(quarter, cur_f.get("as_of")) if quarter and cur_f.get("as_of") else "",
+        "findings": diff_findings(cur_f, prev_f, accepted),
         "scores": score_trends(cur_f, prev_f),
         "expected_loss": loss_change(cur_s, prev_s),
+        "actions": actions or [],
+        "inventory_drift": drift(cur_i, prev_i),
     }
 
 

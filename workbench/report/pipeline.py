@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator
 from ..boundary import redact_notebook
 from ..errors import ExecutionError, InputError, ThresholdError, WorkbenchError
 from ..files import write_json_atomic
-from . import export, history, manifest
+from . import actions, export, history, manifest
 from . import plan as plan_mod
 from .runner import (
     NotebookRun,
@@ -48,20 +48,37 @@ class ReportResult:
     overall: float | None
     timings: list[NotebookTiming] = field(default_factory=list)
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # e.g. data as of a date outside the quarter
 
 
 @contextmanager
 def _quarter_lock(out_dir: Path, quarter: str) -> Iterator[None]:
-    lock = open(out_dir / f".{quarter}.lock", "a+")
-    try:
+    """An exclusive lock on ``.<quarter>.lock``, removed again when the run ends (any way but
+    SIGKILL). A run that opened a lock file another run has just removed retries on the new one."""
+    path = out_dir / f".{quarter}.lock"
+    while True:
+        lock = open(path, "a+")
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            lock.close()
             raise ExecutionError(f"another report run of {quarter} is writing to {out_dir}",
                                  hint="wait for it to finish, or use another --out") from None
+        try:
+            same = os.stat(path).st_ino == os.fstat(lock.fileno()).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        lock.close()  # removed by the run that held it: lock the file now in its place
+    try:
         yield
     finally:
-        lock.close()  # closing releases the lock (so does the death of the process)
+        try:
+            path.unlink()  # while still holding the lock: the next run creates a fresh file
+        except OSError:
+            pass
+        lock.close()
 
 
 def recover(out_dir: Path, quarter: str) -> None:
@@ -117,6 +134,9 @@ def run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of:
     executed at once where the plan allows (2 suits a 2-core machine)."""
     from ..dataset import load_dataset
 
+    from .runner import CANCEL
+
+    CANCEL.clear()
     t0 = time.perf_counter()
     started = dt.datetime.now(dt.timezone.utc)
     history.parse_quarter(quarter)
@@ -140,6 +160,9 @@ def run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of:
         raise InputError(f"cannot create output folder {out_dir}: {e.strerror}", hint="choose a writable --out") from None
     nb_dir = Path(notebooks_dir) if notebooks_dir else plan_mod.NOTEBOOKS
     make_plan = plan or plan_mod.quarterly_plan
+    actions_file = out_dir / actions.FILE
+    actions.load(actions_file)  # InputError (exit 2) before any kernel starts
+    stale = history.freshness(quarter, ds.as_of)
 
     with _quarter_lock(out_dir, quarter):
         recover(out_dir, quarter)
@@ -149,9 +172,12 @@ def run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of:
         os.umask(umask)
         os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the report folder is not
         try:
+            if actions_file.is_file():  # this quarter's copy: audit evidence, and what the report reviewed
+                shutil.copyfile(actions_file, tmp / actions.FILE)
             ctx = plan_mod.RunContext(dataset=Path(ds.root).resolve(), as_of=str(ds.as_of), quarter=quarter,
                                       run_dir=tmp, previous_dir=previous, trials=int(trials), seed=int(seed),
-                                      profile=profile, store=store)
+                                      profile=profile, store=store,
+                                      actions=tmp / actions.FILE if actions_file.is_file() else None)
             steps = make_plan(ctx)
             if plan is None:
                 _emit(progress, "training", "training.json")
@@ -170,7 +196,8 @@ def run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of:
             sections = _sections(steps, runs)
             html = export.write_html(sections, tmp / "report.html", title=f"Privacy risk report {quarter}",
                                      subtitle=f"{ds.organisation.name} · data as of {ds.as_of} · "
-                                              f"{'compared with ' + previous.name if previous else history.NO_PREVIOUS}")
+                                              f"{'compared with ' + previous.name if previous else history.NO_PREVIOUS}",
+                                     warning=f"Warning: {stale}." if stale else "")
             if pdf:
                 _emit(progress, "pdf", "report.pdf")
                 export.write_pdf(html, tmp / "report.pdf")
@@ -196,7 +223,8 @@ def run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of:
 
     overall = _overall(final / "findings.json")
     result = ReportResult(quarter, final, final / "report.html", final / "report.pdf" if pdf else None,
-                          final / manifest.MANIFEST, previous, overall, timings, time.perf_counter() - t0)
+                          final / manifest.MANIFEST, previous, overall, timings, time.perf_counter() - t0,
+                          [stale] if stale else [])
     _emit(progress, "done", str(result.html))
     if fail_under is not None:
         if overall is None:

@@ -33,6 +33,7 @@ class RunContext:
     profile: str = "quarterly"
     store: str | None = None       # training results store (path or SQLAlchemy URL); None: notebook default
     scenarios: str | None = None   # comma-separated scenario ids; None: all
+    actions: Path | None = None    # this run's copy of actions.yaml; None: no actions file
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ def quarterly_plan(ctx: RunContext) -> list[Step]:
         Step("05_training_dashboard", training, (), "Appendix D — Training", after=()),
         Step(EXECUTIVE, {"quarter": ctx.quarter, "results_dir": out,
                          "previous_dir": str(ctx.previous_dir) if ctx.previous_dir else "", "output_dir": out,
+                         "actions": str(ctx.actions) if ctx.actions else "",
                          # issue 15: the DPIA answers file kept beside the dataset, if any, for the DPIA status section
                          **({"dpia_answers": str(ctx.dataset / "dpia_answers.yaml")}
                             if (ctx.dataset / "dpia_answers.yaml").is_file() else {})},

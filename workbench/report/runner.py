@@ -7,12 +7,18 @@ error raised inside a cell can quote data.
 """
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
+import threading
 import time
 import uuid
+import weakref
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..errors import ExecutionError
 
@@ -37,6 +43,54 @@ class Progress:
 
 
 ProgressCallback = Callable[[Progress], None]
+CANCEL = threading.Event()  # set when the run is interrupted: notebooks stop at their next cell
+_KERNELS: "weakref.WeakSet[Any]" = weakref.WeakSet()  # kernel managers of the notebooks running now
+
+
+def cancel() -> None:
+    """Stop the run: no notebook starts another cell, and running cells get a KeyboardInterrupt
+    (SIGINT to their kernels), so the run's ``finally`` clauses remove its temporary files soon."""
+    import signal
+
+    CANCEL.set()
+    for km in list(_KERNELS):
+        pid = getattr(getattr(km, "provisioner", None), "pid", None)
+        if pid:
+            try:
+                os.kill(pid, signal.SIGINT)
+            except OSError:
+                pass
+
+
+@contextmanager
+def kernel_manager() -> Iterator[type]:
+    """A kernel manager class whose kernels talk over IPC sockets in a private temporary folder.
+
+    Over TCP ipykernel warns on stderr that it runs without encryption (five lines per report in a
+    cron job's mail); IPC sockets are files only this user can reach. nbclient creates (and so
+    owns and shuts down) the manager; the folder goes when the notebook is done."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    folder = tempfile.mkdtemp(prefix="wb-kernel-")
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kw: Any) -> None:
+            super().__init__(**kw)
+            _KERNELS.add(self)
+
+        @default("transport")
+        def _ipc_transport(self) -> str:
+            return "ipc"
+
+        @default("ip")
+        def _ipc_path(self) -> str:
+            return os.path.join(folder, "kernel")
+
+    try:
+        yield IPCKernelManager
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -88,6 +142,8 @@ def _engine(progress: ProgressCallback | None, step: int, steps: int, name: str)
             original = nb_man.cell_start
 
             def cell_start(cell, cell_index=None, **kw):
+                if CANCEL.is_set():  # the run was interrupted (SIGTERM, Ctrl-C): stop before the next cell
+                    raise ExecutionError(f"notebook {name} cancelled", hint="the run was interrupted")
                 if progress is not None and cell_index in position:
                     progress(Progress("notebook", step, steps, name, position[cell_index], len(code)))
                 return original(cell, cell_index, **kw)
@@ -117,10 +173,11 @@ def execute(runs: list[NotebookRun], cwd: Path, *, progress: ProgressCallback | 
             progress(Progress("notebook", step, len(runs), run.name))
         t0 = time.perf_counter()
         try:
-            nb = pm.execute_notebook(str(run.source), str(run.output), parameters=dict(run.parameters),
-                                     engine_name=engine_name, kernel_name="python3", cwd=str(cwd),
-                                     progress_bar=False, log_output=False, start_timeout=start_timeout,
-                                     execution_timeout=execution_timeout)
+            with kernel_manager() as km:
+                nb = pm.execute_notebook(str(run.source), str(run.output), parameters=dict(run.parameters),
+                                         engine_name=engine_name, kernel_name="python3", cwd=str(cwd),
+                                         progress_bar=False, log_output=False, start_timeout=start_timeout,
+                                         execution_timeout=execution_timeout, kernel_manager_class=km)
         except PapermillExecutionError as e:
             raise _cell_error(run, e) from None
         except ExecutionError:

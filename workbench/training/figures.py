@@ -29,7 +29,8 @@ def score_distribution_figure(scores: pd.DataFrame, simulated: bool = False) -> 
         fig.add_trace(go.Histogram(x=g["score"], name=module_id, xbins=dict(start=0, end=1.0001, size=0.1),
                                    opacity=0.75))
     fig.update_layout(barmode="overlay", title=_title("Score distribution per module", simulated),
-                      xaxis_title="score", yaxis_title="attempts", xaxis_tickformat=".0%")
+                      xaxis_title="score", yaxis_title="attempts", xaxis_tickformat=".0%",
+                      xaxis_range=[0, 1.0001])  # scores are 0–100%: no empty bins past 100%
     return fig
 
 

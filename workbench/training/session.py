@@ -199,9 +199,12 @@ def headline(summary: dict[str, Any]) -> "pd.DataFrame":
 
     completion = summary.get("completion") or {}
     overdue = summary.get("overdue") or {}
-    rows = [("as of", summary["as_of"]), ("simulated data", "yes" if summary["simulated"] else "no"),
-            ("attempts (window)", summary["attempts"]), ("trainees", summary["trainees"]),
-            ("mean score", summary["mean_score"]), ("pass rate", summary["pass_rate"]),
-            ("active staff", completion.get("staff")), ("completion", completion.get("overall")),
-            ("overdue staff", overdue.get("count")), ("overdue with privileged roles", overdue.get("privileged"))]
+    from ..presentation import cell, date, percent
+
+    rows = [("as of", date(summary["as_of"])), ("simulated data", "yes" if summary["simulated"] else "no"),
+            ("attempts (window)", cell(summary["attempts"])), ("trainees", cell(summary.get("trainees"))),
+            ("mean score", percent(summary["mean_score"], 1)), ("pass rate", percent(summary["pass_rate"], 1)),
+            ("active staff", cell(completion.get("staff"))), ("completion", percent(completion.get("overall"), 1)),
+            ("overdue staff", cell(overdue.get("count"))),
+            ("overdue with privileged roles", cell(overdue.get("privileged")))]
     return pd.DataFrame(rows, columns=["figure", "value"]).astype({"value": "string"})
