@@ -124,14 +124,31 @@ def _store_file(store: str | None) -> list[Path]:
     return [path] if path.is_file() else []
 
 
-def run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of: str | None = None,
-               fail_under: float | None = None, pdf: bool = False, trials: int = 100_000, seed: int = 7,
-               store: str | None = None, profile: str = "quarterly", progress: ProgressCallback | None = None,
-               plan: PlanFactory | None = None, notebooks_dir: Path | None = None, jobs: int = 2) -> ReportResult:
+def run_report(dataset: str | Path, quarter: str, out_dir: str | Path, **kw: Any) -> ReportResult:
     """Run the quarterly report; see the module docstring. Raises ``InputError``/``DatasetError``
     (exit 2) before any kernel starts, ``ExecutionError`` (exit 1) naming notebook and cell, and
     ``ThresholdError`` (exit 3, with ``.result``) after the report is in place. ``jobs``: notebooks
-    executed at once where the plan allows (2 suits a 2-core machine)."""
+    executed at once where the plan allows (2 suits a 2-core machine).
+
+    Every notebook loads the dataset in its own kernel: for the run, a load cache (a temporary
+    folder named by ``WORKBENCH_LOAD_CACHE``, inherited by the kernels) lets the first load parse
+    the exports and the others attach its tables (workbench/loadcache.py)."""
+    from .. import loadcache
+
+    if os.environ.get(loadcache.ENV):  # an outer caller already provides one
+        return _run_report(dataset, quarter, out_dir, **kw)
+    with tempfile.TemporaryDirectory(prefix="workbench-load-cache-") as cache:
+        os.environ[loadcache.ENV] = cache
+        try:
+            return _run_report(dataset, quarter, out_dir, **kw)
+        finally:
+            os.environ.pop(loadcache.ENV, None)
+
+
+def _run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of: str | None = None,
+                fail_under: float | None = None, pdf: bool = False, trials: int = 100_000, seed: int = 7,
+                store: str | None = None, profile: str = "quarterly", progress: ProgressCallback | None = None,
+                plan: PlanFactory | None = None, notebooks_dir: Path | None = None, jobs: int = 2) -> ReportResult:
     from ..dataset import load_dataset
 
     from .runner import CANCEL
