@@ -60,6 +60,15 @@ class TableFrames(Mapping[str, pd.DataFrame]):
         return len(self._ds.columns)
 
 
+def _strings(batches: list, i: int) -> "pl.Series":
+    """Column ``i`` of Arrow record batches as one Polars string series."""
+    import polars as pl
+
+    if not batches:
+        return pl.Series("v", [], dtype=pl.String)
+    return pl.concat([pl.from_arrow(b.column(i)) for b in batches]).cast(pl.String)
+
+
 def _typed_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Engine results with pandas' nullable types (strings, booleans, Int64), as the checks expect."""
     out = {}
@@ -130,8 +139,6 @@ class Dataset:
 
         Dates come as ISO text (``YYYY-MM-DD`` when every value is at midnight), numbers as text.
         """
-        import polars as pl
-
         c, t = q(column), self.column_types(table).get(column, "VARCHAR")
         if t.startswith(("TIMESTAMP", "DATE")):
             midnight = self.engine.scalar(f"SELECT coalesce(bool_and(CAST({c} AS TIMESTAMP) = date_trunc('day', {c})), TRUE) FROM {q(table)}")
@@ -139,10 +146,7 @@ class Dataset:
         else:
             expr = f"CAST({c} AS VARCHAR)"
         sql = f"SELECT {expr} AS v FROM {q(table)}" + (f" WHERE {where}" if where else "")
-        parts = [pl.from_arrow(b.column(0)) for b in self.engine.batches(sql)]
-        if not parts:
-            return pl.Series("v", [], dtype=pl.String)
-        return pl.concat(parts).cast(pl.String)
+        return _strings(list(self.engine.batches(sql)), 0)
 
     def position(self, table: str) -> str:
         """An expression numbering the table's rows in source order (for deterministic samples)."""
@@ -154,8 +158,6 @@ class Dataset:
         """About ``size`` non-empty values of each text column, spread over the table: those whose
         row position is a multiple of k = ceil(non-empty / size). Deterministic, a filter the
         engine runs in parallel (no window), and one query for all columns that share a k."""
-        import polars as pl
-
         steps: dict[int, list[str]] = {}
         for c in columns:
             steps.setdefault(max(1, -(-self.stats(table)[c] // size)), []).append(c)
@@ -166,9 +168,7 @@ class Dataset:
                    f"AND ({' OR '.join(f'{q(c)} IS NOT NULL' for c in cols)}) ORDER BY {pos}")
             parts = list(self.engine.batches(sql))
             for i, c in enumerate(cols):
-                s = pl.concat([pl.from_arrow(b.column(i)) for b in parts]).cast(pl.String) if parts \
-                    else pl.Series(c, [], dtype=pl.String)
-                out[c] = s.drop_nulls()
+                out[c] = _strings(parts, i).drop_nulls()
         return {c: out[c] for c in columns}
 
     def rows(self, table: str) -> int:
