@@ -157,7 +157,9 @@ def _fmt(kind: str, v: Any, currency: str | None, row: Mapping[str, Any]) -> str
     if kind == "count":
         return count(v)
     if kind == "number":  # two decimals only where one would lose the value (0.04), else one
-        return MISSING if missing(v) else number(v, 2 if abs(float(v)) < 1 else 1)
+        return MISSING if missing(v) else number(v, 2 if 0 < abs(float(v)) < 1 else 1)
+    if kind == "score":
+        return score(v)
     if kind == "date":
         return date(v)
     if kind == "deadline":
@@ -184,7 +186,7 @@ class Table:
         for row in self.frame.itertuples(index=False):
             tds = []
             for c, v in zip(self.frame.columns, row):
-                cls = ["num"] if self.kinds.get(c) in ("percent", "money", "count", "number") else []
+                cls = ["num"] if self.kinds.get(c) in ("percent", "money", "count", "number", "score") else []
                 if _TOKEN.match(v) and self.kinds.get(c) != "text" or _TOKEN.match(v) and len(v) <= 12:
                     cls.append("tok")
                 if v.lower() in SEVERITY_CLASSES:

@@ -173,7 +173,7 @@ def summary_markdown(r: Results) -> str:
     lines += ["", f"- {overall}", failed]
     blind = [b for b in r.findings.get("insufficient_data") or [] if isinstance(b, dict)]
     if blind:  # never reported as a pass: say on the first screen what could not be seen
-        lines.append(f"- Could not be assessed (insufficient data, left out of the scores): {len(blind)} — "
+        lines.append(f"- Could not be assessed (insufficient data: no credit in the scores, since unverified is not compliant): {len(blind)} — "
                      + "; ".join(f"{text(b.get('id'))} ({text(b.get('why') or b.get('title') or '')})" for b in blind))
     flags = [a["flag"] for a in r.actions if a["flag"] and a["flag"] != "no action recorded"]
     if flags:
@@ -206,7 +206,7 @@ def scorecard(r: Results) -> Table:
         if r.previous_quarter:
             row.update({"previous": v["previous"], "change": v["change"], "trend": v["trend"] or "—"})
         rows.append(row)
-    return show(pd.DataFrame(rows), kinds={"this quarter": "number", "previous": "number", "change": "number"},
+    return show(pd.DataFrame(rows), kinds={"this quarter": "score", "previous": "score", "change": "number"},
                 empty="no scores in findings.json")
 
 

@@ -10,7 +10,7 @@ from .executive import AMBER, GREEN, Results
 def status_legend() -> str:
     """How a domain gets its red/amber/green status."""
     return (f"Status: **green** at {GREEN:.0f} or more, **amber** from {AMBER:.0f} to below {GREEN:.0f}, "
-            f"**red** below {AMBER:.0f}. A domain whose checks could not run is *not scored*, never green.")
+            f"**red** below {AMBER:.0f}. A check that could not see its data earns no credit, so a domain none of whose checks could run scores 0, never green.")
 
 
 def loss_explanation(r: Results) -> str:
