@@ -78,11 +78,6 @@ def jurisdiction_sql(has_state: bool) -> str:
             f"WHEN {c} = 'US' THEN CASE WHEN {in_list(s, ('CA', 'CALIFORNIA'))} THEN 'US-CA' ELSE 'US' END ELSE {c} END")
 
 
-def _n(parts: list[str]) -> int:
-    """The number of the next validation flag among the select list ``parts``."""
-    return sum(" AS __wb_bad_" in p for p in parts)
-
-
 class Canonicaliser:
     """Builds and validates one canonical table from its raw relation."""
 
@@ -119,22 +114,25 @@ class Canonicaliser:
                                f"add it or map it under columns.{self.table}.{key} in dataset.yaml")
         return out
 
-    def _conditions(self, cols: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str]]:
-        """(condition on raw columns, column, what was expected) for every way a value can be bad."""
-        bad: list[tuple[str, str, str]] = []
-        for canon, n, kind, t in cols:
+    def _conditions(self, cols: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
+        """Every way a value can be bad: (condition on the raw columns, the same condition on the
+        typed columns of :meth:`select` — the flag —, column, what was expected)."""
+        bad: list[tuple[str, str, str, str]] = []
+        for i, (canon, n, kind, t) in enumerate(cols):
             if kind in EXPECTED:
-                bad.append((f"{_text(n, t)} IS NOT NULL AND ({typed(n, kind, t)}) IS NULL", canon, EXPECTED[kind]))
+                bad.append((f"{_text(n, t)} IS NOT NULL AND ({typed(n, kind, t)}) IS NULL",
+                            f"(__wb_raw_{i} IS NOT NULL AND {q(canon)} IS NULL)", canon, EXPECTED[kind]))
             allowed = ENUMS.get((self.table, canon))
             if allowed:
                 v = f"lower({_text(n, t)})"
-                bad.append((f"{v} IS NOT NULL AND NOT {in_list(v, sorted(allowed))}", canon,
+                bad.append((f"{v} IS NOT NULL AND NOT {in_list(v, sorted(allowed))}",
+                            f"coalesce(NOT {in_list(q(canon), sorted(allowed))}, FALSE)", canon,
                             f"one of {sorted(allowed)}"))
         key = KEYS.get(self.table)
         raw_key = next((n for c, n, *_ in cols if c == key), None)
         if raw_key:
             t = next(t for _, n, _, t in cols if n == raw_key)
-            bad.append((f"{_text(raw_key, t)} IS NULL", key, "EMPTY_ID"))
+            bad.append((f"{_text(raw_key, t)} IS NULL", f"({q(key)} IS NULL)", key, "EMPTY_ID"))
         return bad
 
     def select(self, cols: list[tuple[str, str, str, str]], flags: bool = False) -> str:
@@ -161,17 +159,8 @@ class Canonicaliser:
             # a table the engine numbers itself (DuckDB's rowid) needs no column: a window here
             # would cost more than the rest of the parse
             out.append(f"{self.engine.ordinal()} AS __wb_row")
-        if flags:  # the same conditions as _conditions(), on the typed values
-            key = KEYS.get(self.table)
-            for i, (canon, n, kind, t) in enumerate(cols):
-                if kind in EXPECTED:
-                    out.append(f"(__wb_raw_{i} IS NOT NULL AND {q(canon)} IS NULL) AS __wb_bad_{_n(out)}")
-                allowed = ENUMS.get((self.table, canon))
-                if allowed:
-                    out.append(f"coalesce(NOT {in_list(q(canon), sorted(allowed))}, FALSE) "
-                               f"AS __wb_bad_{_n(out)}")
-            if key in names:
-                out.append(f"({q(key)} IS NULL) AS __wb_bad_{_n(out)}")
+        if flags:
+            out += [f"{flag} AS __wb_bad_{j}" for j, (_, flag, *_) in enumerate(self._conditions(cols))]
         if self.table == "customers" and "country" in names:
             out.append(f"{jurisdiction_sql('state' in names)} AS jurisdiction")
         return f"SELECT {', '.join(out)} FROM ({inner}) s"
@@ -199,7 +188,7 @@ class Canonicaliser:
             f"count({_text(n, t) if _is(t, 'VARCHAR') else q(n)})" for _, n, _, t in cols]
         row = self.engine.row(f"SELECT {', '.join(aggs + stats)} FROM {q(src)}")
         counts = row[:len(aggs)]
-        for (cond, col, expected), n in zip(conds, counts):
+        for (cond, _, col, expected), n in zip(conds, counts):
             if not n:
                 continue
             rn, value = self._first(cond, next(r for c, r, *_ in cols if c == col))

@@ -22,21 +22,3 @@ def subject_jurisdiction(country: str | None, state: str | None = None) -> str |
         s = "" if state is None or (isinstance(state, float) and pd.isna(state)) else str(state).strip().upper()
         return "US-CA" if s in {"CA", "CALIFORNIA"} else "US"
     return c
-
-
-def jurisdiction_series(country: pd.Series, state: pd.Series | None = None) -> pd.Series:
-    """Vectorised :func:`subject_jurisdiction` for a customers table."""
-    c = country.astype("string").str.strip().str.upper()
-    out = pd.Series(pd.NA, index=country.index, dtype="string")
-    out[c.isin(EU_EEA | {"EL"})] = "EU"
-    out[c == "CN"] = "CN"
-    us = c == "US"
-    if state is not None:
-        s = state.astype("string").str.strip().str.upper()
-        out[us & s.isin(["CA", "CALIFORNIA"]).fillna(False)] = "US-CA"
-        out[us & ~s.isin(["CA", "CALIFORNIA"]).fillna(False)] = "US"
-    else:
-        out[us] = "US"
-    other = c.notna() & out.isna()
-    out[other] = c[other]
-    return out
