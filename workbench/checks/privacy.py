@@ -55,6 +55,15 @@ def _held(ctx: CheckContext) -> str:
     return f"NOT coalesce(erased_at <= {ctx.now_sql}, FALSE)"
 
 
+def _cutoff(ctx: CheckContext, cid: str, policy: str, what: str) -> str | Finding:
+    """``now`` minus the posture policy's days, as an engine literal — or the insufficient_data
+    finding when posture.yaml does not set it."""
+    days = ctx.policy(policy)
+    if days is None:
+        return insufficient(cid, f"no {policy} in posture.yaml: nothing to measure {what} against")
+    return ts_sql(ctx.now - pd.Timedelta(days=int(days)))
+
+
 @check("PRV-002")
 def retention_exceeded(ctx: CheckContext) -> Finding:
     """Held (not erased) customers whose last activity — or creation, when no activity is recorded —
@@ -63,12 +72,11 @@ def retention_exceeded(ctx: CheckContext) -> Finding:
     why = ctx.missing("customers", "customer_id", "last_activity_at")
     if why:
         return insufficient(cid, why)
-    days = ctx.policy("retention_days")
-    if days is None:
-        return insufficient(cid, "no retention_days in posture.yaml: nothing to measure the records against")
+    cutoff = _cutoff(ctx, cid, "retention_days", "the records")
+    if isinstance(cutoff, Finding):
+        return cutoff
     last = "coalesce(last_activity_at, created_at)" if ctx.has_column("customers", "created_at") else "last_activity_at"
-    cutoff = ctx.now - pd.Timedelta(days=int(days))
-    affected, total, ev = _count_and_evidence(ctx, _held(ctx), f"{last} < {ts_sql(cutoff)}", ["last_activity_at"])
+    affected, total, ev = _count_and_evidence(ctx, _held(ctx), f"{last} < {cutoff}", ["last_activity_at"])
     return measured(cid, affected, total, ev)
 
 
@@ -80,12 +88,11 @@ def erasure_overdue(ctx: CheckContext) -> Finding:
     why = ctx.missing("customers", "customer_id", "erasure_requested_at")
     if why:
         return insufficient(cid, why)
-    days = ctx.policy("erasure_deadline_days")
-    if days is None:
-        return insufficient(cid, "no erasure_deadline_days in posture.yaml: nothing to measure the requests against")
-    cutoff = ctx.now - pd.Timedelta(days=int(days))
+    cutoff = _cutoff(ctx, cid, "erasure_deadline_days", "the requests")
+    if isinstance(cutoff, Finding):
+        return cutoff
     scope = f"erasure_requested_at <= {ctx.now_sql}"
-    bad = f"erasure_requested_at < {ts_sql(cutoff)} AND {_held(ctx)}"
+    bad = f"erasure_requested_at < {cutoff} AND {_held(ctx)}"
     affected, total, ev = _count_and_evidence(ctx, scope, bad, ["erasure_requested_at"])
     if total == 0:
         return not_applicable(cid, "no erasure request up to the as_of date")
