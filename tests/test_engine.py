@@ -182,3 +182,20 @@ def test_load_cache_key_changes_with_the_inputs(tmp_path, monkeypatch):
         fh.write("U99999,New Starter,Sales,sales,active,true,2026-09-01T09:00:00,,false,2026-09-02T09:00:00\n")
     assert load_dataset(dst).rows("users") == load_dataset(SAMPLE).rows("users") + 1
     assert len(list((tmp_path / "cache").glob("*.duckdb"))) == 3  # the copy before and after, and the sample
+
+
+def test_a_long_table_keeps_the_file_order(tmp_path):
+    """Row positions (samples, evidence) are the file's order however the engine parallelises the
+    load: DuckDB's IN-list rewrite once shuffled 1M customers whose consent column is a boolean."""
+    n = 400_000  # a file of 30 MB: the parallel CSV reader really splits it
+    ids = [f"C{i:07d}" for i in range(n)]
+    pd.DataFrame({"customer_id": ids, "consent_marketing": ["yes", "no", "是", "false"] * (n // 4),
+                  "country": ["DE", "US", "CN", "FR"] * (n // 4),
+                  "notes": ["called about the invoice, will call back next week"] * n}).to_csv(tmp_path / "customers.csv", index=False)
+    (tmp_path / "users.csv").write_text("user_id,role\nU1,admin\n", encoding="utf-8")
+    (tmp_path / "dataset.yaml").write_text(yaml.safe_dump(
+        {"name": "order", "as_of": "2026-09-30",
+         "tables": {"customers": {"path": "customers.csv"}, "users": {"path": "users.csv"}}}), encoding="utf-8")
+    for _ in range(2):
+        ds = load_dataset(tmp_path)
+        assert ds.text_column("customers", "customer_id").to_list() == ids

@@ -259,14 +259,29 @@ def _sample(values: pl.Series, size: int) -> pl.Series:
     return values.gather(np.unique(idx))
 
 
-def _shape_share(det: Detector, values: pl.Series) -> float:
-    ok = values.str.contains(det.polars).to_numpy()
+def distinct_counts(values: pl.Series, min_rows: int = 10_000) -> tuple[pl.Series, np.ndarray] | None:
+    """(distinct values in first-seen order, how often each occurs) when a long column repeats its
+    values enough to pay for the grouping (≤ half distinct, by a HyperLogLog estimate); else None.
+
+    Detection is a function of the value, so detecting on the distinct values and weighting by
+    their counts gives the same shares as detecting row by row: 1M names with 1,600 distinct cost
+    1,600 detections instead of 1M."""
+    if len(values) < min_rows or values.approx_n_unique() > len(values) // 2:
+        return None
+    grouped = pl.DataFrame({"v": values}).group_by("v", maintain_order=True).len()
+    return grouped["v"], grouped["len"].to_numpy()
+
+
+def _shape_share(det: Detector, values: pl.Series, counts: np.ndarray | None = None) -> float:
+    """Share of ``values`` matching ``det``'s shape (and validator); ``counts`` weights distinct values."""
+    ok = values.str.contains(det.polars).fill_null(False).to_numpy()
     if det.validator is not None and ok.any():
         cand = values.filter(pl.Series(ok))
         uniq = cand.unique().to_list()
         good = pl.Series([u for u, k in zip(uniq, validate_many(det.validator, uniq)) if k], dtype=pl.String)
-        return float(cand.is_in(good.implode()).sum()) / len(values)
-    return float(ok.sum()) / len(values)
+        ok[ok] = cand.is_in(good.implode()).to_numpy()
+    total = len(values) if counts is None else int(counts.sum())
+    return float(ok.sum() if counts is None else counts[ok].sum()) / total
 
 
 def _verdict(det_category: str, share: float, hinted: bool, requires_hint: bool, cat: Catalog) -> bool:
@@ -291,6 +306,7 @@ def classify_values(values: pl.Series, name: str, cat: Catalog) -> dict[str, flo
     if not len(values):
         return {}
     sample = _sample(values, cat.sample_size)
+    distinct = distinct_counts(values) if len(sample) != len(values) else None
     pre = cat.threshold / 2
     out: dict[str, float] = {}
     text_cats = sorted({d.category for d in cat.text_detectors})
@@ -301,9 +317,16 @@ def classify_values(values: pl.Series, name: str, cat: Catalog) -> dict[str, flo
         # (only those can overrule a candidate's match)
         seen = {c for c in text_cats if s_hits[c].any()}
         only = {d.id for d in cat.text_detectors if d.category in seen}
-        full = s_hits if len(sample) == len(values) else _hits(values, cands, cat, only)
+        if len(sample) == len(values):
+            shares = {c: float(s_hits[c].mean()) for c in cands}
+        elif distinct is not None:
+            full = _hits(distinct[0], cands, cat, only)
+            shares = {c: float(distinct[1][full[c]].sum()) / len(values) for c in cands}
+        else:
+            full = _hits(values, cands, cat, only)
+            shares = {c: float(full[c].mean()) for c in cands}
         for c in cands:
-            share = float(full[c].mean())
+            share = shares[c]
             hinted = any(name_hint(name, d.context) for d in cat.text_detectors if d.category == c)
             if _verdict(c, share, hinted, False, cat):
                 out[c] = share
@@ -315,7 +338,7 @@ def classify_values(values: pl.Series, name: str, cat: Catalog) -> dict[str, flo
         if share < pre:
             continue
         if len(sample) != len(values):
-            share = _shape_share(det, values)
+            share = _shape_share(det, values) if distinct is None else _shape_share(det, *distinct)
         if _verdict(det.category, share, hinted, det.requires_hint, cat):
             out[det.category] = max(share, out.get(det.category, 0.0))
     return {k: round(out[k], 4) for k in sorted(out)}

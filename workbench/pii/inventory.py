@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import polars as pl
 
@@ -21,6 +22,7 @@ from .detectors import Catalog, load_catalog
 from .engine import (
     classify_values,
     count_non_empty,
+    distinct_counts,
     free_text_values,
     hits_frame,
     non_empty,
@@ -67,15 +69,20 @@ def _numeric(dataset: Any, table: str, column: str) -> bool:
 
 
 def _free_text_entry(table: str, column: str, values: pl.Series, cat: Catalog) -> dict[str, Any]:
-    index = pd.RangeIndex(len(values))
-    hits = hits_frame(values, index, cat)
-    special = special_frame(values, index, cat)
     records = count_non_empty(values)
-    by_cat = {c: int(hits[c].sum()) for c in sorted(hits.columns) if hits[c].any()}
+    # notes repeat (templates, "see ticket"): detect once per distinct text, weight by its count
+    distinct = distinct_counts(values)
+    texts, weights = distinct if distinct is not None else (values, np.ones(len(values), dtype=np.int64))
+    index = pd.RangeIndex(len(texts))
+    hits = hits_frame(texts, index, cat)
+    special = special_frame(texts, index, cat)
+    by_cat = {c: int(weights[hits[c].to_numpy()].sum()) for c in sorted(hits.columns) if hits[c].any()}
     examples: dict[str, list[str]] = {}
     for c in by_cat:
+        hit_rows = values.is_in(texts.filter(pl.Series(hits[c].to_numpy())).implode()) if distinct is not None \
+            else pl.Series(hits[c].to_numpy())
         seen: list[str] = []
-        for text in values.filter(pl.Series(hits[c].to_numpy())).head(20).to_list():
+        for text in values.filter(hit_rows).head(20).to_list():
             for m in find(str(text), {c}, cat):
                 masked = mask(m.value(str(text)), c)
                 if masked not in seen:
@@ -83,9 +90,10 @@ def _free_text_entry(table: str, column: str, values: pl.Series, cat: Catalog) -
             if len(seen) >= EXAMPLES:
                 break
         examples[c] = seen[:EXAMPLES]
-    return {"table": table, "column": column, "records": records, "affected_records": int(hits.any(axis=1).sum()),
-            "by_category": by_cat,
-            "special_categories": {c: int(special[c].sum()) for c in sorted(special.columns) if special[c].any()},
+    return {"table": table, "column": column, "records": records,
+            "affected_records": int(weights[hits.any(axis=1).to_numpy()].sum()), "by_category": by_cat,
+            "special_categories": {c: int(weights[special[c].to_numpy()].sum())
+                                   for c in sorted(special.columns) if special[c].any()},
             "examples": examples}
 
 
