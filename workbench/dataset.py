@@ -139,14 +139,22 @@ class Dataset:
 
         Dates come as ISO text (``YYYY-MM-DD`` when every value is at midnight), numbers as text.
         """
+        sql = f"SELECT {self._text_expr(table, column)} AS v FROM {q(table)}" + (f" WHERE {where}" if where else "")
+        return _strings(list(self.engine.batches(sql)), 0)
+
+    def text_columns(self, table: str, columns: list[str]) -> list["pl.Series"]:
+        """Several columns as :meth:`text_column` does, from one query: row ``i`` of each is the same
+        record (so a value can be read with its row's context, e.g. a phone with its country)."""
+        exprs = ", ".join(f"{self._text_expr(table, c)} AS v{i}" for i, c in enumerate(columns))
+        parts = list(self.engine.batches(f"SELECT {exprs} FROM {q(table)}"))
+        return [_strings(parts, i) for i in range(len(columns))]
+
+    def _text_expr(self, table: str, column: str) -> str:
         c, t = q(column), self.column_types(table).get(column, "VARCHAR")
         if t.startswith(("TIMESTAMP", "DATE")):
             midnight = self.engine.scalar(f"SELECT coalesce(bool_and(CAST({c} AS TIMESTAMP) = date_trunc('day', {c})), TRUE) FROM {q(table)}")
-            expr = f"strftime({c}, '{'%Y-%m-%d' if midnight else '%Y-%m-%d %H:%M:%S'}')"
-        else:
-            expr = f"CAST({c} AS VARCHAR)"
-        sql = f"SELECT {expr} AS v FROM {q(table)}" + (f" WHERE {where}" if where else "")
-        return _strings(list(self.engine.batches(sql)), 0)
+            return f"strftime({c}, '{'%Y-%m-%d' if midnight else '%Y-%m-%d %H:%M:%S'}')"
+        return f"CAST({c} AS VARCHAR)"
 
     def position(self, table: str) -> str:
         """An expression numbering the table's rows in source order (for deterministic samples)."""

@@ -37,17 +37,21 @@ def pii_in_free_text(ctx: CheckContext) -> Finding:
     if why:
         return insufficient(cid, why)
     from ..pii.engine import polars_hits
+    from ..pii.phones import region_codes
 
     cols = free_text_columns(ctx, "customers")
     if not cols:
         why = ctx.missing_if_present("customers", "notes")
         return insufficient(cid, why) if why else not_applicable(cid, "customers have no free-text column")
     found: dict[str, dict[str, set[str]]] = {}  # customer id -> {columns, categories}
+    # a national-format phone number in a note is read in that customer's own country
+    country = "country" if "country" in ctx.dataset.columns.get("customers", []) else "NULL"
     for col in cols:
-        sql = f"SELECT customer_id, {q(col)} AS t FROM customers WHERE {q(col)} IS NOT NULL"
+        sql = f"SELECT customer_id, {q(col)} AS t, {country} AS c FROM customers WHERE {q(col)} IS NOT NULL"
         for batch in ctx.dataset.engine.batches(sql):
             texts = pl.from_arrow(batch.column(1)).cast(pl.String).fill_null("")
-            hits = polars_hits(texts, FREE_TEXT_CATEGORIES)
+            regions = region_codes(pl.from_arrow(batch.column(2)).cast(pl.String))
+            hits = polars_hits(texts, FREE_TEXT_CATEGORIES, regions=regions)
             ids = np.asarray(batch.column(0).to_pylist(), dtype=object)
             for cat_name, rows in hits.items():
                 for cust in ids[rows]:

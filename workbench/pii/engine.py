@@ -16,7 +16,7 @@ import pandas as pd
 import polars as pl
 
 from .detectors import Catalog, Detector, load_catalog
-from .validators import VECTORISED, validate_many
+from .validators import REGIONAL, VECTORISED, validate_many
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 CHUNK = 250_000  # rows per pass of the detectors over a long column
@@ -36,10 +36,13 @@ def to_polars(series: pd.Series) -> pl.Series:
     return out.cast(pl.String)
 
 
-def _validate(det: Detector, cands: pl.Series) -> np.ndarray:
-    """Validator verdict per candidate (vectorised on all of them, or scalar on the distinct ones)."""
+def _validate(det: Detector, cands: pl.Series, regions: np.ndarray | None = None) -> np.ndarray:
+    """Validator verdict per candidate (vectorised on all of them, or scalar on the distinct ones).
+    ``regions``: each candidate's customer country, for the validators that read it (phones)."""
     if det.has_value_group:
         cands = pl.Series([det.candidate_value(c) for c in cands.to_list()], dtype=pl.String)
+    if det.validator in REGIONAL:
+        return validate_many(det.validator, cands, regions)
     if det.validator in VECTORISED and len(cands) > 64:
         return validate_many(det.validator, cands)
     uniq = cands.unique()
@@ -72,12 +75,13 @@ def _drop_claimed(cands: pl.Series, owner: np.ndarray, claims: pl.DataFrame | No
 
 
 def _matches(det: Detector, col: pl.Series, index: np.ndarray | None = None,
-             claims: pl.DataFrame | None = None) -> _Found:
+             claims: pl.DataFrame | None = None, regions: np.ndarray | None = None) -> _Found:
     """Validated matches of ``det`` from its column of the scan (bools or extracted lists).
 
     A detector without validator keeps whole rows (texts ``None``; recomputed on demand).
     ``index`` maps the rows of ``col`` to rows of the column (when only a subset was searched);
     ``claims`` (row, text) are earlier detectors' texts: candidates inside them are not validated.
+    ``regions`` (one per row of the column): the customer's country a phone number is read in.
     """
     if det.validator is None:
         rows = np.flatnonzero(col.to_numpy())
@@ -103,7 +107,7 @@ def _matches(det: Detector, col: pl.Series, index: np.ndarray | None = None,
         cands, owner = _drop_claimed(cands, owner, claims)
     if not len(owner):
         return _Found(owner, None)
-    ok = _validate(det, cands)
+    ok = _validate(det, cands, None if regions is None else regions[owner])
     found = _Found(owner[ok], cands.filter(pl.Series(ok)))
     if det.claims_invalid:
         found.claim_owner, found.claim_texts = owner, cands
@@ -119,14 +123,17 @@ def _detectors_for(categories: Iterable[str], catalog: Catalog) -> list[Detector
 
 
 def _hits(values: pl.Series, categories: Iterable[str] | None, catalog: Catalog,
-          only: set[str] | None = None) -> dict[str, np.ndarray]:
-    """Rows with ≥ 1 validated, not overruled match per category (``only``: run just these detector ids)."""
+          only: set[str] | None = None, regions: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Rows with ≥ 1 validated, not overruled match per category (``only``: run just these detector ids;
+    ``regions``: each row's customer country, '' where unknown — phones are also read in it)."""
     wanted = list(dict.fromkeys(categories if categories is not None else (d.category for d in catalog.text_detectors)))
     if len(values) > CHUNK:  # rows are independent: bounded temporaries, same result
-        parts = [_hits(values.slice(o, CHUNK), wanted, catalog, only) for o in range(0, len(values), CHUNK)]
+        parts = [_hits(values.slice(o, CHUNK), wanted, catalog, only, None if regions is None else regions[o:o + CHUNK])
+                 for o in range(0, len(values), CHUNK)]
         return {c: np.concatenate([p[c] for p in parts]) for c in wanted}
     hits = {c: np.zeros(len(values), dtype=bool) for c in wanted}
-    dets = [d for d in _detectors_for(wanted, catalog) if only is None or d.id in only]
+    dets = [d for d in _detectors_for(wanted, catalog) if (only is None or d.id in only)
+            and (regions is not None or d.validator != "phone_in_customer_region")]  # needs a country
     if not dets or not len(values):
         return hits
     # one select: Polars runs the detectors' regexes in parallel over the original text
@@ -150,7 +157,7 @@ def _hits(values: pl.Series, categories: Iterable[str] | None, catalog: Catalog,
     found: list[_Found] = []
     claims: pl.DataFrame | None = None   # (row, text) of earlier validated matches and claims
     for k, det in enumerate(dets):
-        f = _matches(det, raw_at[k][0], raw_at[k][1], claims)
+        f = _matches(det, raw_at[k][0], raw_at[k][1], claims, regions)
         found.append(f)
         parts = [(f.owner, f.texts)] if f.texts is not None else []
         if f.claim_owner is not None:
@@ -235,6 +242,12 @@ def non_empty(values: pl.Series) -> pl.Series:
     return v.filter(v.is_not_null() & (v.str.len_chars() > 0))
 
 
+def non_empty_mask(values: pl.Series) -> np.ndarray:
+    """Which rows :func:`non_empty` keeps (to keep a parallel array, such as regions, aligned)."""
+    v = values.str.strip_chars()
+    return (v.is_not_null() & (v.str.len_chars() > 0)).fill_null(False).to_numpy()
+
+
 def count_non_empty(values: pl.Series) -> int:
     """How many values hold a non-whitespace character (no copy of the column)."""
     return int(values.str.contains(r"\S").fill_null(False).sum())
@@ -252,24 +265,35 @@ def _non_empty(series: pd.Series) -> pl.Series:
     return non_empty(to_polars(series))
 
 
+def _sample_at(n: int, size: int) -> np.ndarray | None:
+    """Rows of a deterministic, spread-out sample of ``size`` out of ``n`` (None: take them all)."""
+    if n <= size:
+        return None
+    return np.unique(np.linspace(0, n - 1, size).round().astype(np.int64))
+
+
 def _sample(values: pl.Series, size: int) -> pl.Series:
-    if len(values) <= size:
-        return values
-    idx = np.linspace(0, len(values) - 1, size).round().astype(np.int64)  # deterministic, spread out
-    return values.gather(np.unique(idx))
+    at = _sample_at(len(values), size)
+    return values if at is None else values.gather(at)
 
 
-def distinct_counts(values: pl.Series, min_rows: int = 10_000) -> tuple[pl.Series, np.ndarray] | None:
-    """(distinct values in first-seen order, how often each occurs) when a long column repeats its
-    values enough to pay for the grouping (≤ half distinct, by a HyperLogLog estimate); else None.
+def distinct_counts(values: pl.Series, min_rows: int = 10_000,
+                    regions: np.ndarray | None = None) -> tuple[pl.Series, np.ndarray, np.ndarray | None] | None:
+    """(distinct values in first-seen order, how often each occurs, their regions) when a long column
+    repeats its values enough to pay for the grouping (≤ half distinct, by a HyperLogLog estimate);
+    else None. With ``regions`` (each row's customer country) the distinct unit is (value, region).
 
     Detection is a function of the value, so detecting on the distinct values and weighting by
     their counts gives the same shares as detecting row by row: 1M names with 1,600 distinct cost
     1,600 detections instead of 1M."""
     if len(values) < min_rows or values.approx_n_unique() > len(values) // 2:
         return None
-    grouped = pl.DataFrame({"v": values}).group_by("v", maintain_order=True).len()
-    return grouped["v"], grouped["len"].to_numpy()
+    if regions is None:
+        grouped = pl.DataFrame({"v": values}).group_by("v", maintain_order=True).len()
+        return grouped["v"], grouped["len"].to_numpy(), None
+    grouped = pl.DataFrame({"v": values, "r": pl.Series(regions, dtype=pl.String)}).group_by(
+        ["v", "r"], maintain_order=True).len()
+    return grouped["v"], grouped["len"].to_numpy(), grouped["r"].to_numpy().astype(object)
 
 
 def _shape_share(det: Detector, values: pl.Series, counts: np.ndarray | None = None) -> float:
@@ -301,16 +325,18 @@ def classify_column(series: pd.Series, name: str = "", catalog: Catalog | None =
     return classify_values(_non_empty(to_polars(series)), name, cat)
 
 
-def classify_values(values: pl.Series, name: str, cat: Catalog) -> dict[str, float]:
-    """:func:`classify_column` on non-empty Polars strings."""
+def classify_values(values: pl.Series, name: str, cat: Catalog, regions: np.ndarray | None = None) -> dict[str, float]:
+    """:func:`classify_column` on non-empty Polars strings (``regions``: each value's customer country)."""
     if not len(values):
         return {}
-    sample = _sample(values, cat.sample_size)
-    distinct = distinct_counts(values) if len(sample) != len(values) else None
+    at = _sample_at(len(values), cat.sample_size)
+    sample = values if at is None else values.gather(at)
+    s_regions = regions if regions is None or at is None else regions[at]
+    distinct = distinct_counts(values, regions=regions) if len(sample) != len(values) else None
     pre = cat.threshold / 2
     out: dict[str, float] = {}
     text_cats = sorted({d.category for d in cat.text_detectors})
-    s_hits = _hits(sample, text_cats, cat)
+    s_hits = _hits(sample, text_cats, cat, regions=s_regions)
     cands = [c for c in text_cats if s_hits[c].mean() >= pre]
     if cands:
         # on the full column run the candidates' detectors plus earlier ones seen in the sample
@@ -320,10 +346,10 @@ def classify_values(values: pl.Series, name: str, cat: Catalog) -> dict[str, flo
         if len(sample) == len(values):
             shares = {c: float(s_hits[c].mean()) for c in cands}
         elif distinct is not None:
-            full = _hits(distinct[0], cands, cat, only)
+            full = _hits(distinct[0], cands, cat, only, distinct[2])
             shares = {c: float(distinct[1][full[c]].sum()) / len(values) for c in cands}
         else:
-            full = _hits(values, cands, cat, only)
+            full = _hits(values, cands, cat, only, regions)
             shares = {c: float(full[c].mean()) for c in cands}
         for c in cands:
             share = shares[c]
@@ -338,7 +364,7 @@ def classify_values(values: pl.Series, name: str, cat: Catalog) -> dict[str, flo
         if share < pre:
             continue
         if len(sample) != len(values):
-            share = _shape_share(det, values) if distinct is None else _shape_share(det, *distinct)
+            share = _shape_share(det, values) if distinct is None else _shape_share(det, *distinct[:2])
         if _verdict(det.category, share, hinted, det.requires_hint, cat):
             out[det.category] = max(share, out.get(det.category, 0.0))
     return {k: round(out[k], 4) for k in sorted(out)}
@@ -367,9 +393,9 @@ def free_text_values(values: pl.Series, name: str, cat: Catalog) -> bool:
     return bool(length.mean() >= min_len and prose >= (0.3 if hinted else 0.5))
 
 
-def hits_frame(values: pl.Series, index: pd.Index, cat: Catalog) -> pd.DataFrame:
+def hits_frame(values: pl.Series, index: pd.Index, cat: Catalog, regions: np.ndarray | None = None) -> pd.DataFrame:
     """:func:`text_hits` (all categories) on a Polars string series aligned with ``index``."""
-    hits = _hits(values, None, cat)
+    hits = _hits(values, None, cat, regions=regions)
     return pd.DataFrame({c: hits[c] for c in sorted(hits)}, index=index)
 
 
@@ -385,10 +411,11 @@ def special_frame(values: pl.Series, index: pd.Index, cat: Catalog) -> pd.DataFr
 
 
 def polars_hits(values: pl.Series, categories: Iterable[str] | None = None,
-                catalog: Catalog | None = None) -> dict[str, np.ndarray]:
-    """:func:`text_hits` on a Polars string series: category → bool array (a batch of an engine scan)."""
+                catalog: Catalog | None = None, regions: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """:func:`text_hits` on a Polars string series: category → bool array (a batch of an engine scan);
+    ``regions``: each row's customer country ('' where unknown), phone numbers are also read in it."""
     cat = catalog or load_catalog()
     known = {d.category for d in cat.text_detectors}
     cats = list(dict.fromkeys(categories)) if categories is not None else sorted(known)
-    hits = _hits(values, [c for c in cats if c in known], cat)
+    hits = _hits(values, [c for c in cats if c in known], cat, regions=regions)
     return {c: hits.get(c, np.zeros(len(values), dtype=bool)) for c in cats}

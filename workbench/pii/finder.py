@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .detectors import Catalog, load_catalog
-from .validators import VALIDATORS
+from .phones import region_code
+from .validators import REGIONAL, VALIDATORS
 
 
 @dataclass(frozen=True, order=True)
@@ -30,19 +31,27 @@ class Match:
         return text[self.start:self.end]
 
 
-def find(text: str, categories: set[str] | frozenset[str] | None = None, catalog: Catalog | None = None) -> list[Match]:
-    """All validated matches in ``text`` sorted by position (only ``categories`` when given)."""
+def find(text: str, categories: set[str] | frozenset[str] | None = None, catalog: Catalog | None = None,
+         region: str = "") -> list[Match]:
+    """All validated matches in ``text`` sorted by position (only ``categories`` when given).
+
+    ``region``: the country (ISO alpha-2) of the customer the text is about; a phone number written
+    in that country's national format is found even where the usual regions would reject it."""
     if not text:
         return []
     cat = catalog or load_catalog()
     text = str(text)
+    region = region_code(region) if region else ""
     found: list[tuple[int, str, Match]] = []  # (detector order, full match text, match)
     claims: list[tuple[int, str]] = []        # texts that overrule later detectors
     for k, det in enumerate(cat.text_detectors):
         check = VALIDATORS[det.validator] if det.validator else None
+        regional = det.validator in REGIONAL
+        if regional and not region and det.validator != "phone_number":
+            continue  # reads the customer's country, and there is none
         for m in det.rx.finditer(text):
             s, e = det.value(m)
-            if check is None or check(text[s:e]):
+            if check is None or (check(text[s:e], region) if regional else check(text[s:e])):
                 found.append((k, m.group(0), Match(s, e, det.category, det.id)))
                 claims.append((k, m.group(0)))
             elif det.claims_invalid:

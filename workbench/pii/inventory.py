@@ -26,10 +26,12 @@ from .engine import (
     free_text_values,
     hits_frame,
     non_empty,
+    non_empty_mask,
     sample_non_empty,
     special_frame,
 )
 from .finder import find
+from .phones import region_codes
 
 DERIVED = {("customers", "jurisdiction")}  # added by the loader, not held by the organisation
 EXAMPLES = 3
@@ -68,22 +70,28 @@ def _numeric(dataset: Any, table: str, column: str) -> bool:
     return not t.startswith(("VARCHAR", "STRING", "TEXT", "CHAR"))
 
 
-def _free_text_entry(table: str, column: str, values: pl.Series, cat: Catalog) -> dict[str, Any]:
+def _free_text_entry(table: str, column: str, values: pl.Series, cat: Catalog,
+                     regions: np.ndarray | None = None) -> dict[str, Any]:
     records = count_non_empty(values)
-    # notes repeat (templates, "see ticket"): detect once per distinct text, weight by its count
-    distinct = distinct_counts(values)
-    texts, weights = distinct if distinct is not None else (values, np.ones(len(values), dtype=np.int64))
+    # notes repeat (templates, "see ticket"): detect once per distinct text (and customer country),
+    # weight by its count
+    distinct = distinct_counts(values, regions=regions)
+    if distinct is not None:
+        texts, weights, text_regions = distinct
+    else:
+        texts, weights, text_regions = values, np.ones(len(values), dtype=np.int64), regions
     index = pd.RangeIndex(len(texts))
-    hits = hits_frame(texts, index, cat)
+    hits = hits_frame(texts, index, cat, text_regions)
     special = special_frame(texts, index, cat)
     by_cat = {c: int(weights[hits[c].to_numpy()].sum()) for c in sorted(hits.columns) if hits[c].any()}
+    rows = pl.DataFrame({"v": values, "r": pl.Series(regions if regions is not None else np.full(len(values), ""),
+                                                      dtype=pl.String)})
     examples: dict[str, list[str]] = {}
     for c in by_cat:
-        hit_rows = values.is_in(texts.filter(pl.Series(hits[c].to_numpy())).implode()) if distinct is not None \
-            else pl.Series(hits[c].to_numpy())
+        first = _first_hit_rows(rows, texts, text_regions, hits[c].to_numpy(), distinct is not None)
         seen: list[str] = []
-        for text in values.filter(hit_rows).head(20).to_list():
-            for m in find(str(text), {c}, cat):
+        for text, region in first.iter_rows():
+            for m in find(str(text), {c}, cat, region=region or ""):
                 masked = mask(m.value(str(text)), c)
                 if masked not in seen:
                     seen.append(masked)
@@ -95,6 +103,18 @@ def _free_text_entry(table: str, column: str, values: pl.Series, cat: Catalog) -
             "special_categories": {c: int(weights[special[c].to_numpy()].sum())
                                    for c in sorted(special.columns) if special[c].any()},
             "examples": examples}
+
+
+def _first_hit_rows(rows: pl.DataFrame, texts: pl.Series, text_regions: np.ndarray | None, hit: np.ndarray,
+                    grouped: bool, n: int = 20) -> pl.DataFrame:
+    """The first ``n`` (text, region) rows of the column, in row order, whose detection hit."""
+    if not grouped:
+        return rows.filter(pl.Series(hit)).head(n)
+    keys = pl.DataFrame({"v": texts, "r": pl.Series(text_regions if text_regions is not None
+                                                    else np.full(len(texts), ""), dtype=pl.String)}).filter(pl.Series(hit))
+    near = rows.filter(pl.col("v").is_in(keys["v"].implode()))  # cheap first cut: the text alone
+    return near.join(keys.unique().with_columns(__hit=pl.lit(True)), on=["v", "r"], how="left", nulls_equal=True,
+                     maintain_order="left").filter(pl.col("__hit").fill_null(False)).select("v", "r").head(n)
 
 
 def _jurisdictions(dataset: Any, table: str) -> dict[str, int]:
@@ -114,19 +134,29 @@ def _jurisdictions(dataset: Any, table: str) -> dict[str, int]:
     return {str(j): int(n) for j, n in sorted(zip(df["j"], df["n"]))}
 
 
+def _column_with_regions(dataset: Any, table: str, column: str) -> tuple[pl.Series, np.ndarray | None]:
+    """The column's values, and the country (phone region) of each row when the table has a
+    ``country`` column: a national-format phone number is read in its own customer's country."""
+    if column == "country" or "country" not in dataset.columns.get(table, []) or _numeric(dataset, table, column):
+        return dataset.text_column(table, column), None
+    values, countries = dataset.text_columns(table, [column, "country"])
+    return values, region_codes(countries)
+
+
 def _scan_column(dataset: Any, table: str, column: str, cat: Catalog) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """Inventory entries of one column, plus its free-text entry when it holds free text.
 
     The column is fetched from the engine on its own (bounded Arrow batches) and dropped after."""
-    values = dataset.text_column(table, column)
+    values, regions = _column_with_regions(dataset, table, column)
     numeric = _numeric(dataset, table, column)
     if not numeric and free_text_values(sample_non_empty(values, cat.sample_size), column, cat):
-        free = _free_text_entry(table, column, values, cat)
+        free = _free_text_entry(table, column, values, cat, regions)
         denom = max(free["records"], 1)
         return [{"table": table, "column": column, "category": c, "share": round(n / denom, 4),
                  "sensitivity": cat.sensitivity(c)} for c, n in free["by_category"].items()], free
+    kept = None if regions is None else regions[non_empty_mask(values)]
     return [{"table": table, "column": column, "category": c, "share": share, "sensitivity": cat.sensitivity(c)}
-            for c, share in classify_values(non_empty(values), column, cat).items()], None
+            for c, share in classify_values(non_empty(values), column, cat, kept).items()], None
 
 
 def scan_dataset(dataset: Any, *, progress: Progress | None = None, catalog: Catalog | None = None) -> Inventory:

@@ -28,6 +28,9 @@ _TYPES = ("fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "p
           "uan", "voicemail")
 _NON_DIGIT = re.compile(r"[^0-9]")
 _DATE_LIKE = re.compile(r"^[0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}$")
+# 2026 05 06 / 06 05 2026: a date written with spaces; 250 000 000: a round amount
+_SPACED_DATE = re.compile(r"^(?:(?:19|20)[0-9]{2} [01]?[0-9] [0-3]?[0-9]|[0-3]?[0-9] [01]?[0-9] (?:19|20)[0-9]{2})$")
+_ROUND_AMOUNT = re.compile(r"^[1-9][0-9]{0,2}(?: 000)+$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -72,7 +75,7 @@ def national_phone(v: str) -> bool:
     """A trunk-prefixed national number valid in one of :data:`PHONE_REGIONS` (not a date)."""
     s = v.strip()
     digits = _NON_DIGIT.sub("", s)
-    if not 8 <= len(digits) <= 13 or _DATE_LIKE.match(s) or len(set(digits)) < 3:
+    if not 8 <= len(digits) <= 13 or _DATE_LIKE.match(s) or _SPACED_DATE.match(s) or len(set(digits)) < 3:
         return False
     for region in PHONE_REGIONS:
         try:
@@ -83,9 +86,47 @@ def national_phone(v: str) -> bool:
     return False
 
 
+# what CRMs write in a country column that is not ISO 3166 alpha-2: the EU's 'EL' for Greece, 'UK'
+_REGION_ALIASES = {"EL": "GR", "UK": "GB"}
+
+
+def region_code(country: str | None) -> str:
+    """libphonenumber's region for a customer's ``country`` value (ISO alpha-2), or '' if it has none."""
+    c = (country or "").strip().upper()
+    c = _REGION_ALIASES.get(c, c)
+    return c if c in phonenumbers.SUPPORTED_REGIONS else ""
+
+
+def region_codes(countries: pl.Series) -> np.ndarray:
+    """:func:`region_code` of every value of a country column (object array, '' where unknown)."""
+    c = countries.cast(pl.String).str.strip_chars().str.to_uppercase().replace(_REGION_ALIASES)
+    known = c.is_in(pl.Series(sorted(phonenumbers.SUPPORTED_REGIONS), dtype=pl.String).implode())
+    return np.where(known.fill_null(False).to_numpy(), c.fill_null("").to_numpy(), "").astype(object)
+
+
+@functools.lru_cache(maxsize=65536)
 def phone_in_region(v: str, region: str) -> bool:
-    """Is ``v`` a valid phone number when read in ``region`` (ISO alpha-2, e.g. a customer's country)?"""
+    """Is ``v`` a valid phone number when read in ``region`` (a customer's country, ISO alpha-2)?
+
+    The same shape guards as :func:`national_phone` (8–13 digits, not a date, not one repeated digit)."""
+    s = v.strip()
+    digits = _NON_DIGIT.sub("", s)
+    if not region or not 8 <= len(digits) <= 13 or _DATE_LIKE.match(s) or _SPACED_DATE.match(s) \
+            or _ROUND_AMOUNT.match(s) or len(set(digits)) < 3:
+        return False
     try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(v, region.upper()))
+        return phonenumbers.is_valid_number(phonenumbers.parse(s, region.upper()))
     except phonenumbers.NumberParseException:
         return False
+
+
+def region_phone_many(values: pl.Series, regions: np.ndarray) -> np.ndarray:
+    """:func:`phone_in_region` per (value, region) pair; each distinct pair is parsed once."""
+    if not len(values):
+        return np.zeros(0, dtype=bool)
+    pairs = pl.DataFrame({"v": values, "r": pl.Series(regions, dtype=pl.String)})
+    uniq = pairs.unique(maintain_order=True)
+    ok = [bool(v) and phone_in_region(v, r) for v, r in zip(uniq["v"].to_list(), uniq["r"].to_list())]
+    verdict = uniq.with_columns(ok=pl.Series(ok, dtype=pl.Boolean))
+    return pairs.join(verdict, on=["v", "r"], how="left", nulls_equal=True,
+                      maintain_order="left")["ok"].fill_null(False).to_numpy()

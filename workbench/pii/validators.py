@@ -16,7 +16,7 @@ import polars as pl
 
 from .identifiers import IDENTIFIER_VALIDATORS, IIN_PATTERNS, card_iin
 from .names import latin_person_name
-from .phones import nanp_phone, nanp_phone_many, national_phone
+from .phones import nanp_phone, nanp_phone_many, national_phone, phone_in_region, region_phone_many
 
 _NON_DIGIT = re.compile(r"[^0-9]")
 CN_ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
@@ -113,9 +113,23 @@ def phone_digits(v: str) -> bool:
 _CN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 
 
-def phone_number(v: str) -> bool:
+def phone_number(v: str, region: str = "") -> bool:
     """Any phone pattern's match: ``+`` international and CN mobile by digit count (:func:`phone_digits`),
-    trunk-prefixed national numbers and North-American numbers by libphonenumber."""
+    trunk-prefixed national numbers and North-American numbers by libphonenumber; with ``region``
+    (the customer's country) also any number valid in that country's numbering plan."""
+    return _phone_number(v) or bool(region) and phone_in_region(v, region)
+
+
+def phone_in_customer_region(v: str, region: str = "") -> bool:
+    """A number valid in the customer's own country (``region``); never without one."""
+    return bool(region) and phone_in_region(v, region)
+
+
+# validators that also read the country of the customer a value belongs to
+REGIONAL = frozenset({"phone_number", "phone_in_customer_region"})
+
+
+def _phone_number(v: str) -> bool:
     s = v.strip()
     if s.startswith("+") or (s.startswith("1") and _CN_MOBILE.fullmatch(_digits(s))):
         return phone_digits(s)
@@ -213,7 +227,17 @@ def cn_resident_id_many(values: pl.Series) -> np.ndarray:
     return out
 
 
-def phone_number_many(values: pl.Series) -> np.ndarray:
+def phone_number_many(values: pl.Series, regions: np.ndarray | None = None) -> np.ndarray:
+    """:func:`phone_number` of every value; ``regions``: each value's customer country ('' = none)."""
+    out = _phone_number_many(values)
+    if regions is not None:
+        rest = ~out & (regions != "")
+        if rest.any():
+            out[rest] = region_phone_many(values.filter(pl.Series(rest)), regions[rest])
+    return out
+
+
+def _phone_number_many(values: pl.Series) -> np.ndarray:
     s = values.str.strip_chars()
     digits = s.str.replace_all("[^0-9]", "")
     by_count = (s.str.starts_with("+") | (s.str.starts_with("1") & digits.str.contains(r"^1[3-9][0-9]{9}$")))
@@ -287,7 +311,8 @@ VALIDATORS: dict[str, Scalar] = {
     "luhn": luhn, "cn_resident_id": cn_resident_id, "us_ssn": us_ssn, "iban": iban, "ipv4": ipv4,
     "phone_digits": phone_digits, "plausible_birth_date": plausible_birth_date, "payment_card": payment_card,
     "nanp_phone": nanp_phone, "national_phone": national_phone, "phone_number": phone_number,
-    "latin_person_name": latin_person_name, **IDENTIFIER_VALIDATORS,
+    "latin_person_name": latin_person_name, "phone_in_customer_region": phone_in_customer_region,
+    **IDENTIFIER_VALIDATORS,
 }
 VECTORISED: dict[str, Vector] = {"luhn": luhn_many, "payment_card": payment_card_many, "cn_resident_id": cn_resident_id_many,
                                  "phone_digits": phone_digits_many, "ipv4": ipv4_many, "us_ssn": us_ssn_many,
@@ -295,10 +320,16 @@ VECTORISED: dict[str, Vector] = {"luhn": luhn_many, "payment_card": payment_card
                                  "phone_number": phone_number_many}
 
 
-def validate_many(name: str, values: pl.Series | Sequence[str]) -> np.ndarray:
-    """Apply validator ``name`` to every value (vectorised when it has a vectorised form)."""
+def validate_many(name: str, values: pl.Series | Sequence[str], regions: np.ndarray | None = None) -> np.ndarray:
+    """Apply validator ``name`` to every value (vectorised when it has a vectorised form).
+
+    ``regions`` (phone numbers only): the country of the customer each value belongs to."""
     if not isinstance(values, pl.Series):
         values = pl.Series(list(values), dtype=pl.String)
+    if name == "phone_in_customer_region":
+        return np.zeros(len(values), dtype=bool) if regions is None else region_phone_many(values, regions)
+    if regions is not None and name == "phone_number":
+        return phone_number_many(values, regions)
     if name in VECTORISED and len(values) > 64:
         return VECTORISED[name](values)
     fn = VALIDATORS[name]
