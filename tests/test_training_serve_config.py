@@ -15,7 +15,12 @@ from workbench.training.server import LimitedKernelManager, ServeOptions, prepar
 def test_server_yaml_sets_culling_ipc_and_a_kernel_limit() -> None:
     cfg = voila_config(ServeOptions())
     km = cfg["LimitedKernelManager"]
-    assert (km["cull_idle_timeout"], km["cull_interval"], km["cull_connected"]) == (60, 15, False)
+    assert (km["cull_idle_timeout"], km["cull_interval"], km["cull_connected"]) == (90, 15, False)
+    assert km["cull_idle_timeout"] + km["cull_interval"] <= 120  # a closed tab's kernel is gone within 2 minutes
+    assert cfg["VoilaConfiguration"]["preheat_kernel"] and cfg["VoilaConfiguration"]["default_pool_size"] > 0
+    assert not cfg["VoilaConfiguration"].get("progressive_rendering")  # Voilà refuses it with a pool
+    no_pool = voila_config(ServeOptions(pool=0))["VoilaConfiguration"]
+    assert (no_pool["preheat_kernel"], no_pool["default_pool_size"]) == (False, 0)
     assert km["max_kernels"] > 0 and cfg["KernelManager"]["transport"] == "ipc"
     assert cfg["VoilaConfiguration"]["multi_kernel_manager_class"] == "workbench.training.server.LimitedKernelManager"
     assert cfg["VoilaConfiguration"]["http_header_envs"] == []  # no header is trusted unless asked
@@ -47,7 +52,19 @@ def test_kernel_limit_refuses_with_503() -> None:
     assert info.value.status_code == 503
 
 
-@pytest.mark.parametrize("args", [["serve", "--max-attempts", "0"], ["export"], ["store"],
+def test_await_request_returns_at_once_outside_a_pool(monkeypatch) -> None:
+    from workbench.training import preheat
+
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    assert preheat.await_request() is False  # papermill, JupyterLab, plain Voilà: nothing to wait for
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setenv("VOILA_KERNEL_ID", "k-1")
+    monkeypatch.setenv("VOILA_APP_PORT", "8899")
+    monkeypatch.setenv("VOILA_SERVER_URL", "/training/")
+    assert preheat._request_info_url() == "ws://127.0.0.1:8899/training/voila/query/k-1"
+
+
+@pytest.mark.parametrize("args", [["serve", "--max-attempts", "0"], ["serve", "--pool", "-1"], ["export"], ["store"],
                                   ["export", "questions", "access-control", "--format", "docx"]])
 def test_usage_errors_exit_2(args: list[str]) -> None:
     res = run_cli(*args)

@@ -45,7 +45,10 @@ def _serve(store: str, tmp_path: Path, stack: ExitStack) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBENCH_TRAINING_", "JUPYTERHUB_"))}
     proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--port", str(port), "--store", store,
                              "--dataset", str(ROOT / "data" / "samples" / "acme_retail"),
-                             "--trust-header", "X-Forwarded-User"], cwd=tmp_path, env=env, stdout=log,
+                             "--trust-header", "X-Forwarded-User",
+                             # two pre-started kernels: the first trainees get pooled kernels (their
+                             # module and header arrive over Voilà's request-info socket), the rest new ones
+                             "--pool", "2"], cwd=tmp_path, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
 
     def stop() -> None:

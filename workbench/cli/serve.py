@@ -11,8 +11,9 @@ Identity: JupyterHub's user ($JUPYTERHUB_USER), else the header of an authentica
 named by --trust-header, else the id the trainee types (recorded as self-declared). With --dataset
 the id is checked against the staff roster (users table) and the department comes from it.
 
-Idle kernels are culled, kernels talk over ipc sockets and their number is capped; the settings are
-in workbench/training/server.yaml. See docs/training-server.md (reverse proxy, JupyterHub, systemd)."""
+A pool of pre-started kernels (--pool) serves the next trainees without a kernel start. Idle kernels
+are culled, kernels talk over ipc sockets and their number is capped; the settings are in
+workbench/training/server.yaml. See docs/training-server.md (reverse proxy, JupyterHub, systemd)."""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -28,6 +29,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="take the trainee from this request header (set by an authenticating proxy, e.g. X-Forwarded-User)")
     p.add_argument("--max-kernels", type=int, metavar="N", help="most trainee pages at once (default from server.yaml)")
     p.add_argument("--cull-idle", type=int, metavar="SECONDS", help="shut down kernels idle this long with no tab open")
+    p.add_argument("--pool", type=int, metavar="N", help="kernels kept started and ready for the next trainees "
+                   "(about 50 MB each; default from server.yaml; 0: start one per page)")
     p.add_argument("--base-url", default="/", help="URL prefix when served under a path of a reverse proxy")
 
 
@@ -43,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.max_attempts is not None and args.max_attempts < 1:
         raise InputError(f"--max-attempts {args.max_attempts}: must be at least 1", "pass e.g. --max-attempts 3")
+    if args.pool is not None and args.pool < 0:
+        raise InputError(f"--pool {args.pool}: must be 0 or more", "pass e.g. --pool 10, or --pool 0 for no pool")
     engine_for(args.store)  # fail now, with a message, if the store is unreachable or has no schema
     with tempfile.TemporaryDirectory(prefix="wb-serve-") as tmp:
         run_dir = Path(tmp)
@@ -57,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
             roster = write_roster(ds.tables["users"], run_dir / "roster.json")
         opts = ServeOptions(port=args.port, ip=args.ip, store=args.store or "", roster=roster, mode=args.mode,
                             max_attempts=args.max_attempts, trust_header=args.trust_header,
-                            max_kernels=args.max_kernels, cull_idle=args.cull_idle, base_url=args.base_url)
+                            max_kernels=args.max_kernels, cull_idle=args.cull_idle, pool=args.pool,
+                            base_url=args.base_url)
         cmd, env = prepare(opts, run_dir)
         print(f"workbench serve: http://{args.ip}:{args.port}{args.base_url} · store {safe_url(store_url(args.store))}"
               f" · roster {'yes' if roster else 'none (ids are self-declared and unchecked)'} · mode {args.mode}",

@@ -52,6 +52,7 @@ class ServeOptions:
     trust_header: str | None = None
     max_kernels: int | None = None
     cull_idle: int | None = None
+    pool: int | None = None
     base_url: str = "/"
     extra: list[str] = field(default_factory=list)
 
@@ -63,6 +64,9 @@ def voila_config(opts: ServeOptions) -> dict[str, Any]:
         config["VoilaConfiguration"]["http_header_envs"] = [opts.trust_header]
     if opts.max_kernels is not None:
         config["LimitedKernelManager"]["max_kernels"] = opts.max_kernels
+    if opts.pool is not None:
+        config["VoilaConfiguration"]["default_pool_size"] = opts.pool
+        config["VoilaConfiguration"]["preheat_kernel"] = opts.pool > 0
     if opts.cull_idle is not None:
         config["LimitedKernelManager"]["cull_idle_timeout"] = opts.cull_idle
         config["LimitedKernelManager"]["cull_interval"] = max(5, min(15, opts.cull_idle // 4))
@@ -79,6 +83,8 @@ def prepare(opts: ServeOptions, run_dir: Path) -> tuple[list[str], dict[str, str
     runtime = run_dir / "runtime"  # connection files and ipc sockets: private and short paths
     runtime.mkdir(exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_TRAINING_")}
+    if opts.ip not in ("", "0.0.0.0", "::"):  # where a pooled kernel reaches Voilà for its trainee's request
+        env["VOILA_APP_IP"] = opts.ip
     env.update({ENV_STORE: store_url(opts.store or None), "WORKBENCH_TRAINING_PICKER": "1",
                 "WORKBENCH_TRAINING_MODE": opts.mode, "JUPYTER_RUNTIME_DIR": str(runtime),
                 "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)})

@@ -76,7 +76,12 @@ class Session:
 
 def session(module: str = "", lang: str = "", trainee: str = "", department: str = "", store: str = "",
             answers: str = "", seed: Any = 7, mode: str = "", max_attempts: Any = "", draw: Any = "") -> Session:
-    """Validate notebook 04's parameters (empty → ``?module=&lang=`` → ``$WORKBENCH_TRAINING_*`` → default)."""
+    """Validate notebook 04's parameters (empty → ``?module=&lang=`` → ``$WORKBENCH_TRAINING_*`` → default).
+
+    In a kernel of ``workbench serve``'s pre-started pool this first waits for the trainee's request."""
+    from .preheat import await_request
+
+    await_request()
     mode = str(_param(mode, "mode", "exam"))
     if mode not in ("exam", "practice"):
         raise InputError(f"parameter 'mode': '{mode}' is not exam or practice", "use mode='exam' or mode='practice'")
