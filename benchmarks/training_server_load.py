@@ -1,6 +1,6 @@
 """Load test of the trainee server (issue 16): N headless Chromium pages opened at once.
 
-    .venv/bin/python benchmarks/training_server_load.py [--pages 20] [--only serve|baseline]
+    .venv/bin/python benchmarks/training_server_load.py [--pages 20] [--only serve|baseline] [--pool N ...]
 
 Two servers, measured in the same run, one after the other:
 
@@ -12,7 +12,8 @@ Two servers, measured in the same run, one after the other:
 
 Per server: time from navigation to the quiz widget being visible (median, p90, max), the memory of
 the Voilà process tree (PSS, so shared pages count once) before and with all pages open (per session:
-the growth divided by the kernels started for the pages), and after the tabs close how many trainee
+the growth divided by the kernels started for the pages; and the mean PSS of one kernel process,
+pooled ones included), and after the tabs close how many trainee
 kernels are left every 10 s for 150 s (the idle pool of pre-started kernels that ``serve`` keeps ready
 is not counted: it stays by design). Writes
 ``benchmarks/results/training_server_load.{json,md}`` with the load average beside the figures.
@@ -68,6 +69,18 @@ def _pss_mb(pid: int) -> float:
     return total / 2**20
 
 
+def _kernel_pss_mb(pid: int) -> list[float]:
+    """PSS of every kernel process in the server's tree (what one trainee session holds)."""
+    out = []
+    for p in _tree(pid):
+        try:
+            if any("ipykernel_launcher" in part for part in p.cmdline()):
+                out.append(p.memory_full_info().pss / 2**20)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+    return out
+
+
 def _kernels(pid: int) -> int:
     n = 0
     for p in _tree(pid):
@@ -89,13 +102,14 @@ def _baseline_notebook(folder: Path) -> Path:
     return path
 
 
-def _start(kind: str, folder: Path, port: int) -> tuple[subprocess.Popen, int]:
+def _start(kind: str, folder: Path, port: int, pool: int | None = None) -> tuple[subprocess.Popen, int]:
     """Start a server; return (process, pid of the Voilà process whose tree holds the kernels)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_TRAINING_")}
     log = open(folder / f"{kind}.log", "wb")
     if kind == "serve":
         cmd = [sys.executable, "-m", "workbench", "serve", "--port", str(port), "--store", str(folder / "serve.db"),
-               "--dataset", str(SAMPLE), "--trust-header", "X-Forwarded-User"]
+               "--dataset", str(SAMPLE), "--trust-header", "X-Forwarded-User",
+               *(["--pool", str(pool)] if pool is not None else [])]
     else:
         env.update(WORKBENCH_TRAINING_STORE=str(folder / "baseline.db"), WORKBENCH_TRAINING_MODULE=MODULE)
         cmd = [sys.executable, "-m", "voila", str(_baseline_notebook(folder)), "--no-browser", f"--port={port}",
@@ -143,11 +157,11 @@ async def _close(handles) -> None:
     await pw.stop()
 
 
-def measure(kind: str, n: int, wait_after_close: int = 150) -> dict:
+def measure(kind: str, n: int, wait_after_close: int = 150, pool: int | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"wb-load-{kind}-") as tmp:
         folder = Path(tmp)
         port = _free_port()
-        proc, pid = _start(kind, folder, port)
+        proc, pid = _start(kind, folder, port, pool)
         try:
             time.sleep(3)
             deadline = time.monotonic() + 90  # serve pre-starts a pool of kernels: let it fill first
@@ -167,6 +181,7 @@ def measure(kind: str, n: int, wait_after_close: int = 150) -> dict:
             time.sleep(2)
             open_mb = _pss_mb(pid)
             kernels_open = _kernels(pid)
+            kernel_mb = _kernel_pss_mb(pid)
             load_open = os.getloadavg()
             loop.run_until_complete(_close(handles))
             loop.close()
@@ -186,7 +201,10 @@ def measure(kind: str, n: int, wait_after_close: int = 150) -> dict:
                 proc.kill()
     ok = [t for t in times if t == t]
     gone = next((s for s, k in left if k == 0), None)
+    if kind == "serve":
+        kind = f"serve, pool {pool}" if pool is not None else "serve"
     return {"server": kind, "pages": n, "shown": len(ok), "errors": errors[:5],
+            "kernel_pss_mean_mb": round(statistics.mean(kernel_mb), 1) if kernel_mb else None,
             "time_to_quiz_s": {"median": round(statistics.median(ok), 1) if ok else None,
                                "p90": round(sorted(ok)[max(0, math.ceil(0.9 * len(ok)) - 1)], 1) if ok else None,
                                "max": round(max(ok), 1) if ok else None},
@@ -203,16 +221,17 @@ def _markdown(results: list[dict], meta: dict) -> str:
              f"({meta['pages']} headless Chromium pages opened at once; Chromium's own memory is not counted). "
              "Machine shared with other sessions: load average given beside each figure.", "",
              "| server | quiz shown | time to quiz median / p90 / max (s) | PSS idle → open (MB) | per session (MB) "
-             "| idle pool → kernels with pages open | trainee kernels gone after tabs closed | load avg before → with pages |", "|---|---|---|---|---|---|---|---|"]
+             "| kernel PSS, mean (MB) | idle pool → kernels with pages open | trainee kernels gone after tabs closed "
+             "| load avg before → with pages |", "|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         t = r["time_to_quiz_s"]
         gone = f"{r['all_kernels_gone_after_s']} s" if r["all_kernels_gone_after_s"] is not None else \
             f"no: {r['kernels_left_after_close'][-1][1]} left after {r['kernels_left_after_close'][-1][0]} s"
         lines.append(f"| {r['server']} | {r['shown']}/{r['pages']} | {t['median']} / {t['p90']} / {t['max']} | "
-                     f"{r['pss_idle_mb']} → {r['pss_open_mb']} | {r['pss_per_session_mb']} | "
+                     f"{r['pss_idle_mb']} → {r['pss_open_mb']} | {r['pss_per_session_mb']} | {r['kernel_pss_mean_mb']} | "
                      f"{r['kernels_idle_pool']} → {r['kernels_open']} | {gone} | "
                      f"{r['loadavg_before'][0]} → {r['loadavg_with_pages'][0]} |")
-    serve = next((r for r in results if r["server"] == "serve"), None)
+    serve = next((r for r in results if r["server"].startswith("serve")), None)
     if serve and serve["pss_per_session_mb"] > 0:
         budget = 0.75 * meta["mem_gb"] * 1024 - serve["pss_idle_mb"]
         lines += ["", f"**Capacity (estimate).** Memory: with 75 % of {meta['mem_gb']} GB for kernels at "
@@ -220,7 +239,7 @@ def _markdown(results: list[dict], meta: dict) -> str:
                   "open trainee pages; the kernel limit in `workbench/training/server.yaml` (60) is set well below that "
                   "because CPU, not memory, binds first: each page start costs CPU-seconds on 2 cores, so "
                   f"{meta['pages']} simultaneous starts took a median {serve['time_to_quiz_s']['median']} s here. "
-                  "Trainees who arrive spread over minutes (and kernels culled 60 s after a tab closes) let the same "
+                  "Trainees who arrive spread over minutes (and kernels culled 90 s after a tab closes) let the same "
                   "server train hundreds of staff a day."]
     return "\n".join(lines) + "\n"
 
@@ -232,12 +251,15 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=20)
     ap.add_argument("--only", choices=("serve", "baseline"))
+    ap.add_argument("--pool", type=int, action="append",
+                    help="serve with this --pool (repeat to compare sizes; default: server.yaml's)")
     args = ap.parse_args()
     kinds = [args.only] if args.only else ["serve", "baseline"]
+    runs = [(k, p) for k in kinds for p in ((args.pool or [None]) if k == "serve" else [None])]
     results = []
-    for kind in kinds:
-        print(f"{kind}: opening {args.pages} pages …", file=sys.stderr, flush=True)
-        results.append(measure(kind, args.pages))
+    for kind, pool in runs:
+        print(f"{kind} (pool {pool}): opening {args.pages} pages …", file=sys.stderr, flush=True)
+        results.append(measure(kind, args.pages, pool=pool))
         print(json.dumps(results[-1]), file=sys.stderr, flush=True)
     meta = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpus": os.cpu_count(),
             "mem_gb": round(psutil.virtual_memory().total / 2**30), "pages": args.pages}
