@@ -16,12 +16,17 @@ wrote). Same --customers, --seed and --as-of give identical files.
 Nothing is deleted that the generator did not make: --out must be new, empty or (with --force) a
 previous sample; a folder holding other files is refused with exit 2 and left untouched.
 
+Memory stays bounded (about 2-3 GB) whatever --customers: customers and transactions are made
+and written in shards of a million customers, the access log in chunks of a million events, so
+--customers 10000000 --format parquet fits a machine with 8 GB.
+
 layouts: csv      every table as UTF-8 CSV (default)
          parquet  every table as Parquet (row groups of 100k rows), for large runs
          mixed    customers in SQLite with Salesforce-style column names, transactions as
                   Parquet, users as .xlsx, no access log and no backups
 
-example: workbench sample --customers 5000 --seed 7 --out data/my_sample
+examples: workbench sample --customers 5000 --seed 7 --out data/my_sample
+          workbench sample --customers 10000000 --format parquet --out /data/big_sample
 """
 
 
@@ -29,7 +34,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--customers", type=int, default=3000, help="number of customers (default 3000)")
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     p.add_argument("--as-of", default="2026-09-30", help="export date written to dataset.yaml (default 2026-09-30)")
-    p.add_argument("--layout", default="csv", choices=["csv", "parquet", "mixed"], help="file layout (default csv)")
+    p.add_argument("--layout", "--format", dest="layout", default="csv", choices=["csv", "parquet", "mixed"],
+                   help="file layout (default csv); --format is the same option")
     p.add_argument("--name", default="Acme Retail CRM (synthetic)", help="dataset name")
     p.add_argument("--out", required=True,
                    help="folder to write: new, empty (`.` works) or, with --force, a previous sample")

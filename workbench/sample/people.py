@@ -28,9 +28,9 @@ def _cat(*parts: np.ndarray | str) -> np.ndarray:
     return out.astype(object)
 
 
-def seq_ids(prefix: str, n: int, width: int) -> np.ndarray:
-    """``prefix`` + zero-padded 1..n, e.g. C0000001."""
-    return np.strings.add(prefix, np.strings.zfill(np.arange(1, n + 1).astype(str), width)).astype(object)
+def seq_ids(prefix: str, n: int, width: int, first: int = 1) -> np.ndarray:
+    """``prefix`` + zero-padded first..first+n-1, e.g. C0000001."""
+    return np.strings.add(prefix, np.strings.zfill(np.arange(first, first + n).astype(str), width)).astype(object)
 
 
 def _times(rng: np.random.Generator, now: np.datetime64, lo_days: float, hi_days: float, n: int) -> np.ndarray:
@@ -40,8 +40,9 @@ def _times(rng: np.random.Generator, now: np.datetime64, lo_days: float, hi_days
 
 
 def make_customers(rng: np.random.Generator, n: int, as_of: np.datetime64, counts: dict[str, int],
-                   retention_days: int, erasure_deadline_days: int) -> tuple[pd.DataFrame, dict]:
-    """Return the customers table and what was planted in it."""
+                   retention_days: int, erasure_deadline_days: int, first_id: int = 1) -> tuple[pd.DataFrame, dict]:
+    """Return the customers table and what was planted in it (row positions in ``planted_rows``);
+    ids are numbered from ``first_id``, so that shards of one dataset continue each other."""
     now = as_of + np.timedelta64(12, "h")
     region = rng.choice(np.array(["EU", "CN", "US-CA", "US-NY"]), n, p=[0.40, 0.35, 0.20, 0.05])
     cn, eu, ca, ny = (region == r for r in ("CN", "EU", "US-CA", "US-NY"))
@@ -203,7 +204,7 @@ def make_customers(rng: np.random.Generator, n: int, as_of: np.datetime64, count
     planted["PII-001"] = sorted(pii_rows)
 
     df = pd.DataFrame({
-        "customer_id": seq_ids("C", n, 7),
+        "customer_id": seq_ids("C", n, 7, first_id),
         "full_name": full_name, "email": email, "phone": phone, "national_id": national_id,
         "birth_date": birth_str, "address": address, "city": city, "state": state, "country": country,
         "created_at": created, "last_activity_at": last_activity, "consent_marketing": consent,
@@ -214,7 +215,9 @@ def make_customers(rng: np.random.Generator, n: int, as_of: np.datetime64, count
     return df, {"planted_rows": planted, "pii_by_category": by_cat}
 
 
-def make_transactions(rng: np.random.Generator, customers: pd.DataFrame, as_of: np.datetime64, per_customer: float = 3.0) -> pd.DataFrame:
+def make_transactions(rng: np.random.Generator, customers: pd.DataFrame, as_of: np.datetime64, per_customer: float = 3.0,
+                      first_id: int = 1) -> pd.DataFrame:
+    """``per_customer`` purchases per customer of ``customers``, ids numbered from ``first_id`` in time order."""
     n = int(len(customers) * per_customer)
     cust = rng.integers(0, len(customers), n)
     created = customers["created_at"].to_numpy()[cust]
@@ -227,7 +230,7 @@ def make_transactions(rng: np.random.Generator, customers: pd.DataFrame, as_of: 
     cards = luhn_numbers(rng, n)
     order = np.argsort(ts, kind="stable")  # ids follow time, as in a real ledger
     return pd.DataFrame({
-        "transaction_id": seq_ids("T", n, 8),
+        "transaction_id": seq_ids("T", n, 8, first_id),
         "customer_id": customers["customer_id"].to_numpy()[cust][order],
         "amount": amount[order], "currency": cur[order], "created_at": ts[order], "card_number": cards[order],
     })

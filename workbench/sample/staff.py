@@ -1,6 +1,8 @@
 """Synthetic CRM staff accounts, their permissions and an access log, with access problems planted."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 
@@ -121,10 +123,43 @@ def make_access_log(rng: np.random.Generator, users: pd.DataFrame, as_of: np.dat
     """Clean traffic (every read within the role's fields, exports only where allowed) plus plants."""
     now = as_of + np.timedelta64(12, "h")
     active = users[users["status"] == "active"].reset_index(drop=True)
+    log = _clean_events(rng, active, now, 0.01, history_days, len(active) * events_per_user)
+    out = pd.concat([log, *_planted_events(rng, active, now, window_days, history_days, counts)], ignore_index=True)
+    return out.sort_values("timestamp", kind="stable").reset_index(drop=True)
+
+
+def access_log_chunks(rng: np.random.Generator, users: pd.DataFrame, as_of: np.datetime64, history_days: int,
+                      window_days: int, events_per_user: int, counts: dict[str, int],
+                      chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """The access log of :func:`make_access_log` in time-ordered chunks of about ``chunk_rows``
+    events, so that a log of tens of millions of rows is never held in memory whole.
+
+    Chunk j covers the j-th slice of the history (oldest first) and draws its clean events from its
+    own generator (spawned from ``rng``); the plants are drawn once and each goes to the chunk of
+    its time slice, so the chunks concatenate into one log sorted by timestamp."""
+    now = as_of + np.timedelta64(12, "h")
+    active = users[users["status"] == "active"].reset_index(drop=True)
+    plants = pd.concat(_planted_events(rng, active, now, window_days, history_days, counts), ignore_index=True)
     n = len(active) * events_per_user
+    k = max(1, -(-n // chunk_rows))
+    edges = np.linspace(history_days, 0.01, k + 1)  # days before now, oldest first
+    sizes = np.diff(np.linspace(0, n, k + 1).astype(np.int64))
+    # a clean event of slice j lies between now - int(edges[j] days) and now - int(edges[j+1] days)
+    inner = now - (edges[1:-1] * 86400).astype(np.int64).astype("timedelta64[s]")
+    slice_of = np.searchsorted(inner, plants["timestamp"].to_numpy(dtype="datetime64[s]"), side="left")
+    for j, chunk_rng in enumerate(rng.spawn(k)):
+        clean = _clean_events(chunk_rng, active, now, edges[j + 1], edges[j], int(sizes[j]))
+        out = pd.concat([clean, plants[slice_of == j]], ignore_index=True)
+        yield out.sort_values("timestamp", kind="stable").reset_index(drop=True)
+
+
+def _clean_events(rng: np.random.Generator, active: pd.DataFrame, now: np.datetime64, lo_days: float,
+                  hi_days: float, n: int) -> pd.DataFrame:
+    """``n`` events of the active accounts between ``hi_days`` and ``lo_days`` before ``now``, every
+    read within the role's fields and exports only where the role may export."""
     who = rng.integers(0, len(active), n)
     roles = active["role"].to_numpy()[who]
-    ts = _times(rng, now, 0.01, history_days, n)
+    ts = _times(rng, now, lo_days, hi_days, n)
     action = rng.choice(np.array(["read", "write", "login", "login_failed", "export"], dtype=object), n,
                         p=[0.70, 0.14, 0.11, 0.02, 0.03])
     table = np.full(n, None, dtype=object)
@@ -152,12 +187,17 @@ def make_access_log(rng: np.random.Generator, users: pd.DataFrame, as_of: np.dat
             fields[rows] = combos[rng.integers(0, len(combos), len(rows))]
     rc[action == "read"] = rng.integers(1, 50, int((action == "read").sum()))
     rc[action == "export"] = rng.integers(100, 5000, int((action == "export").sum()))
-    log = pd.DataFrame({"timestamp": ts, "user_id": active["user_id"].to_numpy()[who], "action": action,
+    return pd.DataFrame({"timestamp": ts, "user_id": active["user_id"].to_numpy()[who], "action": action,
                         "table": table, "fields": fields, "record_count": rc,
                         "source_ip": _cat("10.", rng.integers(0, 255, n).astype(str).astype(object), ".",
                                           rng.integers(0, 255, n).astype(str).astype(object), ".",
                                           rng.integers(1, 255, n).astype(str).astype(object))})
-    plants = [log]
+
+
+def _planted_events(rng: np.random.Generator, active: pd.DataFrame, now: np.datetime64, window_days: int,
+                    history_days: int, counts: dict[str, int]) -> list[pd.DataFrame]:
+    """AC-004 and AC-005 violations by sales and support staff, inside and outside the window."""
+    plants = []
     staff = active[~active["is_service_account"].astype(bool)]
     sales = staff[staff["role"].isin(["sales", "support"])]["user_id"].to_numpy()
 
@@ -174,5 +214,4 @@ def make_access_log(rng: np.random.Generator, users: pd.DataFrame, as_of: np.dat
     # AC-005: exports by roles without export permission (fields they may read, so not also AC-004).
     plants.append(events(counts["AC-005"], *inside, "export", "customers", ["customer_id,full_name,email", "customer_id,phone"]))
     plants.append(events(counts["AC-005-outside"], *outside, "export", "customers", ["customer_id,email"]))
-    out = pd.concat(plants, ignore_index=True)
-    return out.sort_values("timestamp", kind="stable").reset_index(drop=True)
+    return plants
