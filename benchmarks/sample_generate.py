@@ -68,7 +68,7 @@ def main() -> None:
     lines = [f"# `workbench sample` end to end, up to {a.customers:,} customers", "",
              f"Machine: {platform.machine()}, Python {platform.python_version()}, 2 cores shared with other jobs; "
              "one run each, in a fresh process (`workbench sample --seed 11 --layout L --out DIR`), "
-             "peak RSS of that process, output folder deleted after each run.",
+             "peak RSS of that process; output folders deleted after the runs.",
              "Every table is written: customers, transactions (3 per customer), staff (customers/50), "
              "access log, backups, training records.", "",
              "| generator | customers | layout | seconds | customers/s | peak RSS MB | on disk MB | load avg before → after |",
@@ -80,7 +80,7 @@ def main() -> None:
               "1,000,000 customers at a time, and beyond one shard the access log in time-ordered chunks, so "
               "its peak stays near that of one shard whatever --customers; up to one shard its files are "
               "byte-identical to the previous generator's. The previous generator held every table in memory "
-              "(peak grows by about 2 GB per million customers)."]
+              "until the end, so its peak grows with --customers (issue 10: about 2 GB per million); it is not run at 10M."]
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "sample_generate.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
