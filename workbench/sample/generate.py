@@ -155,8 +155,8 @@ def _one_piece(writer: TableWriter, seed: int, day: np.datetime64, customers: in
     return _staff_tail(writer, users, ufacts, counts, cfacts, seed, day, customers, layout, as_of, say)
 
 
-def _sharded(writer: TableWriter, sizes: list[int], shard_size: int, seed: int, day: np.datetime64, customers: int, layout: str,
-             as_of: str, say: Callable[[str], None]) -> dict:
+def _sharded(writer: TableWriter, sizes: list[int], shard_size: int, seed: int, day: np.datetime64,
+             customers: int, layout: str, as_of: str, say: Callable[[str], None]) -> dict:
     """Beyond one shard: shard k of customers (with its transactions) from a generator of its own,
     with plants proportional to its size and ids continuing the previous shard's; staff, access log
     and backups each from a generator of their own, the log written in chunks."""
@@ -164,15 +164,16 @@ def _sharded(writer: TableWriter, sizes: list[int], shard_size: int, seed: int, 
     counts = plant_counts(customers, n_staff)  # staff, log and backup plants: for the whole dataset
     planted = dict.fromkeys(CUSTOMER_PLANTS, 0)
     pii: dict[str, int] = {}
-    first = 0
+    first = first_tx = 0
     for k, n in enumerate(sizes):
         say(f"generating customers {first + 1:,}–{first + n:,} of {customers:,} (shard {k + 1}/{len(sizes)})")
         rng = np.random.default_rng([seed, 100 + k])
         shard_counts = plant_counts(n, n_staff)
         cust, cfacts = make_customers(rng, n, day, shard_counts, RETENTION_DAYS, ERASURE_DAYS, first_id=first + 1)
-        tx = make_transactions(rng, cust, day, first_id=3 * first + 1)
+        tx = make_transactions(rng, cust, day, first_id=first_tx + 1)
         writer.write("customers", cust)
         writer.write("transactions", tx)
+        first_tx += len(tx)
         del cust, tx
         for key in CUSTOMER_PLANTS:
             planted[key] += shard_counts[key]
