@@ -332,16 +332,18 @@ def classify_values(values: pl.Series, name: str, cat: Catalog, regions: np.ndar
     at = _sample_at(len(values), cat.sample_size)
     sample = values if at is None else values.gather(at)
     s_regions = regions if regions is None or at is None else regions[at]
-    distinct = distinct_counts(values, regions=regions) if len(sample) != len(values) else None
     pre = cat.threshold / 2
     out: dict[str, float] = {}
     text_cats = sorted({d.category for d in cat.text_detectors})
     s_hits = _hits(sample, text_cats, cat, regions=s_regions)
     cands = [c for c in text_cats if s_hits[c].mean() >= pre]
+    seen = {c for c in text_cats if s_hits[c].any()}
+    if regions is not None and not any(d.validator in REGIONAL for d in cat.text_detectors if d.category in seen):
+        regions = None  # no phone in the sample: the full column is read without countries
+    distinct = distinct_counts(values, regions=regions) if len(sample) != len(values) else None
     if cands:
         # on the full column run the candidates' detectors plus earlier ones seen in the sample
         # (only those can overrule a candidate's match)
-        seen = {c for c in text_cats if s_hits[c].any()}
         only = {d.id for d in cat.text_detectors if d.category in seen}
         if len(sample) == len(values):
             shares = {c: float(s_hits[c].mean()) for c in cands}

@@ -98,10 +98,14 @@ def region_code(country: str | None) -> str:
 
 
 def region_codes(countries: pl.Series) -> np.ndarray:
-    """:func:`region_code` of every value of a country column (object array, '' where unknown)."""
-    c = countries.cast(pl.String).str.strip_chars().str.to_uppercase().replace(_REGION_ALIASES)
-    known = c.is_in(pl.Series(sorted(phonenumbers.SUPPORTED_REGIONS), dtype=pl.String).implode())
-    return np.where(known.fill_null(False).to_numpy(), c.fill_null("").to_numpy(), "").astype(object)
+    """:func:`region_code` of every value of a country column (object array, '' where unknown).
+
+    Mapped once per distinct value, then broadcast by index: a 1M-row column costs milliseconds."""
+    c = countries.cast(pl.String)
+    uniq = c.drop_nulls().unique().sort().to_list()
+    table = np.array(["", *(region_code(u) for u in uniq)], dtype=object)
+    codes = c.replace_strict(uniq, list(range(1, len(uniq) + 1)), default=0, return_dtype=pl.UInt32)
+    return table[codes.to_numpy()]
 
 
 @functools.lru_cache(maxsize=65536)
