@@ -81,6 +81,22 @@ def _kernel_pss_mb(pid: int) -> list[float]:
     return out
 
 
+def _tree_cpu(pid: int, seconds: float) -> float:
+    """CPU-seconds the server's process tree used over the next ``seconds``."""
+    def total() -> float:
+        t = 0.0
+        for p in _tree(pid):
+            try:
+                c = p.cpu_times()
+                t += c.user + c.system
+            except psutil.NoSuchProcess:
+                pass
+        return t
+    before = total()
+    time.sleep(seconds)
+    return total() - before
+
+
 def _kernels(pid: int) -> int:
     n = 0
     for p in _tree(pid):
@@ -170,6 +186,9 @@ def measure(kind: str, n: int, wait_after_close: int = 150, pool: int | None = N
                 time.sleep(5)
                 if _kernels(pid) == before:
                     break
+            settle = time.monotonic() + 120  # and until the pool's kernels have finished starting (CPU quiet)
+            while time.monotonic() < settle and _tree_cpu(pid, 3.0) > 0.3:
+                pass
             idle_kernels = _kernels(pid)
             idle_mb = _pss_mb(pid)
             url = f"http://127.0.0.1:{port}/" + (f"?module={MODULE}" if kind == "serve" else "")
