@@ -228,7 +228,9 @@ def measure(kind: str, n: int, wait_after_close: int = 150, pool: int | None = N
                                "p90": round(sorted(ok)[max(0, math.ceil(0.9 * len(ok)) - 1)], 1) if ok else None,
                                "max": round(max(ok), 1) if ok else None},
             "wall_s": round(wall, 1), "pss_idle_mb": round(idle_mb), "pss_open_mb": round(open_mb),
-            "pss_per_session_mb": round((open_mb - idle_mb) / max(kernels_open - idle_kernels, 1), 1),
+            # growth of the tree per kernel started for the pages (none when they all came from the pool)
+            "pss_per_session_mb": round((open_mb - idle_mb) / (kernels_open - idle_kernels), 1)
+            if kernels_open > idle_kernels else None,
             "kernels_idle_pool": idle_kernels, "kernels_open": kernels_open, "kernels_left_after_close": left,
             "all_kernels_gone_after_s": gone,
             "loadavg_before": [round(x, 2) for x in load_before], "loadavg_with_pages": [round(x, 2) for x in load_open]}
@@ -239,8 +241,8 @@ def _markdown(results: list[dict], meta: dict) -> str:
              f"Measured {meta['date']} on {meta['cpus']} CPUs / {meta['mem_gb']} GB by `benchmarks/training_server_load.py` "
              f"({meta['pages']} headless Chromium pages opened at once; Chromium's own memory is not counted). "
              "Machine shared with other sessions: load average given beside each figure.", "",
-             "| server | quiz shown | time to quiz median / p90 / max (s) | PSS idle → open (MB) | per session (MB) "
-             "| kernel PSS, mean (MB) | idle pool → kernels with pages open | trainee kernels gone after tabs closed "
+             "| server | quiz shown | time to quiz median / p90 / max (s) | PSS idle → open (MB) | tree growth per new kernel (MB) "
+             "| per session: kernel PSS, mean (MB) | idle pool → kernels with pages open | trainee kernels gone after tabs closed "
              "| load avg before → with pages |", "|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         t = r["time_to_quiz_s"]
@@ -251,16 +253,26 @@ def _markdown(results: list[dict], meta: dict) -> str:
                      f"{r['kernels_idle_pool']} → {r['kernels_open']} | {gone} | "
                      f"{r['loadavg_before'][0]} → {r['loadavg_with_pages'][0]} |")
     serve = next((r for r in results if r["server"].startswith("serve")), None)
-    if serve and serve["pss_per_session_mb"] > 0:
+    per = serve and (serve.get("kernel_pss_mean_mb") or serve["pss_per_session_mb"])
+    if serve and per:
         budget = 0.75 * meta["mem_gb"] * 1024 - serve["pss_idle_mb"]
-        lines += ["", f"**Capacity (estimate).** Memory: with 75 % of {meta['mem_gb']} GB for kernels at "
-                  f"{serve['pss_per_session_mb']} MB each, one server holds ≈ {int(budget // serve['pss_per_session_mb'])} "
+        lines += ["", "A session is one kernel: its memory is the mean PSS of the kernel processes. (With a pool the "
+                  "tree's growth says little: the pages take kernels that were already running, and the refills "
+                  "start 30 s later.)",
+                  "", f"**Capacity (estimate).** Memory: with 75 % of {meta['mem_gb']} GB for kernels at "
+                  f"{per} MB each, one server holds ≈ {int(budget // per)} "
                   "open trainee pages; the kernel limit in `workbench/training/server.yaml` (60) is set well below that "
                   "because CPU, not memory, binds first: each page start costs CPU-seconds on 2 cores, so "
                   f"{meta['pages']} simultaneous starts took a median {serve['time_to_quiz_s']['median']} s here. "
                   "Trainees who arrive spread over minutes (and kernels culled 90 s after a tab closes) let the same "
                   "server train hundreds of staff a day."]
     return "\n".join(lines) + "\n"
+
+
+def render(path: Path = HERE / "results" / "training_server_load.json") -> str:
+    """The markdown of a recorded run (to re-render after a change of wording)."""
+    data = json.loads(path.read_text())
+    return _markdown(data["results"], data["meta"])
 
 
 def main() -> int:
