@@ -149,6 +149,16 @@ class Dataset:
         parts = list(self.engine.batches(f"SELECT {exprs} FROM {q(table)}"))
         return [_strings(parts, i) for i in range(len(columns))]
 
+    def text_sample(self, table: str, columns: list[str], size: int) -> list["pl.Series"]:
+        """:meth:`text_columns` on about ``size`` rows spread over the table: those where the first
+        column has a value and whose row position is a multiple of k = ceil(values / size). The
+        engine filters (no full fetch), so a column whose sample shows nothing is never read whole."""
+        step = max(1, -(-self.stats(table)[columns[0]] // size))
+        exprs = ", ".join(f"{self._text_expr(table, c)} AS v{i}" for i, c in enumerate(columns))
+        parts = list(self.engine.batches(f"SELECT {exprs} FROM {q(table)} WHERE {q(columns[0])} IS NOT NULL "
+                                         f"AND {self.position(table)} % {step} = 0 ORDER BY {self.position(table)}"))
+        return [_strings(parts, i) for i in range(len(columns))]
+
     def _text_expr(self, table: str, column: str) -> str:
         c, t = q(column), self.column_types(table).get(column, "VARCHAR")
         if t.startswith(("TIMESTAMP", "DATE")):

@@ -8,7 +8,7 @@ overlaps are resolved with the same textual-containment rule as :func:`workbench
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -332,27 +332,49 @@ def classify_values(values: pl.Series, name: str, cat: Catalog, regions: np.ndar
     at = _sample_at(len(values), cat.sample_size)
     sample = values if at is None else values.gather(at)
     s_regions = regions if regions is None or at is None else regions[at]
+    full = None if at is None else (lambda: (values, regions))
+    return classify_sample(sample, s_regions, name, cat, full)
+
+
+FullColumn = Callable[[], "tuple[pl.Series, np.ndarray | None]"]
+
+
+def classify_sample(sample: pl.Series, s_regions: np.ndarray | None, name: str, cat: Catalog,
+                    full: FullColumn | None) -> dict[str, float]:
+    """Classify a column from a spread sample of its non-empty values; only when the sample shows a
+    candidate category is the whole column read (``full()``: non-empty values and their regions;
+    None when the sample is the whole column). Shares are always those of the whole column."""
+    if not len(sample):
+        return {}
     pre = cat.threshold / 2
     out: dict[str, float] = {}
     text_cats = sorted({d.category for d in cat.text_detectors})
     s_hits = _hits(sample, text_cats, cat, regions=s_regions)
     cands = [c for c in text_cats if s_hits[c].mean() >= pre]
     seen = {c for c in text_cats if s_hits[c].any()}
-    if regions is not None and not any(d.validator in REGIONAL for d in cat.text_detectors if d.category in seen):
-        regions = None  # no phone in the sample: the full column is read without countries
-    distinct = distinct_counts(values, regions=regions) if len(sample) != len(values) else None
+    use_regions = any(d.validator in REGIONAL for d in cat.text_detectors if d.category in seen)
+    cache: list = []
+
+    def column() -> tuple[pl.Series, np.ndarray | None, tuple | None]:
+        if not cache:  # read (and grouped) once, and only if a full pass needs it
+            values, regions = full()  # type: ignore[misc]
+            regions = regions if use_regions else None  # no phone in the sample: countries not needed
+            cache.append((values, regions, distinct_counts(values, regions=regions)))
+        return cache[0]
     if cands:
         # on the full column run the candidates' detectors plus earlier ones seen in the sample
         # (only those can overrule a candidate's match)
         only = {d.id for d in cat.text_detectors if d.category in seen}
-        if len(sample) == len(values):
+        if full is None:
             shares = {c: float(s_hits[c].mean()) for c in cands}
-        elif distinct is not None:
-            full = _hits(distinct[0], cands, cat, only, distinct[2])
-            shares = {c: float(distinct[1][full[c]].sum()) / len(values) for c in cands}
         else:
-            full = _hits(values, cands, cat, only, regions)
-            shares = {c: float(full[c].mean()) for c in cands}
+            values, regions, grouped = column()
+            if grouped is not None:
+                hits = _hits(grouped[0], cands, cat, only, grouped[2])
+                shares = {c: float(grouped[1][hits[c]].sum()) / len(values) for c in cands}
+            else:
+                hits = _hits(values, cands, cat, only, regions)
+                shares = {c: float(hits[c].mean()) for c in cands}
         for c in cands:
             share = shares[c]
             hinted = any(name_hint(name, d.context) for d in cat.text_detectors if d.category == c)
@@ -365,8 +387,9 @@ def classify_values(values: pl.Series, name: str, cat: Catalog, regions: np.ndar
         share = _shape_share(det, sample)
         if share < pre:
             continue
-        if len(sample) != len(values):
-            share = _shape_share(det, values) if distinct is None else _shape_share(det, *distinct[:2])
+        if full is not None:
+            values, _, grouped = column()
+            share = _shape_share(det, values) if grouped is None else _shape_share(det, *grouped[:2])
         if _verdict(det.category, share, hinted, det.requires_hint, cat):
             out[det.category] = max(share, out.get(det.category, 0.0))
     return {k: round(out[k], 4) for k in sorted(out)}

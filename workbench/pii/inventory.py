@@ -20,14 +20,13 @@ from ..files import write_json_atomic
 from ..masking import mask
 from .detectors import Catalog, load_catalog
 from .engine import (
-    classify_values,
+    classify_sample,
     count_non_empty,
     distinct_counts,
     free_text_values,
     hits_frame,
     non_empty,
     non_empty_mask,
-    sample_non_empty,
     special_frame,
 )
 from .finder import find
@@ -146,17 +145,28 @@ def _column_with_regions(dataset: Any, table: str, column: str) -> tuple[pl.Seri
 def _scan_column(dataset: Any, table: str, column: str, cat: Catalog) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """Inventory entries of one column, plus its free-text entry when it holds free text.
 
-    The column is fetched from the engine on its own (bounded Arrow batches) and dropped after."""
-    values, regions = _column_with_regions(dataset, table, column)
+    A spread sample is read first (the engine filters it); the whole column is fetched (bounded
+    Arrow batches) only when the sample shows free text or a candidate category, and dropped after."""
     numeric = _numeric(dataset, table, column)
-    if not numeric and free_text_values(sample_non_empty(values, cat.sample_size), column, cat):
+    with_country = column != "country" and "country" in dataset.columns.get(table, []) and not numeric
+    parts = dataset.text_sample(table, [column, "country"] if with_country else [column], cat.sample_size)
+    keep = non_empty_mask(parts[0])
+    sample = parts[0].str.strip_chars().filter(pl.Series(keep))
+    s_regions = region_codes(parts[1].filter(pl.Series(keep))) if with_country else None
+    if not numeric and free_text_values(sample, column, cat):
+        values, regions = _column_with_regions(dataset, table, column)
         free = _free_text_entry(table, column, values, cat, regions)
         denom = max(free["records"], 1)
         return [{"table": table, "column": column, "category": c, "share": round(n / denom, 4),
                  "sensitivity": cat.sensitivity(c)} for c, n in free["by_category"].items()], free
-    kept = None if regions is None else regions[non_empty_mask(values)]
+
+    def whole_column() -> tuple[pl.Series, np.ndarray | None]:
+        values, regions = _column_with_regions(dataset, table, column)
+        return non_empty(values), None if regions is None else regions[non_empty_mask(values)]
+    sampled_all = dataset.stats(table)[column] <= cat.sample_size  # the sample is every value
+    found = classify_sample(sample, s_regions, column, cat, None if sampled_all else whole_column)
     return [{"table": table, "column": column, "category": c, "share": share, "sensitivity": cat.sensitivity(c)}
-            for c, share in classify_values(non_empty(values), column, cat, kept).items()], None
+            for c, share in found.items()], None
 
 
 def scan_dataset(dataset: Any, *, progress: Progress | None = None, catalog: Catalog | None = None) -> Inventory:
@@ -168,13 +178,18 @@ def scan_dataset(dataset: Any, *, progress: Progress | None = None, catalog: Cat
     posture = getattr(dataset, "posture", None)
     jobs = [(table, str(column)) for table in sorted(dataset.columns) for column in dataset.columns[table]
             if (table, column) not in DERIVED and not _skip(dataset, table, column)]
-    # Polars releases the GIL: two columns at a time keep both cores busy (results stay in order)
+    # Polars and DuckDB release the GIL: two columns at a time keep both cores busy. The longest
+    # tables go first, so that no core is left idle while the other finishes a 3M-row column; the
+    # data subjects per jurisdiction (engine queries) are queued behind them. Results stay in order.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = pool.map(lambda job: _scan_column(dataset, *job, cat), jobs)
+        order = sorted(range(len(jobs)), key=lambda i: -dataset.rows(jobs[i][0]))
+        futures = {i: pool.submit(_scan_column, dataset, *jobs[i], cat) for i in order}
+        subjects = {t: pool.submit(_jurisdictions, dataset, t) for t in sorted(dataset.columns)}
         by_table: dict[str, list[tuple[list[dict[str, Any]], dict[str, Any] | None]]] = {}
-        for (table, column), res in zip(jobs, results):
+        for i, (table, column) in enumerate(jobs):
+            by_table.setdefault(table, []).append(futures[i].result())
             say(f"scanned {table}.{column}")
-            by_table.setdefault(table, []).append(res)
+        jurisdictions = {t: f.result() for t, f in subjects.items()}
     for table in sorted(dataset.columns):
         found: dict[str, str] = {}
         specials: set[str] = set()
@@ -191,7 +206,7 @@ def scan_dataset(dataset: Any, *, progress: Progress | None = None, catalog: Cat
         inv.processing_record.append({
             "table": table, "records": dataset.rows(table), "categories": sorted(found),
             "special_categories": sorted(specials), "sensitivity": sens,
-            "subject_jurisdictions": _jurisdictions(dataset, table) if found else {},
+            "subject_jurisdictions": jurisdictions[table] if found else {},
             "retention_days": posture.policies.retention_days if posture else None,
             "systems": systems,
         })
