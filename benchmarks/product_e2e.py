@@ -3,6 +3,7 @@ same-run baseline and a floor.
 
     .venv/bin/python benchmarks/product_e2e.py [--data DIR] [--customers 1000000] [--commands scan assess simulate]
     .venv/bin/python benchmarks/product_e2e.py --data /tmp/crm10m --commands scan assess --no-baseline   # 10M Parquet
+    (make it with: workbench sample --customers 10000000 --seed 11 --format parquet --out /tmp/crm10m)
 
 For each command it runs, in fresh processes:
 
