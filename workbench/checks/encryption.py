@@ -27,7 +27,8 @@ def column_categories(ctx: CheckContext) -> pd.DataFrame:
     if "column_categories" in ctx.cache:
         return ctx.cache["column_categories"]
     from ..pii import load_catalog
-    from ..pii.engine import classify_values, free_text_values, non_empty
+    from ..pii.classify import classify_values
+    from ..pii.engine import free_text_values, non_empty
 
     cat = load_catalog()
     ds = ctx.dataset

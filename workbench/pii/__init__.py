@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from .detectors import CATEGORIES, SPECIAL, Catalog, load_catalog
-from .engine import classify_column, is_free_text, special_hits, text_hits
+from .classify import classify_column
+from .engine import is_free_text, special_hits, text_hits
 from .finder import Match, find, find_special
 
 __all__ = ["CATEGORIES", "SPECIAL", "Catalog", "Match", "classify_column", "find", "find_special", "is_free_text",

@@ -8,7 +8,7 @@ overlaps are resolved with the same textual-containment rule as :func:`workbench
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -275,124 +275,6 @@ def _sample_at(n: int, size: int) -> np.ndarray | None:
 def _sample(values: pl.Series, size: int) -> pl.Series:
     at = _sample_at(len(values), size)
     return values if at is None else values.gather(at)
-
-
-def distinct_counts(values: pl.Series, min_rows: int = 10_000,
-                    regions: np.ndarray | None = None) -> tuple[pl.Series, np.ndarray, np.ndarray | None] | None:
-    """(distinct values in first-seen order, how often each occurs, their regions) when a long column
-    repeats its values enough to pay for the grouping (≤ half distinct, by a HyperLogLog estimate);
-    else None. With ``regions`` (each row's customer country) the distinct unit is (value, region).
-
-    Detection is a function of the value, so detecting on the distinct values and weighting by
-    their counts gives the same shares as detecting row by row: 1M names with 1,600 distinct cost
-    1,600 detections instead of 1M."""
-    if len(values) < min_rows or values.approx_n_unique() > len(values) // 2:
-        return None
-    if regions is None:
-        grouped = pl.DataFrame({"v": values}).group_by("v", maintain_order=True).len()
-        return grouped["v"], grouped["len"].to_numpy(), None
-    grouped = pl.DataFrame({"v": values, "r": pl.Series(regions, dtype=pl.String)}).group_by(
-        ["v", "r"], maintain_order=True).len()
-    return grouped["v"], grouped["len"].to_numpy(), grouped["r"].to_numpy().astype(object)
-
-
-def _shape_share(det: Detector, values: pl.Series, counts: np.ndarray | None = None) -> float:
-    """Share of ``values`` matching ``det``'s shape (and validator); ``counts`` weights distinct values."""
-    ok = values.str.contains(det.polars).fill_null(False).to_numpy()
-    if det.validator is not None and ok.any():
-        cand = values.filter(pl.Series(ok))
-        uniq = cand.unique().to_list()
-        good = pl.Series([u for u, k in zip(uniq, validate_many(det.validator, uniq)) if k], dtype=pl.String)
-        ok[ok] = cand.is_in(good.implode()).to_numpy()
-    total = len(values) if counts is None else int(counts.sum())
-    return float(ok.sum() if counts is None else counts[ok].sum()) / total
-
-
-def _verdict(det_category: str, share: float, hinted: bool, requires_hint: bool, cat: Catalog) -> bool:
-    if requires_hint:
-        return hinted and share >= cat.threshold
-    if det_category in ("person_name", "address"):  # patterns cannot prove these: a hint helps, never decides
-        return share >= cat.strong_share or (hinted and share >= cat.threshold)
-    return share >= cat.threshold
-
-
-def classify_column(series: pd.Series, name: str = "", catalog: Catalog | None = None) -> dict[str, float]:
-    """Category → share of non-empty values matching, for the categories above the threshold.
-
-    A sample is checked first; categories seen there are confirmed on the full column.
-    """
-    cat = catalog or load_catalog()
-    return classify_values(_non_empty(to_polars(series)), name, cat)
-
-
-def classify_values(values: pl.Series, name: str, cat: Catalog, regions: np.ndarray | None = None) -> dict[str, float]:
-    """:func:`classify_column` on non-empty Polars strings (``regions``: each value's customer country)."""
-    if not len(values):
-        return {}
-    at = _sample_at(len(values), cat.sample_size)
-    sample = values if at is None else values.gather(at)
-    s_regions = regions if regions is None or at is None else regions[at]
-    full = None if at is None else (lambda: (values, regions))
-    return classify_sample(sample, s_regions, name, cat, full)
-
-
-FullColumn = Callable[[], "tuple[pl.Series, np.ndarray | None]"]
-
-
-def classify_sample(sample: pl.Series, s_regions: np.ndarray | None, name: str, cat: Catalog,
-                    full: FullColumn | None) -> dict[str, float]:
-    """Classify a column from a spread sample of its non-empty values; only when the sample shows a
-    candidate category is the whole column read (``full()``: non-empty values and their regions;
-    None when the sample is the whole column). Shares are always those of the whole column."""
-    if not len(sample):
-        return {}
-    pre = cat.threshold / 2
-    out: dict[str, float] = {}
-    text_cats = sorted({d.category for d in cat.text_detectors})
-    s_hits = _hits(sample, text_cats, cat, regions=s_regions)
-    cands = [c for c in text_cats if s_hits[c].mean() >= pre]
-    seen = {c for c in text_cats if s_hits[c].any()}
-    use_regions = any(d.validator in REGIONAL for d in cat.text_detectors if d.category in seen)
-    cache: list = []
-
-    def column() -> tuple[pl.Series, np.ndarray | None, tuple | None]:
-        if not cache:  # read (and grouped) once, and only if a full pass needs it
-            values, regions = full()  # type: ignore[misc]
-            regions = regions if use_regions else None  # no phone in the sample: countries not needed
-            cache.append((values, regions, distinct_counts(values, regions=regions)))
-        return cache[0]
-    if cands:
-        # on the full column run the candidates' detectors plus earlier ones seen in the sample
-        # (only those can overrule a candidate's match)
-        only = {d.id for d in cat.text_detectors if d.category in seen}
-        if full is None:
-            shares = {c: float(s_hits[c].mean()) for c in cands}
-        else:
-            values, regions, grouped = column()
-            if grouped is not None:
-                hits = _hits(grouped[0], cands, cat, only, grouped[2])
-                shares = {c: float(grouped[1][hits[c]].sum()) / len(values) for c in cands}
-            else:
-                hits = _hits(values, cands, cat, only, regions)
-                shares = {c: float(hits[c].mean()) for c in cands}
-        for c in cands:
-            share = shares[c]
-            hinted = any(name_hint(name, d.context) for d in cat.text_detectors if d.category == c)
-            if _verdict(c, share, hinted, False, cat):
-                out[c] = share
-    for det in (d for d in cat.detectors if d.scope == "column"):
-        hinted = name_hint(name, det.context)
-        if det.requires_hint and not hinted:
-            continue
-        share = _shape_share(det, sample)
-        if share < pre:
-            continue
-        if full is not None:
-            values, _, grouped = column()
-            share = _shape_share(det, values) if grouped is None else _shape_share(det, *grouped[:2])
-        if _verdict(det.category, share, hinted, det.requires_hint, cat):
-            out[det.category] = max(share, out.get(det.category, 0.0))
-    return {k: round(out[k], 4) for k in sorted(out)}
 
 
 def is_free_text(series: pd.Series, name: str = "", catalog: Catalog | None = None) -> bool:

@@ -18,11 +18,10 @@ import polars as pl
 from ..engine import q
 from ..files import write_json_atomic
 from ..masking import mask
+from .classify import classify_sample, distinct_counts
 from .detectors import Catalog, load_catalog
 from .engine import (
-    classify_sample,
     count_non_empty,
-    distinct_counts,
     free_text_values,
     hits_frame,
     non_empty,
