@@ -199,3 +199,15 @@ def test_a_long_table_keeps_the_file_order(tmp_path):
     for _ in range(2):
         ds = load_dataset(tmp_path)
         assert ds.text_column("customers", "customer_id").to_list() == ids
+
+
+def test_load_statistics_equal_a_fresh_count():
+    """The statistics the load pass returns (rows, values per column) are those a separate count gives."""
+    from workbench.engine import q
+
+    ds = load_dataset(SAMPLE)
+    assert set(ds._stats) == set(ds.columns)  # every table's, from the load itself
+    for t, st in ds._stats.items():
+        cols = ds.columns[t]
+        row = ds.engine.row(f"SELECT count(*), {', '.join(f'count({q(c)})' for c in cols)} FROM {q(t)}")
+        assert st == {"__rows__": int(row[0]), **{c: int(n) for c, n in zip(cols, row[1:])}}, t

@@ -165,13 +165,13 @@ class Canonicaliser:
             out.append(f"{jurisdiction_sql('state' in names)} AS jurisdiction")
         return f"SELECT {', '.join(out)} FROM ({inner}) s"
 
-    def validate(self, cols: list[tuple[str, str, str, str]], flagged: str | None = None) -> dict[str, int] | None:
+    def validate(self, cols: list[tuple[str, str, str, str]], flagged: str | None = None) -> dict[str, int]:
         """Raise on the first unparseable value, value outside a closed vocabulary, empty or duplicate id.
 
         ``flagged``: a relation built by ``select(cols, flags=True)`` — its flags are counted
         instead of re-reading the raw source. The first bad row is looked up in the raw source
-        only when something is wrong. Without ``flagged``, the same pass also counts each column's
-        non-empty values and returns them (``__rows__`` too): the statistics of a view, for free."""
+        only when something is wrong. The same pass also counts each column's non-empty values and
+        returns them (``__rows__`` too): the table's statistics, for free."""
         conds = self._conditions(cols)
         key = KEYS.get(self.table)
         if flagged:
@@ -184,8 +184,11 @@ class Canonicaliser:
             key_expr = _text(raw_key, next(t for _, n, _, t in cols if n == raw_key)) if raw_key else None
         if key_expr:
             aggs.append(f"count({key_expr}) - count(DISTINCT {key_expr})")
-        stats = [] if flagged else ["count(*)"] + [
-            f"count({_text(n, t) if _is(t, 'VARCHAR') else q(n)})" for _, n, _, t in cols]
+        # the statistics (rows, values per column) come with the same pass: of the view's raw text, or
+        # of every column of the flagged table (typed, trimmed; the derived jurisdiction included)
+        names = [n for n, _ in self.engine.schema(flagged) if not n.startswith("__wb_")] if flagged else []
+        stats = ["count(*)"] + ([f"count({q(n)})" for n in names] if flagged else [
+            f"count({_text(n, t) if _is(t, 'VARCHAR') else q(n)})" for _, n, _, t in cols])
         row = self.engine.row(f"SELECT {', '.join(aggs + stats)} FROM {q(src)}")
         counts = row[:len(aggs)]
         for (cond, _, col, expected), n in zip(conds, counts):
@@ -205,7 +208,7 @@ class Canonicaliser:
             raise DatasetError(f"{self.where}: column '{key}': duplicate id at rows {r[0]} and {r[1]}",
                                "ids must be unique; remove the duplicate rows or fix the export")
         if flagged:
-            return None
+            return dict(zip(["__rows__", *names], (int(x) for x in row[len(aggs):])))
         found = dict(zip(["__rows__"] + [c for c, *_ in cols], (int(x) for x in row[len(aggs):])))
         if self.table == "customers" and "country" in found:
             found["jurisdiction"] = found["country"]  # derived: present exactly where country is

@@ -325,9 +325,9 @@ def _load_tables(engine: Engine, cfg: DatasetConfig, root: Path, yml: Path, work
                     engine.materialise(t, canon.select(cols, flags=True))
             except NotUtf8:
                 continue  # not UTF-8 after all: identify the encoding, then parse again
-            canon.validate(cols, flagged=t)
+            stats[t] = canon.validate(cols, flagged=t)
             break
-        if t in REQUIRED_TABLES and engine.scalar(f"SELECT count(*) FROM {q(t)}") == 0:
+        if t in REQUIRED_TABLES and stats[t]["__rows__"] == 0:
             raise DatasetError(f"{rs.describe()}: table '{t}' has no rows", "export the table again")
         if rs.kind not in ("parquet", "spark_table"):
             engine.drop(raw)
