@@ -177,10 +177,11 @@ def scan_dataset(dataset: Any, *, progress: Progress | None = None, catalog: Cat
     posture = getattr(dataset, "posture", None)
     jobs = [(table, str(column)) for table in sorted(dataset.columns) for column in dataset.columns[table]
             if (table, column) not in DERIVED and not _skip(dataset, table, column)]
-    # Polars and DuckDB release the GIL: two columns at a time keep both cores busy. The longest
+    # Polars and DuckDB release the GIL: three columns at a time keep both cores busy while one
+    # thread runs Python-side work (measured at 1M: 8.1 s with two, 7.8-8.0 s with three or four). The longest
     # tables go first, so that no core is left idle while the other finishes a 3M-row column; the
     # data subjects per jurisdiction (engine queries) are queued behind them. Results stay in order.
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=3) as pool:
         order = sorted(range(len(jobs)), key=lambda i: -dataset.rows(jobs[i][0]))
         futures = {i: pool.submit(_scan_column, dataset, *jobs[i], cat) for i in order}
         subjects = {t: pool.submit(_jurisdictions, dataset, t) for t in sorted(dataset.columns)}
