@@ -103,6 +103,7 @@ class Dataset:
     mapped: dict[str, list[str]] = field(default_factory=dict)  # canonical columns present per table
     files: list[Path] = field(default_factory=list)  # every input file read (for the manifest)
     _stats: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+    _midnight: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)  # date columns
     _types: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     _frames: TableFrames | None = field(default=None, repr=False)
     _workdir: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
@@ -142,27 +143,28 @@ class Dataset:
         sql = f"SELECT {self._text_expr(table, column)} AS v FROM {q(table)}" + (f" WHERE {where}" if where else "")
         return _strings(list(self.engine.batches(sql)), 0)
 
-    def text_columns(self, table: str, columns: list[str]) -> list["pl.Series"]:
+    def text_columns(self, table: str, columns: list[str], sample: int | None = None) -> list["pl.Series"]:
         """Several columns as :meth:`text_column` does, from one query: row ``i`` of each is the same
-        record (so a value can be read with its row's context, e.g. a phone with its country)."""
-        exprs = ", ".join(f"{self._text_expr(table, c)} AS v{i}" for i, c in enumerate(columns))
-        parts = list(self.engine.batches(f"SELECT {exprs} FROM {q(table)}"))
-        return [_strings(parts, i) for i in range(len(columns))]
+        record (so a value can be read with its row's context, e.g. a phone with its country).
 
-    def text_sample(self, table: str, columns: list[str], size: int) -> list["pl.Series"]:
-        """:meth:`text_columns` on about ``size`` rows spread over the table: those where the first
-        column has a value and whose row position is a multiple of k = ceil(values / size). The
-        engine filters (no full fetch), so a column whose sample shows nothing is never read whole."""
-        step = max(1, -(-self.stats(table)[columns[0]] // size))
+        ``sample``: only about that many rows spread over the table, those where the first column
+        has a value and whose row position is a multiple of k = ceil(values / sample). The engine
+        filters (no full fetch), so a column whose sample shows nothing is never read whole."""
         exprs = ", ".join(f"{self._text_expr(table, c)} AS v{i}" for i, c in enumerate(columns))
-        parts = list(self.engine.batches(f"SELECT {exprs} FROM {q(table)} WHERE {q(columns[0])} IS NOT NULL "
-                                         f"AND {self.position(table)} % {step} = 0 ORDER BY {self.position(table)}"))
+        sql = f"SELECT {exprs} FROM {q(table)}"
+        if sample is not None:
+            step, pos = max(1, -(-self.stats(table)[columns[0]] // sample)), self.position(table)
+            sql += f" WHERE {q(columns[0])} IS NOT NULL AND {pos} % {step} = 0 ORDER BY {pos}"
+        parts = list(self.engine.batches(sql))
         return [_strings(parts, i) for i in range(len(columns))]
 
     def _text_expr(self, table: str, column: str) -> str:
         c, t = q(column), self.column_types(table).get(column, "VARCHAR")
         if t.startswith(("TIMESTAMP", "DATE")):
-            midnight = self.engine.scalar(f"SELECT coalesce(bool_and(CAST({c} AS TIMESTAMP) = date_trunc('day', {c})), TRUE) FROM {q(table)}")
+            if (table, column) not in self._midnight:  # a pass over the column: once, not per fetch
+                self._midnight[(table, column)] = self.engine.scalar(
+                    f"SELECT coalesce(bool_and(CAST({c} AS TIMESTAMP) = date_trunc('day', {c})), TRUE) FROM {q(table)}")
+            midnight = self._midnight[(table, column)]
             return f"strftime({c}, '{'%Y-%m-%d' if midnight else '%Y-%m-%d %H:%M:%S'}')"
         return f"CAST({c} AS VARCHAR)"
 

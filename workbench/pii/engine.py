@@ -16,7 +16,7 @@ import pandas as pd
 import polars as pl
 
 from .detectors import Catalog, Detector, load_catalog
-from .validators import REGIONAL, VECTORISED, validate_many
+from .validators import NEEDS_REGION, REGIONAL, VECTORISED, validate_many
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 CHUNK = 250_000  # rows per pass of the detectors over a long column
@@ -133,7 +133,7 @@ def _hits(values: pl.Series, categories: Iterable[str] | None, catalog: Catalog,
         return {c: np.concatenate([p[c] for p in parts]) for c in wanted}
     hits = {c: np.zeros(len(values), dtype=bool) for c in wanted}
     dets = [d for d in _detectors_for(wanted, catalog) if (only is None or d.id in only)
-            and (regions is not None or d.validator != "phone_in_customer_region")]  # needs a country
+            and (regions is not None or d.validator not in NEEDS_REGION)]
     if not dets or not len(values):
         return hits
     # one select: Polars runs the detectors' regexes in parallel over the original text
@@ -238,27 +238,19 @@ def name_hint(name: str, words: Iterable[str]) -> bool:
 
 def non_empty(values: pl.Series) -> pl.Series:
     """Stripped, non-empty values (what shares are computed over)."""
-    v = values.str.strip_chars()
-    return v.filter(v.is_not_null() & (v.str.len_chars() > 0))
+    return non_empty_with(values, None)[0]
 
 
-def non_empty_mask(values: pl.Series) -> np.ndarray:
-    """Which rows :func:`non_empty` keeps (to keep a parallel array, such as regions, aligned)."""
+def non_empty_with(values: pl.Series, regions: np.ndarray | None) -> tuple[pl.Series, np.ndarray | None]:
+    """:func:`non_empty`, and the entries of a parallel array (each row's region) it keeps."""
     v = values.str.strip_chars()
-    return (v.is_not_null() & (v.str.len_chars() > 0)).fill_null(False).to_numpy()
+    keep = (v.is_not_null() & (v.str.len_chars() > 0)).fill_null(False)
+    return v.filter(keep), None if regions is None else regions[keep.to_numpy()]
 
 
 def count_non_empty(values: pl.Series) -> int:
     """How many values hold a non-whitespace character (no copy of the column)."""
     return int(values.str.contains(r"\S").fill_null(False).sum())
-
-
-def sample_non_empty(values: pl.Series, size: int) -> pl.Series:
-    """A deterministic, spread-out sample of the non-empty values (stripped), without copying the column."""
-    idx = np.flatnonzero(values.str.contains(r"\S").fill_null(False).to_numpy())
-    if len(idx) > size:
-        idx = idx[np.unique(np.linspace(0, len(idx) - 1, size).round().astype(np.int64))]
-    return values.gather(idx).str.strip_chars()
 
 
 def _non_empty(series: pd.Series) -> pl.Series:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .detectors import Catalog, load_catalog
 from .phones import region_code
-from .validators import REGIONAL, VALIDATORS
+from .validators import NEEDS_REGION, REGIONAL, VALIDATORS
 
 
 @dataclass(frozen=True, order=True)
@@ -46,9 +46,9 @@ def find(text: str, categories: set[str] | frozenset[str] | None = None, catalog
     claims: list[tuple[int, str]] = []        # texts that overrule later detectors
     for k, det in enumerate(cat.text_detectors):
         check = VALIDATORS[det.validator] if det.validator else None
-        regional = det.validator in REGIONAL
-        if regional and not region and det.validator != "phone_number":
+        if not region and det.validator in NEEDS_REGION:
             continue  # reads the customer's country, and there is none
+        regional = det.validator in REGIONAL
         for m in det.rx.finditer(text):
             s, e = det.value(m)
             if check is None or (check(text[s:e], region) if regional else check(text[s:e])):

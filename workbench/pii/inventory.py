@@ -24,8 +24,7 @@ from .engine import (
     count_non_empty,
     free_text_values,
     hits_frame,
-    non_empty,
-    non_empty_mask,
+    non_empty_with,
     special_frame,
 )
 from .finder import find
@@ -82,8 +81,7 @@ def _free_text_entry(table: str, column: str, values: pl.Series, cat: Catalog,
     hits = hits_frame(texts, index, cat, text_regions)
     special = special_frame(texts, index, cat)
     by_cat = {c: int(weights[hits[c].to_numpy()].sum()) for c in sorted(hits.columns) if hits[c].any()}
-    rows = pl.DataFrame({"v": values, "r": pl.Series(regions if regions is not None else np.full(len(values), ""),
-                                                      dtype=pl.String)})
+    rows = _keyed(values, regions) if by_cat else None
     examples: dict[str, list[str]] = {}
     for c in by_cat:
         first = _first_hit_rows(rows, texts, text_regions, hits[c].to_numpy(), distinct is not None)
@@ -103,13 +101,18 @@ def _free_text_entry(table: str, column: str, values: pl.Series, cat: Catalog,
             "examples": examples}
 
 
+def _keyed(texts: pl.Series, regions: np.ndarray | None) -> pl.DataFrame:
+    """(text ``v``, region ``r``) per row; '' where rows have no region."""
+    r = regions if regions is not None else np.full(len(texts), "")
+    return pl.DataFrame({"v": texts, "r": pl.Series(r, dtype=pl.String)})
+
+
 def _first_hit_rows(rows: pl.DataFrame, texts: pl.Series, text_regions: np.ndarray | None, hit: np.ndarray,
                     grouped: bool, n: int = 20) -> pl.DataFrame:
     """The first ``n`` (text, region) rows of the column, in row order, whose detection hit."""
     if not grouped:
         return rows.filter(pl.Series(hit)).head(n)
-    keys = pl.DataFrame({"v": texts, "r": pl.Series(text_regions if text_regions is not None
-                                                    else np.full(len(texts), ""), dtype=pl.String)}).filter(pl.Series(hit))
+    keys = _keyed(texts, text_regions).filter(pl.Series(hit))
     near = rows.filter(pl.col("v").is_in(keys["v"].implode()))  # cheap first cut: the text alone
     return near.join(keys.unique().with_columns(__hit=pl.lit(True)), on=["v", "r"], how="left", nulls_equal=True,
                      maintain_order="left").filter(pl.col("__hit").fill_null(False)).select("v", "r").head(n)
@@ -132,13 +135,17 @@ def _jurisdictions(dataset: Any, table: str) -> dict[str, int]:
     return {str(j): int(n) for j, n in sorted(zip(df["j"], df["n"]))}
 
 
-def _column_with_regions(dataset: Any, table: str, column: str) -> tuple[pl.Series, np.ndarray | None]:
-    """The column's values, and the country (phone region) of each row when the table has a
-    ``country`` column: a national-format phone number is read in its own customer's country."""
-    if column == "country" or "country" not in dataset.columns.get(table, []) or _numeric(dataset, table, column):
-        return dataset.text_column(table, column), None
-    values, countries = dataset.text_columns(table, [column, "country"])
-    return values, region_codes(countries)
+def _reads_country(dataset: Any, table: str, column: str) -> bool:
+    """A text column of a table with a ``country`` column: a national-format phone number in it is
+    read in its own customer's country."""
+    return column != "country" and "country" in dataset.columns.get(table, []) and not _numeric(dataset, table, column)
+
+
+def _with_regions(dataset: Any, table: str, column: str, sample: int | None = None) -> tuple[pl.Series, np.ndarray | None]:
+    """The column's values (all, or a spread sample of about ``sample``) and each row's phone region."""
+    cols = [column, "country"] if _reads_country(dataset, table, column) else [column]
+    parts = dataset.text_columns(table, cols, sample=sample)
+    return parts[0], region_codes(parts[1]) if len(parts) > 1 else None
 
 
 def _scan_column(dataset: Any, table: str, column: str, cat: Catalog) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
@@ -146,22 +153,16 @@ def _scan_column(dataset: Any, table: str, column: str, cat: Catalog) -> tuple[l
 
     A spread sample is read first (the engine filters it); the whole column is fetched (bounded
     Arrow batches) only when the sample shows free text or a candidate category, and dropped after."""
-    numeric = _numeric(dataset, table, column)
-    with_country = column != "country" and "country" in dataset.columns.get(table, []) and not numeric
-    parts = dataset.text_sample(table, [column, "country"] if with_country else [column], cat.sample_size)
-    keep = non_empty_mask(parts[0])
-    sample = parts[0].str.strip_chars().filter(pl.Series(keep))
-    s_regions = region_codes(parts[1].filter(pl.Series(keep))) if with_country else None
-    if not numeric and free_text_values(sample, column, cat):
-        values, regions = _column_with_regions(dataset, table, column)
+    sample, s_regions = non_empty_with(*_with_regions(dataset, table, column, cat.sample_size))
+    if not _numeric(dataset, table, column) and free_text_values(sample, column, cat):
+        values, regions = _with_regions(dataset, table, column)
         free = _free_text_entry(table, column, values, cat, regions)
         denom = max(free["records"], 1)
         return [{"table": table, "column": column, "category": c, "share": round(n / denom, 4),
                  "sensitivity": cat.sensitivity(c)} for c, n in free["by_category"].items()], free
 
     def whole_column() -> tuple[pl.Series, np.ndarray | None]:
-        values, regions = _column_with_regions(dataset, table, column)
-        return non_empty(values), None if regions is None else regions[non_empty_mask(values)]
+        return non_empty_with(*_with_regions(dataset, table, column))
     sampled_all = dataset.stats(table)[column] <= cat.sample_size  # the sample is every value
     found = classify_sample(sample, s_regions, column, cat, None if sampled_all else whole_column)
     return [{"table": table, "column": column, "category": c, "share": share, "sensitivity": cat.sensitivity(c)}

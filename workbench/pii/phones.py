@@ -70,12 +70,17 @@ def nanp_phone_many(values: pl.Series) -> np.ndarray:
     return ((d.str.len_bytes() == 10) & d.str.contains(nanp_pattern())).fill_null(False).to_numpy()
 
 
+def _phone_shaped(s: str) -> bool:
+    """8–13 digits, not a date, not one or two repeated digits: worth asking libphonenumber."""
+    digits = _NON_DIGIT.sub("", s)
+    return 8 <= len(digits) <= 13 and not _DATE_LIKE.match(s) and not _SPACED_DATE.match(s) and len(set(digits)) >= 3
+
+
 @functools.lru_cache(maxsize=65536)
 def national_phone(v: str) -> bool:
     """A trunk-prefixed national number valid in one of :data:`PHONE_REGIONS` (not a date)."""
     s = v.strip()
-    digits = _NON_DIGIT.sub("", s)
-    if not 8 <= len(digits) <= 13 or _DATE_LIKE.match(s) or _SPACED_DATE.match(s) or len(set(digits)) < 3:
+    if not _phone_shaped(s):
         return False
     for region in PHONE_REGIONS:
         try:
@@ -112,11 +117,9 @@ def region_codes(countries: pl.Series) -> np.ndarray:
 def phone_in_region(v: str, region: str) -> bool:
     """Is ``v`` a valid phone number when read in ``region`` (a customer's country, ISO alpha-2)?
 
-    The same shape guards as :func:`national_phone` (8–13 digits, not a date, not one repeated digit)."""
+    The shape guards of :func:`national_phone`, and no round amount (250 000 000)."""
     s = v.strip()
-    digits = _NON_DIGIT.sub("", s)
-    if not region or not 8 <= len(digits) <= 13 or _DATE_LIKE.match(s) or _SPACED_DATE.match(s) \
-            or _ROUND_AMOUNT.match(s) or len(set(digits)) < 3:
+    if not region or not _phone_shaped(s) or _ROUND_AMOUNT.match(s):
         return False
     try:
         return phonenumbers.is_valid_number(phonenumbers.parse(s, region.upper()))

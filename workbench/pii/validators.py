@@ -125,8 +125,10 @@ def phone_in_customer_region(v: str, region: str = "") -> bool:
     return bool(region) and phone_in_region(v, region)
 
 
-# validators that also read the country of the customer a value belongs to
+# validators that also read the country of the customer a value belongs to, and those of them that
+# accept nothing without one (their detectors are skipped where no row has a country)
 REGIONAL = frozenset({"phone_number", "phone_in_customer_region"})
+NEEDS_REGION = frozenset({"phone_in_customer_region"})
 
 
 def _phone_number(v: str) -> bool:
