@@ -69,13 +69,24 @@ def _pss_mb(pid: int) -> float:
     return total / 2**20
 
 
-def _kernel_pss_mb(pid: int) -> list[float]:
-    """PSS of every kernel process in the server's tree (what one trainee session holds)."""
+def _kernel_procs(pid: int) -> list[psutil.Process]:
+    """The kernel processes in the server's tree."""
     out = []
     for p in _tree(pid):
         try:
             if any("ipykernel_launcher" in part for part in p.cmdline()):
-                out.append(p.memory_full_info().pss / 2**20)
+                out.append(p)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+    return out
+
+
+def _kernel_pss_mb(pid: int) -> list[float]:
+    """PSS of every kernel process in the server's tree (what one trainee session holds)."""
+    out = []
+    for p in _kernel_procs(pid):
+        try:
+            out.append(p.memory_full_info().pss / 2**20)
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             pass
     return out
@@ -98,14 +109,7 @@ def _tree_cpu(pid: int, seconds: float) -> float:
 
 
 def _kernels(pid: int) -> int:
-    n = 0
-    for p in _tree(pid):
-        try:
-            if any("ipykernel_launcher" in part for part in p.cmdline()):
-                n += 1
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            pass
-    return n
+    return len(_kernel_procs(pid))
 
 
 def _baseline_notebook(folder: Path) -> Path:
