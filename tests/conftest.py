@@ -66,6 +66,19 @@ def sample_dataset():
     return load_dataset(SAMPLE)
 
 
+def committed_code_cells(path: Path) -> list[dict]:
+    """The code cells of a committed notebook, after checking what every notebook owes: kernel
+    ``python3``, a first code cell tagged ``parameters``, and no outputs or execution counts."""
+    import json
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "parameters" in code[0]["metadata"].get("tags", [])
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    return code
+
+
 def run_cli(*args: str, cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
     """Run ``python -m workbench ARGS`` as a user would; returns the completed process."""
     env = dict(os.environ, PYTHONIOENCODING="utf-8")

@@ -6,16 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from conftest import committed_code_cells
+
 REPO = Path(__file__).resolve().parents[1]
 NB = REPO / "notebooks" / "03_breach_simulation.ipynb"
 
 
 def test_notebook_committed_without_outputs_and_tagged():
-    nb = json.loads(NB.read_text(encoding="utf-8"))
-    assert nb["metadata"]["kernelspec"]["name"] == "python3"
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert "parameters" in code[0]["metadata"].get("tags", [])
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    code = committed_code_cells(NB)
     src = "\n".join("".join(c["source"]) for c in code)
     lines = src.splitlines()
     assert not any(ln.lstrip().startswith(("def ", "for ", "while ", "class ")) for ln in lines)

@@ -8,16 +8,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import committed_code_cells
+
 REPO = Path(__file__).resolve().parents[1]
 NB = REPO / "notebooks" / "06_dpia.ipynb"
 
 
 def test_notebook_committed_without_outputs_and_thin():
-    nb = json.loads(NB.read_text(encoding="utf-8"))
-    assert nb["metadata"]["kernelspec"]["name"] == "python3"
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert "parameters" in code[0]["metadata"].get("tags", [])
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    code = committed_code_cells(NB)
     params = [ln for ln in "".join(code[0]["source"]).splitlines() if ln.strip()]
     assert params and all(" # " in ln for ln in params)  # one comment per parameter
     lines = "\n".join("".join(c["source"]) for c in code).splitlines()

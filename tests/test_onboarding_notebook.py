@@ -1,12 +1,13 @@
 """notebooks/00_onboarding.ipynb: thin, committed clean, and runs headless through papermill."""
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+
+from conftest import committed_code_cells
 
 ROOT = Path(__file__).resolve().parents[1]
 NB = ROOT / "notebooks" / "00_onboarding.ipynb"
@@ -14,11 +15,7 @@ SAMPLE = ROOT / "data" / "samples" / "mini_sqlite"
 
 
 def test_committed_without_outputs_and_with_parameters_cell() -> None:
-    nb = json.loads(NB.read_text(encoding="utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert "parameters" in code[0]["metadata"].get("tags", [])
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
-    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    code = committed_code_cells(NB)
     assert not any(w in "".join(c["source"]) for c in code for w in ("def ", "for ", "while "))
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import committed_code_cells
+
 ROOT = Path(__file__).resolve().parents[1]
 NB = ROOT / "notebooks" / "01_data_inventory.ipynb"
 SAMPLE = ROOT / "data" / "samples" / "acme_retail"
@@ -14,11 +16,7 @@ pytestmark = pytest.mark.notebook
 
 
 def test_committed_without_outputs_and_with_parameters_cell() -> None:
-    nb = json.loads(NB.read_text(encoding="utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert "parameters" in code[0]["metadata"].get("tags", [])
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
-    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    code = committed_code_cells(NB)
     assert not any("def " in "".join(c["source"]) for c in code)
 
 
