@@ -180,7 +180,8 @@ def summary_markdown(r: Results) -> str:
                     resolved=count(len(d["resolved"])))
     if d["accepted"]:
         failed += t("summary.accepted", n=count(len(d["accepted"])))
-    lines.append(failed)
+    if r.previous_quarter or d["accepted"]:  # the bare count is in the first screen's verdict
+        lines.append(failed)
     blind = [b for b in r.findings.get("insufficient_data") or [] if isinstance(b, dict)]
     if blind:  # never reported as a pass: say on the first screen what could not be seen
         lines.append("- " + t("summary.blind", n=count(len(blind)), total=count(len(found)))
@@ -303,7 +304,7 @@ def _loss_frame(r: Results) -> pd.DataFrame:
         rows.append(row)
     t = r.simulation.get("total") or {}
     if t:
-        row = {"scenario": t("loss.all_scenarios"), "records exposed": None, "chance of a loss event per year": None,
+        row = {"scenario": i18n.t("loss.all_scenarios"), "records exposed": None, "chance of a loss event per year": None,
                "mean": t.get("mean"), "p90": t.get("p90"), "p95": t.get("p95"), "p99": t.get("p99")}
         if r.previous_simulation:
             before = ((r.previous_simulation or {}).get("total") or {}).get("mean")

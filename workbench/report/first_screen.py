@@ -72,22 +72,28 @@ _REASONS = [  # the simulator's English reasons (breach.whatif.zero_reason) → 
 ]
 
 
-def zero_reason(reason: str, titles: dict[str, str]) -> str:
-    """One of the simulator's reasons, with the scenario named by its title, in the reader's language."""
+def zero_reason(reason: str, titles: dict[str, str]) -> tuple[str, str]:
+    """One of the simulator's reasons as (scenario title, why) in the reader's language."""
     sid, _, rest = str(reason).partition(": ")
     name = titles.get(sid, sid)
     for pattern, key in _REASONS:
         m = pattern.match(rest)
         if m:
             vals = {k: i18n.term("input", v) if k == "input" else v for k, v in m.groupdict().items()}
-            return f"{name}: {i18n.t(key, **vals)}"
-    return f"{name}: {rest}" if rest else str(reason)
+            return name, i18n.t(key, **vals)
+    return (name, rest) if rest else ("", str(reason))
 
 
 def why_nothing(w: dict[str, Any], titles: dict[str, str]) -> str:
-    """Why an action saves nothing: the distinct reasons over the scenarios, slugs replaced by titles."""
+    """Why an action saves nothing: each distinct reason once, followed by the scenarios (by title) it holds for."""
     reasons = list((w.get("no_saving") or {}).values()) or [x for x in str(w.get("reason") or "").split("; ") if x]
-    return "; ".join(dict.fromkeys(zero_reason(x, titles) for x in reasons)) or i18n.t("reason.no_effect")
+    grouped: dict[str, list[str]] = {}
+    for x in reasons:
+        name, why = zero_reason(x, titles)
+        grouped.setdefault(why, []).append(name)
+    sep = i18n.t("common.list_sep")
+    return "; ".join(f"{why} ({sep.join(n for n in names if n)})" if any(names) else why
+                     for why, names in grouped.items()) or i18n.t("reason.no_effect")
 
 
 def _register(r: Results) -> dict[str, dict[str, Any]]:
@@ -138,7 +144,11 @@ def best_actions(r: Results, n: int = 3) -> list[dict[str, Any]]:
 
 def _table(head: list[str], rows: list[list[str]], num: set[int]) -> str:
     th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f'<td{" class=\"num\"" if i in num and len(c) < 40 else ""}>{c}</td>' for i, c in enumerate(row))
+    def td(i: int, c: str) -> str:  # money right-aligned, the due date (last column) never broken
+        cls = "num" if i in num and len(c) < 40 else "tok" if i == len(head) - 1 else ""
+        return f'<td class="{cls}">{c}</td>' if cls else f"<td>{c}</td>"
+
+    body = "".join("<tr>" + "".join(td(i, c) for i, c in enumerate(row))
                    + "</tr>" for row in rows)
     return f'<table class="wb short"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
 
