@@ -266,8 +266,12 @@ def md(text: Any) -> str:
 
 
 def md_code(text: Any) -> str:
-    """A Markdown code span holding :func:`safe_message` text (a fence no backtick in it can close)."""
+    """A Markdown code span holding :func:`safe_message` text (a fence no backtick in it can close);
+    text with markup characters is given as :func:`md` text instead, so that not even the
+    Markdown source holds a tag."""
     s = safe_message(text)
+    if re.search(r"[<>&]", s):
+        return md(s)
     fence = "`" * (max((len(r) for r in re.findall(r"`+", s)), default=0) + 1)
     pad = " " if s.startswith("`") or s.endswith("`") else ""
     return f"{fence}{pad}{s}{pad}{fence}"
@@ -301,7 +305,7 @@ def seal_html(page: str, scripts: Iterable[str] = (), script_files: bool = False
     """``page`` with the :func:`csp` ``<meta>`` as the first element of its ``<head>``: only the
     inline ``scripts`` named here (the writer's own) may run; a script or event handler that
     reached the page any other way does not."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp(scripts, script_files), quote=True)}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp(scripts, script_files)}">'
     m = re.search(r"<head\b[^>]*>", page, re.I)
     if m is None:
         raise ValueError("seal_html: the page has no <head>")
