@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
 
     from ..errors import InputError
     from ..training.server import ServeOptions, check_identity_options, prepare
-    from ..training.store import engine_for, safe_url, store_url
+    from ..redaction import redact_url
+    from ..training.store import engine_for, store_url
 
     if args.max_attempts is not None and args.max_attempts < 1:
         raise InputError(f"--max-attempts {args.max_attempts}: must be at least 1", "pass e.g. --max-attempts 3")
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         if args.trust_header and not secret:
             print(f"workbench serve: warning: {args.trust_header} is believed from any local process "
                   "(no proxy secret): set $WORKBENCH_PROXY_SECRET, see docs/training-server.md", file=sys.stderr)
-        print(f"workbench serve: http://{args.ip}:{args.port}{args.base_url} · store {safe_url(store_url(args.store))}"
+        print(f"workbench serve: http://{args.ip}:{args.port}{args.base_url} · store {redact_url(store_url(args.store))}"
               f" · roster {'yes' if roster else 'none (ids are self-declared and unchecked)'} · mode {args.mode}",
               flush=True)
         proc = subprocess.Popen(cmd, env=env, cwd=run_dir)
