@@ -70,8 +70,23 @@ class DatasetConfig(_Strict):
     engine: EngineConfig = Field(default_factory=EngineConfig)
     tables: dict[str, TableSource]
     columns: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # source value -> canonical value, per table and canonical column ({"1": active, "0": disabled})
+    values: dict[str, dict[str, dict[str, str]]] = Field(default_factory=dict)
     permissions: str | None = None
     posture: str | None = None
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _value_keys_as_text(cls, v: Any) -> Any:
+        """YAML reads ``1:`` as a number and ``true:`` as a boolean: a source value is text."""
+        if not isinstance(v, dict):
+            return v
+
+        def text(k: Any) -> Any:
+            return str(k).lower() if isinstance(k, bool) else str(k) if isinstance(k, (int, float)) else k
+        return {t: ({c: ({text(k): x for k, x in m.items()} if isinstance(m, dict) else m)
+                     for c, m in cols.items()} if isinstance(cols, dict) else cols)
+                for t, cols in v.items()}
 
 
 class TablePermission(_Strict):
