@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         mod.add_arguments(p)
+        # `workbench init X --debug` as well as `workbench --debug init X`: set only when given here
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show the full traceback on errors")
         if name in ENGINE_COMMANDS:
             p.add_argument("--engine", choices=("duckdb", "spark"),
                            help="engine holding the tables (default: engine in dataset.yaml, else duckdb)")

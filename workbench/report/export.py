@@ -5,6 +5,12 @@ Each executed notebook is exported with nbconvert's ``basic`` template and no co
 plotly.js is embedded exactly once, in the shell's ``<head>``: the per-notebook copies that
 plotly's ``notebook`` renderer emits are dropped, and so is every ``<script src="http…">`` (plotly
 7 adds a MathJax CDN tag to each figure), so the file opens with its charts and no network.
+
+The page carries a Content-Security-Policy (:func:`workbench.boundary.seal_html`) that lets run
+only the inline scripts this module puts there — plotly.js, its config, the print helper and
+each figure's drawing script, taken from the outputs plotly itself produced (those carrying
+plotly's own MIME type) — by their SHA-256. Any other script or event handler, e.g. markup from
+an export that a renderer failed to escape, does not run.
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..boundary import inline_scripts, seal_html
 from ..errors import ExecutionError
 from ..files import write_text_atomic
 
@@ -42,10 +49,15 @@ def _is_plotly_bundle(output: dict) -> bool:
     return "window.PlotlyConfig" in text[:2000] and len(text) > 200_000
 
 
-def notebook_body(path: Path, anchor: str) -> str:
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+def notebook_body(path: Path, anchor: str, scripts: list[str] | None = None) -> str:
     """The HTML of an executed notebook without code, plotly.js bundles, stderr or CDN scripts.
 
-    Heading ids and in-page links are prefixed with ``anchor`` so that sections cannot clash."""
+    Heading ids and in-page links are prefixed with ``anchor`` so that sections cannot clash.
+    The inline scripts of plotly's figure outputs are appended to ``scripts`` (the ones the
+    page's policy allows)."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -56,6 +68,12 @@ def notebook_body(path: Path, anchor: str) -> str:
         cell.outputs = [o for o in cell.get("outputs", [])
                         if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
                         and not _is_plotly_bundle(o)]
+        if scripts is not None:
+            for o in cell.outputs:
+                data = o.get("data", {})
+                if PLOTLY_MIME in data and "text/html" in data:
+                    text = data["text/html"]
+                    scripts += inline_scripts("".join(text) if isinstance(text, list) else text)
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
@@ -122,7 +140,8 @@ def write_html(sections: list[Section], out_path: Path, *, title: str, subtitle:
 
     from .. import i18n
 
-    bodies = [f'<section class="notebook" id="{s.anchor}">\n{notebook_body(s.notebook, s.anchor)}\n</section>'
+    own = ["window.PlotlyConfig = {MathJaxConfig: 'local'};", get_plotlyjs()]
+    bodies = [f'<section class="notebook" id="{s.anchor}">\n{notebook_body(s.notebook, s.anchor, own)}\n</section>'
               for s in sections]
     toc = "".join(f'<li><a href="#{s.anchor}">{html.escape(s.title)}</a></li>' for s in sections)
     warn = f'<p class="warning">{html.escape(warning)}</p>' if warning else ""
@@ -133,11 +152,11 @@ def write_html(sections: list[Section], out_path: Path, *, title: str, subtitle:
         "<!DOCTYPE html>", f'<html lang="{i18n.HTML_LANG.get(lang, "en")}">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(title)}</title>", f"<style>{_CSS}</style>",
-        "<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>",
-        f'<script type="text/javascript">{get_plotlyjs()}</script>', "</head>", "<body>",
+        f"<script>{own[0]}</script>", f'<script type="text/javascript">{own[1]}</script>', "</head>", "<body>",
         f'<header class="report"><h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p>{warn}</header>', "<main>",
-        nav, *bodies, f'<p class="footer">{html.escape(i18n.t("report.footer", lang))}</p>', "</main>", _PRINT_SCRIPT, "</body>", "</html>", ""])
-    return write_text_atomic(out_path, page)
+        nav, *bodies, f'<p class="footer">{html.escape(i18n.t("report.footer", lang))}</p>', "</main>", _PRINT_SCRIPT,
+        "</body>", "</html>", ""])
+    return write_text_atomic(out_path, seal_html(page, [*own, *inline_scripts(_PRINT_SCRIPT)]))
 
 
 # Before printing, plotly charts are redrawn at the printable width (A4 minus margins) so that
