@@ -161,10 +161,22 @@ def test_first_screen_holds_verdict_three_risks_and_three_actions(sample_results
     assert ">=" not in html
 
 
-def test_an_action_that_saves_nothing_says_why(sample_results):
-    html = _render(sample_results, "en")
-    assert "why it saves nothing" in html
-    assert "still high risk after the fix" in html and "Insider bulk export" in html
+def test_an_action_that_saves_nothing_says_why(sample_results, tmp_path):
+    """Only the integration-key scenario simulated: encrypting backups cannot lower it; the
+    report says why, naming the scenario by its title, in both languages."""
+    from workbench import breach
+    from workbench.report.history import read_json
+
+    for name in ("findings.json", "risk_register.csv", "training.json"):
+        shutil.copy(sample_results / name, tmp_path / name)
+    sim = breach.simulate(SAMPLE, read_json(tmp_path / "findings.json"), trials=2000, seed=7,
+                          scenarios=["integration-key-leak"])
+    breach.write_simulation(sim, tmp_path)
+    html = _render(tmp_path, "en")
+    assert "why it saves nothing" in html and "saves nothing — its likelihood does not depend on encrypted backups" in html
+    assert "(Third-party integration key leak)" in html and "integration-key-leak:" not in html
+    zh = _render(tmp_path, "zh")
+    assert "其发生可能性与备份加密率无关（第三方集成密钥泄露）" in zh and "encrypted backups" not in zh
 
 
 def test_loss_chart_shows_the_tail(sample_results):

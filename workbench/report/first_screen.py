@@ -93,7 +93,7 @@ def why_nothing(w: dict[str, Any], titles: dict[str, str]) -> str:
         name, why = zero_reason(x, titles)
         grouped.setdefault(why, []).append(name)
     sep = i18n.t("common.list_sep")
-    return "; ".join(f"{why} ({sep.join(n for n in names if n)})" if any(names) else why
+    return "; ".join(i18n.t("common.reason_for", why=why, scenarios=sep.join(n for n in names if n)) if any(names) else why
                      for why, names in grouped.items()) or i18n.t("reason.no_effect")
 
 
