@@ -224,3 +224,25 @@ def test_chinese_pdf_embeds_a_cjk_font_and_has_no_missing_glyph(tmp_path):
     for g, w in zip(got, want):  # each glyph maps back to its character (or the radical form of it)
         assert g == w or 0x2E80 <= ord(g) <= 0x2FDF, (g, w)
     assert "\ufffd" not in got
+
+
+# ---------------------------------------------------------------- the playbook (simulate --lang)
+def test_simulate_lang_zh_writes_a_chinese_playbook_with_index_and_first_hour(tmp_path):
+    from workbench.cli import main
+
+    out = tmp_path / "out"
+    try:
+        assert main(["simulate", str(SAMPLE), "--trials", "1000", "--out", str(out), "--lang", "zh"]) == 0
+    finally:
+        i18n.use("en")
+    page = (out / "playbook.html").read_text(encoding="utf-8")
+    md = (out / "playbook.md").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page and "网络安全事件应急手册" in page and "第一小时" in page
+    assert 'href="#s-insider-bulk-export"' in page and "内部人员批量导出" in page  # the index, by title
+    assert "从 T0 起最先开始计时的期限" in page and "nav class=\"toc\"" in page and "header class=\"report\"" in page
+    assert "# 网络安全事件应急手册" in md
+    # the playbook's own words are Chinese; law text (triggers, notice contents) is quoted from laws.yaml
+    own = [i18n.t(f"playbook.first_hour.{k}", "zh") for k in ("t0", "contain", "convene", "scope", "china")]
+    assert all(x in page for x in own) and not english_leftovers(" ".join(own))
+    for word in ("First hour", "by when", "Not owed in this scenario", "What each notice must contain", "Exposed:"):
+        assert word not in page, word
