@@ -246,3 +246,34 @@ def test_simulate_lang_zh_writes_a_chinese_playbook_with_index_and_first_hour(tm
     assert all(x in page for x in own) and not english_leftovers(" ".join(own))
     for word in ("First hour", "by when", "Not owed in this scenario", "What each notice must contain", "Exposed:"):
         assert word not in page, word
+
+
+# ---------------------------------------------------------------- the DPIA (dpia --lang zh --pdf)
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Chromium")
+def test_chinese_dpia_leaves_no_english_check_text_and_its_pdf_has_cjk_glyphs(tmp_path):
+    import pdfplumber
+
+    from workbench.cli import main
+
+    out = tmp_path / "dpia"
+    try:
+        assert main(["dpia", str(SAMPLE), "--lang", "zh", "--trials", "1000", "--out", str(out), "--pdf"]) == 0
+    finally:
+        i18n.use("en")
+    page = (out / "dpia.html").read_text(encoding="utf-8")
+    for leftover in ("Encrypt or tokenise", "National ids and card numbers", "IT Security (CISO)", "Identity &amp; Access",
+                     "敏感度 low", "敏感度 high", "(illegitimate_access)", '<span class="mk b">IA</span>', "BK-003 fail",
+                     "TLS minimum version below 1.2", ">critical<", ">high<", "offsite, immutable"):
+        assert leftover not in page, leftover
+    assert "身份证件号码和银行卡号以明文存储" in page and "信息安全部（首席信息安全官）" in page
+    assert "所有端点均要求 TLS 1.2 及以上版本" in page  # existing measures: what a passed check verifies
+    body = re.sub(r"<[^>]+>", "\n", page.split("<body", 1)[1])
+    names = r"\b(admin|analyst|backup_svc|dpo|finance|integration|it_ops|marketing|sales|support|access_log|customers|" \
+            r"transactions|users|address|email|phone|crm|synthetic)\b"  # role, table and column names of the export
+    left = [x for line in body.split("\n") for x in english_leftovers(re.sub(names, " ", line))]
+    assert len(left) <= 2, left  # at most the PIPIA table's answer keys (question ids)
+    with pdfplumber.open(out / "dpia.pdf") as doc:
+        fonts = {c["fontname"] for p in doc.pages[:2] for c in p.chars}
+        text = unicodedata.normalize("NFKC", "".join(c["text"] for c in doc.pages[0].chars))
+    assert any("CJK" in f for f in fonts), fonts
+    assert "数据保护影响评估" in text.replace(" ", "") and "\ufffd" not in text
