@@ -255,14 +255,19 @@ def safe_html(text: Any) -> str:
     return html.escape(mask_text(strip_control(redact_secrets(text))), quote=True)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
+# emphasis, code, links/images, table columns, strikethrough: escaped anywhere; list, heading and
+# setext markers only where they act, at the start (the value is one line)
+_MD_ANYWHERE = re.compile(r"([\\`*_\[\]|~])")
+_MD_START = re.compile(r"^(\d+)([.)])|^([#+\-=])")
 
 
 def md(text: Any) -> str:
-    """Text to place into Markdown (prose, a heading, a table cell): :func:`safe_message`, every
-    Markdown punctuation backslash-escaped, HTML markup escaped — it renders as the text itself
-    and can open no element, link, list, heading or table column."""
-    return html.escape(_MD_SPECIAL.sub(r"\\\1", safe_message(text)), quote=False)
+    """Text to place into Markdown (prose, a heading, a table cell): :func:`safe_message`, the
+    Markdown punctuation that could act backslash-escaped, HTML markup escaped — it renders as the
+    text itself and can open no element, link, list, heading or table column."""
+    s = _MD_ANYWHERE.sub(r"\\\1", safe_message(text))
+    s = _MD_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", s)
+    return html.escape(s, quote=False)
 
 
 def md_code(text: Any) -> str:

@@ -18,6 +18,8 @@ from typing import Any
 
 import pandas as pd
 
+from .boundary import md, strip_control
+
 MISSING = "—"
 # Column names that hold these kinds of values (matched on the lower-cased name with "_" as " ").
 _PERCENT = re.compile(r"\b(share|coverage|completion|rate|probability|correct|chance)\b")
@@ -192,7 +194,7 @@ class Table:
                 if v.lower() in SEVERITY_CLASSES:
                     cls.append(f"sev-{v.lower()}")
                 attr = f' class="{" ".join(cls)}"' if cls else ""
-                tds.append(f"<td{attr}>{html.escape(v)}</td>")
+                tds.append(f"<td{attr}>{html.escape(strip_control(v))}</td>")
             body.append("<tr>" + "".join(tds) + "</tr>")
         short = " short" if len(self.frame) <= 15 else ""  # short tables are not split across pages
         return (f'<table class="wb{short}">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
@@ -232,8 +234,9 @@ def show(data: Any, *, currency: str | None = None, empty: str = "nothing to sho
 
 
 def text(value: Any) -> str:
-    """A value for Markdown/HTML prose: formatted and escaped."""
-    return html.escape(cell(value), quote=False)
+    """A value for Markdown prose: formatted, then through the output boundary's :func:`md`
+    (markup and Markdown punctuation escaped, control characters stripped, personal data masked)."""
+    return md(cell(value))
 
 
 # ---------------------------------------------------------------- chart theme
