@@ -282,6 +282,15 @@ def md_code(text: Any) -> str:
     return f"{fence}{pad}{s}{pad}{fence}"
 
 
+def md_fence(text: Any, lang: str = "") -> str:
+    """A fenced Markdown code block holding ``text`` (line breaks kept, control characters
+    stripped, secrets redacted): the fence is longer than any backtick run inside, so the text
+    cannot close it; inside a fence a renderer shows markup as text."""
+    s = strip_control(redact_secrets(text)).replace("\r", "")
+    fence = "`" * max(3, max((len(r) for r in re.findall(r"`+", s)), default=0) + 1)
+    return f"{fence}{re.sub(r'[^A-Za-z0-9_+-]', '', lang)}\n{s.rstrip(chr(10))}\n{fence}\n"
+
+
 # ---------------------------------------------------------------- whole HTML pages
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.I | re.S)
 
