@@ -86,20 +86,30 @@ class Selector:
         return f"(strpos({text}, {lit(self.value)}) > 0 AND regexp_matches({text}, {lit(pattern)}))"
 
     def pattern(self) -> str | None:
-        """The bounded regular expression (RE2 and Java alike) of a mention in free text."""
+        """The bounded regular expression (RE2, Java and Python alike) of a mention in free text;
+        group 2 is the mention itself (e-mails against lower-case, national ids against upper-case text)."""
         if self.kind == "email":
             body = "".join(_cls(c) for c in self.value)
-            return f"(^|[^a-z0-9._%+-]){body}($|[^a-z0-9_.-]|[.]($|[^a-z0-9]))"
+            return f"(^|[^a-z0-9._%+-])({body})($|[^a-z0-9_.-]|[.]($|[^a-z0-9]))"
         if self.kind == "phone":
             alts = "|".join(_SEP.join(v) for v in sorted(set(self.variants), key=lambda v: (-len(v), v)))
             return f"(^|[^0-9])({alts})($|[^0-9])"
         if self.kind == "national_id":
             body = "[ -]?".join(self.value)
-            return f"(^|[^0-9A-Z]){body}($|[^0-9A-Z])"
+            return f"(^|[^0-9A-Z])({body})($|[^0-9A-Z])"
         if any(c in self.value for c in "]\\^[") or not self.value:
             return None
         body = "".join(_cls(c) for c in self.value)
-        return f"(^|[^0-9A-Za-z_]){body}($|[^0-9A-Za-z_])"
+        return f"(^|[^0-9A-Za-z_])({body})($|[^0-9A-Za-z_])"
+
+
+    def mentioned(self, text: str) -> list[str]:
+        """The mentions in ``text`` exactly as written there (for a reviewable UPDATE)."""
+        pattern = self.pattern()
+        if pattern is None or not text:
+            return []
+        flags = re.IGNORECASE if self.kind in ("email", "national_id") else 0
+        return list(dict.fromkeys(m.group(2) for m in re.finditer(pattern, text, flags)))
 
 
 def _bad(kind: str, raw: str, why: str) -> InputError:
