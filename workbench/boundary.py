@@ -29,29 +29,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-# ---------------------------------------------------------------- secrets
-# scheme://user:password@host → scheme://user:***@host (SQLAlchemy, HTTP, AMQP, Redis, …)
-_URL_PASSWORD = re.compile(r"(?P<pre>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@?#'\"]*:)(?P<pw>[^\s@/'\"]+)(?=@)")
-# scheme://token@host (a credential with no user part, e.g. https://ghp_xxx@github.com)
-_URL_TOKEN = re.compile(r"(?P<pre>\b(?:https?|git|ssh)://)(?P<pw>[^\s:/@?#'\"]{8,})(?=@)")
-_QUERY_SECRET = re.compile(
-    r"(?P<pre>[?&;](?:access_token|token|api[_-]?key|apikey|key|secret|client_secret|password|passwd|pwd|"
-    r"sig|signature|x-amz-signature|x-amz-security-token|sas|auth)=)(?P<pw>[^&\s#'\"]+)", re.IGNORECASE)
-_PAIR_SECRET = re.compile(r"(?P<pre>\b(?:password|passwd|pwd|secret|token|api[_-]?key)\s*[=:]\s*)(?P<pw>[^\s;,&'\"]+)",
-                          re.IGNORECASE)
-_AUTH_HEADER = re.compile(r"(?P<pre>\b(?:Bearer|Basic|Token)\s+)(?P<pw>[A-Za-z0-9._~+/=\-]{8,})")
-REDACTED = "***"
-
-
-def redact_secrets(text: Any) -> str:
-    """``text`` with passwords and tokens replaced by ``***`` (user names and hosts are kept:
-    they tell the reader which connection is meant)."""
-    if text is None:
-        return ""
-    s = str(text)
-    for rx in (_URL_PASSWORD, _URL_TOKEN, _QUERY_SECRET, _PAIR_SECRET, _AUTH_HEADER):
-        s = rx.sub(lambda m: m.group("pre") + REDACTED, s)
-    return s
+# the one redaction implementation (parsing URLs, query parameters by name): workbench.redaction
+from .redaction import REDACTED, redact_secrets, redact_url_passwords  # noqa: E402,F401
 
 
 def redact_data(obj: Any) -> Any:
@@ -69,7 +48,7 @@ def redact_data(obj: Any) -> Any:
 def _redact_urls(text: str) -> str:
     # URL-shaped secrets only: the pair and header rules would corrupt embedded JavaScript
     # (minified plotly.js contains ``token:`` and ``;key=``)
-    return _URL_PASSWORD.sub(lambda m: m.group("pre") + REDACTED, text)
+    return redact_url_passwords(text)
 
 
 def redact_notebook(path: Any) -> bool:

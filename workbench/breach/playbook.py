@@ -14,7 +14,7 @@ FIRST_HOUR = [
     "Contain: revoke the compromised credentials or keys, isolate the affected system, preserve logs and evidence.",
     "Convene the response team: DPO / privacy officer, security lead, legal, communications.",
     "Confirm the scope: which tables and fields, how many records per jurisdiction and US state (the simulation's exposure is the starting estimate).",
-    "China: check the incident grade (>= 1M people, >= RMB 5M direct loss, or a CII interruption make it relatively major: 4 h, 1 h for CII operators).",
+    "China: if you operate networks or services there (organisation.operates_in), check the incident grade (>= 1M people, >= RMB 5M direct loss, or a CII interruption make it relatively major: 4 h, 1 h for CII operators); if unsure, check whether the Measures apply.",
 ]
 
 
@@ -28,13 +28,16 @@ def _when(r: dict) -> str:
 
 def _rows(o) -> list[dict]:
     """Obligations in the order a responder meets them: "immediately" first, then the hour
-    clocks, then the ones with no hour count ("without undue delay")."""
+    clocks, then the ones with no hour count ("without undue delay"); a row ``beside`` another
+    (GDPR Art. 34 beside Art. 33) right after it."""
     def key(r: dict) -> tuple:
         h = r["deadline_hours"]
         if h is None and r["deadline"].lower().startswith("immediately"):
             return (0, 0.0)
         return (1, h) if h is not None else (2, 0.0)
-    return sorted(o.notifications, key=key)
+    keys = {r["obligation"]: key(r) for r in o.notifications}
+    return sorted(o.notifications, key=lambda r: (*keys.get(r.get("beside"), key(r)),
+                                                  r.get("beside") or r["obligation"], 1 if r.get("beside") in keys else 0))
 
 
 def markdown(sim, scenario: str | None = None) -> str:
@@ -44,7 +47,10 @@ def markdown(sim, scenario: str | None = None) -> str:
     out = [f"# Breach-response playbook: {md(sim.dataset)}", "",
            f"As of {md(sim.as_of)}. Organisation: {md(org.get('name', ''))}; established in "
            f"{md(', '.join(map(str, org.get('established_in') or []))) or 'no declared establishment'}; "
-           f"critical-information-infrastructure operator: {'yes' if org.get('critical_infrastructure') else 'no'}.",
+           f"critical-information-infrastructure operator: {'yes' if org.get('critical_infrastructure') else 'no'}; "
+           f"operates in: {md(', '.join(map(str, org.get('operates_in') or []))) or 'none'} "
+           f"({md(org.get('operates_in_from', ''))}).",
+           "", f"Record counts come from {md(org.get('records_from', 'the dataset'))}.",
            "", "## First hour", ""]
     out += [f"{i}. {t}" for i, t in enumerate(FIRST_HOUR, 1)]
     contents: dict[str, tuple[str, list[str]]] = {}
