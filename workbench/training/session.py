@@ -117,6 +117,11 @@ class Outcome:
     def interactive(self) -> bool:
         return self.app is not None
 
+    @property
+    def picker(self) -> bool:
+        """The module picker page (served without ?module=): nothing graded, nothing recorded."""
+        return self.app is None and self.result is None
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         if self.app is not None:
             return self.app._repr_mimebundle_(**kwargs)
