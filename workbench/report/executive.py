@@ -162,7 +162,7 @@ def summary_markdown(r: Results) -> str:
     if r.history.get("freshness"):
         lines += ["", f"**Warning: {text(r.history['freshness'])}.**"]
     overall = f"**Overall score {score(s['current'])}/100 ({rag(s['current'])})**" if s["current"] is not None \
-        else "**Overall score: not measured**"
+        else f"**Overall score: {text(r.findings.get('overall_reason') or 'not measured')}**"
     if r.previous_quarter and s["previous"] is not None:
         overall += f" {s['trend']} (was {score(s['previous'])} in {text(r.previous_quarter)})"
     failed = f"- Failed checks: {len(d['failing'])}"
