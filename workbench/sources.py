@@ -23,6 +23,7 @@ from .config import TableSource
 from .encoding import check_declared, detect, utf8_copy
 from .engine.base import Engine, q
 from .errors import DatasetError
+from .boundary import has_control, value_shape
 from .masking import redact_url
 
 SQL_BATCH = 100_000  # rows per round trip from a database through SQLAlchemy
@@ -87,7 +88,7 @@ def register(engine: Engine, rs: ResolvedSource, name: str, workdir: Path, detec
         return _register_csv(engine, rs, name, workdir, detect_encoding)
     if rs.kind == "parquet":
         try:
-            row_id = engine.load_parquet(name, rs.path)
+            row_id = engine.load_parquet(name, literal_path(rs.path, workdir))
             engine.schema(name)
         except Exception as e:  # noqa: BLE001 - engines raise several unrelated types for a bad file
             raise DatasetError(f"{rs.path}: not a readable Parquet file ({type(e).__name__})",
@@ -109,6 +110,11 @@ def register(engine: Engine, rs: ResolvedSource, name: str, workdir: Path, detec
 
 
 def _header(names: list[str], rs: ResolvedSource) -> list[str]:
+    for i, n in enumerate(names, 1):
+        if has_control(n.strip()):  # a quoted line break would shift the engine's rows; ESC reaches terminals
+            raise DatasetError(f"{rs.describe()}: column {i} of the header holds a line break or control character "
+                               f"(looks like '{value_shape(n, 40)}')",
+                               "remove line breaks and control characters from the header row and export again")
     names = [n.strip() for n in names]
     seen: set[str] = set()
     for n in names:
@@ -133,11 +139,25 @@ def _register_csv(engine: Engine, rs: ResolvedSource, name: str, workdir: Path, 
         except UnicodeDecodeError:
             raise NotUtf8() from None
         with csv_errors(rs):
-            return engine.load_csv(name, rs.path, header, sep)
+            return engine.load_csv(name, literal_path(rs.path, workdir), header, sep)
     enc = check_declared(rs.path, rs.encoding) if rs.encoding else detect(rs.path)
-    path = utf8_copy(rs.path, enc, workdir)
+    path = literal_path(utf8_copy(rs.path, enc, workdir), workdir)
     with csv_errors(rs):
         return engine.load_csv(name, path, _read_header(path, sep, rs), sep)
+
+
+_GLOB = re.compile(r"[*?\[\]{}]")
+
+
+def literal_path(path: Path, workdir: Path) -> Path:
+    """``path`` as engines read it literally: DuckDB and Spark expand ``* ? [ ] { }`` in a file
+    name (``users[ab].csv`` would read ``usersa.csv``), so such a file is handed over through a
+    link with a plain name in the run's private ``workdir``."""
+    if not _GLOB.search(str(path)) or path.is_dir():
+        return path
+    link = workdir / f"literal-{len(list(workdir.glob('literal-*')))}{path.suffix}"
+    link.symlink_to(path.resolve())
+    return link
 
 
 class NotUtf8(Exception):

@@ -21,7 +21,7 @@ from ..files import write_json_atomic
 from .content import Laws, Scenario, load_laws, load_scenarios
 from .engine import COMPONENTS, PRIMARY, SECONDARY, accepted, draw, evaluate, multiplier, stats
 from .exposure import Exposure, exposure
-from .law import assess, context, notice_records, regime_records
+from .law import assess, context, notice_records, regime_high_records, regime_records
 from .posture import CONTROLS, PostureInputs, derive
 from .sensitivity import tornado
 from .whatif import EPS, fixed_exposures, rank, scenario_what_if, zero_reason
@@ -211,12 +211,13 @@ def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, se
     say = progress or (lambda _m: None)
     scns = load_scenarios(scenario_dir, scenarios)
     org = dataset.organisation
-    laws = load_laws(laws_path).in_force(_date(dataset.as_of), bool(getattr(org, "critical_infrastructure", False)))
+    laws = load_laws(laws_path).in_force(_date(dataset.as_of), bool(getattr(org, "critical_infrastructure", False)), org)
     findings, fsrc = _findings(dataset, findings)
     post = derive(dataset, findings)
     rows = dataset.rows("customers")
     customers = getattr(org, "customers", None) or rows
-    ctx = context(laws, org.currency, org.annual_revenue, customers, getattr(org, "gross_margin", None))
+    ctx = context(laws, org.currency, org.annual_revenue, customers, getattr(org, "gross_margin", None),
+                  getattr(org, "group_revenue", None))
     inputs = post.as_inputs()
     scan_cache: dict = {}
     exps = {sc.id: exposure(dataset, sc, post.extra_encrypted, scan_cache) for sc in scns}
@@ -227,14 +228,15 @@ def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, se
         d = draw(sc, laws, _rng(seed, sc.id), int(trials))
         ex = exps[sc.id]
         notice, records = notice_records(ex, laws, org, sc), regime_records(ex, laws, org)
-        r = evaluate(d, sc, ex, inputs, ctx, laws, notice, regime_records=records)
+        high = regime_high_records(ex, laws, org)
+        r = evaluate(d, sc, ex, inputs, ctx, laws, notice, regime_records=records, regime_high=high)
         m = multiplier(sc, inputs)
         vuln = {"base_mean": sc.vulnerability.base.mean, "multiplier": m,
                 "effective_mean": float(np.minimum(d.v0 * m, 1.0).mean())}
         # what-if postures are better and sensitivity keeps the posture: both only need the
         # events that are loss events now (exact, and far fewer than the candidates)
         d = accepted(d, sc, inputs)
-        tor = tornado(d, sc, ex, inputs, ctx, laws, notice, records, r)
+        tor = tornado(d, sc, ex, inputs, ctx, laws, notice, records, r, high)
         return r, vuln, scenario_what_if(sc, d, ex, fixed_ex, post, ctx, laws, r.mean, org), tor
 
     outcomes, fixed_means = [], {}
@@ -260,10 +262,31 @@ def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, se
             "critical_infrastructure": bool(getattr(org, "critical_infrastructure", False)),
             "customers": int(customers), "customers_from": "organisation.customers" if getattr(org, "customers", None)
             else "rows in customers", "revenue_per_customer": _c(ctx.revenue_per_customer),
-            "gross_margin": getattr(org, "gross_margin", None)}
+            "gross_margin": getattr(org, "gross_margin", None), **_org_law(org, rows, customers)}
     return Simulation(dataset=dataset.name, as_of=str(dataset.as_of), trials=int(trials), seed=int(seed),
                       currency=ctx.currency, findings_source=fsrc, posture=post, laws=laws, outcomes=outcomes,
                       total=total, what_if=wi, organisation=orgd)
+
+
+def _org_law(org, rows: int, customers: int) -> dict:
+    """The organisation keys the law reads, and what was assumed where they are missing."""
+    from .statutes import operates
+
+    op = getattr(org, "operates_in", None)
+    group = getattr(org, "group_revenue", None)
+    return {
+        "operates_in": list(op) if op is not None else list(getattr(org, "established_in", []) or []),
+        "operates_in_from": "organisation.operates_in" if op is not None else
+        "not declared: assumed from established_in (check whether China's CAC measures and the CSL apply)",
+        "operates_in_cn": operates(org, "CN")[0],
+        "group_revenue": float(group if group else org.annual_revenue),
+        "group_revenue_from": "organisation.group_revenue" if group else
+        "not declared: the organisation's own annual_revenue is used as the undertaking's turnover for GDPR caps",
+        "lead_authority": getattr(org, "lead_authority", None),
+        "records_from": (f"the extract: {rows:,} customer rows; thresholds (CAC grades, state regulator copies) are "
+                         f"judged on these counts, not on the {customers:,} customers of the whole store"
+                         if customers != rows else f"the full customer table ({rows:,} rows)"),
+    }
 
 
 def read_findings(path: str | Path | None) -> dict | None:

@@ -18,7 +18,7 @@ from ..errors import InputError, WorkbenchError
 ENGINE_COMMANDS = ("validate", "scan", "assess", "simulate", "report", "dpia")
 # Order shown in --help.
 COMMANDS = ("sample", "init", "validate", "scan", "assess", "simulate", "train", "report", "dpia", "list", "serve",
-            "export", "store", "reveal")
+            "export", "store", "reveal", "subject")
 
 
 class _Parser(argparse.ArgumentParser):
