@@ -4,9 +4,9 @@ not owed and why. Markdown for notebooks, self-contained HTML for printing. Only
 names and law text appear: no value from the dataset."""
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
+from ..boundary import md, md_code, safe_html, seal_html
 from ..files import write_text_atomic
 
 FIRST_HOUR = [
@@ -43,12 +43,14 @@ def _rows(o) -> list[dict]:
 def markdown(sim, scenario: str | None = None) -> str:
     """The playbook as Markdown (one scenario, or every scenario)."""
     org = sim.organisation or {}
-    out = [f"# Breach-response playbook: {sim.dataset}", "",
-           f"As of {sim.as_of}. Organisation: {org.get('name', '')}; established in "
-           f"{', '.join(org.get('established_in') or []) or 'no declared establishment'}; "
+    # every value inserted below passes the output boundary (md / md_code): it renders as text
+    out = [f"# Breach-response playbook: {md(sim.dataset)}", "",
+           f"As of {md(sim.as_of)}. Organisation: {md(org.get('name', ''))}; established in "
+           f"{md(', '.join(map(str, org.get('established_in') or []))) or 'no declared establishment'}; "
            f"critical-information-infrastructure operator: {'yes' if org.get('critical_infrastructure') else 'no'}; "
-           f"operates in: {', '.join(org.get('operates_in') or []) or 'none'} ({org.get('operates_in_from', '')}).",
-           "", f"Record counts come from {org.get('records_from', 'the dataset')}.",
+           f"operates in: {md(', '.join(map(str, org.get('operates_in') or []))) or 'none'} "
+           f"({md(org.get('operates_in_from', ''))}).",
+           "", f"Record counts come from {md(org.get('records_from', 'the dataset'))}.",
            "", "## First hour", ""]
     out += [f"{i}. {t}" for i, t in enumerate(FIRST_HOUR, 1)]
     contents: dict[str, tuple[str, list[str]]] = {}
@@ -56,31 +58,33 @@ def markdown(sim, scenario: str | None = None) -> str:
         if scenario not in (None, o.scenario.id):
             continue
         ex = o.exposure
-        out += ["", f"## {o.scenario.title} (`{o.scenario.id}`)", "",
-                f"Exposed: {ex.records:,} records via {ex.via}; fields: {', '.join(ex.fields) or 'none'}; "
-                f"sensitive: {', '.join(ex.sensitive_fields) or 'none'}.", "",
+        out += ["", f"## {md(o.scenario.title)} ({md_code(o.scenario.id)})", "",
+                f"Exposed: {ex.records:,} records via {md(ex.via)}; fields: {md(', '.join(ex.fields)) or 'none'}; "
+                f"sensitive: {md(', '.join(ex.sensitive_fields)) or 'none'}.", "",
                 "| by when | notify | basis | records | why |", "|---|---|---|---:|---|"]
         for r in _rows(o):
-            out.append(f"| {_when(r)} | {r['jurisdiction']}: {r['to']} | {r['basis']} | {r['records']:,} | {r['trigger']} |")
+            out.append(f"| {md(_when(r))} | {md(r['jurisdiction'])}: {md(r['to'])} | {md(r['basis'])} | {r['records']:,} "
+                       f"| {md(r['trigger'])} |")
             contents.setdefault(r["obligation"], (f"{r['jurisdiction']}: {r['to']} ({r['basis']})", r["content"]))
         if not o.notifications:
             out.append("| - | no notification owed | | | |")
         if o.exemptions:
             out += ["", "Not owed in this scenario:", ""]
-            out += [f"- {r['jurisdiction']}: {r['to']} ({r['basis']}): {r['trigger']}" for r in o.exemptions]
+            out += [f"- {md(r['jurisdiction'])}: {md(r['to'])} ({md(r['basis'])}): {md(r['trigger'])}" for r in o.exemptions]
     out += ["", "## What each notice must contain", ""]
     for _oid, (title, items) in sorted(contents.items(), key=lambda kv: kv[1][0]):
-        out += [f"**{title}**", ""] + [f"- {c}" for c in items] + [""]
+        out += [f"**{md(title)}**", ""] + [f"- {md(c)}" for c in items] + [""]
     return "\n".join(out).rstrip() + "\n"
 
 
 def to_html(sim, scenario: str | None = None) -> str:
-    """The playbook as a self-contained, printable HTML page (escaped; no scripts)."""
-    e = html.escape
+    """The playbook as a self-contained, printable HTML page (every value through the output
+    boundary; a Content-Security-Policy that lets no script run)."""
+    e = safe_html
     org = sim.organisation or {}
     body = [f"<h1>Breach-response playbook: {e(sim.dataset)}</h1>",
             f"<p>As of {e(sim.as_of)}. Organisation: {e(str(org.get('name', '')))}; established in "
-            f"{e(', '.join(org.get('established_in') or []) or 'no declared establishment')}; CII operator: "
+            f"{e(', '.join(map(str, org.get('established_in') or [])) or 'no declared establishment')}; CII operator: "
             f"{'yes' if org.get('critical_infrastructure') else 'no'}.</p>", "<h2>First hour</h2><ol>"]
     body += [f"<li>{e(t)}</li>" for t in FIRST_HOUR] + ["</ol>"]
     contents: dict[str, tuple[str, list[str]]] = {}
@@ -110,8 +114,8 @@ def to_html(sim, scenario: str | None = None) -> str:
              "table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:3px 5px;"
              "vertical-align:top;text-align:left}td.n{text-align:right}section{page-break-inside:avoid}"
              "@media print{section{page-break-before:always}}")
-    return (f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Breach-response playbook</title>"
-            f"<style>{style}</style></head><body>{''.join(body)}</body></html>\n")
+    return seal_html(f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Breach-response playbook</title>"
+                     f"<style>{style}</style></head><body>{''.join(body)}</body></html>\n")
 
 
 def write(sim, out_dir: str | Path) -> list[Path]:

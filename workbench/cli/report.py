@@ -26,6 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=7, help="random seed of the breach simulation (default 7)")
     p.add_argument("--store", help="training results store: SQLite file or SQLAlchemy URL (default: the notebook's)")
     p.add_argument("--jobs", type=int, default=2, help="notebooks executed at once where possible (default 2)")
+    p.add_argument("--lang", choices=("en", "zh"), help="language of the report (default: the profile's lang, else en)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = run_report(args.dataset, args.quarter, args.out, as_of=args.as_of, fail_under=args.fail_under,
                             pdf=args.pdf, trials=args.trials, seed=args.seed, store=args.store, progress=progress,
-                            jobs=args.jobs)
+                            jobs=args.jobs, lang=args.lang)
     except ThresholdError as e:
         res = getattr(e, "result", None)
         if res is not None:

@@ -29,6 +29,7 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from ..errors import InputError, WorkbenchError
+from ..redaction import redact_url
 from .content import Module
 from .grading import Result
 
@@ -43,12 +44,6 @@ class StoreError(WorkbenchError):
     """The results store could not be reached or written (exit 1); the message never shows a password."""
 
 
-def safe_url(url: str) -> str:
-    """``url`` with any password replaced by ``***`` (for messages)."""
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except Exception:  # not a URL: a path, shown as is
-        return url
 DEFAULT_STORE = "training_results.db"
 ENV_STORE = "WORKBENCH_TRAINING_STORE"
 
@@ -163,7 +158,7 @@ def _engine(url: str) -> sa.Engine:
                 else:
                     engine = sa.create_engine(url, poolclass=NullPool)
             except (SQLAlchemyError, ImportError, ValueError) as e:
-                raise InputError(f"results store {safe_url(url)}: {type(e).__name__}: {_first_line(e)}",
+                raise InputError(f"results store {redact_url(url)}: {type(e).__name__}: {_first_line(e)}",
                                  "pass a SQLite path or a SQLAlchemy URL such as postgresql://user@host/db "
                                  "(its driver must be installed)") from None
             _ENGINES[url] = engine
@@ -216,7 +211,7 @@ def init_store(store: str | os.PathLike[str] | None = None) -> list[str]:
     try:
         done = _retry(run)
     except SQLAlchemyError as e:
-        raise StoreError(f"results store {safe_url(url)}: could not create the schema: {_first_line(e)}",
+        raise StoreError(f"results store {redact_url(url)}: could not create the schema: {_first_line(e)}",
                          "run 'workbench store init' with a database role that may create tables") from None
     _READY.add(url)
     return done
@@ -236,7 +231,7 @@ def engine_for(store: str | os.PathLike[str] | None = None) -> sa.Engine:
                     with engine.begin() as conn:
                         _create(conn, *_missing(conn))
                 except SQLAlchemyError as e:
-                    raise StoreError(f"results store {safe_url(url)}: the schema is missing or outdated and this "
+                    raise StoreError(f"results store {redact_url(url)}: the schema is missing or outdated and this "
                                      f"role cannot create it: {_first_line(e)}",
                                      "run 'workbench store init --store URL' once as the database owner") from None
         try:
@@ -244,7 +239,7 @@ def engine_for(store: str | os.PathLike[str] | None = None) -> sa.Engine:
         except StoreError:
             raise
         except SQLAlchemyError as e:
-            raise StoreError(f"results store {safe_url(url)}: {_first_line(e)}",
+            raise StoreError(f"results store {redact_url(url)}: {_first_line(e)}",
                              "check that the database is running and the URL is right, then retry") from None
         _READY.add(url)
     return engine
@@ -292,7 +287,8 @@ def record_attempt(store: str | os.PathLike[str] | None, *, trainee: str, module
                   n_questions=len(scope), n_correct=len(result.correct), started_at=started, finished_at=finished,
                   source=source, answers_json=json.dumps(result.answers, sort_keys=True, ensure_ascii=False),
                   mode=mode, identity=identity)
-    engine = engine_for(store)
+    url = store_url(store)
+    engine = engine_for(url)
 
     def write() -> int:
         with engine.begin() as conn:
@@ -305,7 +301,7 @@ def record_attempt(store: str | os.PathLike[str] | None, *, trainee: str, module
     try:
         return _retry(write)
     except SQLAlchemyError as e:
-        raise StoreError(f"results store {safe_url(engine.url.render_as_string())}: the attempt was not saved: "
+        raise StoreError(f"results store {redact_url(url)}: the attempt was not saved: "
                          f"{_first_line(e)}", "the answers are kept: retry in a moment") from None
 
 

@@ -20,6 +20,7 @@ import uuid
 from typing import Any
 
 from ..errors import InputError, WorkbenchError
+from ..redaction import redact_url
 from .content import list_modules, load_module
 
 VERSION = "1.0.3"
@@ -109,15 +110,6 @@ def problems(stmt: dict[str, Any]) -> list[str]:
     return out
 
 
-def _redact(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    if parts.password or parts.username:
-        host = parts.hostname or ""
-        netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
-        return urllib.parse.urlunsplit(parts._replace(netloc=netloc, query=""))
-    return urllib.parse.urlunsplit(parts._replace(query=""))
-
-
 def post(stmts: list[dict[str, Any]], lrs: str, auth: str | None = None, batch: int = 100,
          timeout: float = 30) -> int:
     """POST the statements to ``LRS/statements`` in batches; returns how many were sent.
@@ -126,7 +118,7 @@ def post(stmts: list[dict[str, Any]], lrs: str, auth: str | None = None, batch: 
     """
     parts = urllib.parse.urlsplit(lrs)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"--lrs {_redact(lrs)}: not an http(s) URL", "pass the LRS endpoint, e.g. https://lrs.example/xapi")
+        raise InputError(f"--lrs {redact_url(lrs)}: not an http(s) URL", "pass the LRS endpoint, e.g. https://lrs.example/xapi")
     auth = auth or os.environ.get("WORKBENCH_LRS_AUTH") or (
         f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}" if parts.username else None)
     host = parts.hostname + (f":{parts.port}" if parts.port else "")
@@ -142,11 +134,11 @@ def post(stmts: list[dict[str, Any]], lrs: str, auth: str | None = None, batch: 
             with urllib.request.urlopen(req, timeout=timeout) as resp:
                 resp.read()
         except urllib.error.HTTPError as e:
-            raise WorkbenchError(f"LRS {_redact(endpoint)} refused statements {i + 1}-{i + len(chunk)}: HTTP {e.code}",
+            raise WorkbenchError(f"LRS {redact_url(endpoint)} refused statements {i + 1}-{i + len(chunk)}: HTTP {e.code}",
                                  "check the LRS URL and credentials ($WORKBENCH_LRS_AUTH); statements sent before "
                                  "have the same ids and are safe to send again") from None
         except (urllib.error.URLError, OSError) as e:
-            raise WorkbenchError(f"LRS {_redact(endpoint)} unreachable: {getattr(e, 'reason', e)}",
+            raise WorkbenchError(f"LRS {redact_url(endpoint)} unreachable: {getattr(e, 'reason', e)}",
                                  "check the URL and the network, then run the export again") from None
         sent += len(chunk)
     return sent
