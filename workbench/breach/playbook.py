@@ -85,7 +85,9 @@ def to_html(sim, scenario: str | None = None) -> str:
     body = [f"<h1>Breach-response playbook: {e(sim.dataset)}</h1>",
             f"<p>As of {e(sim.as_of)}. Organisation: {e(str(org.get('name', '')))}; established in "
             f"{e(', '.join(map(str, org.get('established_in') or [])) or 'no declared establishment')}; CII operator: "
-            f"{'yes' if org.get('critical_infrastructure') else 'no'}.</p>", "<h2>First hour</h2><ol>"]
+            f"{'yes' if org.get('critical_infrastructure') else 'no'}; operates in: "
+            f"{e(', '.join(map(str, org.get('operates_in') or [])) or 'none')} ({e(org.get('operates_in_from', ''))}).</p>",
+            f"<p>Record counts come from {e(org.get('records_from', 'the dataset'))}.</p>", "<h2>First hour</h2><ol>"]
     body += [f"<li>{e(t)}</li>" for t in FIRST_HOUR] + ["</ol>"]
     contents: dict[str, tuple[str, list[str]]] = {}
     for o in sim.outcomes:
