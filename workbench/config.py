@@ -70,6 +70,37 @@ class EngineConfig(_Strict):
     memory_limit: str | None = None                   # duckdb, e.g. "4GB"
 
 
+class RetentionRule(_Strict):
+    """Records an erasure must keep: ``table`` rows younger than ``days`` (by their record date),
+    e.g. invoices under commercial or tax law; ``basis`` is the reason shown to the operator."""
+
+    table: str
+    days: int = Field(ge=0)
+    basis: str
+    columns: list[str] = Field(default_factory=list)  # kept columns only (others may go); empty: the whole row
+
+
+class LegalHold(_Strict):
+    """Data frozen for a claim or an authority's order: nothing under it may be erased."""
+
+    reason: str
+    tables: list[str] = Field(default_factory=list)        # empty: every table
+    customer_ids: list[str] = Field(default_factory=list)  # empty: every customer
+    until: dt.date | None = None
+
+
+class Processing(_Strict):
+    """Purposes and recipients (for subject-access packages and the DPIA), and what erasure must keep.
+
+    A purpose or recipient is a text, or a mapping of language to text (``{en: ..., zh: ...}``)."""
+
+    purposes: list[str | dict[str, str]] = Field(default_factory=list)
+    recipients: list[str | dict[str, str]] = Field(default_factory=list)
+    retention: list[RetentionRule] = Field(default_factory=list)
+    legal_holds: list[LegalHold] = Field(default_factory=list)
+    backup_retention_days: int | None = Field(default=None, ge=0)  # how long a backup copy lives
+
+
 class DatasetConfig(_Strict):
     name: str
     as_of: dt.date | None = None
@@ -82,6 +113,7 @@ class DatasetConfig(_Strict):
     permissions: str | None = None
     posture: str | None = None
     incidents: str | None = None       # the organisation's own incident history (breach frequencies)
+    processing: Processing | None = None
 
     @field_validator("values", mode="before")
     @classmethod

@@ -161,8 +161,12 @@ def verdict(r: Results) -> str:
     failed = sum(1 for f in found if f.get("status") == "fail")
     assessed = sum(1 for f in found if f.get("status") in ("pass", "fail"))
     status = rag(s["current"])
+    lacking = sum(1 for f in found if f.get("status") == "insufficient_data")
+    applicable = sum(1 for f in found if f.get("status") != "not_applicable")
     head = (i18n.t("first.verdict", status=i18n.t(f"value.{status}"), score=score(s["current"]))
-            if s["current"] is not None else i18n.t("first.not_measured"))
+            if s["current"] is not None
+            else i18n.t("first.not_assessable", lacking=count(lacking), total=count(applicable))
+            if r.findings.get("overall_reason") else i18n.t("first.not_measured"))
     parts = [i18n.t("first.failed", failed=count(failed), total=count(assessed))]
     t = r.simulation.get("total") or {}
     if t.get("mean") is not None:
