@@ -277,3 +277,53 @@ def test_chinese_dpia_leaves_no_english_check_text_and_its_pdf_has_cjk_glyphs(tm
         text = unicodedata.normalize("NFKC", "".join(c["text"] for c in doc.pages[0].chars))
     assert any("CJK" in f for f in fonts), fonts
     assert "数据保护影响评估" in text.replace(" ", "") and "\ufffd" not in text
+
+
+# ---------------------------------------------------------------- charts (breach and posture figures)
+@pytest.fixture(scope="module")
+def sample_sim(sample_results):
+    from workbench import breach
+    from workbench.report.history import read_json
+
+    return breach.simulate(SAMPLE, read_json(sample_results / "findings.json"), trials=2000, seed=7)
+
+
+def test_notification_clock_labels_are_whole_and_no_line_crosses_them(sample_sim):
+    from workbench.breach import figures
+
+    fig = figures.timeline(sample_sim)
+    labels = list(fig.data[0].y)
+    whole = [x.replace("<br>", " ") for x in labels]
+    assert any(len(x) > 70 for x in whole)  # the long recipients, not cut at 70 characters
+    assert all(len(part) <= 45 for x in labels for part in x.split("<br>"))  # wrapped onto lines instead
+    assert fig.layout.yaxis.automargin is True
+    assert [s.type for s in fig.layout.shapes] == ["rect"] and fig.layout.shapes[0].layer == "below"
+
+
+def test_charts_name_scenarios_by_title_and_speak_chinese(sample_sim):
+    from workbench.breach import figures
+
+    try:
+        i18n.use("zh")
+        lec, comp, what, clock = (figures.lec(sample_sim), figures.components(sample_sim), figures.what_if(sample_sim),
+                                  figures.timeline(sample_sim))
+    finally:
+        i18n.use("en")
+    assert "内部人员批量导出" in [tr.name for tr in lec.data] and "全部场景" in [tr.name for tr in lec.data]
+    assert lec.layout.title.text.startswith("损失超越概率曲线") and lec.layout.yaxis.title.text == "超过该损失的概率"
+    assert "应急响应" in [tr.name for tr in comp.data] and not any("-" in x for x in comp.data[0].x)
+    assert clock.layout.title.text == "自知悉时刻起的通知时限" and "立即" in list(clock.data[0].text)
+    texts = [lec.layout.title.text, comp.layout.title.text, what.layout.title.text, clock.layout.xaxis.title.text,
+             *[tr.name for tr in comp.data], *what.data[0].y]
+    assert not english_leftovers(" ".join(texts)), texts
+
+
+def test_posture_chart_has_no_reference_line_over_its_labels(sample_results):
+    from workbench import assess
+    from workbench.checks import figures
+    from workbench.dataset import load_dataset
+
+    a = assess.assess(load_dataset(SAMPLE))
+    fig = figures.score_bars(a)
+    assert not fig.layout.shapes and list(fig.data[0].x)[0] == "overall"  # overall is a bar, not a line
+    assert all(len(t.split(".")[1]) == 1 for t in fig.data[0].text)  # one decimal for points
