@@ -87,6 +87,17 @@ def risk_heatmap(a: "Assessment") -> go.Figure:
     return fig
 
 
+def register_table(a: "Assessment") -> pd.DataFrame:
+    """The risk register as a reader sees it: check titles and owners in the run's language."""
+    from .catalog import owner_text
+
+    reg = a.register[["id", "title", "likelihood", "impact", "rating", "level", "owner", "due_date"]].copy()
+    lang = current()
+    reg["title"] = [control_text(str(i), "title", lang) or x for i, x in zip(reg["id"], reg["title"])]
+    reg["owner"] = [owner_text(str(o), lang) for o in reg["owner"]]
+    return reg
+
+
 def framework_coverage(a: "Assessment") -> pd.DataFrame:
     """Per framework: applicable checks mapped to it and the share of them passing (``coverage``);
     also its references (e.g. GDPR "Art. 32(1)(a)"), passing when every applicable check mapped to

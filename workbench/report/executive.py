@@ -265,12 +265,11 @@ def actions_table(r: Results) -> Table:
     recorded = [a for a in r.actions if a["status"] is not None]
     unowned = [a["risk"] for a in r.actions if a["status"] is None]
     if not recorded:
-        why = "no actions recorded (actions.yaml beside the quarterly reports)"
-        return show(pd.DataFrame(), empty=why + (f"; failed checks without an owner: {', '.join(unowned)}"
-                                                 if unowned else ""))
+        why = t("empty.no_actions")
+        return show(pd.DataFrame(), empty=why + (t("empty.unowned", ids=", ".join(unowned)) if unowned else ""))
     # failed checks nobody owns are named in one caption line, not as rows of dashes
     rows = sorted(recorded, key=lambda a: (a["flag"] == "", a["risk"]))
-    caption = f"Failed checks without an owner: {', '.join(unowned)}" if unowned else ""
+    caption = t("empty.unowned_caption", ids=", ".join(unowned)) if unowned else ""
     df = pd.DataFrame(rows, columns=["risk", "title", "owner", "status", "due", "finding", "flag", "approver",
                                      "expires", "reason"])
     if r.previous_actions:  # carried across quarters: how each stood last quarter
@@ -283,10 +282,9 @@ def drift_table(r: Results) -> Table:
     """Personal-data columns and categories that appeared, grew or disappeared since last quarter."""
     d = r.history.get("inventory_drift")
     if d is None:
-        why = ("no previous quarter to compare with" if not r.previous_quarter
-               else "one of the two quarters has no pii_inventory.json")
-        return show(pd.DataFrame(), empty=f"not compared: {why}")
-    return show(pd.DataFrame(drift_mod.rows(d)), empty="no change: the same columns hold the same categories")
+        why = t("empty.drift_no_previous") if not r.previous_quarter else t("empty.drift_no_inventory")
+        return show(pd.DataFrame(), empty=t("empty.not_compared", why=why))
+    return show(pd.DataFrame(drift_mod.rows(d)), empty=t("empty.drift_none"))
 
 
 def _loss_frame(r: Results) -> pd.DataFrame:
@@ -331,7 +329,7 @@ def training_table(r: Results) -> Table:
     cols = ["measure", "this quarter"] + (["previous"] if r.previous_training else [])
     df = pd.DataFrame([dict(zip(cols, (m, c, v))) for m, c, v in rows if c not in (None, "—")], columns=cols)
     return show(df, kinds={"this quarter": "text", "previous": "text"},
-                empty=str(t.get("note") or "training.json holds no figures"))
+                empty=str(t.get("note") or i18n.t("empty.training")))
 
 
 def training_departments(r: Results) -> Table:
@@ -339,7 +337,7 @@ def training_departments(r: Results) -> Table:
     prev = training_by_department(r.previous_training)
     df = pd.DataFrame([{"department": k, "completion": v, **({"previous": prev.get(k)} if prev else {})}
                        for k, v in sorted(dep.items())])
-    return show(df, kinds={"completion": "percent", "previous": "percent"}, empty="no department figures")
+    return show(df, kinds={"completion": "percent", "previous": "percent"}, empty=t("empty.departments"))
 
 
 def notification_table(r: Results) -> Table:
