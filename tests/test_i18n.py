@@ -327,3 +327,17 @@ def test_posture_chart_has_no_reference_line_over_its_labels(sample_results):
     fig = figures.score_bars(a)
     assert not fig.layout.shapes and list(fig.data[0].x)[0] == "overall"  # overall is a bar, not a line
     assert all(len(t.split(".")[1]) == 1 for t in fig.data[0].text)  # one decimal for points
+
+
+def test_checks_that_could_not_be_assessed_are_on_the_first_screen(sample_results, tmp_path):
+    import json
+
+    for name in ("risk_register.csv", "training.json", "simulation.json"):
+        shutil.copy(sample_results / name, tmp_path / name)
+    doc = json.loads((sample_results / "findings.json").read_text(encoding="utf-8"))
+    doc["insufficient_data"] = [{"id": "AC-004", "why": "the access_log table is empty"}]
+    (tmp_path / "findings.json").write_text(json.dumps(doc), encoding="utf-8")
+    first = _render(tmp_path, "en").split('<div class="wb-toc-here">')[0]
+    assert "1 of 25 checks could not be assessed (insufficient data, no credit): AC-004." in first
+    first = _render(tmp_path, "zh").split('<div class="wb-toc-here">')[0]
+    assert "25 项检查中有 1 项因数据不足无法评估（不计分）：AC-004。" in first
