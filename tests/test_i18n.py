@@ -341,3 +341,11 @@ def test_checks_that_could_not_be_assessed_are_on_the_first_screen(sample_result
     assert "1 of 25 checks could not be assessed (insufficient data, no credit): AC-004." in first
     first = _render(tmp_path, "zh").split('<div class="wb-toc-here">')[0]
     assert "25 项检查中有 1 项因数据不足无法评估（不计分）：AC-004。" in first
+
+
+def test_every_count_says_what_it_counts_and_of_how_many(sample_results):
+    html = _render(sample_results, "en")
+    assert ">1 of 2 columns<" in html and ">51 of 2,988 records<" in html  # ENC-001, PRV-002
+    assert "of 25 assessed checks failed" in html
+    zh = _render(sample_results, "zh")
+    assert ">1 / 2 个字段<" in zh and ">51 / 2,988 条记录<" in zh

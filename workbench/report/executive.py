@@ -231,15 +231,25 @@ def findings_changes(r: Results) -> Table:
             f = now.get(cid) or before.get(cid) or {}
             row = {"check": cid, "change": change, "severity": f.get("severity", ""), "domain": f.get("domain", ""),
                    "title": control_text(cid, "title", current()) or f.get("title", ""),
-                   "affected": (now.get(cid) or {}).get("affected")}
+                   "affected": of_total(now.get(cid))}
             if r.previous_quarter:
-                row["affected before"] = (before.get(cid) or {}).get("affected")
+                row["affected before"] = of_total(before.get(cid))
             rows.append(row)
     df = pd.DataFrame(rows)
     if not df.empty:
         df["_s"] = df["severity"].map(_SEVERITY).fillna(9)
         df = df.sort_values(["_s", "check"], kind="stable").drop(columns="_s")
-    return show(df, kinds={"affected": "count", "affected before": "count"}, empty=t("empty.no_failed"))
+    return show(df, kinds={"affected": "text", "affected before": "text"}, empty=t("empty.no_failed"))
+
+
+def of_total(f: dict[str, Any] | None) -> str | None:
+    """A finding's count with what it counts and of how many: "51 of 2,988 records"."""
+    if not f or f.get("affected") is None:
+        return None
+    unit = i18n.maybe(f"dpia.unit.{str(f.get('unit') or '').replace(' ', '_')}", str(f.get("unit") or ""))
+    if f.get("total") is None:
+        return f"{count(f['affected'])} {unit}".strip()
+    return t("count.of_unit", n=count(f["affected"]), total=count(f["total"]), unit=unit).strip()
 
 
 def top_risks(r: Results, n: int = 10) -> Table:
