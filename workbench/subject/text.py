@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from ..boundary import csp
 from ..errors import ContentError, InputError
 from ..files import load_yaml_mapping
 
 LANGS = ("en", "zh")
 MESSAGES = Path(__file__).with_name("messages.yaml")
-CSP = ("default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img-src 'none'; "
-       "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+CSP = csp()  # the boundary's page policy with no script allowed (what html_page's seal_html writes)
 _STYLE = ("body{font-family:'Noto Sans CJK SC','Noto Sans',Arial,sans-serif;max-width:52em;margin:2em auto;"
           "padding:0 1em;color:#222;line-height:1.5}table{border-collapse:collapse;width:100%}"
           "td,th{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}"
@@ -50,10 +50,10 @@ def localised(value: str | dict[str, str], lang: str) -> str:
 
 def html_page(title: str, lang: str, body: str) -> str:
     """A self-contained page; ``body`` must already be escaped, ``title`` is escaped here."""
-    from ..boundary import escape
+    from ..boundary import escape, seal_html
 
-    return ("<!DOCTYPE html>\n"
-            f"<html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">"
-            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
-            f"<meta name=\"referrer\" content=\"no-referrer\"><title>{escape(title)}</title>"
-            f"<style>{_STYLE}</style></head>\n<body>\n{body}\n</body></html>\n")
+    # the boundary's policy (seal_html): no script at all, nothing fetched, inline styles only
+    return seal_html("<!DOCTYPE html>\n"
+                     f"<html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">"
+                     f"<meta name=\"referrer\" content=\"no-referrer\"><title>{escape(title)}</title>"
+                     f"<style>{_STYLE}</style></head>\n<body>\n{body}\n</body></html>\n")
