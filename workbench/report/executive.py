@@ -348,8 +348,8 @@ def notification_table(r: Results) -> Table:
     for s in r.simulation.get("scenarios", []):
         for n in s.get("notifications", []) or []:
             key = (n.get("jurisdiction", ""), n.get("to", ""), n.get("deadline_hours"), n.get("basis", ""))
-            row = seen.setdefault(key, {"jurisdiction": key[0], "notify": key[1], "deadline_hours": key[2],
-                                        "deadline": n.get("deadline") or n.get("trigger") or "", "basis": key[3],
+            row = seen.setdefault(key, {"jurisdiction": key[0], "notify": term("recipient", key[1]), "deadline_hours": key[2],
+                                        "deadline": n.get("deadline") or n.get("trigger") or "", "basis": term("basis", key[3]),
                                         "records at most": None, "scenarios": set()})
             row["scenarios"].add(s.get("id", ""))
             rec = history._num(n.get("records"))
