@@ -45,14 +45,22 @@ def plant_subjects(rng: np.random.Generator, cust: pd.DataFrame, tx: pd.DataFram
     ok = (free & cust["email"].notna().to_numpy() & cust["phone"].notna().to_numpy()
           & ~emails.duplicated(keep=False).to_numpy() & ~phones.duplicated(keep=False).to_numpy()
           & cust["customer_id"].isin(buyers).to_numpy())
-    ok &= np.array([bool(e) and bool(p) and e not in notes.lower() and p not in note_digits for e, p in zip(emails, phones)])
     country = cust["country"].to_numpy()
-    eu = ok & ~np.isin(country, ["CN", "US"])
-    cn = ok & (country == "CN") & cust["national_id"].notna().to_numpy()
-    us = ok & (country == "US")
-    s1, dup = rng.choice(np.flatnonzero(eu), 2, replace=False)
-    s2 = rng.choice(np.flatnonzero(cn))
-    s3 = rng.choice(np.flatnonzero(us))
+    lower_notes = notes.lower()
+
+    def pick(mask: np.ndarray, k: int = 1) -> list[int]:
+        """``k`` of ``mask``'s rows in a random order, skipping any whose e-mail or phone a note holds."""
+        out: list[int] = []
+        for i in rng.permutation(np.flatnonzero(mask)):
+            if emails.iat[i] not in lower_notes and phones.iat[i] not in note_digits:
+                out.append(int(i))
+                if len(out) == k:
+                    return out
+        raise ValueError("no customer fit to be a planted subject")
+
+    s1, dup = pick(ok & ~np.isin(country, ["CN", "US"]), 2)
+    (s2,) = pick(ok & (country == "CN") & cust["national_id"].notna().to_numpy())
+    (s3,) = pick(ok & (country == "US"))
     rows, values = facts["note_values"]["email"]
     at = cust.columns.get_loc
 
