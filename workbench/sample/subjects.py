@@ -43,24 +43,24 @@ def plant_subjects(rng: np.random.Generator, cust: pd.DataFrame, tx: pd.DataFram
     note_digits = _digits(notes)
     buyers = set(tx["customer_id"])
     ok = (free & cust["email"].notna().to_numpy() & cust["phone"].notna().to_numpy()
-          & ~emails.duplicated(keep=False).to_numpy() & ~phones.duplicated(keep=False).to_numpy()
-          & cust["customer_id"].isin(buyers).to_numpy())
+          & ~emails.duplicated(keep=False).to_numpy() & cust["customer_id"].isin(buyers).to_numpy())
+    own_phone = ~phones.duplicated(keep=False).to_numpy()  # US phones share the 555-01XX range: not for S3
     country = cust["country"].to_numpy()
     lower_notes = notes.lower()
 
-    def pick(mask: np.ndarray, k: int = 1) -> list[int]:
-        """``k`` of ``mask``'s rows in a random order, skipping any whose e-mail or phone a note holds."""
+    def pick(mask: np.ndarray, k: int = 1, phone: bool = True) -> list[int]:
+        """``k`` of ``mask``'s rows in a random order, skipping any whose e-mail (or phone) a note holds."""
         out: list[int] = []
         for i in rng.permutation(np.flatnonzero(mask)):
-            if emails.iat[i] not in lower_notes and phones.iat[i] not in note_digits:
+            if emails.iat[i] not in lower_notes and not (phone and phones.iat[i] in note_digits):
                 out.append(int(i))
                 if len(out) == k:
                     return out
         raise ValueError("no customer fit to be a planted subject")
 
-    s1, dup = pick(ok & ~np.isin(country, ["CN", "US"]), 2)
-    (s2,) = pick(ok & (country == "CN") & cust["national_id"].notna().to_numpy())
-    (s3,) = pick(ok & (country == "US"))
+    s1, dup = pick(ok & own_phone & ~np.isin(country, ["CN", "US"]), 2)
+    (s2,) = pick(ok & own_phone & (country == "CN") & cust["national_id"].notna().to_numpy())
+    (s3,) = pick(ok & (country == "US"), phone=False)
     rows, values = facts["note_values"]["email"]
     at = cust.columns.get_loc
 
@@ -101,5 +101,7 @@ def plant_subjects(rng: np.random.Generator, cust: pd.DataFrame, tx: pd.DataFram
             "customer_id": {"rows": rows_of(s2), "mentions": []}}},
         {"id": "S3", "identifiers": ident(s3), "expected": {
             "email": {"rows": rows_of(s3), "mentions": m3},
-            "customer_id": {"rows": rows_of(s3), "mentions": []}}},
+            "customer_id": {"rows": rows_of(s3), "mentions": []},
+            # half the US customers have a social security number
+            **({"national_id": {"rows": rows_of(s3), "mentions": []}} if ident(s3)["national_id"] else {})}},
     ]
