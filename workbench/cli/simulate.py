@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..boundary import safe_message
+
 HELP = "simulate breach scenarios (FAIR Monte Carlo) and write simulation.json"
 DESCRIPTION = """Simulate the breach scenarios of assessments/scenarios/ on a dataset.
 
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     findings = read_findings(args.findings)
 
     def progress(msg: str) -> None:
-        print(f"simulate: {msg}", file=sys.stderr, flush=True)
+        print(f"simulate: {safe_message(msg)}", file=sys.stderr, flush=True)
 
     ds = load_dataset(args.dataset, as_of=args.as_of)
     sim = simulate(ds, findings, trials=args.trials, seed=args.seed, scenarios=args.scenario,
