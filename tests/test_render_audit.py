@@ -222,7 +222,7 @@ def test_seal_html_hashes_only_the_named_scripts():
 
 
 # package functions whose Markdown a notebook may display: each escapes what it inserts
-# (narrative.section: headings and introductions from the message catalogue, no data)
+# narrative.section: a heading and introduction from the message catalogue only (no value of the data)
 NOTEBOOK_MARKDOWN = {"playbook.markdown", "ex.summary_markdown", "narrative.status_legend", "narrative.loss_explanation",
                      "narrative.section"}
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ExecutionError, InputError
-from ..files import write_json_atomic
+from ..files import private_temp_dir, write_json_atomic
 from .. import i18n
 from ..checks.catalog import control_text, owner_text
 from ..i18n import current, t, term
@@ -102,7 +101,8 @@ def compute_results(dataset: str | Path, out_dir: str | Path | None = None, *, t
         from ..dataset import load_dataset
     except ImportError as e:
         raise ExecutionError(f"cannot compute results: {e}", hint="run `workbench report` instead") from None
-    out = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="workbench-results-"))
+    # default: a private folder removed when the process (the notebook's kernel) exits
+    out = Path(out_dir) if out_dir else private_temp_dir("workbench-results-")
     out.mkdir(parents=True, exist_ok=True)
     ds = load_dataset(dataset)
     assessment = assess_mod.assess(ds)
@@ -348,8 +348,8 @@ def notification_table(r: Results) -> Table:
     for s in r.simulation.get("scenarios", []):
         for n in s.get("notifications", []) or []:
             key = (n.get("jurisdiction", ""), n.get("to", ""), n.get("deadline_hours"), n.get("basis", ""))
-            row = seen.setdefault(key, {"jurisdiction": key[0], "notify": key[1], "deadline_hours": key[2],
-                                        "deadline": n.get("deadline") or n.get("trigger") or "", "basis": key[3],
+            row = seen.setdefault(key, {"jurisdiction": key[0], "notify": term("recipient", key[1]), "deadline_hours": key[2],
+                                        "deadline": n.get("deadline") or n.get("trigger") or "", "basis": term("basis", key[3]),
                                         "records at most": None, "scenarios": set()})
             row["scenarios"].add(s.get("id", ""))
             rec = history._num(n.get("records"))

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from .. import i18n
+from ..checks.catalog import owner_text
 from ..presentation import MISSING, count, date, money, percent, score, text
 from . import history
 from .executive import Results, rag
@@ -92,7 +93,7 @@ def why_nothing(w: dict[str, Any], titles: dict[str, str]) -> str:
         name, why = zero_reason(x, titles)
         grouped.setdefault(why, []).append(name)
     sep = i18n.t("common.list_sep")
-    return "; ".join(f"{why} ({sep.join(n for n in names if n)})" if any(names) else why
+    return "; ".join(i18n.t("common.reason_for", why=why, scenarios=sep.join(n for n in names if n)) if any(names) else why
                      for why, names in grouped.items()) or i18n.t("reason.no_effect")
 
 
@@ -110,7 +111,7 @@ def _owner(r: Results, checks: tuple[str, ...]) -> tuple[str, str, str]:
         if cid in acts:
             return cid, str(acts[cid]["owner"]), date(acts[cid].get("due") or acts[cid].get("expires"))
         if cid in reg:
-            return cid, str(reg[cid].get("owner") or MISSING), date(reg[cid].get("due_date"))
+            return cid, owner_text(str(reg[cid].get("owner") or MISSING), i18n.current()), date(reg[cid].get("due_date"))
     return "", MISSING, MISSING
 
 
@@ -160,8 +161,12 @@ def verdict(r: Results) -> str:
     failed = sum(1 for f in found if f.get("status") == "fail")
     assessed = sum(1 for f in found if f.get("status") in ("pass", "fail"))
     status = rag(s["current"])
+    lacking = sum(1 for f in found if f.get("status") == "insufficient_data")
+    applicable = sum(1 for f in found if f.get("status") != "not_applicable")
     head = (i18n.t("first.verdict", status=i18n.t(f"value.{status}"), score=score(s["current"]))
-            if s["current"] is not None else i18n.t("first.not_measured"))
+            if s["current"] is not None
+            else i18n.t("first.not_assessable", lacking=count(lacking), total=count(applicable))
+            if r.findings.get("overall_reason") else i18n.t("first.not_measured"))
     parts = [i18n.t("first.failed", failed=count(failed), total=count(assessed))]
     t = r.simulation.get("total") or {}
     if t.get("mean") is not None:

@@ -5,13 +5,11 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from ..boundary import csp
 from ..errors import ContentError, InputError
 from ..files import load_yaml_mapping
 
 LANGS = ("en", "zh")
 MESSAGES = Path(__file__).with_name("messages.yaml")
-CSP = csp()  # the boundary's page policy with no script allowed (what html_page's seal_html writes)
 _STYLE = ("body{font-family:'Noto Sans CJK SC','Noto Sans',Arial,sans-serif;max-width:52em;margin:2em auto;"
           "padding:0 1em;color:#222;line-height:1.5}table{border-collapse:collapse;width:100%}"
           "td,th{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}"
@@ -49,10 +47,10 @@ def localised(value: str | dict[str, str], lang: str) -> str:
 
 
 def html_page(title: str, lang: str, body: str) -> str:
-    """A self-contained page; ``body`` must already be escaped, ``title`` is escaped here."""
+    """A self-contained page; ``body`` must already be escaped, ``title`` is escaped here. Sealed by
+    the output boundary with a Content-Security-Policy that lets no script run (none is named)."""
     from ..boundary import escape, seal_html
 
-    # the boundary's policy (seal_html): no script at all, nothing fetched, inline styles only
     return seal_html("<!DOCTYPE html>\n"
                      f"<html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">"
                      f"<meta name=\"referrer\" content=\"no-referrer\"><title>{escape(title)}</title>"
