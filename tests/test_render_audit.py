@@ -108,8 +108,12 @@ def test_boundary_is_the_bottom_layer():
     assert not re.search(r"import_module|__import__", (PKG / "boundary.py").read_text())
 
 
-def test_the_boundary_masks_even_without_the_rest_of_the_package():
+def test_the_boundary_masks_with_the_detectors_the_package_hands_it_and_fails_closed_without(monkeypatch):
     assert boundary.mask_text("mail jane.doe@example.com now") == "mail j***@example.com now"
+    with monkeypatch.context() as m:
+        m.setattr(boundary, "_finder", None)
+        with pytest.raises(RuntimeError, match="no PII finder"):
+            boundary.safe_message("mail jane.doe@example.com now")
     assert "jane.doe" not in boundary.md("jane.doe@example.com") and "jane.doe" not in boundary.safe_html("jane.doe@example.com")
 
 
