@@ -260,3 +260,15 @@ def test_summary_markdown_prose_is_escaped():
 
     rendered = _render_md(f"Dataset *{text(HOSTILE)}*, data as of {text('2026-09-30')}.")
     assert _live(rendered) == [] and "<a " not in rendered and "2026-09-30" in rendered
+
+
+@pytest.mark.parametrize("origin", ["none", "dataset", "store"])
+def test_training_dashboard_banner_escapes_names(origin):
+    import datetime as dt
+
+    from workbench.training.session import DashboardConfig
+
+    cfg = DashboardConfig(store=f"sqlite:///{HOSTILE}.db", simulated=False, as_of=dt.date(2026, 9, 30), users=None,
+                          dataset_name=HOSTILE, origin=origin, note=HOSTILE)
+    rendered = _render_md(cfg.banner().data)
+    assert _live(rendered) == [] and "<a " not in rendered and "\x1b" not in rendered
