@@ -178,16 +178,16 @@ class DashboardConfig:
     def banner(self) -> Any:
         from IPython.display import Markdown
 
-        from ..boundary import escape, redact_secrets
+        from ..boundary import md, md_code, redact_secrets  # Markdown: md escapes links, emphasis and markup
 
         if self.origin == "none":
-            return Markdown(f"> **No training records.** {escape(self.note)}. Staff of *{escape(self.dataset_name)}* "
-                            f"(as of {self.as_of}); the figures below are empty.")
+            return Markdown(f"> **No training records.** {md(self.note)}. Staff of *{md(self.dataset_name)}* "
+                            f"(as of {md(self.as_of)}); the figures below are empty.")
         if self.origin == "dataset":
-            return Markdown(f"Training records: {escape(self.note)} · staff roster: *{escape(self.dataset_name)}* · "
-                            f"as of {self.as_of}")
-        return Markdown(f"Results store: `{escape(Path(redact_secrets(self.store).split('///')[-1]).name)}` · "
-                        f"staff roster: *{escape(self.dataset_name)}* · as of {self.as_of}")
+            return Markdown(f"Training records: {md(self.note)} · staff roster: *{md(self.dataset_name)}* · "
+                            f"as of {md(self.as_of)}")
+        return Markdown(f"Results store: {md_code(Path(redact_secrets(self.store).split('///')[-1]).name)} · "
+                        f"staff roster: *{md(self.dataset_name)}* · as of {md(self.as_of)}")
 
 
 def dashboard_config(store: str = "", dataset: str = "", as_of: str = "") -> DashboardConfig:
