@@ -42,6 +42,8 @@ def _text(col: str, t: str) -> str:
 def typed(col: str, kind: str, t: str) -> str:
     """The canonical expression for raw column ``col`` of engine type ``t``."""
     c = q(col)
+    if kind == "raw":  # an extra binary column (BLOB image): kept as it is, never decoded as text
+        return c
     if kind in ("str", "id"):
         return _text(col, t)
     if kind in ("datetime", "date"):
@@ -108,7 +110,8 @@ class Canonicaliser:
                 raise DatasetError(f"{self.where}: column '{canon}' appears twice (after mapping)",
                                    "remove the duplicate or map only one source column to it")
             seen.add(canon)
-            out.append((canon, n, spec.get(canon, "str"), t))
+            kind = spec.get(canon, "raw" if canon not in spec and _is(t, "BLOB", "BYTEA", "BINARY", "VARBINARY") else "str")
+            out.append((canon, n, kind, t))
         key = KEYS.get(self.table)
         if key and key not in seen:
             raise DatasetError(f"{self.where}: table '{self.table}' has no '{key}' column",

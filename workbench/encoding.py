@@ -1,21 +1,24 @@
 """Text encodings of CSV exports: verify, detect, transcode — streaming, never a whole-file decode.
 
 The engines read UTF-8. A file is checked in chunks; one that is not UTF-8 is identified by
-charset-normalizer on a sample of its non-ASCII lines (CP1252 from Western European exports,
-GB18030/GBK from Chinese ones, UTF-16 by its BOM) and transcoded chunk by chunk into a UTF-8
+charset-normalizer on a sample of its non-ASCII lines, among the encodings CRM exports are written
+in (CP1252 from Western European exports, GB18030/GBK from Chinese ones, UTF-16 by its BOM), and
+only when the decoded text reads as that encoding's script and transcoded chunk by chunk into a UTF-8
 copy in the engine's temp folder. A guess the detector is not confident about is refused with a
 hint to declare ``encoding:``: silently mangled names are worse than a stop.
 """
 from __future__ import annotations
 
 import codecs
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DatasetError
 
 CHUNK = 16 * 2**20
 SAMPLE_BYTES = 2 * 2**20      # non-ASCII lines handed to the detector
-MAX_CHAOS = 0.10              # charset-normalizer's mess ratio above which a guess is refused
+MAX_CHAOS = 0.20              # charset-normalizer's mess ratio above which a guess is refused (its default)
 UTF8_NAMES = {"utf-8", "utf_8", "utf8", "ascii", "us-ascii"}
 # What a detected legacy single-byte codec is read as: CP1252 is the superset Windows writes
 # (Latin-1 lacks the curly quotes and the euro sign in 0x80-0x9F).
@@ -67,20 +70,74 @@ def _sample(path: Path) -> bytes:
     return b"".join(out)
 
 
-# the encodings exports are most often in, when the detector finds several equally good
-COMMON = ("cp1252", "gb18030", "utf_16", "cp1250", "big5", "shift_jis", "euc_kr")
+# What CRM exports are written in (issue 20): detection looks at these only, so that a CP1252 file
+# with a few umlauts is never read as a rarer code page that happens to decode it (cp775, cp852).
+# Listed in order of preference where the evidence ties: CP1252 before the rarer single-byte CP1251.
+ALLOWED = ("cp1252", "latin_1", "gb18030", "big5", "shift_jis", "euc_kr", "cp1251", "utf_16_le", "utf_16_be")
+CHAOS_TIE = 0.02              # candidates this close to the cleanest decode are equally clean
+MIN_FIT = 0.9                 # share of non-ASCII characters that must read as the encoding's script
+
+# Characters each encoding's own text is made of: a file read in the wrong code page turns into
+# characters of another script, or into symbols no one types (¯ ³ ¤), or into letters of one
+# script glued inside words of Latin letters (Jьrgen).
+_LATIN = r"A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+_WESTERN_SYMBOLS = "\u00a0\u20ac\u00a3\u00a5\u00a7\u00b0\u00a9\u00ae\u2122\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e" \
+                   "\u2026\u2022\u00b7\u00ab\u00bb\u00bf\u00a1\u00ba\u00aa\u00d7\u00b1\u00b2\u00b5\u00bd\u00b4"
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e"
+_SCRIPT = {
+    "cp1252": rf"[{_LATIN}{_WESTERN_SYMBOLS}]",
+    "latin_1": rf"[{_LATIN}{_WESTERN_SYMBOLS}]",
+    "cp1251": r"[\u0400-\u045f\u2116\u00ab\u00bb\u2013\u2014\u20ac\u00a0\u201c\u201d\u201e\u00b0\u00b1\u00b7\u00a7\u00a9\u00ae\u2026]",
+    "gb18030": rf"[{_CJK}]",
+    "big5": rf"[{_CJK}]",
+    "shift_jis": rf"[{_CJK}\u3040-\u30ff]",
+    "euc_kr": r"[\uac00-\ud7a3\u3000-\u303f\u3131-\u318e\uff01-\uff5e]",
+}
 
 
-def _choose(matches):
-    """Of the candidates as clean as the best (chaos within 0.01), the most coherent (language
-    fit), then the most common export encoding: CP1252 and CP1250 decode Western text with equal
-    chaos, and only coherence tells French from Czech."""
-    if not len(matches):
-        return None
-    floor = min(m.chaos for m in matches)
-    near = [m for m in matches if m.chaos <= floor + 0.01]
-    rank = {e: i for i, e in enumerate(COMMON)}
-    return max(near, key=lambda m: (round(m.coherence, 3), -rank.get(m.encoding, len(COMMON))))
+def _fit(text: str, encoding: str) -> float:
+    """Share of the non-ASCII characters of ``text`` that are its encoding's script and not glued
+    into a word of ASCII letters when that script is not Latin (UTF-16: every letter counts)."""
+    non_ascii = re.sub(r"[\x00-\x7f]+", "", text)
+    if not non_ascii:
+        return 1.0
+    rx = _SCRIPT.get(encoding)
+    if rx is None:
+        return sum(c.isalpha() for c in non_ascii) / len(non_ascii)
+    good = len(re.findall(rx, non_ascii))
+    if encoding == "cp1251":      # a Cyrillic letter touching a Latin one: a misread Western word
+        good -= len(re.findall(rf"(?<=[A-Za-z]){rx}|{rx}(?=[A-Za-z])", text))
+    elif encoding not in ("cp1252", "latin_1"):   # CJK inside a Latin word ("VIP客户" is fine)
+        good -= len(re.findall(rf"(?<=[A-Za-z]){rx}(?=[A-Za-z])", text))
+    return max(good, 0) / len(non_ascii)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    encoding: str
+    chaos: float
+    coherence: float
+    fit: float
+
+
+def candidates(sample: bytes) -> list[Candidate]:
+    """The allowed encodings charset-normalizer finds clean enough for ``sample``, best first:
+    cleanest decode (within :data:`CHAOS_TIE`), then language coherence, then script fit, then
+    :data:`ALLOWED` order (CP1252 before CP1251). Those that read as another script are left out."""
+    from charset_normalizer import from_bytes
+
+    found = [m for m in from_bytes(sample, cp_isolation=list(ALLOWED)) if m.chaos <= MAX_CHAOS]
+    out = []
+    for m in found:
+        fit = _fit(sample.decode(m.encoding, errors="replace"), m.encoding)
+        if fit >= MIN_FIT:
+            out.append(Candidate(m.encoding, m.chaos, m.coherence, fit))
+    if not out:
+        return []
+    floor = min(c.chaos for c in out)
+    rank = {e: i for i, e in enumerate(ALLOWED)}
+    return sorted(out, key=lambda c: (c.chaos > floor + CHAOS_TIE, -round(c.coherence, 2), -round(c.fit, 2),
+                                      rank.get(c.encoding, len(ALLOWED))))
 
 
 def _is_utf8(line: bytes) -> bool:
@@ -113,16 +170,14 @@ def detect(path: Path) -> str:
         # most non-ASCII lines are good UTF-8: a corrupted UTF-8 file, not a legacy encoding
         raise DatasetError(f"{path}: line {_line_of(path, bad[0])}: byte 0x{bad[1]:02x} is not UTF-8 (the rest of the file is)",
                            "fix or remove that line and re-export the file as UTF-8, or declare its 'encoding:' in dataset.yaml")
-    from charset_normalizer import from_bytes
-
-    best = _choose(from_bytes(sample))
-    guess = PREFER.get(best.encoding, best.encoding) if best is not None else None
-    if best is None or best.chaos > MAX_CHAOS or guess is None or _decodes(path, guess) is not None:
-        raise DatasetError(f"{path}: line {_line_of(path, bad[0])}: byte 0x{bad[1]:02x} is not UTF-8 and the file's encoding "
-                           "cannot be identified with confidence",
-                           "declare it under tables.<table>.encoding in dataset.yaml (e.g. cp1252 for Western European, "
-                           "gb18030 for Chinese exports) or re-export as UTF-8")
-    return guess
+    for cand in candidates(sample):
+        guess = PREFER.get(cand.encoding, cand.encoding)
+        if _decodes(path, guess) is None:
+            return guess
+    raise DatasetError(f"{path}: line {_line_of(path, bad[0])}: byte 0x{bad[1]:02x} is not UTF-8 and the file's encoding "
+                       "cannot be identified with confidence",
+                       "declare it under tables.<table>.encoding in dataset.yaml (e.g. cp1252 for Western European, "
+                       "gb18030 for Chinese, cp1250 for Central European exports) or re-export as UTF-8")
 
 
 def check_declared(path: Path, declared: str) -> str:

@@ -18,7 +18,7 @@ from ..errors import InputError, WorkbenchError
 ENGINE_COMMANDS = ("validate", "scan", "assess", "simulate", "report", "dpia")
 # Order shown in --help.
 COMMANDS = ("sample", "init", "validate", "scan", "assess", "simulate", "train", "report", "dpia", "list", "serve",
-            "export", "store", "reveal")
+            "export", "store", "reveal", "subject")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         mod.add_arguments(p)
+        # `workbench init X --debug` as well as `workbench --debug init X`: set only when given here
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show the full traceback on errors")
         if name in ENGINE_COMMANDS:
             p.add_argument("--engine", choices=("duckdb", "spark"),
                            help="engine holding the tables (default: engine in dataset.yaml, else duckdb)")

@@ -1,16 +1,35 @@
-"""Person names in free text (Latin script): a capitalised word pair whose first word is a known
-given name. The given names come from the ``gender-guesser`` package's name dictionary (≈ 45,000
-first names from Europe, the Americas, Asia; shipped inside the package, nothing downloaded at run
-time). Chinese names are found by the surname-plus-context patterns in ``detectors.yaml``.
+"""Person names by evidence, not capitalisation (issue 20).
 
-Why this and not a model: it runs as one regex plus a set look-up per distinct candidate, so the
-column engine keeps its speed, and benchmarks/pii_accuracy.py measures it against the
-alternatives (honorific context only, jieba ``nr`` tags) on a labelled set.
+Evidence that a value is a person's name:
+
+* Latin script, any case (``Mary Smith``, ``MARY SMITH``, ``Smith, Mary``): one of its words is a
+  known given name — the ``gender-guesser`` package's dictionary (≈ 45,000 first names from
+  Europe, the Americas and Asia, shipped inside the package, nothing downloaded at run time) —
+  and none is a place, job, business or status word (``names.yaml``: ``Western Europe``,
+  ``Sales Representative`` and ``Acme Trading Ltd`` are no names);
+* Chinese: a surname (``names.yaml``: the common single and the compound ones) followed by one or
+  two characters of which the first is common in given names (王伟, 欧阳明); under a name header
+  also a nickname (小李, 老王, 大梨) or a surname with any given name.
+
+Why this and not a model: it is a set look-up per distinct value, so the column engine keeps its
+speed, and benchmarks/pii_accuracy.py measures it (precision and recall on names from other
+lists than these).
 """
 from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from ..files import load_yaml_mapping, validate_model
+
+DEFAULT_PATH = Path(__file__).with_name("names.yaml")
+_HAN = re.compile(r"^[\u3400-\u9fff]+$")
 
 # Words that the name dictionary also lists as given names but that start ordinary phrases in CRM
 # notes (function words, months, days, places, business words). A privacy officer may extend it.
@@ -39,6 +58,77 @@ island islands city
 """.split())
 PARTICLES = frozenset("van von de da del der di le la du dos das".split())
 _TOKEN = re.compile(r"[^A-Za-zÀ-ÿ'’-]+")
+_WORD = r"\p{L}+"                       # Polars: words of a value (hyphen and apostrophe split them)
+
+
+class _NameFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    zh_surnames: str
+    zh_compound_surnames: list[str]
+    zh_given_chars: str
+    zh_not_names: list[str]
+    zh_nickname_prefixes: list[str]
+    not_name_words: str
+    not_name_headers: list[str]
+
+    @field_validator("zh_surnames", "zh_given_chars")
+    @classmethod
+    def _han(cls, v: str) -> str:
+        v = "".join(v.split())
+        if not _HAN.match(v):
+            raise ValueError("only Chinese characters (spaces and line breaks are ignored)")
+        return v
+
+    @field_validator("zh_compound_surnames", "zh_nickname_prefixes", "zh_not_names")
+    @classmethod
+    def _han_items(cls, v: list[str]) -> list[str]:
+        for s in v:
+            if not _HAN.match(s) or len(s) > 4:
+                raise ValueError(f"'{s}': one to four Chinese characters expected")
+        return v
+
+    @field_validator("not_name_words")
+    @classmethod
+    def _lower(cls, v: str) -> str:
+        bad = [w for w in v.split() if w != w.lower() or not w.isalpha()]
+        if bad:
+            raise ValueError(f"lower-case words expected, got '{bad[0]}'")
+        return v
+
+
+@dataclass(frozen=True)
+class NameLists:
+    """``names.yaml``, compiled: regexes for Polars (Rust) and Python with the same meaning."""
+
+    zh_full: str          # surname + common given-name character (+ any one)
+    zh_loose: str         # under a name header: surname + any one or two, or a nickname
+    zh_given_chars: frozenset[str]
+    zh_surname_alt: str
+    zh_not_names: frozenset[str]
+    not_words: frozenset[str]
+    not_headers: tuple[str, ...]
+
+
+def _alt(compound: list[str], single: str) -> str:
+    return "(?:" + "|".join(compound) + f"|[{single}])"
+
+
+@functools.lru_cache(maxsize=4)
+def load_names(path: str | None = None) -> NameLists:
+    """Read and validate ``names.yaml`` (default: the bundled one)."""
+    p = Path(path) if path else DEFAULT_PATH
+    raw = load_yaml_mapping(p, "name list file", missing_hint="pass an existing names.yaml")
+    spec = validate_model(raw, _NameFile, p, p.name)
+    given = "".join(sorted(set(spec.zh_given_chars)))
+    surname = _alt(spec.zh_compound_surnames, "".join(sorted(set(spec.zh_surnames))))
+    nick = "[" + "".join(spec.zh_nickname_prefixes) + "]"
+    return NameLists(
+        zh_full=f"^{surname}[{given}][\u3400-\u9fff]?$",
+        zh_loose=f"^(?:{surname}[\u3400-\u9fff]{{1,2}}|{nick}[\u3400-\u9fff])$",
+        zh_given_chars=frozenset(given), zh_surname_alt=surname,
+        zh_not_names=frozenset(spec.zh_not_names),
+        not_words=frozenset(spec.not_name_words.split()), not_headers=tuple(spec.not_name_headers))
 
 
 @functools.lru_cache(maxsize=1)
@@ -50,11 +140,57 @@ def given_names() -> frozenset[str]:
     return frozenset(names - COMMON_WORDS)
 
 
+@functools.lru_cache(maxsize=1)
+def _given_series() -> pl.Series:
+    return pl.Series(sorted(given_names()), dtype=pl.String)
+
+
 def latin_person_name(v: str) -> bool:
-    """Capitalised words holding ``First Last``: a known given name followed by a word that is no
-    street, business or common word ("Customer Anna Smith" → yes, "Main Street" → no)."""
+    """Words holding ``First Last`` in any case: a known given name followed by a word that is no
+    street, business or common word ("Customer Anna Smith", "MARY SMITH" → yes, "Main Street" → no)."""
     words = [w.lower().strip("'’-") for w in _TOKEN.split(v.strip()) if w]
     words = [w for w in words if w not in PARTICLES]   # "George van Dijk": the particle joins, it is no word
     names = given_names()
+    stop = load_names().not_words
     return any(first in names and len(last) >= 2 and last not in SURNAME_STOP and last not in COMMON_WORDS
-               for first, last in zip(words, words[1:]))
+               and last not in stop for first, last in zip(words, words[1:]))
+
+
+def zh_person_name(v: str) -> bool:
+    """A Chinese name after a context word: surname, then a character common in given names."""
+    lists = load_names()
+    m = re.match(lists.zh_surname_alt, v)
+    return (bool(m) and len(v) > m.end() and v[m.end()] in lists.zh_given_chars
+            and v[:m.end() + 1] not in lists.zh_not_names)
+
+
+def hinted_header(name: str, words: tuple[str, ...] | list[str]) -> bool:
+    """The header names a person (``contact_name``, ``姓名``) and not a thing (``CompanyName``)."""
+    from .engine import name_hint
+
+    return name_hint(name, words) and not name_hint(name, load_names().not_headers)
+
+
+def name_evidence(values: pl.Series, hinted: bool) -> np.ndarray:
+    """Per value: is there dictionary evidence that it is a person's name?
+
+    Latin script: 2-4 words, one a known given name, none a place/job/business word; a single
+    given name counts only under a name header. Chinese: surname + a common given-name character;
+    under a name header any surname + one or two characters, or a nickname (小李, 大梨)."""
+    lists = load_names()
+    v = values.cast(pl.String).str.strip_chars()
+    df = pl.DataFrame({"v": v}).with_row_index("i")
+    words = (df.select("i", w=pl.col("v").str.to_lowercase().str.extract_all(_WORD)).explode("w")
+             .drop_nulls("w"))
+    given, stop = _given_series().implode(), pl.Series(sorted(lists.not_words), dtype=pl.String).implode()
+    agg = words.group_by("i").agg(n=pl.len(), given=pl.col("w").is_in(given).any(),
+                                  stop=pl.col("w").is_in(stop).any())
+    latin_shape = v.str.contains(r"^[\p{Latin}'’.,\- ]+$").fill_null(False)
+    per = df.join(agg, on="i", how="left").sort("i").with_columns(shape=latin_shape)
+    min_words = 1 if hinted else 2
+    latin = (pl.col("shape") & pl.col("given").fill_null(False) & ~pl.col("stop").fill_null(False)
+             & (pl.col("n").fill_null(0) >= min_words) & (pl.col("n").fill_null(0) <= 4))
+    zh = pl.col("v").str.contains(lists.zh_loose if hinted else lists.zh_full).fill_null(False)
+    if not hinted:
+        zh = zh & ~pl.col("v").is_in(pl.Series(sorted(lists.zh_not_names), dtype=pl.String).implode())
+    return per.select(latin | zh).to_series().to_numpy()
