@@ -198,3 +198,13 @@ def test_checks_read_canonical_tables_only_except_pii001(tmp_path):
     assert "cards" not in set(enc.evidence.get("table", [])) and enc.affected == 0
     inv = scan_dataset(ds)  # the inventory still reports the other table's card numbers
     assert ("cards", "pan", "card_number") in {(e["table"], e["column"], e["category"]) for e in inv.columns}
+
+
+def test_validate_lists_other_tables_and_skipped_ones(tmp_path, capsys):
+    folder = _csv_folder(tmp_path)
+    (folder / "broken.csv").write_text('a,b\n1,"unbalanced\n', encoding="utf-8")
+    assert main(["validate", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "other tables (1, scanned, never checked):" in out
+    assert "address  5 rows  [file, found beside the export]" in out
+    assert "skipped: broken (" in out
