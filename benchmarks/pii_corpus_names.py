@@ -189,3 +189,47 @@ def coverage(split: str = "test") -> dict[str, float]:
             "zh_surnames": len(zh_last),
             "zh_surnames_in_names_yaml": sum(bool(__import__("re").fullmatch(lists.zh_surname_alt, n)) for n in zh_last)
             / len(zh_last)}
+
+
+def evaluate(n_text: int = 300, rows: int = 60, split: str = "test") -> dict[str, dict[str, float]]:
+    """Precision and recall of person names: in free text (``find``, span overlap) and per column
+    (``classify_column`` says person_name or not), with the time each took."""
+    import time
+
+    import pandas as pd
+
+    from workbench.pii import classify_column, find
+
+    out: dict[str, dict[str, float]] = {}
+    t = time.perf_counter()
+    recs = free_text(n_text, split=split)
+    groups = {"free text, Latin Title Case": range(0, n_text), "free text, Latin UPPER CASE": range(n_text, 2 * n_text),
+              "free text, Chinese": range(2 * n_text, 3 * n_text)}
+    tp = {g: 0 for g in groups}
+    fn = {g: 0 for g in groups}
+    fp = 0
+    for i, (text, gold) in enumerate(recs):
+        pred = [(m.start, m.end) for m in find(text) if m.category == "person_name"]
+        hit = [any(s < ge and gs < e for s, e in pred) for _, gs, ge in gold]
+        fp += sum(not any(s < ge and gs < e for _, gs, ge in gold) for s, e in pred)
+        for g, idx in groups.items():
+            if i in idx:
+                tp[g] += sum(hit)
+                fn[g] += len(hit) - sum(hit)
+    for g in groups:
+        out[g] = {"tp": tp[g], "fn": fn[g], "recall": tp[g] / (tp[g] + fn[g])}
+    all_tp, all_fn = sum(tp.values()), sum(fn.values())
+    out["free text, all"] = {"tp": all_tp, "fp": fp, "fn": all_fn, "precision": all_tp / (all_tp + fp),
+                             "recall": all_tp / (all_tp + all_fn), "negatives": len(recs) - 3 * n_text,
+                             "seconds": time.perf_counter() - t}
+    t = time.perf_counter()
+    cols = columns(rows, split=split)
+    res = [("person_name" in classify_column(pd.Series(v), h), lab) for h, v, lab in cols]
+    ctp = sum(g and lab for g, lab in res)
+    cfp = sum(g and not lab for g, lab in res)
+    cfn = sum(lab and not g for g, lab in res)
+    out["columns"] = {"tp": ctp, "fp": cfp, "fn": cfn, "precision": ctp / (ctp + cfp) if ctp + cfp else float("nan"),
+                      "recall": ctp / (ctp + cfn), "positives": sum(lab for _, _, lab in cols),
+                      "negatives": sum(not lab for _, _, lab in cols), "seconds": time.perf_counter() - t,
+                      "wrong": [h for (h, _, lab), (g, _) in zip(cols, res) if g != lab]}
+    return out

@@ -64,7 +64,8 @@ island islands city
 """.split())
 PARTICLES = frozenset("van von de da del der di le la du dos das".split())
 _TOKEN = re.compile(r"[^A-Za-zÀ-ÿĀ-ſ'’-]+")
-_WORD = r"\p{L}+"                       # Polars: words of a value (hyphen and apostrophe split them)
+_WORDS = re.compile(r"[^\W\d_]+")      # words of a value (hyphen and apostrophe split them)
+_LATIN_SHAPE = re.compile(r"^[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f'’.,\- ]+$")
 
 
 class _NameFile(BaseModel):
@@ -152,11 +153,6 @@ def _plain(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
-@functools.lru_cache(maxsize=1)
-def _given_series() -> pl.Series:
-    return pl.Series(sorted(given_names()), dtype=pl.String)
-
-
 def latin_person_name(v: str) -> bool:
     """Words holding ``First Last`` in any case: a known given name followed by a word that is no
     street, business or common word ("Customer Anna Smith", "MARY SMITH" → yes, "Main Street" → no)."""
@@ -189,25 +185,28 @@ def hinted_header(name: str, words: tuple[str, ...] | list[str]) -> bool:
 
 
 def name_evidence(values: pl.Series, hinted: bool) -> np.ndarray:
-    """Per value: is there dictionary evidence that it is a person's name?
+    """Per value: is there dictionary evidence that it is a person's name? (Run on a column's
+    sample: one look-up per distinct value.)
 
     Latin script: 2-4 words, one a known given name, none a place/job/business word; a single
     given name counts only under a name header. Chinese: surname + a common given-name character;
     under a name header any surname + one or two characters, or a nickname (小李, 大梨)."""
     lists = load_names()
-    v = values.cast(pl.String).str.strip_chars()
-    df = pl.DataFrame({"v": v}).with_row_index("i")
-    words = (df.select("i", w=pl.col("v").str.to_lowercase().str.normalize("NFD").str.replace_all(r"\p{M}", "")
-                       .str.extract_all(_WORD)).explode("w").drop_nulls("w"))
-    given, stop = _given_series().implode(), pl.Series(sorted(lists.not_words), dtype=pl.String).implode()
-    agg = words.group_by("i").agg(n=pl.len(), given=pl.col("w").is_in(given).any(),
-                                  stop=pl.col("w").is_in(stop).any())
-    latin_shape = v.str.contains(r"^[\p{Latin}'’.,\- ]+$").fill_null(False)
-    per = df.join(agg, on="i", how="left").sort("i").with_columns(shape=latin_shape)
+    zh = re.compile(lists.zh_loose if hinted else lists.zh_full)
+    given, stop = given_names(), lists.not_words
     min_words = 1 if hinted else 2
-    latin = (pl.col("shape") & pl.col("given").fill_null(False) & ~pl.col("stop").fill_null(False)
-             & (pl.col("n").fill_null(0) >= min_words) & (pl.col("n").fill_null(0) <= 4))
-    zh = pl.col("v").str.contains(lists.zh_loose if hinted else lists.zh_full).fill_null(False)
-    if not hinted:
-        zh = zh & ~pl.col("v").is_in(pl.Series(sorted(lists.zh_not_names), dtype=pl.String).implode())
-    return per.select(latin | zh).to_series().to_numpy()
+
+    def one(v: str | None) -> bool:
+        v = (v or "").strip()
+        if zh.match(v):
+            return hinted or v not in lists.zh_not_names
+        if not _LATIN_SHAPE.match(v):
+            return False
+        words = _WORDS.findall(v.lower())
+        plain = [_plain(w) for w in words]
+        return (min_words <= len(words) <= 4 and any(p in given for p in plain)
+                and not any(w in stop or p in stop for w, p in zip(words, plain)))
+
+    uniq = values.cast(pl.String).unique(maintain_order=True)
+    good = uniq.filter(pl.Series([one(v) for v in uniq.to_list()], dtype=pl.Boolean))
+    return values.cast(pl.String).is_in(good.implode()).fill_null(False).to_numpy()
