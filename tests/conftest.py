@@ -60,6 +60,14 @@ def mini_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def salesforce_dir(tmp_path_factory) -> Path:
+    """A Salesforce-style copy of mini_sqlite: renamed columns, no state, cp1252 (tests/_salesforce.py)."""
+    from _salesforce import make_salesforce_export
+
+    return make_salesforce_export(tmp_path_factory.mktemp("salesforce"))
+
+
+@pytest.fixture(scope="session")
 def sample_dataset():
     from workbench import load_dataset
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from breach_helpers import cn_resident_id, make_dataset, scenario_dict, write_scenarios
+from breach_helpers import acme_copy, cn_resident_id, make_dataset, scenario_dict, write_scenarios
 from workbench.breach import figures, playbook, simulate
 from workbench.breach.calibration import load_calibration
 from workbench.cli import main
@@ -89,15 +89,31 @@ def test_tornado_per_scenario_ranks_each_prior(acme):
 
 def test_ids_in_notes_explain_why_encrypting_ids_saves_nothing(tmp_path):
     nid = cn_resident_id("11010519800101001")
-    ds = load_dataset(make_dataset(tmp_path / "ds", customers=40, notes=f"id on file {nid}"))
+    ds = load_dataset(make_dataset(tmp_path / "ds", customers=40, national_ids=False, notes=f"id on file {nid}"))
     sim = simulate(ds, {}, trials=20_000, seed=2, scenarios=["stolen-credentials"])
     wi = {w["control"]: w for w in sim.what_if}
     enc = wi["encrypt-national-ids"]
     assert enc["mean_reduction"] == 0 and "customers.notes:national_id" in enc["reason"]
     assert "redact" in enc["reason"]
-    assert wi["redact-notes"]["mean_reduction"] == 0 and "national_id exposed in plaintext" in wi["redact-notes"]["reason"]
     both = wi["encrypt-ids-and-redact-notes"]
     assert both["mean_reduction"] > 0 and "reason" not in both
+    assert wi["redact-notes"]["mean_reduction"] > 0 and "reason" not in wi["redact-notes"]
+
+
+def test_encrypting_the_id_column_saves_per_person_but_the_id_in_notes_stays(tmp_path):
+    """Per person (issue 22): encrypting the national_id column removes 39 of 40 people's ids;
+    the one person whose id is also in their notes stays high risk."""
+    from workbench.breach.exposure import exposure
+    from workbench.breach.content import load_scenarios
+
+    nid = cn_resident_id("11010519800101001")
+    ds = load_dataset(make_dataset(tmp_path / "ds", customers=40, notes=f"id on file {nid}"))
+    sim = simulate(ds, {}, trials=20_000, seed=2, scenarios=["stolen-credentials"])
+    wi = {w["control"]: w for w in sim.what_if}
+    assert 0 < wi["encrypt-national-ids"]["mean_reduction"] < wi["encrypt-ids-and-redact-notes"]["mean_reduction"]
+    scn = load_scenarios(ids=["stolen-credentials"])[0]
+    assert exposure(ds, scn).count([["gov_id"]]) == 40
+    assert exposure(ds, scn, frozenset({"national_id"})).count([["gov_id"]]) == 1
     table = sim.what_if_table()
     assert (table.loc[table["mean_reduction"] == 0, "reason"] != "").all()
     d = sim.to_dict()
@@ -123,9 +139,13 @@ def test_playbook_lists_clock_content_and_exemptions_without_personal_data(tmp_p
     assert main(["simulate", str(root), "--trials", "2000", "--scenario", "stolen-credentials", "--out", str(out)]) == 0
     md = (out / "playbook.md").read_text(encoding="utf-8")
     html = (out / "playbook.html").read_text(encoding="utf-8")
-    assert "T0 + 72 h" in md and "GDPR Art. 33(1)" in md and "Art. 33(3)(a)" in md
-    assert "§1798.82(d)" in md and "Not owed in this scenario" in md
-    assert html.startswith("<!DOCTYPE html>") and "<script" not in html and "Art. 34(2)" in html
+    plain = re.sub(r"\\(.)", r"\1", md)  # the output boundary backslash-escapes Markdown punctuation
+    assert "T0 + 72 h" in plain and "GDPR Art. 33(1)" in plain and "Art. 33(3)(a)" in plain
+    assert "§1798.82(d)" in plain and "Not owed in this scenario" in plain
+    assert html.startswith("<!DOCTYPE html>") and "Art. 34(2)" in html
+    assert "<script" not in html.split("</head>", 1)[1]  # the page's CSP meta names no script; the body has none
+    assert 'href="#s-stolen-credentials"' in html and "First hour" in html  # index of scenarios, first hour
+    assert "The first clocks" in html and "&gt;=" not in html and ">=" not in md
     planted = [nid, "138 0013 8000", "p1@example.com", "Person 1,"]
     for text in (md, html, (out / "simulation.json").read_text(encoding="utf-8")):
         assert not any(p in text for p in planted)
@@ -143,12 +163,16 @@ def test_timeline_figure_marks_obligations_without_hour_count(acme):
 def test_list_laws_shows_review_trail(capsys):
     assert main(["list", "laws"]) == 0
     out = capsys.readouterr().out
-    assert "gdpr-art33" in out and "NOT REVIEWED" in out and re.search(r"reviewed \d{4}-\d\d-\d\d by", out)
+    assert "gdpr-art33" in out and "NOT REVIEWED" in out
+    # no entry claims a review that did not happen (issue 22): none names a reviewer today
+    assert not re.search(r"reviewed \d{4}-\d\d-\d\d by", out) and "issue 13" not in out
     assert "52 rules" in out and "TX " in out
+    assert "source: gdpr" in out and "source: ncsl" in out
 
 
-def test_direct_loss_criterion_grades_the_typical_ransomware_incident(acme):
-    by = {o.scenario.id: o for o in acme.outcomes}
+def test_direct_loss_criterion_grades_the_typical_ransomware_incident(tmp_path):
+    sim = simulate(acme_copy(tmp_path / "acme", operates_in=["EU", "CN"]), trials=100_000, seed=7)
+    by = {o.scenario.id: o for o in sim.outcomes}
     cac = {n["obligation"]: n for n in by["ransomware-crm-db"].notifications}["cac-incident-report"]
     assert cac["deadline_hours"] == 4 and "direct loss >= RMB 5,000,000" in cac["trigger"]
     lost = {n["obligation"]: n for n in by["lost-laptop-export"].exemptions}["cac-incident-report"]

@@ -48,13 +48,14 @@ def _certain_fines_laws(tmp_path):
         for a in r.get("schedule", []):   # amounts in force on as_of (CPI-adjusted from 2025)
             top = a["per_subject"]["max"]
             a["award_per_subject"] = {"min": top, "mode": top, "max": top, "source": "ccpa"}
+    raw.pop("fine_scale", None)   # every fine at the full cap, whatever the number of people
     path = tmp_path / "laws.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     return path
 
 
 def test_fines_in_simulation_never_exceed_the_cap(tmp_path):
-    ds = load_dataset(make_dataset(tmp_path / "ds", revenue=250e6))
+    ds = load_dataset(make_dataset(tmp_path / "ds", revenue=250e6, org={"operates_in": ["CN"]}))
     d = scenario_dict()
     d["loss"]["fines"] = True
     scen = write_scenarios(tmp_path / "scn", d)
@@ -71,7 +72,7 @@ def test_fines_in_simulation_never_exceed_the_cap(tmp_path):
     # as_of 2026-09-30: the CPI-adjusted §1798.150 maximum (USD 799) and CPPA fine (USD 2,663) apply
     assert o.fines_by_regime["ccpa"] == pytest.approx(ev * ca * 799 / usd)
     assert o.fines_by_regime["cppa"] == pytest.approx(ev * ca * 2663 / usd)
-    # the amended Cybersecurity Law (in force 2026-01-01), non-CII band: up to RMB 2M
+    # the amended Cybersecurity Law (in force 2026-01-01) Art. 61(3), large leak: up to RMB 2M
     assert o.fines_by_regime["csl"] == pytest.approx(ev * 2e6 / laws.currency.rates["CNY"])
     assert "csl-cii" not in o.fines_by_regime
     # default priors: mean fine per event well below the cap
@@ -125,7 +126,8 @@ def test_notification_attorney_general_over_500(tmp_path):
 def test_notification_not_high_risk(tmp_path):
     ds = load_dataset(make_dataset(tmp_path / "ds", national_ids=False))
     rows, _ = _rows(ds)
-    assert set(rows) == {"gdpr-art33", "pipl-art57-authority", "pipl-art57-individuals"}
+    # the test organisation declares no establishment: an offshore processor for China (Art. 53)
+    assert set(rows) == {"gdpr-art33", "pipl-art57-authority", "pipl-art57-individuals", "pipl-art53-representative"}
     laws = load_laws()
     sim = simulate(ds, {}, trials=1000, seed=1, scenarios=["stolen-credentials"])
     ex = sim.outcomes[0].exposure

@@ -60,7 +60,7 @@ def test_not_established_controller_owes_gdpr_only_for_eu_subjects(tmp_path):
 
 
 def test_1000_cn_records_start_no_1h_or_4h_clock(tmp_path):
-    root = make_dataset(tmp_path / "ds", customers=1000, places=[("CN", "")])
+    root = make_dataset(tmp_path / "ds", customers=1000, places=[("CN", "")], org={"operates_in": ["CN"]})
     o = _sim(root).outcomes[0]
     assert o.exposure.by_jurisdiction == {"CN": 1000}
     hours = [r["deadline_hours"] for r in o.notifications]
@@ -72,24 +72,28 @@ def test_1000_cn_records_start_no_1h_or_4h_clock(tmp_path):
 
 
 def test_1_2m_cn_records_start_the_4h_clock(laws):
-    rows, exempt = assess(_exposure(1_200_000), laws, Organisation(name="X"))
+    rows, exempt = assess(_exposure(1_200_000), laws, Organisation(name="X", operates_in=["CN"]))
     r = _by_id(rows)["cac-incident-report"]
     assert r["deadline_hours"] == 4 and r["records"] == 1_200_000 and "relatively major" in r["trigger"]
-    assert "cac-incident-report-cii" not in _by_id(rows) and not exempt
+    assert "cac-incident-report-cii" not in _by_id(rows)
+    assert set(_by_id(exempt)) == set()        # the 30-day summary report is owed too
+    assert _by_id(rows)["cac-summary-report"]["deadline_hours"] is None
 
 
 def test_critical_infrastructure_operator_gets_the_1h_clock(laws, tmp_path):
-    cii = Organisation(name="X", critical_infrastructure=True)
-    rows, _ = assess(_exposure(1_200_000), load_laws().in_force(AS_OF, True), cii)
+    cii = Organisation(name="X", critical_infrastructure=True, operates_in=["CN"])
+    rows, _ = assess(_exposure(1_200_000), load_laws().in_force(AS_OF, True, cii), cii)
     r = _by_id(rows)
     assert r["cac-incident-report-cii"]["deadline_hours"] == 1 and "cac-incident-report" not in r
     # a CII operator's ransomware interrupts the infrastructure: relatively major at any size
-    root = make_dataset(tmp_path / "ds", customers=40, org={"critical_infrastructure": True})
+    root = make_dataset(tmp_path / "ds", customers=40, org={"critical_infrastructure": True, "operates_in": ["CN"]})
     sim = _sim(root, "ransomware-crm-db")
     rows = _by_id(sim.outcomes[0].notifications)
     assert rows["cac-incident-report-cii"]["deadline_hours"] == 1
+    assert "Art. 4" in rows["cac-incident-report-cii"]["basis"]
     assert "interrupted" in rows["cac-incident-report-cii"]["trigger"]
-    assert "csl-cii" in sim.laws.regimes and "csl" not in sim.laws.regimes
+    # amended CSL Art. 61(3): the large-leak band applies to any operator, the 2-10M band to CII
+    assert "csl-cii" in sim.laws.regimes and "csl" in sim.laws.regimes
 
 
 def test_texas_customers_get_texas_deadline_and_attorney_general_threshold(tmp_path):
@@ -130,6 +134,7 @@ def test_amounts_and_regimes_follow_as_of():
     assert "csl" not in old.regimes and new.regimes["csl"].tiers["high_risk"].fixed_cap == 2_000_000
     assert "cac-incident-report" not in {o.id for o in old.notifications}       # in force 2025-11-01
     cii = laws.in_force(AS_OF, critical_infrastructure=True)
+    assert cii.regimes["csl-cii"].requires_downtime
     assert cii.regimes["csl-cii"].tiers["high_risk"].fixed_cap == 10_000_000
 
 
@@ -142,7 +147,7 @@ def test_state_rules_cover_50_states_dc_and_pr_with_citations():
         assert r.statute and r.deadline and r.regulator_deadline, code
         assert r.deadline_hours is None or r.deadline_hours >= 24, code
         assert r.encryption_safe_harbour, code
-    assert states["TX"].regulator_threshold == 250 and states["CA"].deadline_hours == 720
+    assert states["TX"].regulator_threshold == 250 and states["CA"].as_of(AS_OF).deadline_hours == 720
 
 
 def test_zero_hour_deadline_is_rejected_and_review_trail_is_present(tmp_path):

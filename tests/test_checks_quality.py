@@ -36,7 +36,19 @@ def test_dq003_counts_events_naming_unknown_tables_or_fields(tmp_path):
     spec["access_log"][3]["table"] = "customerz"          # a table typo
     f = run(build(tmp_path, spec), "DQ-003")
     assert (f.status, f.affected) == ("fail", 2)
-    assert sorted(f.evidence["table"]) == ["customers", "customerz"]
+    # raw log values pass the output boundary (issue 21, item 11): unknown names by shape or count only
+    assert sorted(f.evidence["table"]) == ["customers", "unknown table (aaaaaaaaa)"]
+    assert "full_name + 1 other" in set(f.evidence["fields"]) and "emial" not in f.evidence.to_csv()
+
+
+def test_hostile_log_values_never_reach_the_evidence(tmp_path):
+    spec = baseline()
+    spec["access_log"][1]["fields"] = "full_name,<img src=x onerror=alert(1)>,jane.doe@example.com"
+    spec["access_log"][3]["table"] = "<script>alert(2)</script>"
+    f = run(build(tmp_path, spec), "DQ-003")
+    text = f.evidence.to_csv()
+    assert f.affected == 2 and "<" not in text and "jane.doe" not in text and "alert" not in text
+    assert "full_name + 2 others" in text
 
 
 def test_dq_checks_pass_on_clean_data_and_are_insufficient_without_inputs(tmp_path):

@@ -18,6 +18,7 @@ def _executed_notebook(path, title):
     fig = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))
     renderer = pio.renderers["notebook"]
     bundle = renderer.to_mimebundle(fig.to_dict())
+    bundle["application/vnd.plotly.v1+json"] = fig.to_plotly_json()  # in a kernel (plotly_mimetype+notebook)
     init_html = ("<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>\n<script>"
                  + __import__("plotly.offline", fromlist=["x"]).get_plotlyjs() + "</script>")
     nb = nbformat.v4.new_notebook()

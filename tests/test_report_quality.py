@@ -91,7 +91,7 @@ def test_quiet_run_writes_nothing_to_stderr_and_leaves_no_temp_files(sample_quie
 def test_sample_report_is_clean(sample_quiet):
     out, _ = sample_quiet
     html = assert_clean(out / "2026Q3" / "report.html")
-    assert "Failed checks: 19" in html and "new 19" not in html  # first quarter: nothing is "new"
+    assert "19 of 25 assessed checks failed" in html and "new 19" not in html  # first quarter: nothing is "new"
     assert "Why a percentile can be 0" in html and "green</strong> at 80" in html
     for deadline in ("immediately", "without undue delay", "72 h", "30 days"):
         assert f">{deadline}<" in html, deadline

@@ -19,6 +19,7 @@ import pytest
 from _pg import fresh_database, insert_only_role
 from conftest import run_cli
 from workbench.training import load_module
+from workbench.training.server import ENV_SECRET, SECRET_HEADER
 from workbench.training.store import attempts, attempts_of_record, forget
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +30,7 @@ MODULE = load_module("access-control")
 # header value as a proxy might send it -> roster id and department (data/samples/acme_retail/users.csv)
 TRAINEES = [(" u00009", "U00009", "Sales"), ("U00013", "U00013", "Finance"), ("u00014", "U00014", "Analytics"),
             ("U00008", "U00008", "Support"), ("U00001", "U00001", "IT")]
+PROXY_SECRET = "browser-test-proxy-secret-0123456789"  # what the authenticating proxy adds to every request
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing: run 'make browser'")]
 
@@ -43,6 +45,7 @@ def _serve(store: str, tmp_path: Path, stack: ExitStack) -> str:
     port = _free_port()
     log = stack.enter_context(open(tmp_path / "serve.log", "wb"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBENCH_TRAINING_", "JUPYTERHUB_"))}
+    env[ENV_SECRET] = PROXY_SECRET
     proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--port", str(port), "--store", store,
                              "--dataset", str(ROOT / "data" / "samples" / "acme_retail"),
                              "--trust-header", "X-Forwarded-User",
@@ -87,7 +90,7 @@ def _answer_right(page, q) -> None:
 
 
 def _take_module(browser, url: str, header: str, right: bool, retry: bool) -> None:
-    context = browser.new_context(extra_http_headers={"X-Forwarded-User": header})
+    context = browser.new_context(extra_http_headers={"X-Forwarded-User": header, SECRET_HEADER: PROXY_SECRET})
     try:
         page = context.new_page()
         page.goto(url + "?module=access-control", timeout=120_000)

@@ -19,7 +19,7 @@ from . import __version__
 from .checks import Finding, load_catalog, run_checks
 from .dataset import Dataset
 from .files import write_json_atomic, write_text_atomic
-from .scoring import coverage, risk_register, scores
+from .scoring import coverage, not_assessable, risk_register, scores
 
 FLOAT_DIGITS = 4
 
@@ -45,6 +45,8 @@ class Assessment:
             "dataset": self.dataset, "assessed_at": self.assessed_at, "as_of": self.as_of.isoformat(),
             "workbench_version": self.workbench_version, "profile": self.profile, "window_days": self.window_days,
             "scores": self.scores,
+            # why scores.overall is null: less than half of the applicable points could be measured
+            "overall_reason": not_assessable(self.findings),
             # share of the applicable checks' points actually measured, and what could not be seen
             "coverage": coverage(self.findings),
             "insufficient_data": [{"id": f.id, "title": f.title, "why": f.note} for f in self.findings

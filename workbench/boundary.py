@@ -1,49 +1,36 @@
-"""The output boundary: every value that reaches HTML, a notebook output, a log line or a message
-passes here.
+"""The output boundary: every value that reaches HTML, Markdown, a notebook output, a widget, a
+log line, the terminal or a message passes here. It is the bottom layer of the package: it
+imports nothing from ``workbench`` (a test parses the imports), so every module may use it.
 
 * :func:`redact_secrets` — passwords in URLs (``postgresql://u:***@host/db``, SQLAlchemy URLs
   included), tokens and keys in query strings, ``Bearer``/``Basic`` credentials, ``password=``
-  pairs in connection strings.
-* :func:`redact_data` / :func:`redact_notebook` — the same for JSON outputs (``manifest.json``,
-  ``training.json`` …: :func:`workbench.files.write_json_atomic` applies it) and executed notebooks.
-* :func:`safe_message` — a message or log line: secrets redacted, then every personal value the
-  PII detectors find masked (``workbench.masking.mask_text``), on one line.
-* :func:`safe_html` — the same, with markup escaped, for text placed into HTML.
+  pairs in connection strings. :func:`redact_data` / :func:`redact_notebook` apply it to JSON
+  outputs and executed notebooks.
+* The masking rules for the categories the PII detectors find (``mask_email`` … ``mask_generic``)
+  and :func:`mask_text`, which masks every value the detectors find in free text. The detectors
+  live higher up (:mod:`workbench.pii`): the package root hands them in with :func:`set_finder`,
+  and masking refuses to run without them rather than let a value through.
+* :func:`strip_control` — control characters (ESC sequences, C1, bidi overrides) removed.
+* :func:`safe_message` — one line, control characters stripped, secrets redacted, personal data
+  masked: for messages, log lines and the terminal.
+* :func:`safe_html` (text in HTML), :func:`md` (text in Markdown), :func:`md_code` (a Markdown
+  code span): the same, with markup escaped for that context.
+* :func:`seal_html` — a whole HTML page gets a strict Content-Security-Policy ``<meta>``: only
+  the inline scripts the writer names (by their SHA-256) may run, nothing may be fetched.
 * :func:`value_shape` — what an unexpected raw cell looks like without showing it (``aaaa 99``).
-* :func:`safe_frame` — a table for display: every cell through :func:`safe_html`-grade
-  treatment of its text (secrets redacted, personal data masked); escaping is left to the
-  renderer that writes HTML, which must escape (pandas ``to_html(escape=True)``, Styler ``escape="html"``).
-
-``workbench.masking`` re-exports these names, so callers import one module for output safety.
+* :func:`safe_frame` — a table for display with every text cell through :func:`safe_message`.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
-# scheme://user:password@host → scheme://user:***@host (SQLAlchemy, HTTP, AMQP, Redis, …)
-_URL_PASSWORD = re.compile(r"(?P<pre>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@?#'\"]*:)(?P<pw>[^\s@/'\"]+)(?=@)")
-# scheme://token@host (a credential with no user part, e.g. https://ghp_xxx@github.com)
-_URL_TOKEN = re.compile(r"(?P<pre>\b(?:https?|git|ssh)://)(?P<pw>[^\s:/@?#'\"]{8,})(?=@)")
-_QUERY_SECRET = re.compile(
-    r"(?P<pre>[?&;](?:access_token|token|api[_-]?key|apikey|key|secret|client_secret|password|passwd|pwd|"
-    r"sig|signature|x-amz-signature|x-amz-security-token|sas|auth)=)(?P<pw>[^&\s#'\"]+)", re.IGNORECASE)
-_PAIR_SECRET = re.compile(r"(?P<pre>\b(?:password|passwd|pwd|secret|token|api[_-]?key)\s*[=:]\s*)(?P<pw>[^\s;,&'\"]+)",
-                          re.IGNORECASE)
-_AUTH_HEADER = re.compile(r"(?P<pre>\b(?:Bearer|Basic|Token)\s+)(?P<pw>[A-Za-z0-9._~+/=\-]{8,})")
-REDACTED = "***"
-
-
-def redact_secrets(text: Any) -> str:
-    """``text`` with passwords and tokens replaced by ``***`` (user names and hosts are kept:
-    they tell the reader which connection is meant)."""
-    if text is None:
-        return ""
-    s = str(text)
-    for rx in (_URL_PASSWORD, _URL_TOKEN, _QUERY_SECRET, _PAIR_SECRET, _AUTH_HEADER):
-        s = rx.sub(lambda m: m.group("pre") + REDACTED, s)
-    return s
+# the one redaction implementation (parsing URLs, query parameters by name): workbench.redaction
+from .redaction import REDACTED, redact_secrets, redact_url_passwords  # noqa: E402,F401
 
 
 def redact_data(obj: Any) -> Any:
@@ -61,7 +48,7 @@ def redact_data(obj: Any) -> Any:
 def _redact_urls(text: str) -> str:
     # URL-shaped secrets only: the pair and header rules would corrupt embedded JavaScript
     # (minified plotly.js contains ``token:`` and ``;key=``)
-    return _URL_PASSWORD.sub(lambda m: m.group("pre") + REDACTED, text)
+    return redact_url_passwords(text)
 
 
 def redact_notebook(path: Any) -> bool:
@@ -105,22 +92,135 @@ def redact_notebook(path: Any) -> bool:
     return True
 
 
-def safe_message(text: Any, limit: int | None = None) -> str:
-    """A message or log line fit to show: one line, secrets redacted, personal data masked."""
-    from .masking import mask_text  # local: masking re-exports this module
+# ---------------------------------------------------------------- masking rules
+_DIGITS = re.compile(r"\d")
+SHORT = 4  # a value this short is masked entirely: keeping two of four characters reveals too much
 
-    s = " ".join(redact_secrets(text).split())
+
+def mask_generic(v: str) -> str:
+    v = str(v)
+    if len(v) <= SHORT:
+        return "*" * len(v)
+    return v[0] + "*" * (len(v) - 2) + v[-1]
+
+
+def mask_email(v: str) -> str:
+    local, _, domain = v.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else mask_generic(v)
+
+
+def mask_phone(v: str) -> str:
+    # At most the last four digits survive: a prefix plus a suffix (55*0132) would leave a
+    # seven-digit number guessable in ten tries.
+    raw = v.strip()
+    digits = re.sub(r"\D", "", raw)
+    intl = raw.startswith(("+", "00"))
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{'+' if intl else ''}{'*' * (len(digits) - 4)}{digits[-4:]}"
+
+
+def mask_card(v: str) -> str:
+    digits = re.sub(r"\D", "", v)
+    return "**** **** **** " + digits[-4:] if len(digits) >= 12 else "*" * len(digits)
+
+
+def mask_national_id(v: str) -> str:
+    s = re.sub(r"[\s-]", "", v)
+    if len(s) == 18:  # China resident id: 4201**********1234
+        return s[:4] + "*" * 10 + s[-4:]
+    if len(s) <= 8:  # the last four of a short id are most of it
+        return "*" * len(s)
+    return "*" * (len(s) - 4) + s[-4:]
+
+
+def mask_iban(v: str) -> str:
+    s = re.sub(r"\s", "", v)
+    return s[:2] + "*" * (len(s) - 6) + s[-4:] if len(s) > 8 else "*" * len(s)
+
+
+def mask_name(v: str) -> str:
+    parts = v.split()
+    if len(parts) == 1 and re.search(r"[\u3400-\u9fff]", v):  # 王小明 → 王**
+        return v[:1] + "*" * (len(v) - 1)
+    return " ".join(p[:1] + "*" * (len(p) - 1) for p in parts)
+
+
+def mask_ip(v: str) -> str:
+    if "." in v:
+        a = v.split(".")
+        return ".".join(a[:2] + ["*"] * (len(a) - 2))
+    return v.split(":")[0] + ":****"
+
+
+def mask_date(v: str) -> str:
+    # Birth dates identify people: keep the shape, drop every digit.
+    return _DIGITS.sub("*", str(v))
+
+
+def mask_address(v: str) -> str:
+    """Keep the first character and the punctuation; hide every letter, digit and CJK character."""
+    v = str(v)
+    return v[:1] + re.sub(r"[0-9A-Za-z\u00c0-\u024f\u3400-\u9fff]", "*", v[1:])
+
+
+RULES: dict[str, Callable[[str], str]] = {
+    "email": mask_email, "phone": mask_phone, "card_number": mask_card, "national_id": mask_national_id,
+    "iban": mask_iban, "person_name": mask_name, "ip_address": mask_ip, "birth_date": mask_date,
+    "address": mask_address,
+}
+# text -> matches with .start, .end, .category (workbench.pii.find); set by the package root
+_finder: Callable[[str], Iterable[Any]] | None = None
+
+
+def set_finder(finder: Callable[[str], Iterable[Any]]) -> None:
+    """Hand the boundary the PII detectors (``workbench/__init__.py`` does, on import)."""
+    global _finder
+    _finder = finder
+
+
+def mask_text(text: Any) -> str:
+    """Free text with every personal value the detectors find replaced by its mask."""
+    if not text:
+        return "" if text is None else str(text)
+    if _finder is None:  # fail closed: never let text through unmasked
+        raise RuntimeError("workbench.boundary: no PII finder set (import workbench first)")
+    text = str(text)
+    parts, last = [], 0
+    for m in _finder(text):
+        parts.append(text[last:m.start])
+        parts.append(RULES.get(m.category, mask_generic)(text[m.start:m.end]))
+        last = m.end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- text for each context
+# C0 controls except tab/newline, DEL, C1 controls (CSI included), bidi embeddings/overrides/isolates
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+
+
+def strip_control(text: Any) -> str:
+    """``text`` without terminal escape sequences and control characters (tab and newline kept)."""
+    s = "" if text is None else str(text)
+    return _CONTROL.sub("", _ANSI.sub("", s))
+
+
+def has_control(text: Any) -> bool:
+    """Whether ``text`` holds a character :func:`strip_control` would remove (or a newline)."""
+    s = "" if text is None else str(text)
+    return bool(_CONTROL.search(s)) or "\n" in s or "\r" in s
+
+
+def safe_message(text: Any, limit: int | None = None) -> str:
+    """A message, log line or terminal line fit to show: one line, no control characters,
+    secrets redacted, personal data masked."""
+    s = " ".join(strip_control(redact_secrets(text)).split())
     s = mask_text(s)
     if limit is not None and len(s) > limit:
         s = s[: limit - 1] + "…"
     return s
-
-
-def safe_html(text: Any) -> str:
-    """Text to place into HTML: :func:`safe_message` treatment, then markup escaped."""
-    from .masking import mask_text
-
-    return html.escape(mask_text(redact_secrets(text)), quote=True)
 
 
 def escape(text: Any) -> str:
@@ -128,6 +228,84 @@ def escape(text: Any) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
+def safe_html(text: Any) -> str:
+    """Text to place into HTML (element content or a quoted attribute): control characters
+    stripped, secrets redacted, personal data masked, markup escaped."""
+    return html.escape(mask_text(strip_control(redact_secrets(text))), quote=True)
+
+
+# emphasis, code, links/images, table columns, strikethrough: escaped anywhere; list, heading and
+# setext markers only where they act, at the start (the value is one line)
+_MD_ANYWHERE = re.compile(r"([\\`*_\[\]|~])")
+_MD_START = re.compile(r"^(\d+)([.)])|^([#+\-=])")
+
+
+def md(text: Any) -> str:
+    """Text to place into Markdown (prose, a heading, a table cell): :func:`safe_message`, the
+    Markdown punctuation that could act backslash-escaped, HTML markup escaped — it renders as the
+    text itself and can open no element, link, list, heading or table column."""
+    s = _MD_ANYWHERE.sub(r"\\\1", safe_message(text))
+    s = _MD_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", s)
+    return html.escape(s, quote=False)
+
+
+def md_code(text: Any) -> str:
+    """A Markdown code span holding :func:`safe_message` text (a fence no backtick in it can close);
+    text with markup characters is given as :func:`md` text instead, so that not even the
+    Markdown source holds a tag."""
+    s = safe_message(text)
+    if re.search(r"[<>&]", s):
+        return md(s)
+    fence = "`" * (max((len(r) for r in re.findall(r"`+", s)), default=0) + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") else ""
+    return f"{fence}{pad}{s}{pad}{fence}"
+
+
+def md_fence(text: Any, lang: str = "") -> str:
+    """A fenced Markdown code block holding ``text`` (line breaks kept, control characters
+    stripped, secrets redacted): the fence is longer than any backtick run inside, so the text
+    cannot close it; inside a fence a renderer shows markup as text."""
+    s = strip_control(redact_secrets(text)).replace("\r", "")
+    fence = "`" * max(3, max((len(r) for r in re.findall(r"`+", s)), default=0) + 1)
+    return f"{fence}{re.sub(r'[^A-Za-z0-9_+-]', '', lang)}\n{s.rstrip(chr(10))}\n{fence}\n"
+
+
+# ---------------------------------------------------------------- whole HTML pages
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.I | re.S)
+
+
+def inline_scripts(fragment: str) -> list[str]:
+    """The bodies of the inline ``<script>`` elements of ``fragment`` (those with no ``src``)."""
+    return [body for attrs, body in _SCRIPT.findall(fragment) if not re.search(r"\bsrc\s*=", attrs, re.I)]
+
+
+def script_hash(body: str) -> str:
+    """The CSP source expression allowing exactly this inline script."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def csp(scripts: Iterable[str] = (), script_files: bool = False) -> str:
+    """The policy: nothing fetched from anywhere, no plugins, no forms, no ``<base>``; images and
+    fonts only inline (``data:``); styles inline; scripts only the inline ones given (by hash),
+    and with ``script_files`` the page's own script files (``'self'``, e.g. a SCORM package)."""
+    allowed = sorted({script_hash(s) for s in scripts}) + (["'self'"] if script_files else [])
+    return ("default-src 'none'; script-src " + (" ".join(allowed) if allowed else "'none'")
+            + "; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'; "
+              "object-src 'none'; base-uri 'none'; form-action 'none'")
+
+
+def seal_html(page: str, scripts: Iterable[str] = (), script_files: bool = False) -> str:
+    """``page`` with the :func:`csp` ``<meta>`` as the first element of its ``<head>``: only the
+    inline ``scripts`` named here (the writer's own) may run; a script or event handler that
+    reached the page any other way does not."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp(scripts, script_files)}">'
+    m = re.search(r"<head\b[^>]*>", page, re.I)
+    if m is None:
+        raise ValueError("seal_html: the page has no <head>")
+    return page[: m.end()] + meta + page[m.end():]
+
+
+# ---------------------------------------------------------------- shapes, tables, files
 def value_shape(value: Any, limit: int = 24) -> str:
     """The shape of a raw value without its content: letters → ``a``, digits → ``9``, CJK → ``字``,
     common punctuation kept, anything else (markup included) → ``?``; cut at ``limit``."""
@@ -147,7 +325,8 @@ def value_shape(value: Any, limit: int = 24) -> str:
 
 def safe_frame(df: Any) -> Any:
     """A copy of a DataFrame whose text cells (and column names) have secrets redacted and
-    personal data masked; numbers, dates and booleans are left as they are."""
+    personal data masked; numbers, dates and booleans are left as they are. Escaping is left to
+    the renderer that writes HTML (pandas ``to_html(escape=True)``, Styler ``escape="html"``)."""
     import pandas as pd
 
     out = df.copy()

@@ -42,6 +42,8 @@ def _text(col: str, t: str) -> str:
 def typed(col: str, kind: str, t: str) -> str:
     """The canonical expression for raw column ``col`` of engine type ``t``."""
     c = q(col)
+    if kind == "raw":  # an extra binary column (BLOB image): kept as it is, never decoded as text
+        return c
     if kind in ("str", "id"):
         return _text(col, t)
     if kind in ("datetime", "date"):
@@ -72,7 +74,8 @@ def typed(col: str, kind: str, t: str) -> str:
 def jurisdiction_sql(has_state: bool) -> str:
     """:func:`workbench.jurisdiction.subject_jurisdiction` as an engine expression over canonical columns."""
     c = "upper(trim(country))"
-    s = "upper(trim(state))" if has_state else "NULL"
+    # an absent column is a typed NULL: Spark refuses an untyped one inside array_contains
+    s = "upper(trim(state))" if has_state else "CAST(NULL AS VARCHAR)"
     return (f"CASE WHEN country IS NULL THEN NULL WHEN {in_list(c, sorted(EU_EEA | {'EL'}))} THEN 'EU' "
             f"WHEN {c} = 'CN' THEN 'CN' "
             f"WHEN {c} = 'US' THEN CASE WHEN {in_list(s, ('CA', 'CALIFORNIA'))} THEN 'US-CA' ELSE 'US' END ELSE {c} END")
@@ -107,7 +110,8 @@ class Canonicaliser:
                 raise DatasetError(f"{self.where}: column '{canon}' appears twice (after mapping)",
                                    "remove the duplicate or map only one source column to it")
             seen.add(canon)
-            out.append((canon, n, spec.get(canon, "str"), t))
+            kind = spec.get(canon, "raw" if canon not in spec and _is(t, "BLOB", "BYTEA", "BINARY", "VARBINARY") else "str")
+            out.append((canon, n, kind, t))
         key = KEYS.get(self.table)
         if key and key not in seen:
             raise DatasetError(f"{self.where}: table '{self.table}' has no '{key}' column",

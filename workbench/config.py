@@ -35,6 +35,13 @@ class Organisation(_Strict):
     customers: int | None = Field(default=None, gt=0)
     # share of revenue that downtime or churn loses as profit; None: the scenario's margin prior
     gross_margin: float | None = Field(default=None, ge=0, le=1)
+    # where it runs networks or services (CN here brings the CAC measures and the Cybersecurity
+    # Law); None: not declared, assumed from established_in and flagged "check" in the playbook
+    operates_in: list[str] | None = None
+    # the undertaking's (group's) turnover for GDPR fine caps; None: annual_revenue
+    group_revenue: float | None = Field(default=None, ge=0)
+    # GDPR lead supervisory authority, named in the Art. 33 notice of an EU-established controller
+    lead_authority: str | None = None
 
 
 class TableSource(_Strict):
@@ -63,6 +70,37 @@ class EngineConfig(_Strict):
     memory_limit: str | None = None                   # duckdb, e.g. "4GB"
 
 
+class RetentionRule(_Strict):
+    """Records an erasure must keep: ``table`` rows younger than ``days`` (by their record date),
+    e.g. invoices under commercial or tax law; ``basis`` is the reason shown to the operator."""
+
+    table: str
+    days: int = Field(ge=0)
+    basis: str
+    columns: list[str] = Field(default_factory=list)  # kept columns only (others may go); empty: the whole row
+
+
+class LegalHold(_Strict):
+    """Data frozen for a claim or an authority's order: nothing under it may be erased."""
+
+    reason: str
+    tables: list[str] = Field(default_factory=list)        # empty: every table
+    customer_ids: list[str] = Field(default_factory=list)  # empty: every customer
+    until: dt.date | None = None
+
+
+class Processing(_Strict):
+    """Purposes and recipients (for subject-access packages and the DPIA), and what erasure must keep.
+
+    A purpose or recipient is a text, or a mapping of language to text (``{en: ..., zh: ...}``)."""
+
+    purposes: list[str | dict[str, str]] = Field(default_factory=list)
+    recipients: list[str | dict[str, str]] = Field(default_factory=list)
+    retention: list[RetentionRule] = Field(default_factory=list)
+    legal_holds: list[LegalHold] = Field(default_factory=list)
+    backup_retention_days: int | None = Field(default=None, ge=0)  # how long a backup copy lives
+
+
 class DatasetConfig(_Strict):
     name: str
     as_of: dt.date | None = None
@@ -70,8 +108,25 @@ class DatasetConfig(_Strict):
     engine: EngineConfig = Field(default_factory=EngineConfig)
     tables: dict[str, TableSource]
     columns: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # source value -> canonical value, per table and canonical column ({"1": active, "0": disabled})
+    values: dict[str, dict[str, dict[str, str]]] = Field(default_factory=dict)
     permissions: str | None = None
     posture: str | None = None
+    incidents: str | None = None       # the organisation's own incident history (breach frequencies)
+    processing: Processing | None = None
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _value_keys_as_text(cls, v: Any) -> Any:
+        """YAML reads ``1:`` as a number and ``true:`` as a boolean: a source value is text."""
+        if not isinstance(v, dict):
+            return v
+
+        def text(k: Any) -> Any:
+            return str(k).lower() if isinstance(k, bool) else str(k) if isinstance(k, (int, float)) else k
+        return {t: ({c: ({text(k): x for k, x in m.items()} if isinstance(m, dict) else m)
+                     for c, m in cols.items()} if isinstance(cols, dict) else cols)
+                for t, cols in v.items()}
 
 
 class TablePermission(_Strict):

@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -27,7 +27,8 @@ from .engine import Engine, connect, q
 from .errors import DatasetError
 from .referential import check_permissions
 from .schema import CANONICAL, REQUIRED_TABLES
-from .sources import NotUtf8, ResolvedSource, csv_errors, register, resolve
+from .sources import NotUtf8, ResolvedSource, csv_errors, register
+from .tables import TablePlan, check_table_names, load_other, plan_tables, value_mapped
 
 if TYPE_CHECKING:
     import polars as pl
@@ -102,6 +103,9 @@ class Dataset:
     posture: Posture | None = None
     mapped: dict[str, list[str]] = field(default_factory=dict)  # canonical columns present per table
     files: list[Path] = field(default_factory=list)  # every input file read (for the manifest)
+    # every table: role (canonical name or "other"), kind (file | table | view), source, declared?
+    table_info: dict[str, dict[str, Any]] = field(default_factory=dict)
+    skipped: list[dict[str, str]] = field(default_factory=list)  # found beside the export, unreadable
     _stats: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
     _midnight: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)  # date columns
     _types: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
@@ -191,6 +195,15 @@ class Dataset:
                 out[c] = _strings(parts, i).drop_nulls()
         return {c: out[c] for c in columns}
 
+    def role(self, table: str) -> str:
+        """The table's role: its canonical name, or ``other`` (scanned, linked by key, never checked)."""
+        return self.table_info.get(table, {}).get("role", table if table in CANONICAL else "other")
+
+    @property
+    def canonical_tables(self) -> list[str]:
+        """The canonical tables present, in contract order."""
+        return [t for t in CANONICAL if t in self.columns]
+
     def rows(self, table: str) -> int:
         """Number of rows of a table (0 when absent)."""
         return self.stats(table)["__rows__"] if table in self.columns else 0
@@ -232,9 +245,7 @@ def load_dataset(path: str | Path, as_of: str | dt.date | None = None, engine: s
     for t in REQUIRED_TABLES:
         if t not in cfg.tables:
             raise DatasetError(f"{yml}: required table '{t}' is not listed under 'tables'", f"add tables.{t}.path")
-    for t in list(cfg.tables) + list(cfg.columns):
-        if t not in CANONICAL:
-            raise DatasetError(f"{yml}: unknown table '{t}'", f"canonical tables are: {', '.join(CANONICAL)}")
+    check_table_names(cfg, yml)
 
     permissions = posture = None
     extra_files: list[Path] = []
@@ -248,7 +259,7 @@ def load_dataset(path: str | Path, as_of: str | dt.date | None = None, engine: s
     kind = engine or os.environ.get("WORKBENCH_ENGINE") or cfg.engine.kind
     workdir = tempfile.TemporaryDirectory(prefix="workbench-load-")
     try:
-        eng, sources, columns, files, stats = _load(cfg, kind, root, yml, extra_files, Path(workdir.name))
+        eng, sources, columns, files, stats, info, skipped = _load(cfg, kind, root, yml, extra_files, Path(workdir.name))
         if permissions is not None:
             check_permissions(permissions, columns, root / str(cfg.permissions))
     except BaseException:
@@ -262,10 +273,13 @@ def load_dataset(path: str | Path, as_of: str | dt.date | None = None, engine: s
             as_of = dt.date.fromisoformat(as_of)
         except ValueError:
             raise DatasetError(f"as_of '{as_of}' is not a date", "use YYYY-MM-DD, e.g. 2026-09-30") from None
-    mapped = {t: [c for c in CANONICAL[t] if c in cols] for t, cols in columns.items()}
+    for t, m in cfg.columns.items():  # which source column each mapped canonical column came from
+        if t in info:
+            info[t] = {**info[t], "mapped_from": dict(m)}
+    mapped = {t: [c for c in CANONICAL[t] if c in cols] for t, cols in columns.items() if t in CANONICAL}
     return Dataset(root=root, name=cfg.name, as_of=as_of, organisation=cfg.organisation, engine=eng,
                    columns=columns, sources=sources, permissions=permissions, posture=posture, mapped=mapped,
-                   files=files, _stats=stats, _workdir=workdir)
+                   files=files, table_info=info, skipped=skipped, _stats=stats, _workdir=workdir)
 
 
 def _load(cfg: DatasetConfig, kind: str, root: Path, yml: Path, extra: list[Path], workdir: Path):
@@ -274,16 +288,17 @@ def _load(cfg: DatasetConfig, kind: str, root: Path, yml: Path, extra: list[Path
     from . import loadcache
 
     folder = loadcache.cache_dir()
+    plans = plan_tables(cfg, root, yml)
     if folder is None or kind != "duckdb":
         eng = connect(cfg.engine, kind=kind)
         try:
-            return (eng, *_load_tables(eng, cfg, root, yml, workdir))
+            return (eng, *_load_tables(eng, cfg, plans, yml, workdir))
         except BaseException:
             eng.close()
             raise
     from .engine.duck import DuckDBEngine
 
-    resolved = [resolve(t, src, root) for t, src in cfg.tables.items()]
+    resolved = [p.source for p in plans]
     name = loadcache.key(yml, extra, resolved, repr(cfg.engine))
     db = folder / f"{name}.duckdb"
     with loadcache.locked(folder, name):
@@ -291,30 +306,46 @@ def _load(cfg: DatasetConfig, kind: str, root: Path, yml: Path, extra: list[Path
         if meta is None:
             builder = DuckDBEngine(threads=cfg.engine.threads, memory_limit=cfg.engine.memory_limit, database=str(db))
             try:
-                sources, columns, files, stats = _load_tables(builder, cfg, root, yml, workdir)
+                sources, columns, files, stats, info, skipped = _load_tables(builder, cfg, plans, yml, workdir)
                 builder.execute("CHECKPOINT")
             finally:
                 builder.close()
-            meta = {"columns": columns, "files": [str(f) for f in files], "stats": stats}
+            meta = {"columns": columns, "files": [str(f) for f in files], "stats": stats, "info": info,
+                    "skipped": skipped}
             loadcache.write_meta(folder, name, meta)
     eng = DuckDBEngine(threads=cfg.engine.threads, memory_limit=cfg.engine.memory_limit)
     eng.attach(str(db), list(meta["columns"]))
-    sources = {rs.table: rs for rs in resolved}
-    return eng, sources, meta["columns"], [Path(f) for f in meta["files"]], meta["stats"]
+    sources = {p.name: p.source for p in plans if p.name in meta["columns"]}
+    return (eng, sources, meta["columns"], [Path(f) for f in meta["files"]], meta["stats"], meta.get("info", {}),
+            meta.get("skipped", []))
 
 
-def _load_tables(engine: Engine, cfg: DatasetConfig, root: Path, yml: Path, workdir: Path):
+def _load_tables(engine: Engine, cfg: DatasetConfig, plans: list[TablePlan], yml: Path, workdir: Path):
     sources: dict[str, ResolvedSource] = {}
     columns: dict[str, list[str]] = {}
     stats: dict[str, dict[str, int]] = {}
     files: list[Path] = [yml]
-    for t, src in cfg.tables.items():
-        rs = resolve(t, src, root)
+    info: dict[str, dict[str, Any]] = {}
+    skipped: list[dict[str, str]] = []
+    for plan in plans:
+        t, rs = plan.name, plan.source
+        if plan.role == "other":
+            try:
+                columns[t] = load_other(engine, plan, workdir)
+            except DatasetError as e:
+                if plan.declared:
+                    raise
+                skipped.append({"table": t, "source": rs.describe(), "reason": str(e)})
+                continue
+            sources[t], info[t] = rs, plan.info()
+            _note_file(files, rs)
+            continue
         raw = f"__raw_{t}"
         for detect in (False, True):
             try:
                 row_id = register(engine, rs, raw, workdir, detect_encoding=detect)
-                canon = Canonicaliser(engine, t, raw, rs.describe(), rs.first_row, str(yml), cfg.columns.get(t, {}), row_id)
+                src_rel = value_mapped(engine, raw, t, cfg, yml, row_id)
+                canon = Canonicaliser(engine, t, src_rel, rs.describe(), rs.first_row, str(yml), cfg.columns.get(t, {}), row_id)
                 cols = canon.columns()
                 if rs.kind in ("parquet", "spark_table"):
                     # read in place: projection and filters reach the files; validated (and counted)
@@ -332,11 +363,17 @@ def _load_tables(engine: Engine, cfg: DatasetConfig, root: Path, yml: Path, work
         if t in REQUIRED_TABLES and stats[t]["__rows__"] == 0:
             raise DatasetError(f"{rs.describe()}: table '{t}' has no rows", "export the table again")
         if rs.kind not in ("parquet", "spark_table"):
+            if src_rel != raw:
+                engine.drop(src_rel)
             engine.drop(raw)
         columns[t] = [n for n, _ in engine.schema(t) if not n.startswith("__wb_")]
-        sources[t] = rs
-        if rs.path is not None:
-            files.append(rs.path)
-        elif rs.sql_url and rs.sql_url.startswith("sqlite:///"):
-            files.append(Path(rs.sql_url[len("sqlite:///"):]))
-    return sources, columns, files, stats
+        sources[t], info[t] = rs, plan.info()
+        _note_file(files, rs)
+    return sources, columns, files, stats, info, skipped
+
+
+def _note_file(files: list[Path], rs: ResolvedSource) -> None:
+    path = rs.path if rs.path is not None else (
+        Path(rs.sql_url[len("sqlite:///"):]) if rs.sql_url and rs.sql_url.startswith("sqlite:///") else None)
+    if path is not None and path not in files:
+        files.append(path)

@@ -5,6 +5,8 @@ Every error carries a ``hint`` telling the user what to do; the CLI prints
 """
 from __future__ import annotations
 
+from .boundary import redact_secrets, strip_control  # the output boundary: the bottom layer
+
 
 class WorkbenchError(Exception):
     """Base class. ``exit_code`` is what the CLI returns for it."""
@@ -17,11 +19,10 @@ class WorkbenchError(Exception):
         super().__init__(message)
 
     def __str__(self) -> str:
-        from .boundary import redact_secrets  # the output boundary: no password or token in any message
-
-        text = " ".join(self.message.split())  # always one line
+        # always one line, no terminal control sequence, no password or token
+        text = " ".join(strip_control(self.message).split())
         if self.hint:
-            text += f" — hint: {' '.join(self.hint.split())}"
+            text += f" — hint: {' '.join(strip_control(self.hint).split())}"
         return redact_secrets(text)
 
 

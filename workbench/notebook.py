@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from .boundary import md
+
 # plotly's notebook renderer always adds a MathJax <script src="https://cdn…">; reports must
 # open offline and we typeset no LaTeX, so that tag is dropped where the HTML is made.
 _CDN_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>', re.IGNORECASE)
@@ -61,9 +63,9 @@ def progress(label: str = "") -> Callable[[str], None]:
     """
     from IPython.display import Markdown, display
 
-    handle = display(Markdown(f"*{label}starting…*"), display_id=True)
+    handle = display(Markdown(f"*{md(label)}starting…*"), display_id=True)
 
     def update(message: str) -> None:
-        handle.update(Markdown(f"*{label}{message}*"))
+        handle.update(Markdown(f"*{md(label)}{md(message)}*"))
 
     return update

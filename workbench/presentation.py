@@ -18,6 +18,9 @@ from typing import Any
 
 import pandas as pd
 
+from . import i18n
+from .boundary import md, strip_control
+
 MISSING = "—"
 # Column names that hold these kinds of values (matched on the lower-cased name with "_" as " ").
 _PERCENT = re.compile(r"\b(share|coverage|completion|rate|probability|correct|chance)\b")
@@ -43,7 +46,7 @@ def missing(v: Any) -> bool:
 
 def count(v: Any) -> str:
     """A whole number with thousands separators: ``2,988``."""
-    return MISSING if missing(v) else f"{float(v):,.0f}"
+    return MISSING if missing(v) else i18n.fmt_count(float(v))
 
 
 def number(v: Any, digits: int = 1) -> str:
@@ -65,7 +68,7 @@ def money(v: Any, currency: str = "", *, signed: bool = False) -> str:
         return MISSING
     f = float(v)
     sign = ("+" if f > 0 else "−" if f < 0 else "±") if signed else ("−" if f < 0 else "")
-    return f"{sign}{abs(f):,.0f} {currency}".strip()
+    return sign + i18n.fmt_money(abs(f), currency)
 
 
 def percent(v: Any, digits: int = 0) -> str:
@@ -83,9 +86,9 @@ def date(v: Any) -> str:
     if missing(v) or v == "":
         return MISSING
     if isinstance(v, (dt.date, pd.Timestamp)):
-        return v.strftime("%Y-%m-%d")
+        return i18n.fmt_date(dt.date(v.year, v.month, v.day))
     text = str(v)
-    return text[:10] if re.match(r"^\d{4}-\d{2}-\d{2}", text) else text
+    return i18n.fmt_date_text(text[:10]) if re.match(r"^\d{4}-\d{2}-\d{2}", text) else text
 
 
 def deadline(hours: Any, text: str = "") -> str:
@@ -94,13 +97,13 @@ def deadline(hours: Any, text: str = "") -> str:
     ``hours`` None means the law sets no number of hours; ``text`` (the law's own wording, or the
     trigger) then decides between "immediately" and "without undue delay"."""
     if missing(hours):
-        return "immediately" if "immediate" in str(text).lower() else "without undue delay"
+        return i18n.t("deadline.immediately") if "immediate" in str(text).lower() else i18n.t("deadline.undue_delay")
     h = float(hours)
     if h <= 0:
-        return "immediately"
+        return i18n.t("deadline.immediately")
     if h > 72 and h % 24 == 0:
-        return f"{h / 24:.0f} days"
-    return f"{h:g} h"
+        return i18n.t("deadline.days", n=f"{h / 24:.0f}")
+    return i18n.t("deadline.hours", n=f"{h:g}")
 
 
 def cell(v: Any) -> str:
@@ -110,7 +113,7 @@ def cell(v: Any) -> str:
     if missing(v):
         return MISSING
     if isinstance(v, bool):
-        return "yes" if v else "no"
+        return i18n.t("value.yes") if v else i18n.t("value.no")
     if isinstance(v, PurePath):
         return v.name  # never a host path
     if isinstance(v, (dt.date, pd.Timestamp)):
@@ -180,7 +183,7 @@ class Table:
         cap = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         if self.frame.empty:
             return f'<p class="wb-empty">{html.escape(self.caption + ": " if self.caption else "")}' \
-                   f"{html.escape(self.empty or 'nothing to show')}</p>"
+                   f"{html.escape(self.empty or i18n.t('common.nothing'))}</p>"
         head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.frame.columns)
         body = []
         for row in self.frame.itertuples(index=False):
@@ -189,10 +192,11 @@ class Table:
                 cls = ["num"] if self.kinds.get(c) in ("percent", "money", "count", "number", "score") else []
                 if _TOKEN.match(v) and self.kinds.get(c) != "text" or _TOKEN.match(v) and len(v) <= 12:
                     cls.append("tok")
-                if v.lower() in SEVERITY_CLASSES:
-                    cls.append(f"sev-{v.lower()}")
+                sev = _severity_class(v)
+                if sev:
+                    cls.append(f"sev-{sev}")
                 attr = f' class="{" ".join(cls)}"' if cls else ""
-                tds.append(f"<td{attr}>{html.escape(v)}</td>")
+                tds.append(f"<td{attr}>{html.escape(strip_control(v))}</td>")
             body.append("<tr>" + "".join(tds) + "</tr>")
         short = " short" if len(self.frame) <= 15 else ""  # short tables are not split across pages
         return (f'<table class="wb{short}">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
@@ -228,12 +232,29 @@ def show(data: Any, *, currency: str | None = None, empty: str = "nothing to sho
     for c, k in found.items():  # "deadline_hours" now reads "72 h" or "immediately": call it a deadline
         if k == "deadline" and "deadline" not in names.values():
             names[c] = "deadline"
+    for c, k in found.items():  # vocabulary (severity, status, change) in the reader's language
+        if k == "text":
+            text[c] = text[c].map(lambda v: i18n.term("value", v) if i18n.has(_value_key(v)) else v)
+    names = {c: i18n.term("column", n) for c, n in names.items()}
     return Table(text.rename(columns=names), {names[c]: k for c, k in found.items()}, caption, empty)
 
 
+def _value_key(v: str) -> str:
+    return "value." + str(v).strip().lower().replace(" ", "_")
+
+
+def _severity_class(v: str) -> str | None:
+    """The CSS class word of a cell (English vocabulary, also when the cell is translated)."""
+    low = v.lower()
+    if low in SEVERITY_CLASSES:
+        return low
+    return {i18n.t(f"value.{k}"): k for k in SEVERITY_CLASSES if i18n.has(f"value.{k}")}.get(v)
+
+
 def text(value: Any) -> str:
-    """A value for Markdown/HTML prose: formatted and escaped."""
-    return html.escape(cell(value), quote=False)
+    """A value for Markdown prose: formatted, then through the output boundary's :func:`md`
+    (markup and Markdown punctuation escaped, control characters stripped, personal data masked)."""
+    return md(cell(value))
 
 
 # ---------------------------------------------------------------- chart theme

@@ -18,6 +18,10 @@ MIN_PENALTY = 0.2  # a fail always costs at least 20% of its points, however few
 IMPACT_BASE = {"low": 2, "medium": 3, "high": 4, "critical": 5}
 SENSITIVITY_SHIFT = {"low": -1, "medium": 0, "high": 1}
 LIKELIHOOD_BOUNDS = (0.001, 0.01, 0.1, 0.5)  # share ≤ bound → likelihood 1, 2, 3, 4; above → 5
+# the overall score is given only when at least this share of the applicable checks' points was
+# measured: an export without posture inputs (no posture.yaml, permissions, logs, backups) is
+# "not assessable", not "0.0" (nor a high score from the two checks that could run)
+ASSESSABLE_COVERAGE = 0.5
 REGISTER_COLUMNS = ["id", "title", "domain", "severity", "affected", "total", "unit", "share", "likelihood",
                     "impact", "rating", "level", "owner", "remediation", "due_date"]
 
@@ -52,6 +56,7 @@ def scores(findings: Iterable[Any]) -> dict[str, float | None]:
     """``{"overall": .., <domain>: ..}``, each 100 × (1 − lost / possible) over applicable checks
     (``insufficient_data`` ones count as possible points with no credit), rounded to one decimal;
     ``None`` for a domain with no applicable check."""
+    findings = list(findings)
     possible = {d: 0.0 for d in DOMAINS}
     lost = {d: 0.0 for d in DOMAINS}
     for f in findings:
@@ -64,7 +69,8 @@ def scores(findings: Iterable[Any]) -> dict[str, float | None]:
     def score(p: float, lo: float) -> float | None:
         return None if p == 0 else round(100.0 * (1.0 - lo / p), 1)
 
-    out: dict[str, float | None] = {"overall": score(sum(possible.values()), sum(lost.values()))}
+    overall = score(sum(possible.values()), sum(lost.values())) if not_assessable(findings) is None else None
+    out: dict[str, float | None] = {"overall": overall}
     for d in sorted(possible, key=lambda d: (DOMAINS.index(d) if d in DOMAINS else 99, d)):
         out[d] = score(possible[d], lost[d])
     return out
@@ -76,6 +82,17 @@ def coverage(findings: Iterable[Any]) -> float | None:
     possible = sum(points(f) for f in fs)
     seen = sum(points(f) for f in fs if _get(f, "status") != "insufficient_data")
     return None if not possible else round(seen / possible, 4)
+
+
+def not_assessable(findings: Iterable[Any]) -> str | None:
+    """Why there is no overall score (``"not assessable: N of M checks lacked data"``) when less
+    than :data:`ASSESSABLE_COVERAGE` of the applicable points was measured; else None."""
+    fs = [f for f in findings if _get(f, "status") != "not_applicable"]
+    cov = coverage(fs)
+    if cov is None or cov >= ASSESSABLE_COVERAGE:
+        return None
+    lacking = sum(_get(f, "status") == "insufficient_data" for f in fs)
+    return f"not assessable: {lacking} of {len(fs)} checks lacked data"
 
 
 def likelihood(f: Any) -> int:

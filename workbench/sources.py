@@ -22,7 +22,8 @@ import pyarrow as pa
 from .config import TableSource
 from .encoding import check_declared, detect, utf8_copy
 from .engine.base import Engine, q
-from .errors import DatasetError
+from .errors import DatasetError, WorkbenchError
+from .boundary import has_control, value_shape
 from .masking import redact_url
 
 SQL_BATCH = 100_000  # rows per round trip from a database through SQLAlchemy
@@ -41,6 +42,7 @@ class ResolvedSource:
     sql_query: str | None = None
     spark_table: str | None = None
     first_row: int = 2  # the line/row number of the first data row, for error messages
+    view: bool = False  # a database view (not a base table)
 
     def describe(self) -> str:
         if self.path is not None:
@@ -86,7 +88,7 @@ def register(engine: Engine, rs: ResolvedSource, name: str, workdir: Path, detec
         return _register_csv(engine, rs, name, workdir, detect_encoding)
     if rs.kind == "parquet":
         try:
-            row_id = engine.load_parquet(name, rs.path)
+            row_id = engine.load_parquet(name, literal_path(rs.path, workdir))
             engine.schema(name)
         except Exception as e:  # noqa: BLE001 - engines raise several unrelated types for a bad file
             raise DatasetError(f"{rs.path}: not a readable Parquet file ({type(e).__name__})",
@@ -108,6 +110,11 @@ def register(engine: Engine, rs: ResolvedSource, name: str, workdir: Path, detec
 
 
 def _header(names: list[str], rs: ResolvedSource) -> list[str]:
+    for i, n in enumerate(names, 1):
+        if has_control(n.strip()):  # a quoted line break would shift the engine's rows; ESC reaches terminals
+            raise DatasetError(f"{rs.describe()}: column {i} of the header holds a line break or control character "
+                               f"(looks like '{value_shape(n, 40)}')",
+                               "remove line breaks and control characters from the header row and export again")
     names = [n.strip() for n in names]
     seen: set[str] = set()
     for n in names:
@@ -132,11 +139,25 @@ def _register_csv(engine: Engine, rs: ResolvedSource, name: str, workdir: Path, 
         except UnicodeDecodeError:
             raise NotUtf8() from None
         with csv_errors(rs):
-            return engine.load_csv(name, rs.path, header, sep)
+            return engine.load_csv(name, literal_path(rs.path, workdir), header, sep)
     enc = check_declared(rs.path, rs.encoding) if rs.encoding else detect(rs.path)
-    path = utf8_copy(rs.path, enc, workdir)
+    path = literal_path(utf8_copy(rs.path, enc, workdir), workdir)
     with csv_errors(rs):
         return engine.load_csv(name, path, _read_header(path, sep, rs), sep)
+
+
+_GLOB = re.compile(r"[*?\[\]{}]")
+
+
+def literal_path(path: Path, workdir: Path) -> Path:
+    """``path`` as engines read it literally: DuckDB and Spark expand ``* ? [ ] { }`` in a file
+    name (``users[ab].csv`` would read ``usersa.csv``), so such a file is handed over through a
+    link with a plain name in the run's private ``workdir``."""
+    if not _GLOB.search(str(path)) or path.is_dir():
+        return path
+    link = workdir / f"literal-{len(list(workdir.glob('literal-*')))}{path.suffix}"
+    link.symlink_to(path.resolve())
+    return link
 
 
 class NotUtf8(Exception):
@@ -149,7 +170,7 @@ def csv_errors(rs: ResolvedSource) -> Iterator[None]:
     The engine's own message quotes the offending line, which may be personal data: never shown."""
     try:
         yield
-    except (DatasetError, NotUtf8):
+    except (WorkbenchError, NotUtf8):  # the engine already named the cause (e.g. Spark's SparkQueryError)
         raise
     except Exception as e:  # noqa: BLE001 - engines raise several unrelated types
         if rs.kind != "csv":
@@ -210,7 +231,7 @@ def _read_sql(rs: ResolvedSource) -> pa.Table:
                 chunks = pd.read_sql_table(rs.sql_table, conn, chunksize=SQL_BATCH)
             else:
                 chunks = pd.read_sql_query(sa.text(rs.sql_query or ""), conn, chunksize=SQL_BATCH)
-            parts = [pa.Table.from_pandas(_arrow_safe(c), preserve_index=False) for c in chunks]
+            parts = [_arrow_safe(c) for c in chunks]
     except DatasetError:
         raise
     except sa.exc.SQLAlchemyError as e:
@@ -224,7 +245,63 @@ def _read_sql(rs: ResolvedSource) -> pa.Table:
     return pa.concat_tables(parts, promote_options="permissive")
 
 
-def _arrow_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """Object columns (mixed Python values from a driver) as strings; the canonicaliser types them."""
-    obj = [c for c in df.columns if df[c].dtype == object]
-    return df.astype({c: "string" for c in obj}) if obj else df
+def _arrow_safe(df: pd.DataFrame) -> pa.Table:
+    """Object columns (mixed Python values from a driver) as strings, the canonicaliser types them;
+    binary values (BLOB images, documents) stay binary: never decoded as text."""
+    binary = [c for c in df.columns if df[c].dtype == object and _is_binary(df[c])]
+    text = [c for c in df.columns if df[c].dtype == object and c not in binary]
+    if text:
+        df = df.astype({c: "string" for c in text})
+    if not binary:
+        return pa.Table.from_pandas(df, preserve_index=False)
+    plain = pa.Table.from_pandas(df.drop(columns=binary), preserve_index=False)
+    arrays = {c: pa.array([None if v is None or v is pd.NA else bytes(v) for v in df[c]], type=pa.binary())
+              for c in binary}
+    return pa.table({c: arrays[c] if c in arrays else plain.column(c) for c in df.columns})
+
+
+def _is_binary(col: pd.Series) -> bool:
+    """True when the driver returned bytes (a BLOB column)."""
+    v = col.dropna()
+    return bool(len(v)) and isinstance(v.iloc[0], (bytes, bytearray, memoryview))
+
+
+def sql_relations(url: str) -> list[tuple[str, bool]]:
+    """(name, is_view) of every table and view of a database, in name order (DatasetError when unreachable)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        insp = sa.inspect(engine)
+        names = [(n, False) for n in insp.get_table_names()] + [(n, True) for n in insp.get_view_names()]
+    except sa.exc.SQLAlchemyError as e:
+        msg = redact_url(" ".join(str(getattr(e, "orig", e) or e).split())[:200])
+        raise DatasetError(f"{redact_url(url)}: cannot list the database's tables: {msg}",
+                           "check that the database is reachable") from None
+    finally:
+        engine.dispose()
+    return sorted((n, v) for n, v in names if not n.startswith("sqlite_"))
+
+
+def sql_foreign_keys(url: str, tables: list[str]) -> list[tuple[str, str, str, str]]:
+    """Declared single-column foreign keys among ``tables``: (table, column, referred table, referred column)."""
+    import sqlalchemy as sa
+
+    out: list[tuple[str, str, str, str]] = []
+    engine = sa.create_engine(url)
+    try:
+        insp = sa.inspect(engine)
+        for t in tables:
+            try:
+                fks = insp.get_foreign_keys(t)
+            except (sa.exc.SQLAlchemyError, NotImplementedError):
+                continue
+            for fk in fks:
+                cols, ref = fk.get("constrained_columns") or [], fk.get("referred_columns") or []
+                if len(cols) == 1 and len(ref) == 1 and fk.get("referred_table"):
+                    out.append((t, cols[0], fk["referred_table"], ref[0]))
+    except sa.exc.SQLAlchemyError:
+        return []
+    finally:
+        engine.dispose()
+    return sorted(out)

@@ -59,8 +59,25 @@ def main() -> None:
     @case("unknown_mapped_column", "mapped column 'EmailAddress'")
     def _(d): (d / "dataset.yaml").write_text(DATASET + "columns:\n  customers: {email: EmailAddress}\n", encoding="utf-8")
 
+    # any other name under tables: is an other table (scanned, never checked); columns: and values:
+    # apply to canonical tables only
     @case("unknown_table", "unknown table 'orders'")
-    def _(d): (d / "dataset.yaml").write_text(DATASET.replace("  users:", "  orders: {path: users.csv}\n  users:"), encoding="utf-8")
+    def _(d): (d / "dataset.yaml").write_text(DATASET + "columns:\n  orders: {customer_id: id}\n", encoding="utf-8")
+
+    @case("canonical_name_typo", "did you mean 'customers'")
+    def _(d): (d / "dataset.yaml").write_text(DATASET.replace("  users:", "  custmers: {path: users.csv}\n  users:"), encoding="utf-8")
+
+    @case("unknown_values_column", "key 'values.users.state'")
+    def _(d): (d / "dataset.yaml").write_text(DATASET + "values:\n  users: {state: {'1': active}}\n", encoding="utf-8")
+
+    @case("values_column_absent", "key 'values.users.terminated_at': table 'users' has no column")
+    def _(d): (d / "dataset.yaml").write_text(DATASET + "values:\n  users: {terminated_at: {'1': '2026-01-01'}}\n", encoding="utf-8")
+
+    @case("values_not_a_mapping", "dataset.yaml: key 'values.users.status'")
+    def _(d): (d / "dataset.yaml").write_text(DATASET + "values:\n  users: {status: active}\n", encoding="utf-8")
+
+    @case("declared_other_table_missing", "address.csv: file not found")
+    def _(d): (d / "dataset.yaml").write_text(DATASET.replace("  users:", "  address: {path: address.csv}\n  users:"), encoding="utf-8")
 
     @case("wrong_declared_encoding", "cannot be decoded as declared encoding 'utf-8'")
     def _(d):

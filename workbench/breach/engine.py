@@ -138,6 +138,7 @@ class Context:
     per_subject_fx: dict[str, float]    # regime -> factor from its statutory currency to org currency
     gross_margin: float | None = None   # organisation.gross_margin; None: the scenario's margin prior
     direct_loss_threshold: float | None = None  # CN grading: RMB 5M direct loss, in the org currency
+    fine_scale: object | None = None    # statutes.FineScale: tiered fines grow with people and severity
 
 
 @dataclass
@@ -173,9 +174,10 @@ def multiplier(scn: Scenario, inputs: dict[str, float]) -> float:
     return m
 
 
-def draw(scn: Scenario, laws: Laws, rng: np.random.Generator, trials: int) -> Draws:
-    """Draw everything random for ``scn`` (see the module docstring)."""
-    tef = sample(scn.tef, rng, trials)
+def draw(scn: Scenario, laws: Laws, rng: np.random.Generator, trials: int, tef_scale: float = 1.0) -> Draws:
+    """Draw everything random for ``scn`` (see the module docstring); ``tef_scale`` anchors the
+    threat-event frequency on outside data (:mod:`workbench.breach.frequency`)."""
+    tef = sample(scn.tef, rng, trials, tef_scale)
     v0 = sample(scn.vulnerability.base, rng, trials)
     vmax = np.minimum(v0 * worst_multiplier(scn), 1.0)
     counts = rng.poisson(tef * vmax)
@@ -219,13 +221,17 @@ def accepted(d: Draws, scn: Scenario, inputs: dict[str, float]) -> Draws:
 
 def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: Context, laws: Laws,
              notice_records: float, per_trial: bool = True,
-             regime_records: dict[str, float] | None = None) -> Result:
+             regime_records: dict[str, float] | None = None,
+             regime_high: dict[str, float] | None = None) -> Result:
     """Annual losses for one posture (``inputs``) and one exposure, from the shared draws.
 
     ``exposure`` needs ``records``, ``by_jurisdiction`` and ``high_risk``; ``notice_records`` is
     how many exposed records must be told individually (see :func:`law.notice_records`).
     With ``per_trial=False`` only the means are computed (what-if), which skips the aggregation.
-    ``regime_records``: records each fine regime covers (default: its jurisdiction's records).
+    ``regime_records``: records each fine regime covers (default: its jurisdiction's records);
+    ``regime_high``: of those, the people whose own exposed elements are high risk (the fine's
+    tier, probability and, with ``ctx.fine_scale``, its size; default: all when the exposure is
+    high risk). Identity protection is paid for the high-risk people only.
     """
     T = d.trials
     v = np.minimum(d.v0 * multiplier(scn, inputs), d.vmax)
@@ -239,10 +245,10 @@ def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: C
     usd = ctx.usd
     R = float(exposure.records)
     margin = m["margin"] if ctx.gross_margin is None else ctx.gross_margin
-    per_record = m["response_per_record"] + m["identity_protection_per_record"] if exposure.high_risk \
-        else m["response_per_record"]
+    R_high = _high_people(exposure, laws)
     parts = {
-        "response": m["response_fixed"] * usd + per_record * sh * (R * usd),
+        "response": m["response_fixed"] * usd + m["response_per_record"] * sh * (R * usd)
+        + (m["identity_protection_per_record"] * sh * (R_high * usd) if R_high else 0.0),
         "notification": m["notification_per_record"] * sh * (notice_records * usd),
         "lost_business": m["churn"] * margin * sh * (R * ctx.revenue_per_customer),
     }
@@ -260,12 +266,16 @@ def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: C
         reg = laws.regimes[rid]
         n_j = float(regime_records[rid] if regime_records and rid in regime_records
                     else exposure.by_jurisdiction.get(reg.jurisdiction, 0))
-        if n_j <= 0 or (reg.requires_sensitive and not exposure.high_risk):
+        n_high = float(regime_high[rid] if regime_high and rid in regime_high
+                       else (n_j if exposure.high_risk else 0.0))
+        high = n_high > 0
+        if n_j <= 0 or (reg.requires_sensitive and not high) or (reg.requires_downtime and not scn.loss.has_downtime):
             continue
-        p = (reg.enforcement.probability_high_risk if exposure.high_risk else reg.enforcement.probability).value
+        p = (reg.enforcement.probability_high_risk if high else reg.enforcement.probability).value
         hit = d.fine_u[rid][ok] < p
         if reg.tiers:
-            f = hit * d.fine_size[rid][ok] * ctx.caps[rid]["high_risk" if exposure.high_risk else "normal"]
+            scale = ctx.fine_scale.factor(n_j, n_high) if ctx.fine_scale is not None else 1.0
+            f = hit * d.fine_size[rid][ok] * (ctx.caps[rid]["high_risk" if high else "normal"] * scale)
         else:
             f = hit * d.fine_size[rid][ok] * (n_j * ctx.per_subject_fx[rid])
             f = f * sh
@@ -281,6 +291,13 @@ def evaluate(d: Draws, scn: Scenario, exposure, inputs: dict[str, float], ctx: C
     loss = np.bincount(et, weights=per_event, minlength=T) if per_trial else None
     comps = {k: float(parts[k].sum()) / T if k in parts else 0.0 for k in COMPONENTS}
     return Result(loss=loss, components=comps, fines_by_regime=fines_by, events_mean=n / T, direct_over_share=over)
+
+
+def _high_people(exposure, laws: Laws) -> float:
+    """Exposed people whose own elements are high risk (all of them for a hand-built exposure)."""
+    if hasattr(exposure, "count") and getattr(exposure, "groups", None) is not None:
+        return float(exposure.count([[e] for e in laws.high_risk_elements]))
+    return float(exposure.records) if exposure.high_risk else 0.0
 
 
 def stats(loss: np.ndarray, points: int = 60) -> tuple[dict[str, float], dict[str, list[float]]]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from ..engine import q
 from ..errors import ContentError
 from .content import Scenario
+from .subjects import ELEMENTS, Group, profile, satisfies
 
 PERSONAL_TABLES = ("customers", "transactions")
 SENSITIVE = {"customers": ("national_id",), "transactions": ("card_number",)}
@@ -73,6 +74,54 @@ class Exposure:
     note: str = ""
     by_state: dict[str, int] = field(default_factory=dict)    # US subjects per state code
     redacted: list[str] = field(default_factory=list)         # free-text columns redacted (what-if)
+    groups: list[Group] | None = None   # people per jurisdiction/state × own exposed elements (subjects.py)
+
+    def subjects(self) -> list[Group]:
+        """The per-person groups; for an exposure built by hand (no engine count), every exposed
+        person is assumed to carry every element the exposed columns hold."""
+        if self.groups is not None:
+            return self.groups
+        els = set()
+        if "full_name" in self.fields:
+            els.add("name")
+        for f in self.sensitive_fields:
+            cat = f.split(":")[-1] if ":" in f else f
+            els.add("gov_id" if cat in ("national_id",) else "card" if cat == "card_number" else cat)
+        e = frozenset(els)
+        out = [Group(j, None, None, e, int(n)) for j, n in sorted(self.by_jurisdiction.items())
+               if not j.startswith("US") and int(n) > 0]
+        out += [Group("US-CA" if st == "CA" else "US", "US", st, e, int(n)) for st, n in sorted(self.by_state.items())
+                if int(n) > 0]
+        us = sum(int(n) for j, n in self.by_jurisdiction.items() if j.startswith("US"))
+        if us > sum(int(n) for n in self.by_state.values()):
+            out.append(Group("US", "US", "unknown", e, us - sum(int(n) for n in self.by_state.values())))
+        return out
+
+    def count(self, combos: list[list[str]] | None = None, jurisdictions=None, state: str | None = None,
+              countries=None) -> int:
+        """People whose own elements meet ``combos`` (any person when None), optionally only in
+        some jurisdictions, one US state or some countries."""
+        n = 0
+        for g in self.subjects():
+            if jurisdictions is not None and g.jurisdiction not in jurisdictions:
+                continue
+            if state is not None and g.state != state:
+                continue
+            if countries is not None and g.country not in countries:
+                continue
+            if combos is None or satisfies(g.elements, combos):
+                n += g.n
+        return n
+
+    def element_counts(self) -> dict[str, dict[str, int]]:
+        """Exposed people per jurisdiction carrying each element (simulation.json ``subjects``)."""
+        out: dict[str, dict[str, int]] = {}
+        for g in self.subjects():
+            d = out.setdefault(g.jurisdiction, {"people": 0, **{e: 0 for e in ELEMENTS}})
+            d["people"] += g.n
+            for e in g.elements:
+                d[e] = d.get(e, 0) + g.n
+        return dict(sorted(out.items()))
 
     @property
     def fields(self) -> list[str]:
@@ -89,7 +138,8 @@ class Exposure:
                 "tables": {t: sorted(c) for t, c in sorted(self.tables.items())},
                 "encrypted_excluded": sorted(self.encrypted_excluded), "note": self.note,
                 "by_state": {k: int(v) for k, v in sorted(self.by_state.items())},
-                **({"redacted": sorted(self.redacted)} if self.redacted else {})}
+                **({"redacted": sorted(self.redacted)} if self.redacted else {}),
+                "subjects": {"per_person": self.groups is not None, "by_jurisdiction": self.element_counts()}}
 
 
 def _encrypted(dataset, extra: frozenset[str]) -> set[str]:
@@ -216,9 +266,15 @@ def exposure(dataset, scn: Scenario, extra_encrypted: frozenset[str] = frozenset
     if ("held", where) not in cache:
         cache["held", where] = (held_by_jurisdiction(dataset, cols), held_by_state(dataset, cols))
     by_j, by_state = cache["held", where]
+    hits = {(t, c): content_sensitive(dataset, t, c, cache) for t, cs in cols.items() for c in cs
+            if c not in SENSITIVE[t] and f"{t}.{c}" not in red}
+    hits = {k: v for k, v in hits.items() if v}
+    pkey = ("profile", where, tuple(sorted((t, tuple(sorted(cs))) for t, cs in cols.items())), tuple(sorted(hits.items())))
+    if pkey not in cache:
+        cache[pkey] = profile(dataset, cols, where, hits, cache)
     return Exposure(via=via, records=sum(by_j.values()), by_jurisdiction=by_j, tables=cols,
                     sensitive_fields=sensitive, encrypted_excluded=excluded, note=note,
-                    by_state=by_state, redacted=red)
+                    by_state=by_state, redacted=red, groups=cache[pkey])
 
 
 def _held_where(dataset, cols: dict[str, list[str]]) -> str | None:

@@ -21,13 +21,17 @@ import pandas as pd
 
 from .engine import Context
 from .states import state_rows
-from .statutes import Laws, Obligation, Regime
+from .statutes import Laws, Obligation, Regime, offshore, operates
 
 # Fields that identify nobody on their own: exposing only these is "unlikely to result in a risk".
 NON_IDENTIFYING = {"customer_id", "country", "state", "city", "created_at", "last_activity_at",
                    "consent_marketing", "consent_at", "erasure_requested_at", "erased_at",
                    "transaction_id", "amount", "currency"}
 SUBJECT_WORDS = ("subject", "individual", "resident")
+
+
+ELEMENT_WORDS = {"name": "name", "gov_id": "national or government id (SSN, state id, passport)",
+                 "card": "card or account number", "access_code": "access code or password"}
 
 
 def fine_cap(regime: Regime, tier: str, revenue: float, currency: str, laws: Laws) -> float:
@@ -40,10 +44,12 @@ def fine_cap(regime: Regime, tier: str, revenue: float, currency: str, laws: Law
 
 
 def context(laws: Laws, currency: str, revenue: float, customers: int,
-            gross_margin: float | None = None) -> Context:
+            gross_margin: float | None = None, group_revenue: float | None = None) -> Context:
     """Everything currency- and organisation-dependent the engine needs. ``customers`` is the
-    organisation's real customer count (``organisation.customers``, else the rows of the extract)."""
-    caps = {rid: {tier: fine_cap(r, tier, revenue, currency, laws) for tier in r.tiers}
+    organisation's real customer count (``organisation.customers``, else the rows of the extract);
+    ``group_revenue`` the undertaking's turnover for regimes capped on it (GDPR; default ``revenue``)."""
+    caps = {rid: {tier: fine_cap(r, tier, group_revenue if r.turnover == "undertaking" and group_revenue else revenue,
+                                 currency, laws) for tier in r.tiers}
             for rid, r in laws.regimes.items() if r.tiers}
     per_subject = {rid: laws.currency.factor(r.per_subject.currency, currency)
                    for rid, r in laws.regimes.items() if r.per_subject}
@@ -51,13 +57,22 @@ def context(laws: Laws, currency: str, revenue: float, customers: int,
                    revenue_per_customer=float(revenue) / customers if customers else 0.0,
                    caps=caps, per_subject_fx=per_subject, gross_margin=gross_margin,
                    direct_loss_threshold=laws.currency.convert(
-                       laws.cn_incident_grading.relatively_major_direct_loss_cny, "CNY", currency))
+                       laws.cn_incident_grading.relatively_major_direct_loss_cny, "CNY", currency),
+                   fine_scale=laws.fine_scale)
 
 
 def _org(org) -> tuple[str, set[str], bool]:
     if org is None:
         return "the organisation", set(), False
     return org.name, set(org.established_in or []), bool(org.critical_infrastructure)
+
+
+def _in_scope(scope: str, jurisdiction: str, org) -> set[str] | None:
+    """Jurisdictions whose subjects a law covers (None: every exposed subject, GDPR Art. 3(1))."""
+    _, est, _ = _org(org)
+    if scope == "establishment" and jurisdiction in est:
+        return None
+    return {jurisdiction}
 
 
 def scope_records(scope: str, jurisdiction: str, exposure, org=None) -> tuple[int, str]:
@@ -72,9 +87,40 @@ def scope_records(scope: str, jurisdiction: str, exposure, org=None) -> tuple[in
     return n_j, f"{n_j:,} exposed records of subjects in {jurisdiction}"
 
 
+def high_risk_records(exposure, laws: Laws, scope: str, jurisdiction: str, org=None) -> int:
+    """Subjects a law covers whose *own* exposed elements make the breach high risk for them."""
+    return exposure.count([[e] for e in laws.high_risk_elements], _in_scope(scope, jurisdiction, org))
+
+
+def ccpa_records(exposure, laws: Laws) -> int:
+    """California residents whose own record exposes personal information as §1798.81.5(d) /
+    §1798.82(h) define it (the elements of the CA rule in us_breach_laws.yaml)."""
+    rule = laws.states.states.get("CA") if laws.states else None
+    combos = rule.elements if rule else [["name", "gov_id"], ["name", "card", "access_code"]]
+    return exposure.count(combos, state="CA")
+
+
 def regime_records(exposure, laws: Laws, org=None) -> dict[str, float]:
-    """Exposed records each fine regime covers (the engine scales or gates fines with them)."""
-    return {rid: float(scope_records(r.scope, r.jurisdiction, exposure, org)[0]) for rid, r in laws.regimes.items()}
+    """Exposed records each fine regime covers (the engine scales or gates fines with them);
+    per-subject damages that need sensitive identifiers (CCPA §1798.150) count per person."""
+    return {rid: float(ccpa_records(exposure, laws) if r.requires_sensitive and r.per_subject
+                       else scope_records(r.scope, r.jurisdiction, exposure, org)[0])
+            for rid, r in laws.regimes.items()}
+
+
+def regime_high_records(exposure, laws: Laws, org=None) -> dict[str, float]:
+    """Covered subjects whose own elements are high risk, per regime (fine tier and size)."""
+    return {rid: float(ccpa_records(exposure, laws) if r.requires_sensitive and r.per_subject
+                       else high_risk_records(exposure, laws, r.scope, r.jurisdiction, org))
+            for rid, r in laws.regimes.items()}
+
+
+def elements_sentence(exposure, laws: Laws, scope: str, jurisdiction: str, org=None) -> str:
+    """"national or government id (310), card or account number (7)": people in scope per element."""
+    juris = _in_scope(scope, jurisdiction, org)
+    parts = [f"{ELEMENT_WORDS[e]} ({exposure.count([[e]], juris):,})" for e in laws.high_risk_elements
+             if exposure.count([[e]], juris)]
+    return ", ".join(parts) or "none"
 
 
 def grade(exposure, laws: Laws, org=None, scenario=None, direct_over: float | None = None) -> tuple[bool, str]:
@@ -87,7 +133,7 @@ def grade(exposure, laws: Laws, org=None, scenario=None, direct_over: float | No
     _, _, cii = _org(org)
     n = int(exposure.records)
     if n >= g.relatively_major_min_records:
-        return True, f"graded relatively major: personal information of {n:,} people >= {g.relatively_major_min_records:,}"
+        return True, f"graded relatively major: personal information of {n:,} people ≥ {g.relatively_major_min_records:,}"
     if cii and g.cii_downtime_counts and scenario is not None and scenario.loss.has_downtime:
         return True, "graded relatively major: a critical information infrastructure is interrupted (downtime scenario)"
     if direct_over is not None and direct_over >= 0.5:
@@ -105,7 +151,7 @@ def _identifying(exposure) -> list[str]:
     return [f for f in exposure.fields if f not in NON_IDENTIFYING]
 
 
-def _exemption(o: Obligation, exposure) -> str | None:
+def _exemption(o: Obligation, exposure, high: int | None = None) -> str | None:
     """The exemption that removes ``o`` for this exposure, as a sentence, or None."""
     enc_ids = [c for c in exposure.encrypted_excluded if c.split(".")[-1] in ("national_id", "card_number")]
     for e in o.exempt_if:
@@ -113,10 +159,45 @@ def _exemption(o: Obligation, exposure) -> str | None:
             enc = f"; {', '.join(exposure.encrypted_excluded)} encrypted" if exposure.encrypted_excluded else ""
             return (f"exempt ({o.basis}: unlikely to result in a risk): only non-identifying fields exposed "
                     f"({', '.join(exposure.fields) or 'none'}){enc}; document the breach internally")
-        if e == "encrypted" and not exposure.high_risk and enc_ids:
+        if e == "encrypted" and not (high if high is not None else exposure.high_risk) and enc_ids:
             return (f"exempt ({o.basis}; encryption): {', '.join(enc_ids)} exposed only under field encryption "
                     "with keys held elsewhere (GDPR Art. 34(3)(a) / data rendered unintelligible)")
     return None
+
+
+def _territory(o: Obligation, org) -> str | None:
+    """Why an obligation keyed to where the organisation operates is not owed (None: it is)."""
+    if not o.operates_in:
+        return None
+    does, declared = operates(org, o.operates_in)
+    if does:
+        return None
+    if declared:
+        return (f"not owed: {o.basis} binds network operators in {o.operates_in} territory; organisation.operates_in "
+                f"({', '.join(org.operates_in) or 'none'}) has no {o.operates_in}")
+    est = ", ".join(getattr(org, "established_in", None) or []) or "none"
+    return (f"check whether the Measures apply: organisation.operates_in is not declared (assumed from established_in: "
+            f"{est}); {o.basis} binds network operators in {o.operates_in} territory; declare operates_in to decide")
+
+
+def _authority(o: Obligation, exposure, org) -> tuple[str, str]:
+    """(recipient, why) of a GDPR Art. 33 notice: the lead authority of an EU-established
+    controller (Art. 56), else every authority where affected subjects live (Art. 3(2))."""
+    if o.scope != "establishment" or "authority" not in o.to:
+        return o.to, ""
+    _, est, _ = _org(org)
+    if o.jurisdiction in est:
+        lead = getattr(org, "lead_authority", None)
+        return (f"lead supervisory authority: {lead}" if lead else
+                "lead supervisory authority (name it in organisation.lead_authority)"), \
+            "one-stop shop: the lead authority of the main establishment (Art. 56)"
+    countries: dict[str, int] = {}
+    for g in exposure.subjects():
+        if g.jurisdiction == o.jurisdiction:
+            countries[g.country or "unknown"] = countries.get(g.country or "unknown", 0) + g.n
+    where = ", ".join(f"{c} ({n:,})" for c, n in sorted(countries.items()))
+    return (f"supervisory authority of every member state where affected subjects live: {where or 'none'}",
+            "no EU establishment: no one-stop shop, each authority concerned is notified")
 
 
 def assess(exposure, laws: Laws, org=None, scenario=None,
@@ -129,22 +210,41 @@ def assess(exposure, laws: Laws, org=None, scenario=None,
         n, why = scope_records(o.scope, o.jurisdiction, exposure, org)
         if n < max(1, o.min_records) or (o.cii is not None and o.cii != cii):
             continue
-        row = {"jurisdiction": o.jurisdiction, "to": o.to, "deadline_hours": o.deadline_hours, "deadline": o.deadline,
-               "basis": o.basis, "records": n, "trigger": "", "content": list(o.content), "obligation": o.id}
+        if o.offshore_only and (org is None or not offshore(org, o.jurisdiction)):
+            continue
+        to, twhy = _authority(o, exposure, org)
+        row = {"jurisdiction": o.jurisdiction, "to": to, "deadline_hours": o.deadline_hours, "deadline": o.deadline,
+               "basis": o.basis, "records": n, "trigger": "", "content": list(o.content), "obligation": o.id,
+               **({"beside": o.beside} if o.beside else {})}
+        if twhy:
+            why = f"{why}; {twhy}"
+        if o.offshore_only:
+            why = (f"{why}; the organisation is neither established nor operating in {o.jurisdiction} but processes "
+                   "personal information of people there (PIPL Art. 3(2))")
+        terr = _territory(o, org)
+        if terr is not None:
+            exempt.append({**row, "trigger": terr})
+            continue
         if o.grade is not None:
             major, gwhy = grade(exposure, laws, org, scenario, direct_over)
             if not major:
                 exempt.append({**row, "trigger": f"not owed: {gwhy}"})
                 continue
             why = f"{why}; {gwhy}"
-        reason = _exemption(o, exposure)
+        high = high_risk_records(exposure, laws, o.scope, o.jurisdiction, org) if o.when == "high_risk" else None
+        reason = _exemption(o, exposure, high)
         if reason is not None:
             exempt.append({**row, "trigger": reason})
             continue
         if o.when == "high_risk":
-            if not exposure.high_risk:
+            if not high:
+                exempt.append({**row, "records": 0, "trigger": (
+                    f"not owed: judged per person, none of the {n:,} subjects in scope has a high-risk element "
+                    f"({', '.join(ELEMENT_WORDS[e] for e in laws.high_risk_elements)}) exposed in their own record")})
                 continue
-            why = f"{why}; high risk: {', '.join(exposure.sensitive_fields)} exposed in plaintext"
+            row["records"] = high
+            why = (f"{why}; high risk for {high:,} of {n:,} subjects, judged per person from their own exposed "
+                   f"elements: {elements_sentence(exposure, laws, o.scope, o.jurisdiction, org)}")
         if o.deadline_hours is None:
             why = f"{why}; the law says \"{o.deadline.split(';')[0].split('(')[0].strip()}\": no hour count"
         row["trigger"] = why
@@ -156,8 +256,15 @@ def assess(exposure, laws: Laws, org=None, scenario=None,
 
 
 def _sorted(rows: list[dict]) -> list[dict]:
-    return sorted(rows, key=lambda r: (r["deadline_hours"] if r["deadline_hours"] is not None else 1e9,
-                                       r["jurisdiction"], r["obligation"]))
+    """Earliest deadline first; a row with ``beside`` (GDPR Art. 34) right after the row it sits
+    beside (Art. 33) instead of among the rows with no hour count."""
+    hours = {r["obligation"]: r["deadline_hours"] for r in rows}
+
+    def key(r: dict) -> tuple:
+        b = r.get("beside")
+        h = hours.get(b) if b in hours else r["deadline_hours"]
+        return (h if h is not None else 1e9, r["jurisdiction"], b or r["obligation"], 1 if b in hours else 0)
+    return sorted(rows, key=key)
 
 
 def obligations(exposure, laws: Laws, org=None, scenario=None) -> list[dict]:
@@ -166,29 +273,42 @@ def obligations(exposure, laws: Laws, org=None, scenario=None) -> list[dict]:
 
 
 def notice_records(exposure, laws: Laws, org=None, scenario=None) -> float:
-    """Exposed records whose subjects must be told individually (each subject once).
+    """Exposed people who must be told individually (each person once).
 
-    The subject notices that apply decide (GDPR Art. 34 for every record of an EU-established
-    controller, PIPL Art. 57, the US state laws); subjects in places without such a rule in the
-    law files are told when sensitive identifiers leaked."""
+    Per jurisdiction, the largest of the subject notices that apply there (GDPR Art. 34 counts
+    the high-risk subjects of every jurisdiction for an EU-established controller, PIPL Art. 57
+    every CN subject, a US state law its residents whose own elements trigger it); subjects in
+    places without such a rule in the law files are told when their own elements are high risk."""
+    to = {o.id: o.to for o in laws.notifications}   # the recipient as the law file words it
     rows = [r for r in obligations(exposure, laws, org, scenario)
-            if any(w in r["to"].lower() for w in SUBJECT_WORDS)]
-    R = float(exposure.records)
-    if any(r["obligation"] == "gdpr-art34" and r["records"] >= R for r in rows):
-        return R
-    told = sum(float(r["records"]) for r in rows)
+            if any(w in to.get(r["obligation"], r["to"]).lower() for w in SUBJECT_WORDS)]
+    told: dict[str, float] = {}
+    high_by_j = {j: exposure.count([[e] for e in laws.high_risk_elements], {j}) for j in exposure.by_jurisdiction}
+    for r in rows:
+        if r["obligation"] == "gdpr-art34" and _in_scope("establishment", "EU", org) is None:
+            for j, h in high_by_j.items():
+                told[j] = max(told.get(j, 0.0), float(h))
+            continue
+        j = "US-CA" if r["jurisdiction"] == "US-CA" else ("US" if r["jurisdiction"].startswith("US-") else r["jurisdiction"])
+        told[j] = told.get(j, 0.0) + float(r["records"]) if r["jurisdiction"].startswith("US-") and j == "US" \
+            else max(told.get(j, 0.0), float(r["records"]))
     ruled = {o.jurisdiction for o in laws.notifications} | {"US", "US-CA"}
-    if exposure.high_risk:
-        told += sum(n for j, n in exposure.by_jurisdiction.items() if j not in ruled)
-    return float(min(R, told))
+    for j, h in high_by_j.items():
+        if j not in ruled:
+            told[j] = max(told.get(j, 0.0), float(h))
+    return float(min(float(exposure.records), sum(told.values())))
 
 
 def timeline(sim_scenarios: list[dict]) -> pd.DataFrame:
-    """Notification timeline table: one row per scenario × obligation, earliest deadline first."""
-    rows = [{"scenario": s["id"], **n} for s in sim_scenarios for n in s["notifications"]]
+    """Notification timeline table: one row per scenario × obligation, earliest deadline first
+    (an obligation shown ``beside`` another, GDPR Art. 34 beside Art. 33, follows it)."""
+    rows = [{"scenario": s["id"], "_i": i, **n} for s in sim_scenarios for i, n in enumerate(_sorted(s["notifications"]))]
     cols = ["scenario", "jurisdiction", "to", "deadline_hours", "deadline", "basis", "records", "trigger"]
     if not rows:
         return pd.DataFrame(columns=cols)
-    df = pd.DataFrame(rows)[cols]
-    df["_h"] = df["deadline_hours"].fillna(1e9)
-    return df.sort_values(["_h", "scenario", "jurisdiction"], kind="stable").drop(columns="_h").reset_index(drop=True)
+    df = pd.DataFrame(rows)
+    first = {(s["id"], n["obligation"]): n["deadline_hours"] for s in sim_scenarios for n in s["notifications"]}
+    df["_h"] = [first.get((sc, b), h) if isinstance(b, str) else h
+                for sc, b, h in zip(df["scenario"], df.get("beside", pd.Series([None] * len(df))), df["deadline_hours"])]
+    df["_h"] = pd.to_numeric(df["_h"], errors="coerce").fillna(1e9)
+    return df.sort_values(["_h", "scenario", "_i"], kind="stable")[cols].reset_index(drop=True)

@@ -28,7 +28,7 @@ def bounds(p: Prior) -> tuple[float, float] | None:
 
 
 def tornado(d: Draws, scn: Scenario, exposure, inputs: dict, ctx: Context, laws, notice: float,
-            records: dict[str, float], base: Result) -> list[dict]:
+            records: dict[str, float], base: Result, high: dict[str, float] | None = None) -> list[dict]:
     """Rows ``{prior, low, high, loss_low, loss_high, swing, note}``, largest swing first."""
     rows = []
     mean = base.mean
@@ -56,7 +56,7 @@ def tornado(d: Draws, scn: Scenario, exposure, inputs: dict, ctx: Context, laws,
         for v in b:
             dv = replace(d, mags={**d.mags, name: np.full(arr.size, float(v))})
             out.append(evaluate(dv, scn, exposure, inputs, ctx, laws, notice, per_trial=False,
-                                regime_records=records).mean)
+                                regime_records=records, regime_high=high).mean)
         add(f"loss.{name}", b, out[0], out[1])
     for rid, fines in sorted(base.fines_by_regime.items()):
         enf = laws.regimes[rid].enforcement

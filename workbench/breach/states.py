@@ -31,47 +31,81 @@ def _hours(h: float | None) -> str:
     return "no fixed hour count" if h is None else f"{h:g} h"
 
 
+def _combos(rule: StateRule) -> str:
+    words = {"name": "name", "gov_id": "SSN / driver's licence / state id / passport", "card": "account or card number",
+             "access_code": "its access code"}
+    return " or ".join(" + ".join(words[e] for e in c) for c in rule.elements)
+
+
 def state_rows(exposure, laws, content: dict[str, list[str]]) -> tuple[list[dict], list[dict]]:
     """(obligations, exemptions) for the US residents of an exposure, one state at a time.
 
-    A state's law is triggered when a name with an SSN / national id or an account or card
-    number leaks unencrypted: here, when the exposure is high risk. When those identifiers were
-    exposed only under field encryption, the state's safe harbour applies and the reason is
-    recorded as an exemption."""
+    A resident counts when *their own* exposed elements meet one of the state's element
+    combinations (``elements`` in us_breach_laws.yaml, e.g. California §1798.82(h): name + SSN /
+    driver's licence / state id / passport, or name + account or card number *with* its access
+    code). The regulator threshold compares with the residents who count. When identifiers
+    were exposed only under field encryption, the state's safe harbour is recorded as an
+    exemption."""
     rules = laws.states.states if laws.states else {}
     encrypted_ids = [c for c in exposure.encrypted_excluded if c.split(".")[-1] in SENSITIVE_COLUMNS]
     rows, exempt = [], []
-    for code, n in sorted(exposure.by_state.items()):
-        if n <= 0:
+    default_combos = [["name", "gov_id"], ["name", "card", "access_code"]]
+    for code, total in sorted(exposure.by_state.items()):
+        if total <= 0:
             continue
         rule: StateRule | None = rules.get(code)
+        combos = rule.elements if rule else default_combos
+        n = exposure.count(combos, state=code)
+        card_only = exposure.count([["name", "card"]], state=code) - exposure.count([["name", "card", "access_code"]], state=code)
         if rule is None:
-            if exposure.high_risk:
+            if n:
                 rows.append(_row(f"US-{code}", "affected US residents (state unknown)", None,
                                  "state not recorded: apply the strictest state rule (30 days, e.g. CA, CO, FL, NY, WA)",
                                  "US state breach laws (state unknown)", n, f"us-{code}-residents",
-                                 f"{n:,} exposed US residents without a recorded state; identifiers exposed in plaintext: "
-                                 f"{', '.join(exposure.sensitive_fields)}", content.get("default", [])))
+                                 f"{n:,} of {total:,} exposed US residents without a recorded state carry a name with an "
+                                 "SSN or government id (or a card number with its code) in their own record",
+                                 content.get("default", [])))
             continue
-        if not exposure.high_risk:
+        if not n:
             if encrypted_ids and rule.encryption_safe_harbour:
                 exempt.append(_row(f"US-{code}", f"affected {rule.name} residents", rule.deadline_hours, rule.deadline,
-                                   rule.statute, n, f"us-{code.lower()}-residents",
+                                   rule.statute, total, f"us-{code.lower()}-residents",
                                    f"exempt: {rule.name}'s encryption safe harbour ({rule.statute}): "
                                    f"{', '.join(encrypted_ids)} exposed only under field encryption with keys held "
                                    "elsewhere; notice is owed if the key was also acquired", []))
+            elif card_only:
+                exempt.append(_row(f"US-{code}", f"affected {rule.name} residents", rule.deadline_hours, rule.deadline,
+                                   rule.statute, 0, f"us-{code.lower()}-residents",
+                                   f"not owed: {card_only:,} of {total:,} exposed {rule.name} residents have a card or "
+                                   f"account number without its access code, which {rule.statute} does not count "
+                                   f"(counted: {_combos(rule)})" + (f"; {rule.elements_note}" if rule.elements_note else ""),
+                                   []))
             continue
-        why = (f"{n:,} exposed {rule.name} residents; name with identifiers exposed in plaintext "
-               f"({', '.join(exposure.sensitive_fields)}); deadline: {_hours(rule.deadline_hours)}")
+        why = (f"{n:,} of {total:,} exposed {rule.name} residents count, judged per person from their own exposed "
+               f"elements ({_combos(rule)}); deadline: {_hours(rule.deadline_hours)}")
+        if card_only:
+            why += (f"; {card_only:,} more have a card number without its access code, not counted"
+                    + (f" ({rule.elements_note})" if rule.elements_note else ""))
+        items = list(rule.content if rule.content is not None else content.get(code, content.get("default", [])))
+        items += [f"must NOT contain: {f}" for f in rule.forbidden_content]
+        ssn = exposure.count([["name", "gov_id"]], state=code)
+        if rule.credit_monitoring_months and ssn:
+            items.append(f"offer at least {rule.credit_monitoring_months} months of free credit monitoring or identity "
+                         f"theft protection ({ssn:,} residents' SSNs or government ids exposed)")
         rows.append(_row(f"US-{code}", f"affected {rule.name} residents", rule.deadline_hours, rule.deadline,
-                         rule.statute, n, f"us-{code.lower()}-residents", why,
-                         content.get(code, content.get("default", []))))
+                         rule.statute, n, f"us-{code.lower()}-residents", why, items))
         if rule.regulator and n >= rule.regulator_threshold:
             rows.append(_row(f"US-{code}", rule.regulator, rule.regulator_deadline_hours, rule.regulator_deadline,
                              rule.statute, n, f"us-{code.lower()}-regulator",
-                             f"{n:,} {rule.name} residents notified >= the regulator threshold of "
+                             f"{n:,} {rule.name} residents notified ≥ the regulator threshold of "
                              f"{rule.regulator_threshold:,}", ["a copy or sample of the resident notice, the number of "
                                                               "residents notified and the timing of the notice"]))
+        elif rule.regulator:
+            exempt.append(_row(f"US-{code}", rule.regulator, rule.regulator_deadline_hours, rule.regulator_deadline,
+                               rule.statute, n, f"us-{code.lower()}-regulator",
+                               f"not owed: {n:,} {rule.name} residents to notify < the regulator threshold of "
+                               f"{rule.regulator_threshold:,} (of {total:,} exposed, only those whose own elements "
+                               "trigger the law count)", []))
     return rows, exempt
 
 

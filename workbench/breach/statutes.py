@@ -97,7 +97,12 @@ class Regime(_Reviewed):
     per_subject: PerSubject | None = None
     requires_sensitive: bool = False
     cii: bool | None = None          # only for (True) or only not for (False) CII operators
+    operates_in: str | None = None   # only when the organisation runs networks/services there (CSL)
+    turnover: Literal["organisation", "undertaking"] = "organisation"   # undertaking: organisation.group_revenue
+    requires_downtime: bool = False  # only for scenarios that interrupt the system (CII main functions)
     enforcement: Enforcement
+    offshore_enforcement: Enforcement | None = None   # for an organisation neither established nor operating there
+    uncertainty: str | None = None   # what is unsettled about the regime (shown with the fines)
     schedule: list[Amendment] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -148,6 +153,9 @@ class Obligation(_Reviewed):
     min_records: int = 1
     grade: Literal["relatively_major"] | None = None   # China's incident grading
     cii: bool | None = None
+    operates_in: str | None = None   # owed only by an organisation running networks/services there (CAC measures)
+    offshore_only: bool = False      # owed only by a processor outside the territory (PIPL Art. 3(2) / Art. 53)
+    beside: str | None = None        # shown beside this obligation in the timeline (GDPR Art. 34 beside Art. 33)
     exempt_if: list[Literal[EXEMPTIONS]] = Field(default_factory=list)  # type: ignore[valid-type]
     content: list[str] = Field(default_factory=list)
     source: str
@@ -185,6 +193,27 @@ class Fx(_Strict):
         return self.rates[to] / self.rates[frm]
 
 
+ELEMENT_NAMES = ("name", "gov_id", "card", "access_code")
+
+
+def _check_elements(combos: list[list[str]]) -> None:
+    for combo in combos:
+        bad = [e for e in combo if e not in ELEMENT_NAMES]
+        if bad or not combo:
+            raise ValueError(f"elements: unknown element '{bad[0] if bad else ''}' (known: {', '.join(ELEMENT_NAMES)})")
+
+
+class StateAmendment(_Strict):
+    """A state rule's new terms from a date (e.g. California's SB 446 from 2026-01-01)."""
+
+    effective_from: dt.date
+    statute: str | None = None
+    deadline_hours: float | None = Field(default=None, gt=0)
+    deadline: str | None = None
+    regulator_deadline_hours: float | None = Field(default=None, gt=0)
+    regulator_deadline: str | None = None
+
+
 class StateRule(_Reviewed):
     name: str
     statute: str
@@ -195,13 +224,30 @@ class StateRule(_Reviewed):
     regulator_deadline_hours: float | None = Field(default=None, gt=0)
     regulator_deadline: str
     encryption_safe_harbour: bool = True
+    # per person: a resident counts when their own exposed elements meet one combination (AND)
+    elements: list[list[str]] = Field(default_factory=lambda: [["name", "gov_id"], ["name", "card", "access_code"]])
+    elements_note: str | None = None
+    content: list[str] | None = None                 # what the resident notice must contain (None: default)
+    forbidden_content: list[str] = Field(default_factory=list)   # what it must NOT contain
+    credit_monitoring_months: int | None = Field(default=None, ge=1)   # owed when SSNs leak
+    schedule: list[StateAmendment] = Field(default_factory=list)
     source: str
 
     @model_validator(mode="after")
     def _regulator(self) -> "StateRule":
         if (self.regulator is None) != (self.regulator_threshold is None):
             raise ValueError("give both 'regulator' and 'regulator_threshold', or neither")
+        _check_elements(self.elements)
         return self
+
+    def as_of(self, on: dt.date | None) -> "StateRule":
+        """The rule with its amendments in force on ``on`` applied (None: the latest)."""
+        r = self
+        for a in sorted(self.schedule, key=lambda a: a.effective_from):
+            if on is None or a.effective_from <= on:
+                upd = {k: v for k, v in a.model_dump(exclude={"effective_from"}).items() if v is not None}
+                r = r.model_copy(update=upd)
+        return r
 
 
 class States(_Strict):
@@ -217,9 +263,30 @@ class States(_Strict):
         return self
 
 
+class FineScale(_Strict):
+    """How a tiered fine grows with the people affected and the severity (a modelling choice;
+    GDPR Art. 83(2)(a) names the number of data subjects and the damage as factors)."""
+
+    reference_people: int = Field(gt=1)
+    normal_weight: float = Field(ge=0, le=1)
+    floor: float = Field(default=0.1, ge=0, le=1)
+    basis: str
+    source: str
+
+    def factor(self, people: float, high_risk_people: float) -> float:
+        """``min(1, log10(1 + eff) / log10(1 + reference))`` with ``eff = high + weight · rest``."""
+        import math
+        eff = float(high_risk_people) + self.normal_weight * max(0.0, float(people) - float(high_risk_people))
+        if eff <= 0:
+            return 0.0
+        return max(self.floor, min(1.0, math.log10(1 + eff) / math.log10(1 + self.reference_people)))
+
+
 class Laws(_Strict):
     currency: Fx
     cn_incident_grading: Grading
+    high_risk_elements: list[str] = Field(default_factory=lambda: ["gov_id", "card"])
+    fine_scale: FineScale | None = None
     regimes: dict[str, Regime]
     notifications: list[Obligation]
     us_state_content: dict[str, list[str]] = Field(default_factory=dict)
@@ -254,15 +321,50 @@ class Laws(_Strict):
             raise ValueError("currency.rates must include the base currency")
         if "default" not in self.us_state_content:
             raise ValueError("us_state_content needs a 'default' list")
+        if self.fine_scale is not None:
+            cited["fine_scale"] = self.fine_scale.source
+            if self.fine_scale.source not in self.sources:
+                raise ValueError(f"fine_scale.source '{self.fine_scale.source}' is not a key of 'sources'")
+        _check_elements([self.high_risk_elements])
         return self
 
-    def in_force(self, on: dt.date | None, critical_infrastructure: bool = False) -> "Laws":
+    def in_force(self, on: dt.date | None, critical_infrastructure: bool = False, org=None) -> "Laws":
         """The regimes and obligations that apply on ``on`` to an organisation (CII or not), with
-        the amounts in force then (e.g. CPI-adjusted CCPA damages from 2025-01-01)."""
-        regimes = {rid: r.as_of(on) for rid, r in self.regimes.items()
-                   if r.in_force(on) and (r.cii is None or r.cii == bool(critical_infrastructure))}
+        the amounts in force then (e.g. CPI-adjusted CCPA damages from 2025-01-01, California's
+        SB 446 clocks from 2026-01-01). With ``org``: regimes keyed to a territory the
+        organisation does not operate in are dropped (CSL fines without CN in ``operates_in``)
+        and a regime's ``offshore_enforcement`` replaces its enforcement for an organisation
+        neither established nor operating in the regime's jurisdiction."""
+        regimes = {}
+        for rid, r in self.regimes.items():
+            if not r.in_force(on) or (r.cii is not None and r.cii != bool(critical_infrastructure)):
+                continue
+            if org is not None and r.operates_in and not operates(org, r.operates_in)[0]:
+                continue
+            r = r.as_of(on)
+            if org is not None and r.offshore_enforcement is not None and offshore(org, r.jurisdiction):
+                r = r.model_copy(update={"enforcement": r.offshore_enforcement})
+            regimes[rid] = r
         notes = [o for o in self.notifications if o.in_force(on)]
-        return self.model_copy(update={"regimes": regimes, "notifications": notes})
+        states = self.states
+        if states is not None:
+            states = states.model_copy(update={"states": {k: v.as_of(on) for k, v in states.states.items()
+                                                          if v.in_force(on)}})
+        return self.model_copy(update={"regimes": regimes, "notifications": notes, "states": states})
+
+
+def operates(org, territory: str) -> tuple[bool, bool]:
+    """(whether ``org`` runs networks or services in ``territory``, whether that was declared):
+    ``organisation.operates_in`` when given, else assumed from ``established_in``."""
+    declared = getattr(org, "operates_in", None)
+    if declared is not None:
+        return territory in declared, True
+    return territory in (getattr(org, "established_in", None) or []), False
+
+
+def offshore(org, territory: str) -> bool:
+    """An organisation neither established nor operating in ``territory`` (e.g. PIPL Art. 3(2))."""
+    return territory not in (getattr(org, "established_in", None) or []) and not operates(org, territory)[0]
 
 
 def load_states(path: str | Path | None = None) -> States:

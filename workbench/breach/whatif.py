@@ -10,7 +10,7 @@ from __future__ import annotations
 from .content import Laws, Scenario
 from .engine import Context, Draws, evaluate
 from .exposure import Exposure, exposure
-from .law import notice_records, regime_records
+from .law import notice_records, regime_high_records, regime_records
 from .posture import CONTROLS, PostureInputs
 
 DOWNTIME_INPUTS = {"immutable_offsite", "restore_tested", "rto_hours"}
@@ -46,7 +46,8 @@ def scenario_what_if(s: Scenario, d: Draws, ex: Exposure, fixed_ex: dict[tuple[s
             out[control] = base_mean
         else:
             out[control] = evaluate(d, s, ex2, fout, ctx, laws, notice_records(ex2, laws, org, s), per_trial=False,
-                                    regime_records=regime_records(ex2, laws, org)).mean
+                                    regime_records=regime_records(ex2, laws, org),
+                                    regime_high=regime_high_records(ex2, laws, org)).mean
     return out
 
 

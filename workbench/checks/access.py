@@ -5,6 +5,7 @@ import pandas as pd
 
 from ..engine import q
 from .base import (
+    log_names,
     EVIDENCE_ROWS,
     CheckContext,
     Finding,
@@ -123,7 +124,7 @@ def forbidden_field_reads(ctx: CheckContext) -> Finding:
     why = ctx.missing("access_log", "fields")
     if why:
         return insufficient(cid, why)
-    ev = masked(v.read_evidence, {"user_id": "staff_id"})
+    ev = log_names(ctx, masked(v.read_evidence, {"user_id": "staff_id"}), "denied_fields")
     return measured(cid, v.read_violations, v.read_events, ev)
 
 
@@ -134,7 +135,7 @@ def unauthorised_exports(ctx: CheckContext) -> Finding:
     v = log_violations(ctx)
     if isinstance(v, str):
         return insufficient(cid, v)
-    ev = masked(v.export_evidence, {"user_id": "staff_id"})
+    ev = log_names(ctx, masked(v.export_evidence, {"user_id": "staff_id"}))
     return measured(cid, v.export_violations, v.export_events, ev)
 
 

@@ -210,3 +210,35 @@ def active_users(users: pd.DataFrame) -> pd.Series:
 
 def replace(f: Finding, **kw: Any) -> Finding:
     return dataclasses.replace(f, **kw)
+
+
+def log_names(ctx: "CheckContext", df: pd.DataFrame | None, fields_col: str | None = None) -> pd.DataFrame | None:
+    """Evidence quoting the access log's ``table`` / ``fields`` values through the output boundary:
+    a table the dataset or the schema knows is named, any other is shown by its shape only; a
+    fields list keeps the known field names and counts the others (``email, phone + 2 others``)."""
+    if df is None or df.empty:
+        return df
+    from ..boundary import value_shape
+    from ..schema import CANONICAL
+
+    tables = {t.lower() for t in set(CANONICAL) | set(ctx.dataset.columns)}
+    fields = {c.lower() for t in set(CANONICAL) | set(ctx.dataset.columns)
+              for c in set(CANONICAL.get(t, {})) | set(ctx.dataset.columns.get(t, []))} | {"*"}
+
+    def table(v: Any) -> Any:
+        return v if pd.isna(v) or str(v).strip().lower() in tables else f"unknown table ({value_shape(v, 16)})"
+
+    def field_list(v: Any) -> Any:
+        if pd.isna(v):
+            return v
+        names = [f.strip() for f in str(v).split(",") if f.strip()]
+        known = [f for f in names if f.lower() in fields]
+        others = len(names) - len(known)
+        return ", ".join(known) + (f"{' + ' if known else ''}{others} other{'s' if others != 1 else ''}" if others else "")
+
+    out = df.copy()
+    if "table" in out.columns:
+        out["table"] = [table(v) for v in out["table"]]
+    if fields_col and fields_col in out.columns:
+        out[fields_col] = [field_list(v) for v in out[fields_col]]
+    return out

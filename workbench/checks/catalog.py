@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import ContentError
 from ..files import load_yaml_mapping, validate_model
@@ -45,6 +45,11 @@ class Control(_Strict):
     sensitivity: Literal["low", "medium", "high"] = "medium"  # of the data at stake (risk impact)
     rationale: str = Field(min_length=10)
     remediation: str = Field(min_length=10)
+    # Chinese text of what a reader sees (GB/T 35273 vocabulary), and what a passed check verifies
+    title_zh: str = Field(min_length=2)
+    remediation_zh: str = Field(min_length=5)
+    verifies: str = Field(min_length=5)
+    verifies_zh: str = Field(min_length=2)
     mappings: dict[str, list[str]]
 
     @field_validator("mappings", mode="before")
@@ -72,8 +77,16 @@ class Control(_Strict):
 class Catalog(_Strict):
     version: int = 1
     owners: dict[Literal["encryption", "access", "backup", "privacy", "data", "training"], str]
+    owners_zh: dict[Literal["encryption", "access", "backup", "privacy", "data", "training"], str]
     due_days: dict[Literal["low", "medium", "high", "critical"], int]
     controls: dict[str, Control]
+
+    @model_validator(mode="after")
+    def _owners_translated(self) -> "Catalog":
+        missing = sorted(set(self.owners) - set(self.owners_zh))
+        if missing:
+            raise ValueError(f"owners_zh lacks {', '.join(missing)}")
+        return self
 
     @field_validator("controls")
     @classmethod
@@ -90,6 +103,7 @@ class Profile(_Strict):
     description: str = ""
     checks: list[str] | Literal["*"] = "*"
     weights: dict[str, float] = Field(default_factory=dict)
+    lang: Literal["en", "zh"] | None = None  # language of the report run with this profile (default en)
 
 
 def _load(path: Path, model: type[BaseModel], what: str) -> BaseModel:
@@ -128,3 +142,24 @@ def load_profile(name: str | Path, catalog: Catalog | None = None) -> Profile:
 def list_profiles() -> list[str]:
     d = CONTENT_DIR / "profiles"
     return sorted(p.stem for p in d.glob("*.yaml")) if d.is_dir() else []
+
+
+_TEXT_FIELDS = {"title", "remediation", "verifies"}
+
+
+def control_text(check_id: str, field: str, lang: str = "en") -> str:
+    """A check's ``title``, ``remediation`` or ``verifies`` text in ``lang`` ("" for an unknown id)."""
+    if field not in _TEXT_FIELDS:
+        raise KeyError(field)
+    c = load_catalog().controls.get(check_id)
+    if c is None:
+        return ""
+    return getattr(c, f"{field}_zh") if lang == "zh" else getattr(c, field)
+
+
+def owner_text(owner: str, lang: str = "en") -> str:
+    """A register owner (controls.yaml ``owners``) in ``lang``; another name unchanged."""
+    if lang != "zh":
+        return owner
+    cat = load_catalog()
+    return {v: cat.owners_zh[k] for k, v in cat.owners.items()}.get(owner, owner)

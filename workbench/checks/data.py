@@ -1,6 +1,6 @@
 """Data checks (PII-*): personal data where it should not be (free-text columns).
 
-The customers' text columns are streamed from the engine in Arrow batches of (id, text); the
+Every table's free-text columns are streamed from the engine in Arrow batches of (id, text); the
 detectors run per batch and only the ids of records with a hit are kept.
 """
 from __future__ import annotations
@@ -27,43 +27,59 @@ def free_text_columns(ctx: CheckContext, table: str) -> list[str]:
 
 @check("PII-001")
 def pii_in_free_text(ctx: CheckContext) -> Finding:
-    """Customers whose free-text columns hold an email, phone, card number or national id.
+    """Records whose free-text columns hold an email, phone, card number or national id, in every
+    table of the export (customers' notes, a staff table's notes, an other table's comments).
 
-    Unit: records; total = customers. Free-text columns are found by content
-    (``workbench.pii.is_free_text``), so ``notes`` and unmapped extras like ``Comments__c`` count.
+    Unit: records; total = the records of the tables that have a free-text column (customers
+    always count). Free-text columns are found by content (``workbench.pii.is_free_text``), so
+    ``notes`` and unmapped extras like ``Comments__c`` count.
     """
     cid = "PII-001"
     why = ctx.missing("customers", "customer_id")
     if why:
         return insufficient(cid, why)
-    from ..pii.engine import polars_hits
-    from ..pii.phones import region_codes
-
-    cols = free_text_columns(ctx, "customers")
-    if not cols:
+    by_table = {t: free_text_columns(ctx, t) for t in sorted(ctx.dataset.columns)}
+    by_table = {t: cols for t, cols in by_table.items() if cols}
+    if not by_table:
         why = ctx.missing_if_present("customers", "notes")
-        return insufficient(cid, why) if why else not_applicable(cid, "customers have no free-text column")
-    found: dict[str, dict[str, set[str]]] = {}  # customer id -> {columns, categories}
-    # a national-format phone number in a note is read in that customer's own country
-    country = "country" if "country" in ctx.dataset.columns.get("customers", []) else "NULL"
-    for col in cols:
-        sql = f"SELECT customer_id, {q(col)} AS t, {country} AS c FROM customers WHERE {q(col)} IS NOT NULL"
-        for batch in ctx.dataset.engine.batches(sql):
-            texts = pl.from_arrow(batch.column(1)).cast(pl.String).fill_null("")
-            regions = region_codes(pl.from_arrow(batch.column(2)).cast(pl.String))
-            hits = polars_hits(texts, FREE_TEXT_CATEGORIES, regions=regions)
-            ids = np.asarray(batch.column(0).to_pylist(), dtype=object)
-            for cat_name, rows in hits.items():
-                for cust in ids[rows]:
-                    entry = found.setdefault(str(cust), {"columns": set(), "categories": set()})
-                    entry["columns"].add(col)
-                    entry["categories"].add(cat_name)
-    note = f"free-text columns: {', '.join(cols)}"
-    total = ctx.dataset.rows("customers")
+        return insufficient(cid, why) if why else not_applicable(cid, "no table has a free-text column")
+    found: dict[tuple[str, str], dict[str, set[str]]] = {}  # (table, record) -> {columns, categories}
+    for table, cols in by_table.items():
+        for col in cols:
+            _scan_free_text(ctx, table, col, found)
+    note = "free-text columns: " + ", ".join(c if t == "customers" else f"{t}.{c}" for t, cols in by_table.items() for c in cols)
+    total = ctx.dataset.rows("customers") + sum(ctx.dataset.rows(t) for t in by_table if t != "customers")
     if not found:
         return measured(cid, 0, total, note=note)
-    first = sorted(found)[:EVIDENCE_ROWS]
-    ev = pd.DataFrame({"customer_id": [mask(v, "customer_id") for v in first],  # keyed pseudonyms
-                       "columns": [",".join(sorted(found[v]["columns"])) for v in first],
-                       "categories": [",".join(sorted(found[v]["categories"])) for v in first]})
+    first = sorted(found, key=lambda k: (k[0] != "customers", k[0], k[1]))[:EVIDENCE_ROWS]
+    ev = pd.DataFrame({"customer_id": [mask(r, "customer_id") if t == "customers" else None for t, r in first],
+                       "columns": [",".join(sorted(found[k]["columns"])) for k in first],
+                       "categories": [",".join(sorted(found[k]["categories"])) for k in first],
+                       "table": [t for t, _ in first],
+                       "record": [mask(r, "customer_id") if t == "customers" or not r.startswith("row ") else r
+                                  for t, r in first]})
     return measured(cid, len(found), total, ev, note=note)
+
+
+def _scan_free_text(ctx: CheckContext, table: str, col: str, found: dict[tuple[str, str], dict[str, set[str]]]) -> None:
+    """Add the records of ``table`` whose ``col`` holds personal data to ``found`` (streamed in batches)."""
+    from ..pii.engine import polars_hits
+    from ..pii.phones import region_codes
+    from ..schema import KEYS
+
+    ds = ctx.dataset
+    key = KEYS.get(table) if table in KEYS and ds.role(table) == table else None
+    rec = q(key) if key else f"'row ' || CAST({ds.position(table)} + 1 AS VARCHAR)"
+    # a national-format phone number in a note is read in that record's own country
+    country = "country" if "country" in ds.columns.get(table, []) else "NULL"
+    sql = f"SELECT {rec} AS k, CAST({q(col)} AS VARCHAR) AS t, {country} AS c FROM {q(table)} WHERE {q(col)} IS NOT NULL"
+    for batch in ds.engine.batches(sql):
+        texts = pl.from_arrow(batch.column(1)).cast(pl.String).fill_null("")
+        regions = region_codes(pl.from_arrow(batch.column(2)).cast(pl.String))
+        hits = polars_hits(texts, FREE_TEXT_CATEGORIES, regions=regions)
+        ids = np.asarray(batch.column(0).to_pylist(), dtype=object)
+        for cat_name, rows in hits.items():
+            for rid in ids[rows]:
+                entry = found.setdefault((table, str(rid)), {"columns": set(), "categories": set()})
+                entry["columns"].add(col)
+                entry["categories"].add(cat_name)

@@ -11,7 +11,7 @@ import pandas as pd
 from ..engine import lit, q
 from ..referential import DERIVED
 from ..schema import CANONICAL
-from .base import EVIDENCE_ROWS, CheckContext, Finding, check, insufficient, masked, measured
+from .base import EVIDENCE_ROWS, CheckContext, Finding, check, insufficient, log_names, masked, measured
 
 
 @check("DQ-001")
@@ -91,4 +91,4 @@ def unknown_log_fields(ctx: CheckContext) -> Finding:
     affected = int(rows["events"].sum()) if len(rows) else 0
     ev = rows.drop(columns="total").sort_values(["events", "table", "fields"], ascending=[False, True, True]) \
         .head(EVIDENCE_ROWS).reset_index(drop=True) if affected else None
-    return measured(cid, affected, total, ev)
+    return measured(cid, affected, total, log_names(ctx, ev, "fields"))

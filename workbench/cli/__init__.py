@@ -18,7 +18,7 @@ from ..errors import InputError, WorkbenchError
 ENGINE_COMMANDS = ("validate", "scan", "assess", "simulate", "report", "dpia")
 # Order shown in --help.
 COMMANDS = ("sample", "init", "validate", "scan", "assess", "simulate", "train", "report", "dpia", "list", "serve",
-            "export", "store", "reveal")
+            "export", "store", "reveal", "subject")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         mod.add_arguments(p)
+        # `workbench init X --debug` as well as `workbench --debug init X`: set only when given here
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show the full traceback on errors")
         if name in ENGINE_COMMANDS:
             p.add_argument("--engine", choices=("duckdb", "spark"),
                            help="engine holding the tables (default: engine in dataset.yaml, else duckdb)")
@@ -62,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "engine", None):
         # load_dataset reads it as the default, here and in the notebooks a report executes
         os.environ["WORKBENCH_ENGINE"] = args.engine
+    if args.debug:
+        os.environ["WORKBENCH_DEBUG"] = "1"  # engines keep their own logs (Spark's) and say where
     try:
         return int(args._run(args) or 0)
     except WorkbenchError as e:
@@ -80,6 +84,17 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(internal_error_line(args.command, e), file=sys.stderr)
         return 1
+    finally:
+        if args.debug:
+            _engine_logs()
+
+
+def _engine_logs() -> None:
+    """Under --debug: where Spark's own log of this run is (kept; off the terminal otherwise)."""
+    spark = sys.modules.get("workbench.engine.spark")
+    path = spark.log_file() if spark else None
+    if path is not None:
+        print(f"workbench: Spark's log of this run: {path}", file=sys.stderr)
 
 
 def internal_error_line(command: str, e: BaseException) -> str:

@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from ..assess import assess, write_outputs
     from ..dataset import load_dataset
     from ..errors import ThresholdError
+    from ..scoring import not_assessable
 
     ds = load_dataset(args.dataset, as_of=args.as_of)
     a = assess(ds, window_days=args.window_days, profile=args.profile)
@@ -56,8 +57,16 @@ def run(args: argparse.Namespace) -> int:
     sc = "  ".join(f"{k} {'n/a' if v is None else f'{v:.1f}'}" for k, v in a.scores.items())
     print(f"scores: {sc}")
     fails = sum(f.status == "fail" for f in a.findings)
-    print(f"{fails} failed check(s); wrote {paths['findings']} and {paths['risk_register']}")
+    reason = not_assessable(a.findings)
+    if reason:  # no overall number: "0 failed" would read as a clean bill of health
+        print(f"{reason} (listed under insufficient_data in findings.json); {fails} of the others failed; "
+              f"wrote {paths['findings']} and {paths['risk_register']}")
+    else:
+        print(f"{fails} failed check(s); wrote {paths['findings']} and {paths['risk_register']}")
     overall = a.scores.get("overall")
+    if args.fail_under is not None and reason:
+        raise ThresholdError(f"overall score {reason}, so it cannot meet --fail-under {args.fail_under:g}",
+                             "add the missing inputs (posture.yaml, permissions.yaml, access log, backups)")
     if args.fail_under is not None and overall is not None and overall < args.fail_under:
         raise ThresholdError(f"overall score {overall:.1f} is below --fail-under {args.fail_under:g}",
                              "see risk_register.csv for what to fix first")

@@ -3,6 +3,13 @@ from __future__ import annotations
 
 import argparse
 
+from ..boundary import strip_control
+
+
+def _say(text: str) -> None:
+    """A line for the terminal: names from an export lose their control characters (ESC sequences)."""
+    print(strip_control(text))
+
 HELP = "draft a dataset.yaml (plus permissions/posture skeletons) from a folder of CRM exports"
 DESCRIPTION = """Look at every CSV, xlsx, Parquet and SQLite file in EXPORT_DIR, detect text encodings, recognise
 which file holds customers, users, access log, backups and transactions (headers, file names,
@@ -25,13 +32,13 @@ def run(args: argparse.Namespace) -> int:
     d = draft_dataset(args.export_dir)
     for g in d.guesses:
         if g.column is None:
-            print(f"{g.table:<13} <- {g.source}   ({g.evidence})")
+            _say(f"{g.table:<13} <- {g.source}   ({g.evidence})")
     for g in d.guesses:
         if g.column is not None:
-            print(f"  {g.table}.{g.column:<20} <- {g.source:<24} ({g.evidence})")
+            _say(f"  {g.table}.{g.column:<20} <- {g.source:<24} ({g.evidence})")
     for label in d.unassigned:
-        print(f"{'(not used)':<13}    {label}")
+        _say(f"{'(not used)':<13}    {label}")
     written = write_draft(d, args.out or args.export_dir)
-    print("wrote " + ", ".join(str(p) for p in written) + " — check the guesses, then run: workbench validate "
+    _say("wrote " + ", ".join(str(p) for p in written) + " — check the guesses, then run: workbench validate "
           + str(written[0].parent))
     return 0

@@ -71,25 +71,35 @@ def _reviewed(item) -> str:
     return f"reviewed {item.reviewed_at} by {item.reviewed_by}" if item.reviewed_by else "NOT REVIEWED"
 
 
+def _source(key: str, sources: dict) -> str:
+    """``source: KEY (title)`` of an entry, the title shortened."""
+    title = getattr(sources.get(key), "title", "") if key in sources else ""
+    return f"source: {key}" + (f" ({title[:60]}{'...' if len(title) > 60 else ''})" if title else "")
+
+
 def _laws() -> int:
     """Fine regimes, notification obligations and US state rules with their review trail."""
     from ..breach.statutes import load_laws
 
     laws = load_laws()
+    print(f"review trail: an entry names its reviewer only after a person checked it against the statute; "
+          f"{sum(1 for r in laws.regimes.values() if r.reviewed_by)} of {len(laws.regimes)} regimes and "
+          f"{sum(1 for o in laws.notifications if o.reviewed_by)} of {len(laws.notifications)} obligations reviewed")
     print("fine regimes (assessments/laws.yaml):")
     for rid, r in sorted(laws.regimes.items()):
         force = f"from {r.effective_from}" if r.effective_from else "in force"
         sched = "".join(f"; amounts from {a.effective_from}" for a in r.schedule)
-        print(f"  {rid:<10} {r.jurisdiction:<6} {force}{sched}  {r.title}  [{_reviewed(r)}]")
+        src = next(iter(t.source for t in (r.tiers or {}).values()), None) or (r.per_subject.source if r.per_subject else "")
+        print(f"  {rid:<10} {r.jurisdiction:<6} {force}{sched}  {r.title}  {_source(src, laws.sources)}  [{_reviewed(r)}]")
     print("notification obligations (assessments/laws.yaml):")
     for o in laws.notifications:
         h = "no hour count" if o.deadline_hours is None else f"{o.deadline_hours:g} h"
-        print(f"  {o.id:<24} {o.jurisdiction:<4} {h:<14} {o.basis}  [{_reviewed(o)}]")
+        print(f"  {o.id:<24} {o.jurisdiction:<4} {h:<14} {o.basis}  {_source(o.source, laws.sources)}  [{_reviewed(o)}]")
     states = laws.states.states if laws.states else {}
     done = sum(1 for r in states.values() if r.reviewed_by)
     print(f"US state breach laws (assessments/us_breach_laws.yaml): {len(states)} rules, {done} reviewed")
     for code, r in sorted(states.items()):
         h = "no hour count" if r.deadline_hours is None else f"{r.deadline_hours / 24:g} days"
         reg = f"regulator from {r.regulator_threshold:,} residents" if r.regulator_threshold else "no regulator notice"
-        print(f"  {code:<3} {h:<14} {reg:<34} {r.statute}  [{_reviewed(r)}]")
+        print(f"  {code:<3} {h:<14} {reg:<34} {r.statute}  {_source(r.source, laws.states.sources)}  [{_reviewed(r)}]")
     return 0

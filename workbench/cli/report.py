@@ -5,6 +5,8 @@ import argparse
 import signal
 import sys
 
+from ..boundary import safe_message
+
 HELP = "run the quarterly report notebooks and write reports/<quarter>/ (HTML, results, manifest)"
 DESCRIPTION = """Execute the notebooks headless through papermill and write, under OUT/QUARTER/:
 executed notebooks, report.html (offline, no code), findings.json, risk_register.csv,
@@ -26,6 +28,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=7, help="random seed of the breach simulation (default 7)")
     p.add_argument("--store", help="training results store: SQLite file or SQLAlchemy URL (default: the notebook's)")
     p.add_argument("--jobs", type=int, default=2, help="notebooks executed at once where possible (default 2)")
+    p.add_argument("--lang", choices=("en", "zh"), help="language of the report (default: the profile's lang, else en)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -43,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     def progress(event) -> None:  # one line per notebook/cell, rewritten in place on a terminal
         if args.quiet:
             return
-        text = str(event)
+        text = safe_message(event)  # names from the export: no control sequence reaches the terminal
         if event.phase == "done":
             text = "done"
         if tty:
@@ -63,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = run_report(args.dataset, args.quarter, args.out, as_of=args.as_of, fail_under=args.fail_under,
                             pdf=args.pdf, trials=args.trials, seed=args.seed, store=args.store, progress=progress,
-                            jobs=args.jobs)
+                            jobs=args.jobs, lang=args.lang)
     except ThresholdError as e:
         res = getattr(e, "result", None)
         if res is not None:

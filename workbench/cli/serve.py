@@ -8,8 +8,11 @@ DESCRIPTION = """Start the trainee server: one Voilà server for every training 
 /?module=ID (or / for the module picker); answers are recorded in the results store.
 
 Identity: JupyterHub's user ($JUPYTERHUB_USER), else the header of an authenticating reverse proxy
-named by --trust-header, else the id the trainee types (recorded as self-declared). With --dataset
-the id is checked against the staff roster (users table) and the department comes from it.
+named by --trust-header, else the id the trainee types (recorded as self-declared). The header is
+believed only on requests that carry the proxy's shared secret in X-Workbench-Proxy-Secret
+($WORKBENCH_PROXY_SECRET or --proxy-secret-file; other requests get 403); without a secret
+--trust-header is refused unless the server listens on loopback. With --dataset the id is checked
+against the staff roster (users table) and the department comes from it.
 
 A pool of pre-started kernels (--pool) serves the next trainees without a kernel start. Idle kernels
 are culled, kernels talk over ipc sockets and their number is capped; the settings are in
@@ -27,6 +30,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-attempts", type=int, metavar="N", help="cap on exam attempts per trainee and module")
     p.add_argument("--trust-header", metavar="NAME",
                    help="take the trainee from this request header (set by an authenticating proxy, e.g. X-Forwarded-User)")
+    p.add_argument("--proxy-secret-file", metavar="FILE",
+                   help="file holding the secret the proxy sends in X-Workbench-Proxy-Secret "
+                   "(default: $WORKBENCH_PROXY_SECRET); requests without it get 403")
     p.add_argument("--max-kernels", type=int, metavar="N", help="most trainee pages at once (default from server.yaml)")
     p.add_argument("--cull-idle", type=int, metavar="SECONDS", help="shut down kernels idle this long with no tab open")
     p.add_argument("--pool", type=int, metavar="N", help="kernels kept started and ready for the next trainees "
@@ -37,17 +43,24 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import signal
     import subprocess
+    import sys
     import tempfile
     from pathlib import Path
 
     from ..errors import InputError
-    from ..training.server import ServeOptions, prepare
-    from ..training.store import engine_for, safe_url, store_url
+    from ..training.server import ServeOptions, check_identity_options, prepare
+    from ..redaction import redact_url
+    from ..training.store import engine_for, store_url
 
     if args.max_attempts is not None and args.max_attempts < 1:
         raise InputError(f"--max-attempts {args.max_attempts}: must be at least 1", "pass e.g. --max-attempts 3")
     if args.pool is not None and args.pool < 0:
         raise InputError(f"--pool {args.pool}: must be 0 or more", "pass e.g. --pool 10, or --pool 0 for no pool")
+    opts = ServeOptions(port=args.port, ip=args.ip, store=args.store or "", mode=args.mode,
+                        max_attempts=args.max_attempts, trust_header=args.trust_header,
+                        secret_file=Path(args.proxy_secret_file) if args.proxy_secret_file else None,
+                        max_kernels=args.max_kernels, cull_idle=args.cull_idle, pool=args.pool, base_url=args.base_url)
+    secret = check_identity_options(opts)  # before anything starts: a spoofable header is a usage error
     engine_for(args.store)  # fail now, with a message, if the store is unreachable or has no schema
     with tempfile.TemporaryDirectory(prefix="wb-serve-") as tmp:
         run_dir = Path(tmp)
@@ -60,12 +73,12 @@ def run(args: argparse.Namespace) -> int:
             if not ds.has("users", "user_id"):
                 raise InputError(f"dataset {args.dataset} has no users table", "pass a dataset with a staff roster")
             roster = write_roster(ds.tables["users"], run_dir / "roster.json")
-        opts = ServeOptions(port=args.port, ip=args.ip, store=args.store or "", roster=roster, mode=args.mode,
-                            max_attempts=args.max_attempts, trust_header=args.trust_header,
-                            max_kernels=args.max_kernels, cull_idle=args.cull_idle, pool=args.pool,
-                            base_url=args.base_url)
+        opts.roster = roster
         cmd, env = prepare(opts, run_dir)
-        print(f"workbench serve: http://{args.ip}:{args.port}{args.base_url} · store {safe_url(store_url(args.store))}"
+        if args.trust_header and not secret:
+            print(f"workbench serve: warning: {args.trust_header} is believed from any local process "
+                  "(no proxy secret): set $WORKBENCH_PROXY_SECRET, see docs/training-server.md", file=sys.stderr)
+        print(f"workbench serve: http://{args.ip}:{args.port}{args.base_url} · store {redact_url(store_url(args.store))}"
               f" · roster {'yes' if roster else 'none (ids are self-declared and unchecked)'} · mode {args.mode}",
               flush=True)
         proc = subprocess.Popen(cmd, env=env, cwd=run_dir)

@@ -17,9 +17,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..training.store import init_store, safe_url, store_url
+    from ..redaction import redact_url
+    from ..training.store import init_store, store_url
 
     done = init_store(args.store)
-    where = safe_url(store_url(args.store))
+    where = redact_url(store_url(args.store))
     print(f"{where}: " + ("; ".join(done) if done else "schema already up to date"))
     return 0

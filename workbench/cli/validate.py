@@ -3,6 +3,13 @@ from __future__ import annotations
 
 import argparse
 
+from ..boundary import strip_control
+
+
+def _say(text: str) -> None:
+    """A line for the terminal: names from an export lose their control characters (ESC sequences)."""
+    print(strip_control(text))
+
 HELP = "check a dataset folder and print a per-table summary"
 
 
@@ -16,23 +23,23 @@ def run(args: argparse.Namespace) -> int:
     from ..schema import CANONICAL
 
     ds = load_dataset(args.dataset, as_of=args.as_of)
-    print(f"{ds.name}: as of {ds.as_of}, organisation {ds.organisation.name} "
+    _say(f"{ds.name}: as of {ds.as_of}, organisation {ds.organisation.name} "
           f"({', '.join(ds.organisation.jurisdictions) or 'no jurisdictions'})")
     width = max(len(t) for t in CANONICAL)
     for t in CANONICAL:
         cols = ds.columns.get(t)
         if cols is None:
-            print(f"  {t:<{width}}  absent (optional)")
+            _say(f"  {t:<{width}}  absent (optional)")
             continue
         missing = [c for c in CANONICAL[t] if c not in cols]
         extra = [c for c in cols if c not in CANONICAL[t] and c != "jurisdiction"]
-        print(f"  {t:<{width}}  {ds.rows(t):>9,} rows  {len(ds.mapped[t])}/{len(CANONICAL[t])} canonical columns"
+        _say(f"  {t:<{width}}  {ds.rows(t):>9,} rows  {len(ds.mapped[t])}/{len(CANONICAL[t])} canonical columns"
               f"  [{ds.sources[t].kind}]")
         if missing:
-            print(f"  {'':<{width}}  missing optional: {', '.join(missing)}")
+            _say(f"  {'':<{width}}  missing optional: {', '.join(missing)}")
         if extra:
-            print(f"  {'':<{width}}  extra (kept, scanned): {', '.join(extra)}")
-    print(f"  permissions: {len(ds.permissions.roles)} roles" if ds.permissions else "  permissions: absent")
-    print(f"  posture: {len(ds.posture.systems)} systems" if ds.posture else "  posture: absent")
-    print("OK")
+            _say(f"  {'':<{width}}  extra (kept, scanned): {', '.join(extra)}")
+    _say(f"  permissions: {len(ds.permissions.roles)} roles" if ds.permissions else "  permissions: absent")
+    _say(f"  posture: {len(ds.posture.systems)} systems" if ds.posture else "  posture: absent")
+    _say("OK")
     return 0

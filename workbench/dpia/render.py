@@ -5,10 +5,9 @@ markup; the risk map is plain HTML/CSS. Labels are given in English and Chinese.
 """
 from __future__ import annotations
 
-import html
 from typing import Any
 
-from ..masking import mask_text
+from ..boundary import safe_html, seal_html
 
 LABELS = {
     "en": {"title": "Data protection impact assessment (DPIA / PIPIA)", "as_of": "as of", "status": "status",
@@ -91,7 +90,7 @@ def _e(v: Any) -> str:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
-    return html.escape(mask_text(str(v)))
+    return safe_html(v)  # the output boundary: secrets redacted, personal data masked, markup escaped
 
 
 def _value(v: Any, L: dict[str, str]) -> str:
@@ -254,4 +253,4 @@ def render_html(doc: dict[str, Any]) -> str:
     body += _pipia(doc, L)
     body += _validation(doc, L, lang)
     body += [f'<p class="footer">{L["footer"]}</p>', "</main>", "</body>", "</html>", ""]
-    return "\n".join(body)
+    return seal_html("\n".join(body))  # no script at all may run in the page

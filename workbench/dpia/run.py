@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..boundary import output_mode
 from ..errors import InputError
 from .answers import Answers, load_answers
 from .content import LANGS, load_content
@@ -49,7 +50,7 @@ def write_dpia(doc: dict[str, Any], out_dir: str | Path, *, pdf: bool = False) -
             names.append("dpia.pdf")
         paths = {}
         for n in names:
-            os.chmod(tmp / n, 0o644)
+            os.chmod(tmp / n, output_mode())  # the user's umask, like every other output
             os.replace(tmp / n, out / n)
             paths[n.split(".")[1]] = out / n
     return paths

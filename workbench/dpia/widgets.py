@@ -8,14 +8,13 @@ displayed.
 from __future__ import annotations
 
 import copy
-import html
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ..boundary import escape, safe_html
 from ..errors import InputError, WorkbenchError
-from ..masking import mask_text
 from .answers import Answers, Entry, load_answers, save_answers
 from .content import LANGS, LEVEL_FIELDS, load_content
 from .document import build
@@ -117,13 +116,13 @@ class DpiaSession:
 
         def on_save(_b: Any) -> None:
             if not who.value.strip() or not path.value.strip():
-                status.value = f"<b>{html.escape(ui['need'])}</b>"
+                status.value = f"<b>{escape(ui['need'])}</b>"
                 return
             try:
                 p = self.save(path.value.strip(), by=who.value.strip())
-                status.value = html.escape(ui["saved"].format(v=self.answers.version, p=p.name))
+                status.value = escape(ui["saved"].format(v=self.answers.version, p=p.name))
             except WorkbenchError as e:  # bad answer: say which, keep the editor open
-                status.value = f"<b>{html.escape(mask_text(str(e)))}</b>"
+                status.value = f"<b>{safe_html(e)}</b>"
 
         button.on_click(on_save)
         return w.VBox([*rows, w.HBox([who, path, button]), status])
@@ -131,8 +130,8 @@ class DpiaSession:
     def _row(self, w: Any, key: str, label: str, pre: Any, kind: str, acts: tuple[str, ...], ui: dict[str, str]):
         entry = self.answers.get(key)
         shown = "; ".join(pre) if isinstance(pre, list) else ("" if pre is None else str(pre))
-        head = w.HTML(f"<b>{html.escape(label)}</b> <code>{html.escape(key)}</code><br>"
-                      f"<small>{html.escape(ui['evidence'])}: {html.escape(mask_text(shown)) or '—'}</small>")
+        head = w.HTML(f"<b>{escape(label)}</b> <code>{escape(key)}</code><br>"
+                      f"<small>{escape(ui['evidence'])}: {safe_html(shown or '—')}</small>")
         action = w.Dropdown(options=list(acts), value=acts[1] if entry is not None and entry.confirmed else
                             acts[2] if entry is not None and entry.reason else acts[3] if entry is not None else acts[0],
                             layout=w.Layout(width="16rem"))

@@ -39,6 +39,8 @@ class Source:
     encoding: str | None = None
     encoding_note: str = ""
     sql_table: str | None = None
+    view: bool = False                                            # a database view: never a canonical table
+    binary: list[str] = field(default_factory=list)               # columns skipped: BLOB or encoded images
 
 
 @dataclass
@@ -62,6 +64,8 @@ class Draft:
     unassigned: list[str] = field(default_factory=list)
     as_of: dt.date | None = None
     jurisdictions: list[str] = field(default_factory=list)
+    values: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # table -> column -> value map
+    left_out: list[str] = field(default_factory=list)             # mappings dropped so that the draft validates
 
 
 def _decode_sample(path: Path) -> tuple[str, str, str]:
@@ -105,18 +109,46 @@ def discover(folder: Path) -> list[Source]:
             df = pf.read_row_group(0).to_pandas().head(SAMPLE_ROWS) if pf.num_row_groups else pd.DataFrame()
             out.append(Source(path.name, "parquet", path, df.astype("string")))
         elif kind == "sqlite":
-            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            try:
-                names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view') "
-                                                    "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-                for name in names:
-                    df = pd.read_sql_query(f'SELECT * FROM "{name}" LIMIT {SAMPLE_ROWS}', con).astype("string")
-                    out.append(Source(f"{path.name}:{name}", "sqlite", path, df, sql_table=name))
-            except sqlite3.DatabaseError as e:
-                raise DatasetError(f"{path}: not a readable SQLite file ({e})", "remove it from the folder") from None
-            finally:
-                con.close()
+            out += _read_sqlite(path)
+    for src in out:
+        _drop_binary(src)
     return out
+
+
+def _read_sqlite(path: Path) -> list[Source]:
+    """Every table and view of a SQLite file, sampled; BLOB values are never decoded as text."""
+    out: list[Source] = []
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rels = con.execute("SELECT name, type FROM sqlite_master WHERE type IN ('table','view') "
+                           "AND name NOT LIKE 'sqlite_%' ORDER BY name").fetchall()
+        for name, kind in rels:
+            quoted = '"' + name.replace('"', '""') + '"'
+            try:
+                df = pd.read_sql_query(f"SELECT * FROM {quoted} LIMIT {SAMPLE_ROWS}", con)
+            except (sqlite3.DatabaseError, pd.errors.DatabaseError):
+                continue  # a view over a missing table: nothing to sample (the loader skips it with a note)
+            binary = [str(c) for c in df.columns if df[c].dropna().map(lambda v: isinstance(v, (bytes, bytearray))).any()]
+            df = df.drop(columns=binary).astype("string")
+            out.append(Source(f"{path.name}:{name}", "sqlite", path, df, sql_table=name, view=kind == "view",
+                              binary=binary))
+    except sqlite3.DatabaseError as e:
+        raise DatasetError(f"{path}: not a readable SQLite file ({e})", "remove it from the folder") from None
+    finally:
+        con.close()
+    return out
+
+
+def _drop_binary(src: Source) -> None:
+    """Text columns holding encoded images (\\x89504e47..., base64) leave the sample: never classified."""
+    from ..pii.inventory import binary_text
+    from ..pii.engine import to_polars
+
+    for c in [str(c) for c in src.sample.columns]:
+        if binary_text(to_polars(src.sample[c])):
+            src.binary.append(c)
+    if src.binary:
+        src.sample = src.sample.drop(columns=[c for c in src.sample.columns if str(c) in src.binary])
 
 
 def _header_matches(src: Source, table: str, hints: HeaderHints) -> dict[str, str]:
@@ -150,7 +182,8 @@ def _table_score(src: Source, table: str, hints: HeaderHints, canonical: dict[st
 def draft_dataset(folder: str | Path, hints_path: str | None = None) -> Draft:
     """Recognise the tables in ``folder`` and map their columns; see :class:`Draft`."""
     from ..pii import classify_column
-    from ..schema import CANONICAL
+    from ..schema import CANONICAL, KEYS
+    from .choose import content_score, key_column, profile
 
     root = Path(folder)
     if not root.is_dir():
@@ -160,24 +193,45 @@ def draft_dataset(folder: str | Path, hints_path: str | None = None) -> Draft:
     if not sources:
         raise InputError(f"{root}: no CSV, xlsx, Parquet or SQLite files here", "pass the folder that holds the exports")
     tables = [t for t in CANONICAL if t in hints.tables]
-    scored = sorted(((*_table_score(s, t, hints, CANONICAL), i, t) for i, s in enumerate(sources) for t in tables),
-                    key=lambda x: (-x[0], x[2], tables.index(x[3])))
+    profiles = {i: profile(s, hints) for i, s in enumerate(sources) if not s.view and len(s.sample)}
     d = Draft(folder=root)
     used: set[int] = set()
-    for score, evidence, i, t in scored:
-        if score < 0.25 or t in d.tables or i in used:
+    # customers first, then staff, then transactions; the rest by their header score
+    for t in sorted(tables, key=lambda t: (["customers", "users", "transactions"] + tables).index(t)):
+        best = None
+        for i, prof in profiles.items():
+            if i in used:
+                continue
+            base, evidence = _table_score(sources[i], t, hints, CANONICAL)
+            score = content_score(t, base, prof, "file/table name" in evidence)
+            if score is not None and score >= 0.25 and (best is None or score > best[0]):
+                best = (score, i, evidence, prof)
+        if best is None:
             continue
+        score, i, evidence, prof = best
+        if t in ("customers", "users", "transactions"):
+            evidence += f"; content: {prof.person} kinds of personal data, unique id"
+            if prof.staff and t == "users":
+                evidence += ", staff headers"
         d.tables[t] = sources[i]
         used.add(i)
         d.guesses.append(Guess(t, None, sources[i].label, f"score {score:.2f}: {evidence}"))
     d.unassigned = [s.label for i, s in enumerate(sources) if i not in used]
     if "customers" not in d.tables:
-        raise InputError(f"{root}: no file looks like a customers table (no customer id, name, e-mail... headers)",
+        raise InputError(f"{root}: no file looks like a customers table (no table with names or e-mails and a unique id)",
                          "rename the customers export or its headers, or write dataset.yaml by hand (see README.md)")
     for t, src in d.tables.items():
         mapping = _header_matches(src, t, hints)
+        key = KEYS.get(t)
+        if key:
+            col = key_column(src, key, mapping, profiles[sources.index(src)])
+            if col is not None and mapping.get(key) != col:
+                mapping = {c: v for c, v in mapping.items() if v != col}
+                mapping[key] = col
+                d.guesses.append(Guess(t, key, col, f"content: '{col}' is unique in the sample"))
         for canon, col in mapping.items():
-            d.guesses.append(Guess(t, canon, col, f"header '{col}' is a known name for {canon}"))
+            if not any(g.table == t and g.column == canon for g in d.guesses):
+                d.guesses.append(Guess(t, canon, col, f"header '{col}' is a known name for {canon}"))
         for canon, category in CONTENT.items():
             if canon not in CANONICAL[t] or canon in mapping:
                 continue
@@ -191,6 +245,9 @@ def draft_dataset(folder: str | Path, hints_path: str | None = None) -> Draft:
     d.columns = {t: d.columns[t] for t in CANONICAL if t in d.columns}   # canonical order in the draft
     d.as_of = _latest_date(d)
     d.jurisdictions = _jurisdictions(d)
+    from .fit import fit_draft
+
+    fit_draft(d)   # closed vocabularies as value maps; what validate would still reject is left out
     return d
 
 
@@ -236,6 +293,14 @@ def _q(v: object) -> str:
     return json.dumps(v, ensure_ascii=False)   # a JSON string is a valid YAML scalar
 
 
+def _c(text: object) -> str:
+    """Text for a YAML comment: through the output boundary (one line, secrets redacted, personal
+    data masked), and no character YAML would read as a line break or refuse."""
+    from ..boundary import safe_message
+
+    return "".join(ch if ch.isprintable() else "?" for ch in safe_message(text))
+
+
 def render(d: Draft, out: Path) -> dict[str, str]:
     """The three files' texts: dataset.yaml, and commented permissions.yaml / posture.yaml skeletons."""
     rel = Path(os.path.relpath(d.folder.resolve(), out.resolve()))
@@ -250,13 +315,13 @@ def render(d: Draft, out: Path) -> dict[str, str]:
              f"  jurisdictions: [{', '.join(d.jurisdictions)}]   # from the customers' countries in the sample",
              "tables:"]
     for t, src in sorted(d.tables.items(), key=lambda kv: list(d.columns).index(kv[0])):
-        lines.append(f"  {t}:   # {src.label}")
+        lines.append(f"  {t}:   # {_c(src.label)}")
         if src.kind == "sqlite":
             lines += [f"    sql: {_q('sqlite:///' + (rel / src.path.name).as_posix())}", f"    table: {_q(src.sql_table)}"]
         else:
             lines.append(f"    path: {_q((rel / src.path.name).as_posix())}")
             if src.encoding:
-                lines.append(f"    encoding: {src.encoding}   # {src.encoding_note}")
+                lines.append(f"    encoding: {src.encoding}   # {_c(src.encoding_note)}")
     renamed = {t: {c: s for c, s in m.items() if c != s} for t, m in d.columns.items()}
     if any(renamed.values()):
         lines.append("columns:")
@@ -264,8 +329,17 @@ def render(d: Draft, out: Path) -> dict[str, str]:
             if m:
                 lines.append(f"  {t}:")
                 lines += [f"    {c}: {_q(s)}" for c, s in m.items()]
+    if d.values:
+        lines.append("values:   # source value -> canonical value")
+        for t, cols in d.values.items():
+            lines.append(f"  {t}:")
+            lines += [f"    {c}: {{{', '.join(f'{_q(k)}: {_q(v)}' for k, v in m.items())}}}" for c, m in cols.items()]
+    for note in d.left_out:
+        lines.append(f"# left out so that validate passes: {_c(note)}")
     if d.unassigned:
-        lines.append(f"# not recognised (add them under tables: if they hold CRM data): {', '.join(d.unassigned)}")
+        lines.append("# other tables: scanned with role 'other' and never checked; those in this folder or database are")
+        lines.append("# found without listing (name one under tables: to give it a name or an encoding):")
+        lines.append(f"#   {_c(', '.join(d.unassigned))}")
     lines += ["# permissions: permissions.yaml   # uncomment once permissions.yaml is filled in",
               "# posture: posture.yaml           # uncomment once posture.yaml is filled in"]
     tables = ", ".join(d.tables)

@@ -19,6 +19,7 @@ class _Strict(BaseModel):
 class TableHints(_Strict):
     names: list[str] = Field(default_factory=list)            # words in a file / sheet / SQL table name
     columns: dict[str, list[str]] = Field(default_factory=dict)  # canonical column -> header names
+    markers: list[str] = Field(default_factory=list)          # headers that mark this kind of table (staff: hire_date)
 
 
 class HeaderHints(_Strict):
@@ -41,6 +42,7 @@ def load_hints(path: str | None = None) -> HeaderHints:
     hints = validate_model(raw, HeaderHints, p, p.name)
     for t in hints.tables.values():
         t.names = [normalise(n) for n in t.names]
+        t.markers = [normalise(n) for n in t.markers]
         t.columns = {c: list(dict.fromkeys(normalise(h) for h in [c, *hs])) for c, hs in t.columns.items()}
     return hints
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..boundary import md_fence, safe_html
 from .draft import Draft, render, write_draft
 
 UNMAPPED = "(not mapped)"
@@ -52,7 +53,8 @@ def mapping_editor(d: Draft) -> MappingEditor:
     sections = []
     for t, src in d.tables.items():
         options = [UNMAPPED, *[str(c) for c in src.sample.columns]]
-        rows = [w.HTML(f"<b>{t}</b> &larr; {src.label}")]
+        # a table or file label comes from the export: through the output boundary, as text
+        rows = [w.HTML(f"<b>{safe_html(t)}</b> &larr; {safe_html(src.label)}")]
         for canon in CANONICAL[t]:
             dd = w.Dropdown(options=options, value=d.columns[t].get(canon, UNMAPPED), description=canon,
                             style={"description_width": "160px"}, layout=w.Layout(width="420px"))
@@ -80,6 +82,14 @@ def apply(ed: MappingEditor) -> Draft:
 def preview(ed: MappingEditor) -> str:
     """dataset.yaml as it would be written with the current choices."""
     return render(apply(ed), ed.draft.folder)["dataset.yaml"]
+
+
+def preview_markdown(ed: MappingEditor) -> Any:
+    """:func:`preview` as a YAML code block for the notebook (header names from the export cannot
+    close the fence or carry markup out of it)."""
+    from IPython.display import Markdown
+
+    return Markdown(md_fence(preview(ed), "yaml"))
 
 
 def save(ed: MappingEditor, out_dir: str | Path) -> str:

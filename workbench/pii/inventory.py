@@ -44,12 +44,16 @@ class Inventory:
     columns: list[dict[str, Any]] = field(default_factory=list)       # {table, column, category, share, sensitivity, evidence}
     free_text: list[dict[str, Any]] = field(default_factory=list)     # one entry per free-text column
     processing_record: list[dict[str, Any]] = field(default_factory=list)
+    # every table: role (canonical name or "other"), kind, records, the keys reaching it, skipped columns
+    tables: list[dict[str, Any]] = field(default_factory=list)
+    skipped_tables: list[dict[str, str]] = field(default_factory=list)  # found beside the export, unreadable
 
     def to_dict(self) -> dict[str, Any]:
         from .. import __version__
 
         return {"dataset": self.dataset, "as_of": self.as_of, "workbench_version": __version__,
-                "inventory": self.columns, "free_text": self.free_text, "processing_record": self.processing_record}
+                "inventory": self.columns, "free_text": self.free_text, "processing_record": self.processing_record,
+                "tables": self.tables, "skipped_tables": self.skipped_tables}
 
     def frame(self) -> pd.DataFrame:
         """The inventory list as a DataFrame (one row per table, column and category)."""
@@ -58,8 +62,24 @@ class Inventory:
 
 
 def _skip(dataset: Any, table: str, column: str) -> bool:
-    """Booleans and all-empty columns hold nothing to classify."""
-    return dataset.column_types(table)[column] == "BOOLEAN" or dataset.stats(table)[column] == 0
+    """Booleans, binary and all-empty columns hold nothing to classify."""
+    return (dataset.column_types(table)[column] == "BOOLEAN" or _binary_type(dataset, table, column)
+            or dataset.stats(table)[column] == 0)
+
+
+def _binary_type(dataset: Any, table: str, column: str) -> bool:
+    return dataset.column_types(table)[column].startswith(("BLOB", "BYTEA", "BINARY", "VARBINARY"))
+
+
+# text that is an encoded binary object: a Postgres/MySQL hex dump (\x89504e47...), 0x..., a data:
+# URI, or a long unbroken run of hex or base64 — an image or a document, never decoded as text
+def binary_text(values: pl.Series) -> bool:
+    """True when most of a text column's (sampled) values are encoded binary objects."""
+    v = values.drop_nulls()
+    if not len(v):
+        return False
+    return float(v.str.contains(r"^(?:\\x[0-9A-Fa-f]{8,}|0x[0-9A-Fa-f]{16,}|data:[\w/+.-]+;base64,.*|"
+                                r"[0-9A-Fa-f]{256,}|[A-Za-z0-9+/=]{512,})$").mean() or 0.0) >= 0.5
 
 
 def _numeric(dataset: Any, table: str, column: str) -> bool:
@@ -118,19 +138,28 @@ def _first_hit_rows(rows: pl.DataFrame, texts: pl.Series, text_regions: np.ndarr
                      maintain_order="left").filter(pl.col("__hit").fill_null(False)).select("v", "r").head(n)
 
 
-def _jurisdictions(dataset: Any, table: str) -> dict[str, int]:
-    """Data subjects per jurisdiction: of every customer, or of the customers a table refers to."""
+def _jurisdictions(dataset: Any, table: str, links: list | None = None) -> dict[str, int]:
+    """Data subjects per jurisdiction: of every customer, or of the customers a table refers to
+    (by its ``customer_id`` when canonical, by a key linking it to customers when other)."""
     if "jurisdiction" not in dataset.columns.get("customers", []):
         return {}
     if table == "customers":
         sql = "SELECT coalesce(jurisdiction, 'unknown') AS j, count(*) AS n FROM customers GROUP BY 1"
-    elif "customer_id" in dataset.columns.get(table, []):
+    elif getattr(dataset, "role", lambda t: t)(table) != "other" and "customer_id" in dataset.columns.get(table, []):
         sql = (f"SELECT coalesce(c.jurisdiction, 'unknown') AS j, count(*) AS n FROM "
                f"(SELECT DISTINCT customer_id FROM {q(table)} WHERE customer_id IS NOT NULL) t "
                f"LEFT JOIN (SELECT customer_id, any_value(jurisdiction) AS jurisdiction FROM customers GROUP BY 1) c "
                f"ON t.customer_id = c.customer_id GROUP BY 1")
     else:
-        return {}
+        link = next((k for k in links or [] if k.table == "customers" and k.holder == table), None)
+        if link is None:
+            return {}
+        from ..links import _expr
+
+        o, c = _expr(dataset, table, link.other_column), _expr(dataset, "customers", link.column)
+        # the customers whose rows this table's rows are joined to, by the linking key
+        sql = (f"SELECT coalesce(jurisdiction, 'unknown') AS j, count(*) AS n FROM customers "
+               f"WHERE {c} IN (SELECT {o} FROM {q(table)}) GROUP BY 1")
     df = dataset.sql(sql)
     return {str(j): int(n) for j, n in sorted(zip(df["j"], df["n"]))}
 
@@ -152,8 +181,11 @@ def _scan_column(dataset: Any, table: str, column: str, cat: Catalog) -> tuple[l
     """Inventory entries of one column, plus its free-text entry when it holds free text.
 
     A spread sample is read first (the engine filters it); the whole column is fetched (bounded
-    Arrow batches) only when the sample shows free text or a candidate category, and dropped after."""
+    Arrow batches) only when the sample shows free text or a candidate category, and dropped after.
+    A text column of encoded binary objects (hex images) is skipped: ``([], {"skipped": reason})``."""
     sample, s_regions = non_empty_with(*_with_regions(dataset, table, column, cat.sample_size))
+    if not _numeric(dataset, table, column) and binary_text(sample):
+        return [], {"skipped": "binary content (hex or base64 encoded), not decoded as text"}
     if not _numeric(dataset, table, column) and free_text_values(sample, column, cat):
         values, regions = _with_regions(dataset, table, column)
         free = _free_text_entry(table, column, values, cat, regions)
@@ -177,8 +209,16 @@ def scan_dataset(dataset: Any, *, progress: Progress | None = None, catalog: Cat
     inv = Inventory(dataset=dataset.name, as_of=str(dataset.as_of))
     rank = cat.sensitivity_rank
     posture = getattr(dataset, "posture", None)
+    role = getattr(dataset, "role", lambda t: t)
+    skipped: dict[str, list[dict[str, str]]] = {}
+    for table in sorted(dataset.columns):
+        for column in dataset.columns[table]:
+            if (table, column) not in DERIVED and _binary_type(dataset, table, column):
+                skipped.setdefault(table, []).append(
+                    {"column": str(column), "reason": f"binary ({dataset.column_types(table)[column]}), not decoded as text"})
     jobs = [(table, str(column)) for table in sorted(dataset.columns) for column in dataset.columns[table]
             if (table, column) not in DERIVED and not _skip(dataset, table, column)]
+    links = _links(dataset)
     # Polars and DuckDB release the GIL: three columns at a time keep both cores busy while one
     # thread runs Python-side work (measured at 1M: 8.1 s with two, 7.8-8.0 s with three or four). The longest
     # tables go first, so that no core is left idle while the other finishes a 3M-row column; the
@@ -186,21 +226,29 @@ def scan_dataset(dataset: Any, *, progress: Progress | None = None, catalog: Cat
     with ThreadPoolExecutor(max_workers=3) as pool:
         order = sorted(range(len(jobs)), key=lambda i: -dataset.rows(jobs[i][0]))
         futures = {i: pool.submit(_scan_column, dataset, *jobs[i], cat) for i in order}
-        subjects = {t: pool.submit(_jurisdictions, dataset, t) for t in sorted(dataset.columns)}
+        subjects = {t: pool.submit(_jurisdictions, dataset, t, links.get(t, [])) for t in sorted(dataset.columns)}
         by_table: dict[str, list[tuple[list[dict[str, Any]], dict[str, Any] | None]]] = {}
         for i, (table, column) in enumerate(jobs):
-            by_table.setdefault(table, []).append(futures[i].result())
+            entries, free = futures[i].result()
+            if free is not None and "skipped" in free:
+                skipped.setdefault(table, []).append({"column": column, "reason": free["skipped"]})
+                free = None
+            by_table.setdefault(table, []).append((entries, free))
             say(f"scanned {table}.{column}")
         jurisdictions = {t: f.result() for t, f in subjects.items()}
     for table in sorted(dataset.columns):
         found: dict[str, str] = {}
         specials: set[str] = set()
+        other = role(table) == "other"
+        reached = [link.to_dict() for link in links.get(table, [])]
         for entries, free in by_table.get(table, []):
+            if other:  # added fields only: a canonical table's entries keep their shape
+                entries = [{**e, "role": "other", "reached_from": reached} for e in entries]
             inv.columns.extend(entries)
             found.update({e["category"]: e["sensitivity"] for e in entries})
             if free is not None:
                 specials |= set(free["special_categories"])
-                inv.free_text.append(free)
+                inv.free_text.append({**free, "role": "other", "reached_from": reached} if other else free)
         sens = max(found.values(), key=lambda x: rank.get(x, 0)) if found else None
         if specials:
             sens = "high"
@@ -210,10 +258,25 @@ def scan_dataset(dataset: Any, *, progress: Progress | None = None, catalog: Cat
             "special_categories": sorted(specials), "sensitivity": sens,
             "subject_jurisdictions": jurisdictions[table] if found else {},
             "retention_days": posture.policies.retention_days if posture else None,
-            "systems": systems,
+            "systems": systems, **({"role": "other"} if other else {}),
         })
+        info = getattr(dataset, "table_info", {}).get(table, {})
+        inv.tables.append({"table": table, "role": role(table), "kind": info.get("kind", "table"),
+                           "declared": info.get("declared", True), "records": dataset.rows(table),
+                           "columns": len(dataset.columns[table]), "categories": sorted(found),
+                           "reached_from": reached, "skipped_columns": skipped.get(table, [])})
+    inv.skipped_tables = list(getattr(dataset, "skipped", []))
     say(f"found {len(inv.columns)} column/category pairs in {len(inv.processing_record)} tables")
     return inv
+
+
+def _links(dataset: Any) -> dict[str, list]:
+    """Other table -> links from canonical tables (none for a dataset without other tables)."""
+    if not hasattr(dataset, "table_info") or all(dataset.role(t) != "other" for t in dataset.columns):
+        return {}
+    from ..links import find_links
+
+    return find_links(dataset)
 
 
 def write_inventory(inv: Inventory, out_dir: str | Path) -> Path:

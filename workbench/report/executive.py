@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,11 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ExecutionError, InputError
-from ..files import write_json_atomic
-from ..presentation import Table, money, percent, score, show, text
+from ..files import private_temp_dir, write_json_atomic
+from .. import i18n
+from ..checks.catalog import control_text, owner_text
+from ..i18n import current, t, term
+from ..presentation import Table, count, date, money, percent, score, show, text
 from . import actions as actions_mod
 from . import drift as drift_mod
 from . import history
@@ -57,9 +59,13 @@ def _require(folder: Path, name: str) -> dict[str, Any]:
 
 
 def load_results(results_dir: str | Path, previous_dir: str | Path = "", *, quarter: str = "",
-                 dataset: str | Path = "", actions: str | Path = "") -> Results:
+                 dataset: str | Path = "", actions: str | Path = "", lang: str = "en") -> Results:
     """Read a run's result files; with ``results_dir == ""`` compute them for ``dataset`` first.
-    ``actions``: the ``actions.yaml`` to review against this quarter's findings ("": none)."""
+    ``actions``: the ``actions.yaml`` to review against this quarter's findings ("": none).
+    ``lang``: the language of every text the report shows from here on (``en`` or ``zh``)."""
+    from .. import i18n
+
+    i18n.use(lang)
     if not str(results_dir):
         if not str(dataset):
             raise InputError("neither results_dir nor dataset was given", hint="set one of the two parameters")
@@ -95,7 +101,8 @@ def compute_results(dataset: str | Path, out_dir: str | Path | None = None, *, t
         from ..dataset import load_dataset
     except ImportError as e:
         raise ExecutionError(f"cannot compute results: {e}", hint="run `workbench report` instead") from None
-    out = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="workbench-results-"))
+    # default: a private folder removed when the process (the notebook's kernel) exits
+    out = Path(out_dir) if out_dir else private_temp_dir("workbench-results-")
     out.mkdir(parents=True, exist_ok=True)
     ds = load_dataset(dataset)
     assessment = assess_mod.assess(ds)
@@ -152,47 +159,48 @@ def rag(value: float | None) -> str:
 
 
 def summary_markdown(r: Results) -> str:
-    """The headline paragraph: score, change, failures, actions, expected loss, freshness."""
+    """The facts under the first screen's verdict: data date, trend, failed checks of how many,
+    what could not be assessed, actions needing attention, loss change, training. The title is
+    the report's header (shown once); the verdict, risks and actions are :mod:`.first_screen`."""
     s = r.history["scores"]["overall"]
     d = r.history["findings"]
     loss = r.history["expected_loss"]
-    title = f"# Quarterly privacy risk report — {text(r.quarter)}" if r.quarter else "# Quarterly privacy risk report"
-    lines = [title, "", f"Dataset *{text(r.findings.get('dataset', ''))}*, data as of "
-                        f"{text(r.findings.get('as_of', ''))}."]
+    found = [f for f in r.findings.get("findings", []) or [] if isinstance(f, dict)]
+    assessed = sum(1 for f in found if f.get("status") in ("pass", "fail"))
+    lines = [t("summary.dataset", dataset=text(r.findings.get("dataset", "")), as_of=text(date(r.findings.get("as_of"))))]
     if r.history.get("freshness"):
-        lines += ["", f"**Warning: {text(r.history['freshness'])}.**"]
-    overall = f"**Overall score {score(s['current'])}/100 ({rag(s['current'])})**" if s["current"] is not None \
-        else "**Overall score: not measured**"
+        lines += ["", f"**{t('summary.warning', text=text(r.history['freshness']))}**"]
+    lines.append("")
     if r.previous_quarter and s["previous"] is not None:
-        overall += f" {s['trend']} (was {score(s['previous'])} in {text(r.previous_quarter)})"
-    failed = f"- Failed checks: {len(d['failing'])}"
+        lines.append("- " + t("summary.trend", trend=s["trend"], previous=score(s["previous"]),
+                                quarter=text(r.previous_quarter)))
+    failed = "- " + t("summary.failed", failed=count(len(d["failing"])), total=count(assessed))
     if r.previous_quarter:
-        failed += f" — new {len(d['new'])}, persisting {len(d['persisting'])}, resolved {len(d['resolved'])}"
+        failed += t("summary.failed_changes", new=count(len(d["new"])), persisting=count(len(d["persisting"])),
+                    resolved=count(len(d["resolved"])))
     if d["accepted"]:
-        failed += f"; {len(d['accepted'])} under an accepted risk (not counted as new)"
-    lines += ["", f"- {overall}", failed]
+        failed += t("summary.accepted", n=count(len(d["accepted"])))
+    if r.previous_quarter or d["accepted"]:  # the bare count is in the first screen's verdict
+        lines.append(failed)
     blind = [b for b in r.findings.get("insufficient_data") or [] if isinstance(b, dict)]
     if blind:  # never reported as a pass: say on the first screen what could not be seen
-        lines.append(f"- Could not be assessed (insufficient data: no credit in the scores, since unverified is not compliant): {len(blind)} — "
+        lines.append("- " + t("summary.blind", n=count(len(blind)), total=count(len(found)))
                      + "; ".join(f"{text(b.get('id'))} ({text(b.get('why') or b.get('title') or '')})" for b in blind))
     flags = [a["flag"] for a in r.actions if a["flag"] and a["flag"] != "no action recorded"]
     if flags:
         counts = {f: flags.count(f) for f in dict.fromkeys(flags)}
-        lines.append("- Actions needing attention: " + ", ".join(f"{n} {f}" for f, n in counts.items()))
-    if loss["current"] is not None:
-        line = f"- Expected annual loss: {money(loss['current'], loss['currency'])}"
-        if loss["previous"] is not None:
-            line += f" {loss['trend']} ({money(loss['change'], loss['currency'], signed=True)} since " \
-                    f"{text(r.previous_quarter)})"
-        lines.append(line)
+        lines.append("- " + t("summary.flags") + ", ".join(f"{n} {term('value', f)}" for f, n in counts.items()))
+    if loss["current"] is not None and loss["previous"] is not None:
+        lines.append("- " + t("summary.loss_change", trend=loss["trend"],
+                              change=money(loss["change"], loss["currency"], signed=True), quarter=text(r.previous_quarter)))
     comp = training_completion(r.training)
     if comp is not None:
-        lines.append(f"- Training completion: {percent(comp)}" + (" (SIMULATED results — demo store)"
-                                                                   if r.training.get("simulated") else ""))
+        lines.append("- " + t("summary.training", completion=percent(comp))
+                     + (t("summary.simulated") if r.training.get("simulated") else ""))
     elif r.training.get("note"):
-        lines.append(f"- Training: {text(r.training['note'])}")
+        lines.append("- " + t("summary.training_note", note=text(r.training["note"])))
     if not r.previous_quarter:
-        lines += ["", f"*{history.NO_PREVIOUS.capitalize()}: trends, new and resolved findings start next quarter.*"]
+        lines += ["", f"*{t('summary.no_previous')}*"]
     return "\n".join(lines)
 
 
@@ -202,12 +210,12 @@ def scorecard(r: Results) -> Table:
     a previous quarter."""
     rows = []
     for key, v in r.history["scores"].items():
-        row = {"score": key, "this quarter": v["current"], "status": rag(v["current"]) or "not scored"}
+        row = {"score": term("domain", key), "this quarter": v["current"], "status": rag(v["current"]) or "not scored"}
         if r.previous_quarter:
             row.update({"previous": v["previous"], "change": v["change"], "trend": v["trend"] or "—"})
         rows.append(row)
-    return show(pd.DataFrame(rows), kinds={"this quarter": "score", "previous": "score", "change": "number"},
-                empty="no scores in findings.json")
+    return show(pd.DataFrame(rows), kinds={"this quarter": "score", "previous": "score", "change": "score"},
+                empty=t("empty.scores"))
 
 
 def findings_changes(r: Results) -> Table:
@@ -222,7 +230,8 @@ def findings_changes(r: Results) -> Table:
         for cid in ids:
             f = now.get(cid) or before.get(cid) or {}
             row = {"check": cid, "change": change, "severity": f.get("severity", ""), "domain": f.get("domain", ""),
-                   "title": f.get("title", ""), "affected": (now.get(cid) or {}).get("affected")}
+                   "title": control_text(cid, "title", current()) or f.get("title", ""),
+                   "affected": (now.get(cid) or {}).get("affected")}
             if r.previous_quarter:
                 row["affected before"] = (before.get(cid) or {}).get("affected")
             rows.append(row)
@@ -230,19 +239,23 @@ def findings_changes(r: Results) -> Table:
     if not df.empty:
         df["_s"] = df["severity"].map(_SEVERITY).fillna(9)
         df = df.sort_values(["_s", "check"], kind="stable").drop(columns="_s")
-    return show(df, kinds={"affected": "count", "affected before": "count"}, empty="no check failed this quarter")
+    return show(df, kinds={"affected": "count", "affected before": "count"}, empty=t("empty.no_failed"))
 
 
 def top_risks(r: Results, n: int = 10) -> Table:
     """The ``n`` highest-rated rows of the risk register."""
     reg = r.register
     if reg.empty:
-        return show(reg, empty="the risk register is empty: no check failed")
+        return show(reg, empty=t("empty.register"))
     key = next((c for c in ("rating", "score", "risk") if c in reg.columns), None)
     reg = reg.sort_values([key, reg.columns[0]], ascending=[False, True], kind="stable") if key else reg
     keep = [c for c in ("id", "check", "title", "likelihood", "impact", "rating", "level", "owner", "due_date")
             if c in reg.columns] or list(reg.columns)
     top = reg[keep].head(n).reset_index(drop=True)
+    if "title" in top.columns and "id" in top.columns:
+        top["title"] = [control_text(str(i), "title", current()) or str(x) for i, x in zip(top["id"], top["title"])]
+    if "owner" in top.columns:
+        top["owner"] = [owner_text(str(o), current()) for o in top["owner"]]
     top.insert(0, "rank", range(1, len(top) + 1))
     return show(top)
 
@@ -282,7 +295,7 @@ def _loss_frame(r: Results) -> pd.DataFrame:
     for s in r.simulation.get("scenarios", []):
         loss = s.get("loss", {})
         rate = history._num(s.get("loss_events_per_year"))
-        row = {"scenario": s.get("title") or s.get("id"), "records exposed": (s.get("exposure") or {}).get("records"),
+        row = {"scenario": _scenario_title(s), "records exposed": (s.get("exposure") or {}).get("records"),
                "chance of a loss event per year": None if rate is None else 1 - math.exp(-rate),
                "mean": loss.get("mean"), "p90": loss.get("p90"), "p95": loss.get("p95"), "p99": loss.get("p99")}
         if r.previous_simulation:
@@ -291,7 +304,7 @@ def _loss_frame(r: Results) -> pd.DataFrame:
         rows.append(row)
     t = r.simulation.get("total") or {}
     if t:
-        row = {"scenario": "All scenarios", "records exposed": None, "chance of a loss event per year": None,
+        row = {"scenario": i18n.t("loss.all_scenarios"), "records exposed": None, "chance of a loss event per year": None,
                "mean": t.get("mean"), "p90": t.get("p90"), "p95": t.get("p95"), "p99": t.get("p99")}
         if r.previous_simulation:
             before = ((r.previous_simulation or {}).get("total") or {}).get("mean")
@@ -303,8 +316,7 @@ def _loss_frame(r: Results) -> pd.DataFrame:
 def loss_table(r: Results) -> Table:
     """Annualised loss per scenario: chance of a loss event, mean and tail percentiles, change."""
     df = _loss_frame(r)
-    return show(df, currency=r.currency, kinds={"records exposed": "count"},
-                empty="simulation.json holds no scenario")
+    return show(df, currency=r.currency, kinds={"records exposed": "count"}, empty=t("empty.no_scenario"))
 
 
 def training_table(r: Results) -> Table:
@@ -336,25 +348,35 @@ def notification_table(r: Results) -> Table:
     for s in r.simulation.get("scenarios", []):
         for n in s.get("notifications", []) or []:
             key = (n.get("jurisdiction", ""), n.get("to", ""), n.get("deadline_hours"), n.get("basis", ""))
-            row = seen.setdefault(key, {"jurisdiction": key[0], "notify": key[1], "deadline_hours": key[2],
-                                        "deadline": n.get("deadline") or n.get("trigger") or "", "basis": key[3],
+            row = seen.setdefault(key, {"jurisdiction": key[0], "notify": term("recipient", key[1]), "deadline_hours": key[2],
+                                        "deadline": n.get("deadline") or n.get("trigger") or "", "basis": term("basis", key[3]),
                                         "records at most": None, "scenarios": set()})
             row["scenarios"].add(s.get("id", ""))
             rec = history._num(n.get("records"))
             if rec is not None:
                 row["records at most"] = max(rec, row["records at most"] or 0)
-    df = pd.DataFrame([{**v, "scenarios": len(v["scenarios"])} for v in seen.values()])
+    n_scen = len(r.simulation.get("scenarios", []) or [])
+    df = pd.DataFrame([{**v, "scenarios": t("count.of", n=count(len(v["scenarios"])), total=count(n_scen))}
+                       for v in seen.values()])
     if df.empty:
-        return show(df, empty="no notification obligation is triggered by the simulated scenarios")
+        return show(df, empty=t("empty.no_notification"))
     df["_d"] = pd.to_numeric(df["deadline_hours"], errors="coerce").fillna(1e9)
     df = df.sort_values(["jurisdiction", "_d", "notify"], kind="stable").drop(columns="_d").reset_index(drop=True)
     # "deadline" (the law's words) feeds the deadline formatter, then the column goes
-    out = show(df, kinds={"records at most": "count", "scenarios": "count", "deadline": "text"})
-    out.frame = out.frame.drop(columns=["deadline"]).rename(columns={"deadline hours": "deadline"})
+    out = show(df, kinds={"records at most": "count", "scenarios": "text", "deadline": "text"})
+    dl = term("column", "deadline")
+    out.frame = out.frame.drop(columns=[dl]).rename(columns={term("column", "deadline hours"): dl})
     return out
 
 
+def _scenario_title(s: dict[str, Any]) -> str:
+    return i18n.maybe(f"scenario.{s.get('id')}", str(s.get("title") or s.get("id") or ""))
+
+
 def _actions_frame(r: Results) -> pd.DataFrame:
+    from .first_screen import why_nothing
+
+    titles = {str(s.get("id")): _scenario_title(s) for s in r.simulation.get("scenarios", []) or []}
     total = history._num((r.simulation.get("total") or {}).get("mean"))
     rows = []
     for w in r.simulation.get("what_if", []) or []:
@@ -362,8 +384,10 @@ def _actions_frame(r: Results) -> pd.DataFrame:
         share = history._num(w.get("reduction_share"))
         if share is None and red is not None and total:
             share = red / total
-        rows.append({"action": w.get("description") or w.get("title") or w.get("control"), "control": w.get("control"),
-                     "expected loss reduction": red, "share of expected loss": share})
+        rows.append({"action": i18n.maybe(f"control.{w.get('control')}", str(w.get("description") or w.get("title")
+                                                                           or w.get("control"))),
+                     "control": w.get("control"), "expected loss reduction": red, "share of expected loss": share,
+                     "why it saves nothing": why_nothing(w, titles) if not red else None})
     df = pd.DataFrame(rows)
     if df.empty:
         return df
@@ -376,7 +400,9 @@ def next_actions(r: Results) -> Table:
     df = _actions_frame(r)
     if not df.empty:
         df.insert(0, "rank", range(1, len(df) + 1))
-    return show(df, currency=r.currency, empty="the simulation ran no what-if")
+    if not df.empty and df["why it saves nothing"].isna().all():
+        df = df.drop(columns="why it saves nothing")
+    return show(df, currency=r.currency, empty=t("empty.no_whatif"))
 
 
 def write_history(r: Results, output_dir: str | Path) -> Path | None:

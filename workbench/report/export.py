@@ -5,6 +5,12 @@ Each executed notebook is exported with nbconvert's ``basic`` template and no co
 plotly.js is embedded exactly once, in the shell's ``<head>``: the per-notebook copies that
 plotly's ``notebook`` renderer emits are dropped, and so is every ``<script src="http…">`` (plotly
 7 adds a MathJax CDN tag to each figure), so the file opens with its charts and no network.
+
+The page carries a Content-Security-Policy (:func:`workbench.boundary.seal_html`) that lets run
+only the inline scripts this module puts there — plotly.js, its config, the print helper and
+each figure's drawing script, taken from the outputs plotly itself produced (those carrying
+plotly's own MIME type) — by their SHA-256. Any other script or event handler, e.g. markup from
+an export that a renderer failed to escape, does not run.
 """
 from __future__ import annotations
 
@@ -17,10 +23,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..boundary import inline_scripts, safe_html, seal_html
 from ..errors import ExecutionError
 from ..files import write_text_atomic
 
 CHROMIUM = "/usr/bin/chromium"
+TOC_MARKER = '<div class="wb-toc-here"></div>'  # where the executive summary wants the contents box
 _EXTERNAL_SCRIPT = re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script\s*>", re.I)
 _HEADING_ID = re.compile(r'(<h[1-6]\b[^>]*\bid=")([^"]*)"')
 _LOCAL_HREF = re.compile(r'(<a\b[^>]*\bhref="#)([^"]*)"')
@@ -41,10 +49,15 @@ def _is_plotly_bundle(output: dict) -> bool:
     return "window.PlotlyConfig" in text[:2000] and len(text) > 200_000
 
 
-def notebook_body(path: Path, anchor: str) -> str:
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+def notebook_body(path: Path, anchor: str, scripts: list[str] | None = None) -> str:
     """The HTML of an executed notebook without code, plotly.js bundles, stderr or CDN scripts.
 
-    Heading ids and in-page links are prefixed with ``anchor`` so that sections cannot clash."""
+    Heading ids and in-page links are prefixed with ``anchor`` so that sections cannot clash.
+    The inline scripts of plotly's figure outputs are appended to ``scripts`` (the ones the
+    page's policy allows)."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -55,6 +68,12 @@ def notebook_body(path: Path, anchor: str) -> str:
         cell.outputs = [o for o in cell.get("outputs", [])
                         if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
                         and not _is_plotly_bundle(o)]
+        if scripts is not None:
+            for o in cell.outputs:
+                data = o.get("data", {})
+                if PLOTLY_MIME in data and "text/html" in data:
+                    text = data["text/html"]
+                    scripts += inline_scripts("".join(text) if isinstance(text, list) else text)
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
@@ -87,6 +106,10 @@ td.sev-critical,td.sev-red,td.sev-expired{color:#9b1c1c;font-weight:600}
 td.sev-high,td.sev-overdue,td.sev-persisting{color:#c53030;font-weight:600}
 td.sev-medium,td.sev-amber{color:#b7791f;font-weight:600} td.sev-green,td.sev-pass{color:#2f855a;font-weight:600}
 p.wb-empty{color:#52606d;font-style:italic}
+.wb-first-screen h3{margin:.9rem 0 .2rem;font-size:1.05rem}
+p.verdict{font-size:1.15rem;margin:0 0 .4rem;padding:.5rem .8rem;border-left:6px solid #9fb3c8;background:#f5f7fa}
+p.verdict-red{border-color:#c53030} p.verdict-amber{border-color:#d69e2e} p.verdict-green{border-color:#2f855a}
+.wb-first-screen table{margin:.3rem 0 .6rem}
 @media screen{table.wb{display:block;overflow-x:auto}}
 .output_stdout pre,.output_text pre{background:#f5f7fa;padding:.5rem;overflow-x:auto;white-space:pre-wrap}
 .output_error{display:none}
@@ -108,26 +131,32 @@ p.wb-empty{color:#52606d;font-style:italic}
 """
 
 
-def write_html(sections: list[Section], out_path: Path, *, title: str, subtitle: str = "", warning: str = "") -> Path:
+def write_html(sections: list[Section], out_path: Path, *, title: str, subtitle: str = "", warning: str = "",
+               lang: str = "en") -> Path:
     """Write the combined report atomically; returns ``out_path``. ``warning`` (e.g. the data's
-    date lies outside the quarter) is shown under the title."""
+    date lies outside the quarter) is shown under the title. The contents box goes below the
+    executive summary's first screen (its marker), else at the top."""
     from plotly.offline import get_plotlyjs
 
-    bodies = [f'<section class="notebook" id="{s.anchor}">\n{notebook_body(s.notebook, s.anchor)}\n</section>'
+    from .. import i18n
+
+    own = ["window.PlotlyConfig = {MathJaxConfig: 'local'};", get_plotlyjs()]
+    bodies = [f'<section class="notebook" id="{s.anchor}">\n{notebook_body(s.notebook, s.anchor, own)}\n</section>'
               for s in sections]
     toc = "".join(f'<li><a href="#{s.anchor}">{html.escape(s.title)}</a></li>' for s in sections)
-    warn = f'<p class="warning">{html.escape(warning)}</p>' if warning else ""
+    warn = f'<p class="warning">{safe_html(warning)}</p>' if warning else ""
+    nav = f'<nav class="toc"><strong>{html.escape(i18n.t("report.contents", lang))}</strong><ol>{toc}</ol></nav>'
+    if bodies and TOC_MARKER in bodies[0]:
+        bodies[0], nav = bodies[0].replace(TOC_MARKER, nav, 1), ""
     page = "\n".join([
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>", f'<html lang="{i18n.HTML_LANG.get(lang, "en")}">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(title)}</title>", f"<style>{_CSS}</style>",
-        "<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>",
-        f'<script type="text/javascript">{get_plotlyjs()}</script>', "</head>", "<body>",
-        f'<header class="report"><h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p>{warn}</header>', "<main>",
-        f'<nav class="toc"><strong>Contents</strong><ol>{toc}</ol></nav>', *bodies,
-        '<p class="footer">Generated by workbench. Personal data is shown masked only. '
-        "Charts are embedded: this file opens offline.</p>", "</main>", _PRINT_SCRIPT, "</body>", "</html>", ""])
-    return write_text_atomic(out_path, page)
+        f"<script>{own[0]}</script>", f'<script type="text/javascript">{own[1]}</script>', "</head>", "<body>",
+        f'<header class="report"><h1>{safe_html(title)}</h1><p>{safe_html(subtitle)}</p>{warn}</header>', "<main>",
+        nav, *bodies, f'<p class="footer">{html.escape(i18n.t("report.footer", lang))}</p>', "</main>", _PRINT_SCRIPT,
+        "</body>", "</html>", ""])
+    return write_text_atomic(out_path, seal_html(page, [*own, *inline_scripts(_PRINT_SCRIPT)]))
 
 
 # Before printing, plotly charts are redrawn at the printable width (A4 minus margins) so that

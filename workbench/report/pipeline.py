@@ -148,7 +148,10 @@ def run_report(dataset: str | Path, quarter: str, out_dir: str | Path, **kw: Any
 def _run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of: str | None = None,
                 fail_under: float | None = None, pdf: bool = False, trials: int = 100_000, seed: int = 7,
                 store: str | None = None, profile: str = "quarterly", progress: ProgressCallback | None = None,
-                plan: PlanFactory | None = None, notebooks_dir: Path | None = None, jobs: int = 2) -> ReportResult:
+                plan: PlanFactory | None = None, notebooks_dir: Path | None = None, jobs: int = 2,
+                lang: str | None = None) -> ReportResult:
+    from .. import i18n
+    from ..checks.catalog import load_profile
     from ..dataset import load_dataset
 
     from .runner import CANCEL
@@ -169,6 +172,8 @@ def _run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of
             raise InputError(f"--store {store}: no such training results file",
                              hint="pass an existing SQLite file or a SQLAlchemy URL, or omit --store")
         store = str(Path(store).expanduser().resolve())
+    # --lang, else the profile's `lang:`, else English (InputError/ContentError: exit 2 before any kernel)
+    lang = i18n.use(lang or getattr(load_profile(profile), "lang", None) or i18n.DEFAULT)
     ds = load_dataset(dataset, as_of=as_of)  # DatasetError: exit 2, nothing started yet
     out_dir = Path(out_dir).resolve()
     try:
@@ -193,7 +198,7 @@ def _run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of
                 shutil.copyfile(actions_file, tmp / actions.FILE)
             ctx = plan_mod.RunContext(dataset=Path(ds.root).resolve(), as_of=str(ds.as_of), quarter=quarter,
                                       run_dir=tmp, previous_dir=previous, trials=int(trials), seed=int(seed),
-                                      profile=profile, store=store,
+                                      profile=profile, store=store, lang=lang,
                                       actions=tmp / actions.FILE if actions_file.is_file() else None)
             steps = make_plan(ctx)
             if plan is None:
@@ -211,10 +216,13 @@ def _run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of
                                      hint="check that each notebook writes its results to its output_dir parameter")
             _emit(progress, "export", "report.html")
             sections = _sections(steps, runs)
-            html = export.write_html(sections, tmp / "report.html", title=f"Privacy risk report {quarter}",
-                                     subtitle=f"{ds.organisation.name} · data as of {ds.as_of} · "
-                                              f"{'compared with ' + previous.name if previous else history.NO_PREVIOUS}",
-                                     warning=f"Warning: {stale}." if stale else "")
+            html = export.write_html(sections, tmp / "report.html", title=i18n.t("report.title", quarter=quarter),
+                                     subtitle=i18n.t("report.subtitle", organisation=ds.organisation.name,
+                                                     as_of=i18n.fmt_date(ds.as_of) if isinstance(ds.as_of, dt.date)
+                                                     else str(ds.as_of),
+                                                     previous=i18n.t("report.compared", quarter=previous.name)
+                                                     if previous else i18n.t("report.no_previous")),
+                                     warning=i18n.t("summary.warning", text=stale) if stale else "", lang=lang)
             if pdf:
                 _emit(progress, "pdf", "report.pdf")
                 export.write_pdf(html, tmp / "report.pdf")
@@ -222,7 +230,7 @@ def _run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of
             for p in tmp.rglob("*"):  # atomic writers elsewhere use private temp files: one mode for the folder
                 os.chmod(p, (0o777 if p.is_dir() else 0o666) & ~umask)
             params = {"dataset": str(ctx.dataset), "quarter": quarter, "as_of": ctx.as_of, "trials": ctx.trials, "jobs": jobs,
-                      "seed": ctx.seed, "profile": profile, "store": store, "fail_under": fail_under, "pdf": pdf,
+                      "seed": ctx.seed, "profile": profile, "lang": lang, "store": store, "fail_under": fail_under, "pdf": pdf,
                       "previous_quarter": previous.name if previous else None}
             inputs = [Path(p) for p in ds.files] + [r.source for r in runs] + _content_files(plan_mod.REPO) \
                 + _store_file(store)

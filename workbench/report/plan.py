@@ -34,6 +34,7 @@ class RunContext:
     store: str | None = None       # training results store (path or SQLAlchemy URL); None: notebook default
     scenarios: str | None = None   # comma-separated scenario ids; None: all
     actions: Path | None = None    # this run's copy of actions.yaml; None: no actions file
+    lang: str = "en"               # language of the report (en | zh)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class Step:
 
 def quarterly_plan(ctx: RunContext) -> list[Step]:
     """The real plan: appendices first (they produce the results), the executive report last."""
+    from ..i18n import t
+
     ds, out = str(ctx.dataset), str(ctx.run_dir)
     simulation = {"dataset": ds, "as_of": ctx.as_of, "trials": int(ctx.trials), "seed": int(ctx.seed),
                   "findings": str(ctx.run_dir / "findings.json"), "output_dir": out}
@@ -61,17 +64,17 @@ def quarterly_plan(ctx: RunContext) -> list[Step]:
         training["store"] = ctx.store
     return [
         Step("01_data_inventory", {"dataset": ds, "as_of": ctx.as_of, "output_dir": out}, ("pii_inventory.json",),
-             "Appendix A — Personal data inventory", after=()),
+             t("plan.appendix_a", ctx.lang), after=()),
         Step("02_posture_assessment", {"dataset": ds, "as_of": ctx.as_of, "profile": ctx.profile, "output_dir": out},
-             ("findings.json", "risk_register.csv"), "Appendix B — Posture assessment", after=()),
-        Step("03_breach_simulation", simulation, ("simulation.json",), "Appendix C — Breach simulation",
+             ("findings.json", "risk_register.csv"), t("plan.appendix_b", ctx.lang), after=()),
+        Step("03_breach_simulation", simulation, ("simulation.json",), t("plan.appendix_c", ctx.lang),
              after=("02_posture_assessment",)),
-        Step("05_training_dashboard", training, (), "Appendix D — Training", after=()),
+        Step("05_training_dashboard", training, (), t("plan.appendix_d", ctx.lang), after=()),
         Step(EXECUTIVE, {"quarter": ctx.quarter, "results_dir": out,
                          "previous_dir": str(ctx.previous_dir) if ctx.previous_dir else "", "output_dir": out,
-                         "actions": str(ctx.actions) if ctx.actions else "",
+                         "actions": str(ctx.actions) if ctx.actions else "", "lang": ctx.lang,
                          # issue 15: the DPIA answers file kept beside the dataset, if any, for the DPIA status section
                          **({"dpia_answers": str(ctx.dataset / "dpia_answers.yaml")}
                             if (ctx.dataset / "dpia_answers.yaml").is_file() else {})},
-             ("history.json",), "Quarterly privacy risk report"),
+             ("history.json",), t("plan.executive", ctx.lang)),
     ]

@@ -22,6 +22,7 @@ from ..errors import InputError
 from .backups import SYSTEMS, make_backups, posture
 from .lms import make_training_results
 from .people import make_customers, make_transactions
+from .subjects import plant_subjects
 from .staff import MFA_REQUIRED, PERMISSIONS, access_log_chunks, make_access_log, make_users
 from .writers import TableWriter
 
@@ -35,6 +36,18 @@ SHARD_CUSTOMERS = 1_000_000
 # The plants that live in the customers table: counted per shard and summed.
 CUSTOMER_PLANTS = ("PRV-001", "PRV-001-us-negative", "PRV-002", "PRV-003", "PRV-003-pending-ok", "PRV-003-done",
                    "PII-001-phone", "PII-001-email", "PII-001-card_number", "PII-001-national_id")
+
+
+# purposes, recipients and what erasure must keep (subject-access packages and erasure plans)
+PROCESSING = {
+    "purposes": [{"en": "Orders, delivery and customer service", "zh": "订单、配送与客户服务"},
+                 {"en": "Marketing e-mails, with consent", "zh": "经同意的营销邮件"}],
+    "recipients": [{"en": "Payment processor (card payments)", "zh": "支付服务商（银行卡支付）"},
+                   {"en": "Parcel carriers (name and delivery address)", "zh": "快递承运商（姓名与收货地址）"}],
+    "retention": [{"table": "transactions", "days": 3650,
+                   "basis": "commercial and tax records: 10 years (HGB §257, AO §147)"}],
+    "backup_retention_days": 35,
+}
 
 
 def plant_counts(n_customers: int, n_staff: int) -> dict[str, int]:
@@ -115,6 +128,7 @@ def generate_sample(out: str | Path, customers: int = 3000, seed: int = 7, as_of
                   "tables": tables["tables"], "permissions": "permissions.yaml", "posture": "posture.yaml"}
         if tables.get("columns"):
             config["columns"] = tables["columns"]
+        config["processing"] = PROCESSING
         _yaml(tmp / "dataset.yaml", config)
         _yaml(tmp / "permissions.yaml", {"roles": PERMISSIONS})
         _yaml(tmp / "posture.yaml", posture(RETENTION_DAYS, DORMANT_DAYS, ERASURE_DAYS, MFA_REQUIRED))
@@ -140,6 +154,7 @@ def _one_piece(writer: TableWriter, seed: int, day: np.datetime64, customers: in
     cust, cfacts = make_customers(rng, customers, day, counts, RETENTION_DAYS, ERASURE_DAYS)
     say("generating transactions")
     tx = make_transactions(rng, cust, day)
+    subjects = plant_subjects(np.random.default_rng([seed, 9]), cust, tx, cfacts)  # a generator of its own
     say(f"writing customers and transactions ({layout})")
     writer.write("customers", cust)
     writer.write("transactions", tx)
@@ -152,7 +167,9 @@ def _one_piece(writer: TableWriter, seed: int, day: np.datetime64, customers: in
     del log
     say("generating backup jobs")
     writer.write("backups", make_backups(rng, day, HISTORY_DAYS, WINDOW_DAYS, counts)[0])
-    return _staff_tail(writer, users, ufacts, counts, cfacts, seed, day, customers, layout, as_of, say)
+    truth = _staff_tail(writer, users, ufacts, counts, cfacts, seed, day, customers, layout, as_of, say)
+    truth["subjects"] = subjects
+    return truth
 
 
 def _sharded(writer: TableWriter, sizes: list[int], shard_size: int, seed: int, day: np.datetime64,
@@ -171,6 +188,8 @@ def _sharded(writer: TableWriter, sizes: list[int], shard_size: int, seed: int, 
         shard_counts = plant_counts(n, n_staff)
         cust, cfacts = make_customers(rng, n, day, shard_counts, RETENTION_DAYS, ERASURE_DAYS, first_id=first + 1)
         tx = make_transactions(rng, cust, day, first_id=first_tx + 1)
+        if k == 0:  # the planted data subjects live in the first shard
+            subjects = plant_subjects(np.random.default_rng([seed, 9]), cust, tx, cfacts)
         writer.write("customers", cust)
         writer.write("transactions", tx)
         first_tx += len(tx)
@@ -190,7 +209,9 @@ def _sharded(writer: TableWriter, sizes: list[int], shard_size: int, seed: int, 
         writer.write("access_log", chunk)
     say("generating backup jobs")
     writer.write("backups", make_backups(np.random.default_rng([seed, 3]), day, HISTORY_DAYS, WINDOW_DAYS, counts)[0])
-    return _staff_tail(writer, users, ufacts, counts, {"pii_by_category": pii}, seed, day, customers, layout, as_of, say)
+    truth = _staff_tail(writer, users, ufacts, counts, {"pii_by_category": pii}, seed, day, customers, layout, as_of, say)
+    truth["subjects"] = subjects
+    return truth
 
 
 def _staff_tail(writer: TableWriter, users: pd.DataFrame, ufacts: dict, counts: dict[str, int], cfacts: dict,

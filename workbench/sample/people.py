@@ -185,6 +185,7 @@ def make_customers(rng: np.random.Generator, n: int, as_of: np.datetime64, count
     notes[done] = None
     by_cat: dict[str, int] = {}
     pii_rows: list[int] = []
+    note_values: dict[str, tuple[list[int], list[str]]] = {}  # category -> (rows, value planted in the note)
     for cat in ("phone", "email", "card_number", "national_id"):
         idx = take(np.ones(n, dtype=bool), counts[f"PII-001-{cat}"])
         if cat == "phone":
@@ -201,6 +202,7 @@ def make_customers(rng: np.random.Generator, n: int, as_of: np.datetime64, count
         notes[idx] = [t.replace("{v}", str(v)) for t, v in zip(tmpl, vals)]
         by_cat[cat] = len(idx)
         pii_rows += idx.tolist()
+        note_values[cat] = (idx.tolist(), [str(v) for v in vals])
     planted["PII-001"] = sorted(pii_rows)
 
     df = pd.DataFrame({
@@ -212,7 +214,8 @@ def make_customers(rng: np.random.Generator, n: int, as_of: np.datetime64, count
     })
     df.loc[done, "email"] = None
     df.loc[done, "birth_date"] = None
-    return df, {"planted_rows": planted, "pii_by_category": by_cat}
+    # unplanted: rows no plant touched (workbench.sample.subjects picks its people among them)
+    return df, {"planted_rows": planted, "pii_by_category": by_cat, "note_values": note_values, "unplanted": free.copy()}
 
 
 def make_transactions(rng: np.random.Generator, customers: pd.DataFrame, as_of: np.datetime64, per_customer: float = 3.0,

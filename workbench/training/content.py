@@ -185,10 +185,12 @@ def list_modules(directory: str | Path | None = None) -> list[str]:
 def load_module(module_id: str, directory: str | Path | None = None) -> Module:
     """Load module ``module_id`` (validated; cached while the file is unchanged)."""
     d = Path(directory) if directory else content_dir()
+    known = list_modules(d)
+    # only an id the content folder lists: a page's ?module= may carry '../' or a path (issue 21 item 4)
+    if not isinstance(module_id, str) or module_id not in known:
+        shown = repr(str(module_id)[:64])
+        raise ContentError(f"unknown training module {shown}", f"choose one of: {', '.join(known) or 'none'}")
     path = d / f"{module_id}.yaml"
-    if not path.is_file():
-        known = ", ".join(list_modules(d)) or "none"
-        raise ContentError(f"unknown training module '{module_id}' (no {path})", f"choose one of: {known}")
     return _cached(str(path), path.stat().st_mtime)
 
 

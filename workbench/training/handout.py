@@ -5,6 +5,7 @@ from __future__ import annotations
 import html as _html
 from typing import Literal
 
+from ..boundary import md as md_text, seal_html
 from .content import Module, Question
 from .grading import Answer, Result
 
@@ -69,7 +70,7 @@ def handout_markdown(module: Module, lang: str = "en", *, result: Result | None 
         parts += [module.summary.get(lang), ""]
     if result is not None:
         verdict = lab["passed"] if result.passed else lab["failed"]
-        who = f"{lab['trainee']} {trainee} · " if trainee else ""
+        who = f"{lab['trainee']} {md_text(trainee)} · " if trainee else ""  # a trainee id is typed by anyone
         parts += [f"> **{who}{lab['score']}: {result.score:.0%} — {verdict}**", ""]
     parts += [f"## {lab['lessons']}", ""]
     for i, lesson in enumerate(module.lessons, 1):
@@ -95,8 +96,8 @@ def handout(module: Module, lang: str = "en", *, result: Result | None = None, s
     if fmt == "markdown":
         return md
     title = _html.escape(module.title.get(lang))
-    return (f"<!DOCTYPE html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">"
-            f"<title>{title}</title><style>body{{font-family:sans-serif;max-width:52em;margin:2em auto;line-height:1.5}}"
-            "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3em .6em}"
-            "pre{background:#f4f4f4;padding:.6em;overflow-x:auto}</style></head><body>"
-            f"{markdown_to_html(md)}</body></html>\n")
+    return seal_html(f"<!DOCTYPE html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">"
+                     f"<title>{title}</title><style>body{{font-family:sans-serif;max-width:52em;margin:2em auto;"
+                     "line-height:1.5}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3em .6em}"
+                     "pre{background:#f4f4f4;padding:.6em;overflow-x:auto}</style></head><body>"
+                     f"{markdown_to_html(md)}</body></html>\n")

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from ..boundary import seal_html
 from .content import Module
 from .handout import markdown_to_html
 
@@ -165,7 +166,9 @@ def package_files(module: Module, lang: str = "en") -> dict[str, str]:
     title = escape(module.title.get(lang))
     return {"imsmanifest.xml": MANIFEST.format(ident=quoteattr(f"workbench-{module.id}-{module.version}"),
                                                title=title, mastery=round(module.pass_mark * 100)),
-            "index.html": PAGE.format(lang="zh-CN" if lang == "zh" else "en", title=title, data=data),
+            # CSP: only the package's own quiz.js runs (the quiz data block is not script)
+            "index.html": seal_html(PAGE.format(lang="zh-CN" if lang == "zh" else "en", title=title, data=data),
+                                    script_files=True),
             "quiz.js": SCRIPT}
 
 

@@ -13,12 +13,14 @@ so hundreds of idle trainee kernels hold no database connection. A failed write 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import random
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -29,6 +31,7 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from ..errors import InputError, WorkbenchError
+from ..redaction import redact_url
 from .content import Module
 from .grading import Result
 
@@ -43,12 +46,6 @@ class StoreError(WorkbenchError):
     """The results store could not be reached or written (exit 1); the message never shows a password."""
 
 
-def safe_url(url: str) -> str:
-    """``url`` with any password replaced by ``***`` (for messages)."""
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except Exception:  # not a URL: a path, shown as is
-        return url
 DEFAULT_STORE = "training_results.db"
 ENV_STORE = "WORKBENCH_TRAINING_STORE"
 
@@ -163,7 +160,7 @@ def _engine(url: str) -> sa.Engine:
                 else:
                     engine = sa.create_engine(url, poolclass=NullPool)
             except (SQLAlchemyError, ImportError, ValueError) as e:
-                raise InputError(f"results store {safe_url(url)}: {type(e).__name__}: {_first_line(e)}",
+                raise InputError(f"results store {redact_url(url)}: {type(e).__name__}: {_first_line(e)}",
                                  "pass a SQLite path or a SQLAlchemy URL such as postgresql://user@host/db "
                                  "(its driver must be installed)") from None
             _ENGINES[url] = engine
@@ -216,7 +213,7 @@ def init_store(store: str | os.PathLike[str] | None = None) -> list[str]:
     try:
         done = _retry(run)
     except SQLAlchemyError as e:
-        raise StoreError(f"results store {safe_url(url)}: could not create the schema: {_first_line(e)}",
+        raise StoreError(f"results store {redact_url(url)}: could not create the schema: {_first_line(e)}",
                          "run 'workbench store init' with a database role that may create tables") from None
     _READY.add(url)
     return done
@@ -236,7 +233,7 @@ def engine_for(store: str | os.PathLike[str] | None = None) -> sa.Engine:
                     with engine.begin() as conn:
                         _create(conn, *_missing(conn))
                 except SQLAlchemyError as e:
-                    raise StoreError(f"results store {safe_url(url)}: the schema is missing or outdated and this "
+                    raise StoreError(f"results store {redact_url(url)}: the schema is missing or outdated and this "
                                      f"role cannot create it: {_first_line(e)}",
                                      "run 'workbench store init --store URL' once as the database owner") from None
         try:
@@ -244,7 +241,7 @@ def engine_for(store: str | os.PathLike[str] | None = None) -> sa.Engine:
         except StoreError:
             raise
         except SQLAlchemyError as e:
-            raise StoreError(f"results store {safe_url(url)}: {_first_line(e)}",
+            raise StoreError(f"results store {redact_url(url)}: {_first_line(e)}",
                              "check that the database is running and the URL is right, then retry") from None
         _READY.add(url)
     return engine
@@ -272,15 +269,45 @@ def _naive_utc(value: dt.datetime | None) -> dt.datetime:
     return value.replace(microsecond=0)
 
 
-def record_attempt(store: str | os.PathLike[str] | None, *, trainee: str, module: Module, result: Result,
-                   department: str | None = None, started_at: dt.datetime | None = None,
-                   finished_at: dt.datetime | None = None, lang: str = "en", source: str = "cli",
-                   mode: str = "exam", identity: str | None = None) -> int:
-    """Write one graded attempt (header + one row per question) atomically; returns its id.
+@dataclass(frozen=True)
+class Saved:
+    """What :func:`save_attempt` stored: the attempt's id and its mode (``practice`` when an exam
+    attempt met the ``max_attempts`` cap)."""
 
+    attempt_id: int
+    mode: str
+
+    @property
+    def capped(self) -> bool:
+        return self.mode == "practice"
+
+
+def _exam_count(conn: sa.Connection, trainee: str, module_id: str) -> int:
+    a = attempts_table
+    if conn.dialect.name == "postgresql":  # READ COMMITTED: serialise this trainee × module until commit
+        key = int.from_bytes(hashlib.sha256(f"{trainee}|{module_id}".encode()).digest()[:8], "big", signed=True)
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+    query = (sa.select(sa.func.count()).select_from(a)
+             .where(a.c.trainee_id == trainee, a.c.module_id == module_id,
+                    sa.or_(a.c.mode.is_(None), a.c.mode == "exam")))
+    return int(conn.execute(query).scalar_one())
+
+
+def save_attempt(store: str | os.PathLike[str] | None, *, trainee: str, module: Module, result: Result,
+                 department: str | None = None, started_at: dt.datetime | None = None,
+                 finished_at: dt.datetime | None = None, lang: str = "en", source: str = "cli",
+                 mode: str = "exam", identity: str | None = None, max_attempts: int | None = None) -> Saved:
+    """Write one graded attempt (header + one row per question) atomically.
+
+    ``max_attempts`` caps exam attempts per trainee and module *where the attempt is stored*: the
+    count and the insert share one write transaction (SQLite ``BEGIN IMMEDIATE``, a PostgreSQL
+    advisory lock), so neither a second tab nor an id typed into the page gets past it; an exam
+    attempt beyond the cap is stored as practice (never a score of record).
     Raises :class:`StoreError` when the store cannot be reached or written; nothing is half-written."""
     if mode not in MODES:
         raise InputError(f"attempt mode '{mode}' is not one of {list(MODES)}", "use mode='exam' or 'practice'")
+    if max_attempts is not None and max_attempts < 1:
+        raise InputError(f"max_attempts {max_attempts}: must be at least 1", "pass e.g. max_attempts=3")
     trainee = str(trainee).strip()
     if not trainee:
         raise InputError("trainee id is empty", "pass --trainee ID (the user_id of the staff roster)")
@@ -292,21 +319,31 @@ def record_attempt(store: str | os.PathLike[str] | None, *, trainee: str, module
                   n_questions=len(scope), n_correct=len(result.correct), started_at=started, finished_at=finished,
                   source=source, answers_json=json.dumps(result.answers, sort_keys=True, ensure_ascii=False),
                   mode=mode, identity=identity)
-    engine = engine_for(store)
+    url = store_url(store)
+    engine = engine_for(url)
 
-    def write() -> int:
+    def write() -> Saved:
         with engine.begin() as conn:
-            attempt_id = conn.execute(sa.insert(attempts_table).values(**header)).inserted_primary_key[0]
+            stored = header["mode"]
+            if stored == "exam" and max_attempts is not None and _exam_count(conn, trainee, module.id) >= max_attempts:
+                stored = "practice"
+            attempt_id = conn.execute(sa.insert(attempts_table).values(**{**header, "mode": stored})
+                                      ).inserted_primary_key[0]
             rows = [dict(attempt_id=attempt_id, question_id=q,
                          answer=json.dumps(result.answers.get(q), ensure_ascii=False),
                          correct=q in set(result.correct)) for q in scope]
             conn.execute(sa.insert(responses_table), rows)
-            return int(attempt_id)
+            return Saved(int(attempt_id), stored)
     try:
         return _retry(write)
     except SQLAlchemyError as e:
-        raise StoreError(f"results store {safe_url(engine.url.render_as_string())}: the attempt was not saved: "
+        raise StoreError(f"results store {redact_url(url)}: the attempt was not saved: "
                          f"{_first_line(e)}", "the answers are kept: retry in a moment") from None
+
+
+def record_attempt(store: str | os.PathLike[str] | None, **kwargs: Any) -> int:
+    """:func:`save_attempt`, returning only the attempt's id."""
+    return save_attempt(store, **kwargs).attempt_id
 
 
 def record_many(store: str | os.PathLike[str] | None, rows: list[dict[str, Any]]) -> int:

@@ -1,0 +1,118 @@
+"""Who may name the trainee (issue 21 item 3): a proxy's identity header is believed only together with
+the proxy's shared secret; ``--trust-header`` on an address other hosts reach without a secret is
+refused; a real ``workbench serve`` refuses requests that do not carry the secret (403)."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from workbench.errors import InputError
+from workbench.training.server import (ENV_SECRET, SECRET_HEADER, ServeOptions, check_identity_options,
+                                       is_loopback, prepare)
+
+SECRET = "s3cret-proxy-secret-0123456789abcdef"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("ip", ["0.0.0.0", "::", "10.1.2.3", "training.example.org", ""])
+def test_trust_header_on_a_reachable_address_without_a_secret_exits_2(ip: str, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != ENV_SECRET}
+    res = subprocess.run([sys.executable, "-m", "workbench", "serve", "--ip", ip, "--port", str(_free_port()),
+                          "--store", str(tmp_path / "r.db"), "--trust-header", "X-Forwarded-User"],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert res.returncode == 2, res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in res.stderr
+    assert "hint:" in lines[0] and ENV_SECRET in lines[0] and SECRET_HEADER in lines[0]
+
+
+def test_identity_options() -> None:
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost") and is_loopback("127.0.0.5")
+    assert not any(is_loopback(ip) for ip in ("0.0.0.0", "::", "", "192.168.1.4", "example.org"))
+    assert check_identity_options(ServeOptions(trust_header="X-Forwarded-User"), env={}) == ""  # loopback: allowed
+    assert check_identity_options(ServeOptions(ip="0.0.0.0", trust_header="X-Forwarded-User"),
+                                  env={ENV_SECRET: SECRET}) == SECRET
+    with pytest.raises(InputError, match="16 characters"):
+        check_identity_options(ServeOptions(ip="0.0.0.0", trust_header="X-Forwarded-User"), env={ENV_SECRET: "abc"})
+    for bad in ("X-Forwarded-User\r\nX: y", SECRET_HEADER, "", "a b"):
+        with pytest.raises(InputError, match="--trust-header"):
+            check_identity_options(ServeOptions(trust_header=bad), env={ENV_SECRET: SECRET})
+
+
+def test_secret_reaches_the_server_config_only(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv(ENV_SECRET, SECRET)
+    monkeypatch.setenv("JUPYTERHUB_USER", "operator")  # serve started from an operator's Hub terminal
+    cmd, env = prepare(ServeOptions(ip="0.0.0.0", trust_header="X-Forwarded-User", store=str(tmp_path / "r.db")),
+                       tmp_path / "run")
+    assert ENV_SECRET not in env and SECRET not in " ".join(cmd) and SECRET not in "".join(env.values())
+    assert "JUPYTERHUB_USER" not in env  # else every trainee would be recorded as the operator
+    secret_file = tmp_path / "run" / "proxy-secret"
+    assert secret_file.read_text() == SECRET and secret_file.stat().st_mode & 0o777 == 0o600
+    assert SECRET not in (tmp_path / "run" / "voila.json").read_text()
+    assert (tmp_path / "run").stat().st_mode & 0o077 == 0
+
+
+def _get(url: str, headers: dict[str, str], timeout: float = 120) -> tuple[int, str]:
+    req = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, resp.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8", "replace")
+
+
+def test_real_server_refuses_requests_without_the_proxy_secret(tmp_path: Path) -> None:
+    """The spoofing case of the security review: a client that sends ``X-Forwarded-User`` itself,
+    straight to the server, is refused; the proxy (which sends the secret) gets the page."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBENCH_TRAINING_", "JUPYTERHUB_"))}
+    env[ENV_SECRET] = SECRET
+    with ExitStack() as stack:
+        log = stack.enter_context(open(tmp_path / "serve.log", "wb"))
+        proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--port", str(port), "--pool", "0",
+                                 "--store", str(tmp_path / "r.db"), "--trust-header", "X-Forwarded-User"],
+                                cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+        def stop() -> None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        stack.callback(stop)
+        base = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(base + "voila/static/voila.js", timeout=2).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+                time.sleep(0.3)
+        spoof = {"X-Forwarded-User": "U00001"}
+        assert _get(base + "?module=access-control", spoof)[0] == 403
+        assert _get(base + "?module=access-control", {**spoof, SECRET_HEADER: SECRET[:-1] + "x"})[0] == 403
+        assert _get(base + "api/kernels", {SECRET_HEADER: "wrong"})[0] == 403
+        status, page = _get(base + "?module=access-control", {**spoof, SECRET_HEADER: SECRET})
+        assert status == 200 and "Privacy training" in page
+    assert SECRET not in (tmp_path / "serve.log").read_text(errors="replace")
+
+
+def test_serve_help_names_the_secret() -> None:
+    res = run_cli("serve", "--help")
+    assert res.returncode == 0 and "--proxy-secret-file" in res.stdout and SECRET_HEADER in res.stdout
