@@ -72,12 +72,9 @@ def assert_no_live_markup(html_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def sample_quiet(tmp_path_factory):
-    out = tmp_path_factory.mktemp("quiet")
-    r = subprocess.run([sys.executable, "-m", "workbench", "report", "--dataset", str(SAMPLE), "--quarter", "2026Q3",
-                        "--out", str(out), "--trials", str(TRIALS), "--quiet"],
-                       capture_output=True, text=True, timeout=600, cwd=out)
-    return out, r
+def sample_quiet(sample_report):
+    """The session's one ``report --quiet`` run of the sample (tests/conftest.py)."""
+    return sample_report
 
 
 def test_quiet_run_writes_nothing_to_stderr_and_leaves_no_temp_files(sample_quiet):

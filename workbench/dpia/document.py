@@ -18,7 +18,7 @@ from .content import Content, Question
 from .evidence import Evidence
 from .prefill import prefilled
 from .risks import assess_risks
-from .screening import screen, sensitive_columns
+from .screening import prior_consultation, screen, sensitive_columns
 
 FORMAT = "workbench-dpia/1"
 
@@ -140,6 +140,7 @@ def build(ev: Evidence, c: Content, a: Answers, *, lang: str = "en", trials: int
         "context": sections.get("context"), "principles": sections.get("principles"),
         "measures": sections.get("measures"),
         "risks": risks, "scale": scale,
+        "prior_consultation": {**(pc := prior_consultation(risks)), "reason": pc["reason"][lang]},
         "risk_map": {when: [{"id": r["id"], "severity": r["severity" + sfx], "likelihood": r["likelihood" + sfx]} for r in risks]
                      for when, sfx in (("before", ""), ("after", "_after"))},
         "action_plan": _action_plan(ev, risks, lang),
