@@ -118,7 +118,10 @@ def markdown(key: str, /, **values: Any) -> Any:
     """The message ``key`` as a Markdown display object: a notebook's prose cell in the run's language."""
     from IPython.display import Markdown
 
-    return Markdown(t(key, **values))
+    from .boundary import md
+
+    safe = {k: md(v) for k, v in values.items()}  # every value through the output boundary
+    return Markdown(t(key, **safe))
 
 
 def has(key: str) -> bool:
