@@ -92,15 +92,16 @@ def cn_resident_id(first17: str = "11010519491231002") -> str:
     return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
 
 
-def acme_copy(root: Path, **org) -> Path:
+def acme_copy(root: Path, top: dict | None = None, **org) -> Path:
     """A copy of the bundled sample (data/samples/acme_retail) whose dataset.yaml organisation
     gets ``org`` (e.g. ``operates_in=["CN"]``, ``critical_infrastructure=True``,
-    ``established_in=["US"]``); returns the folder."""
+    ``established_in=["US"]``) and top-level keys ``top`` (e.g. ``incidents``); returns the folder."""
     import shutil
 
     src = Path(__file__).resolve().parents[1] / "data" / "samples" / "acme_retail"
     shutil.copytree(src, root)
     cfg = yaml.safe_load((root / "dataset.yaml").read_text(encoding="utf-8"))
     cfg["organisation"].update(org)
+    cfg.update(top or {})
     (root / "dataset.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return root

@@ -211,3 +211,19 @@ def test_load_statistics_equal_a_fresh_count():
         cols = ds.columns[t]
         row = ds.engine.row(f"SELECT count(*), {', '.join(f'count({q(c)})' for c in cols)} FROM {q(t)}")
         assert st == {"__rows__": int(row[0]), **{c: int(n) for c, n in zip(cols, row[1:])}}, t
+
+
+def test_an_engine_fault_while_parsing_is_not_called_a_malformed_csv(tmp_path):
+    """Spark's analysis error while typing a CSV was reported as "malformed CSV near line 1"
+    (the line number came from Spark's 'line 1 pos 1129' of the SQL): an error the engine has
+    already named passes through; only the engine's raw parse failures become malformed CSV."""
+    from workbench.engine.spark import SparkQueryError
+    from workbench.sources import ResolvedSource, csv_errors
+
+    rs = ResolvedSource("customers", "csv", path=tmp_path / "Contact.csv")
+    with pytest.raises(SparkQueryError):
+        with csv_errors(rs):
+            raise SparkQueryError("the Spark engine could not run the workbench's SQL while building 'customers'")
+    with pytest.raises(DatasetError, match="malformed CSV near line 3"):
+        with csv_errors(rs):
+            raise ValueError("CSV Error on Line: 3")

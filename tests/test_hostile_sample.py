@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile_fixture import MARKER, build_hostile
+from hostile_fixture import CONTROL, MARKER, PLANTED, build_hostile
 
 pytestmark = pytest.mark.notebook
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,9 +71,53 @@ def test_hostile_dataset_loads_with_its_cp1252_file(hostile):
     assert "salez" in set(ds.tables["users"]["role"]) and "salez" not in ds.permissions.roles
 
 
-def test_report_has_no_live_markup(hostile, tmp_path):
-    r = subprocess.run([sys.executable, "-m", "workbench", "report", "--dataset", str(hostile), "--quarter", "2026Q3",
-                        "--out", str(tmp_path), "--trials", "2000"], capture_output=True, text=True, timeout=600, cwd=ROOT)
+def _run(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "workbench", *args], capture_output=True, text=True, timeout=timeout,
+                          cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def report_run(hostile, tmp_path_factory):
+    """One quarterly report over the hostile sample, shared by the tests below."""
+    out = tmp_path_factory.mktemp("report")
+    r = _run("report", "--dataset", str(hostile), "--quarter", "2026Q3", "--out", str(out), "--trials", "2000")
+    return out, r
+
+
+def _leaks(folder: Path, *outputs: str) -> list[str]:
+    """Planted values and terminal control sequences found raw in any file under ``folder`` or in
+    the given terminal outputs."""
+    raw = [v.encode() for v in PLANTED.values()] + [PLANTED["card"].replace(" ", "").encode()]
+    found = []
+    for f in sorted(p for p in folder.rglob("*") if p.is_file()):
+        data = f.read_bytes()
+        found += [f"{f.name}: {v!r}" for v in raw if v in data]
+        if f.suffix in (".html", ".md", ".json", ".csv") and (b"\x1b" in data or b"\x07" in data):
+            found.append(f"{f.name}: control character")
+    for text in outputs:
+        found += [f"terminal: {v!r}" for v in PLANTED.values() if v in text]
+        found += ["terminal: control character"] if ("\x1b" in text or "\x07" in text) else []
+    return found
+
+
+def _markdown_cells_live(nb_path: Path) -> list:
+    """Live markup in the Markdown outputs of an executed notebook, rendered as nbconvert would."""
+    import json
+
+    import mistune
+
+    live = []
+    for cell in json.loads(nb_path.read_text(encoding="utf-8"))["cells"]:
+        for o in cell.get("outputs", []):
+            md_text = o.get("data", {}).get("text/markdown")
+            if md_text:
+                md_text = "".join(md_text) if isinstance(md_text, list) else md_text
+                live += _scan(str(mistune.create_markdown(escape=False, plugins=["table"])(md_text))).live
+    return live
+
+
+def test_report_has_no_live_markup(report_run):
+    tmp_path, r = report_run
     assert r.returncode in (0, 3), r.stderr[-3000:]
     html_text = (tmp_path / "2026Q3" / "report.html").read_text(encoding="utf-8")
     p = _scan(html_text)
@@ -81,6 +125,53 @@ def test_report_has_no_live_markup(hostile, tmp_path):
     shown = "".join(p.text)
     # the data did reach the report, as text: departments (training tables) and the dataset name
     assert f"<img src=x onerror=alert('{MARKER}-users-department')>" in shown and f"alert('{MARKER}-name')" in shown
+    assert html_text.count('http-equiv="Content-Security-Policy"') == 1
+    scripts = html_text.split("script-src", 1)[1].split(";", 1)[0]  # the policy's script sources: hashes only
+    assert "unsafe" not in scripts and scripts.count("'sha256-") >= 5
+
+
+def test_report_outputs_hold_no_planted_value_and_no_live_markdown(report_run):
+    out, r = report_run
+    assert r.returncode in (0, 3), r.stderr[-3000:]
+    assert _leaks(out, r.stdout, r.stderr) == []
+    notebooks = sorted((out / "2026Q3").rglob("*.ipynb"))
+    assert notebooks and all(_markdown_cells_live(nb) == [] for nb in notebooks)
+
+
+def test_simulate_playbook_and_dpia_have_no_live_markup(hostile, tmp_path):
+    import mistune
+
+    r = _run("simulate", str(hostile), "--trials", "2000", "--out", str(tmp_path / "sim"))
+    assert r.returncode == 0, r.stderr[-2000:]
+    book = (tmp_path / "sim" / "playbook.md").read_text(encoding="utf-8")
+    assert "<svg" not in book and "<img" not in book and "<script" not in book
+    assert _scan(str(mistune.create_markdown(escape=False, plugins=["table"])(book))).live == []
+    page = (tmp_path / "sim" / "playbook.html").read_text(encoding="utf-8")
+    assert _scan(page).live == [] and "Content-Security-Policy" in page
+    old = __import__("os").umask(0o027)
+    try:
+        r2 = _run("dpia", str(hostile), "--trials", "2000", "--out", str(tmp_path / "dpia"))
+    finally:
+        __import__("os").umask(old)
+    assert r2.returncode == 0, r2.stderr[-2000:]
+    page = (tmp_path / "dpia" / "dpia.html").read_text(encoding="utf-8")
+    assert _scan(page).live == [] and "script-src 'none'" in page and f"alert('{MARKER}-org')" in "".join(_scan(page).text)
+    # item 12: dpia files follow the umask like every other output
+    assert {(tmp_path / "dpia" / n).stat().st_mode & 0o777 for n in ("dpia.json", "dpia.html")} == {0o640}
+    assert _leaks(tmp_path, r.stdout, r.stderr, r2.stdout, r2.stderr) == []
+
+
+def test_init_on_hostile_exports_prints_no_control_sequence_or_planted_value(hostile, tmp_path):
+    import shutil
+
+    src = tmp_path / "exports"
+    src.mkdir()
+    for f in hostile.glob("*.csv"):
+        shutil.copy(f, src / f.name)
+    shutil.copy(hostile / "customers.csv", src / f"contacts<img src=x onerror=alert(1)>{CONTROL}.csv")
+    r = _run("init", str(src), "--out", str(tmp_path / "draft"))
+    assert r.returncode in (0, 2), r.stderr[-2000:]
+    assert _leaks(tmp_path / "draft", r.stdout, r.stderr) == []  # (no draft folder: the terminal alone)
 
 
 def test_trainer_dashboard_has_no_live_markup(hostile, tmp_path):

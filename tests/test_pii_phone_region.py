@@ -89,7 +89,11 @@ def test_scan_reads_phones_in_each_customers_country(tmp_path) -> None:
     without = scan_dataset(_dataset(tmp_path / "b", False))
     share = {(c["column"], c["category"]): c["share"] for c in with_country.columns}
     assert share[("phone", "phone")] == 1.0
-    assert ("phone", "phone") not in {(c["column"], c["category"]) for c in without.columns}
+    evidence = {(c["column"], c["category"]): c["evidence"] for c in with_country.columns}
+    assert evidence[("phone", "phone")] == "content"   # the values prove it, read in their country
+    # without a country the values alone prove nothing; only the 'phone' header makes them phones (issue 20)
+    assert {(c["column"], c["category"]): c["evidence"] for c in without.columns}.get(("phone", "phone")) in (
+        None, "header+content")
     notes = next(f for f in with_country.free_text if f["column"] == "notes")
     assert notes["by_category"] == {"phone": 120}
     assert all(e.count("*") >= 4 for e in notes["examples"]["phone"])  # masked

@@ -73,7 +73,8 @@ def test_scan_writes_inventory_with_masked_values_only(tmp_path, capsys) -> None
     doc = json.loads((out / "pii_inventory.json").read_text(encoding="utf-8"))
 
     inv = {(e["table"], e["column"], e["category"]): e for e in doc["inventory"]}
-    assert all(set(e) == {"table", "column", "category", "share", "sensitivity"} for e in doc["inventory"])
+    assert all({"table", "column", "category", "share", "sensitivity", "evidence"} <= set(e) for e in doc["inventory"])
+    assert {e["evidence"] for e in doc["inventory"]} <= {"content", "header+content"}
     for key in [("customers", "email", "email"), ("customers", "Field7", "email"), ("customers", "phone", "phone"),
                 ("customers", "national_id", "national_id"), ("customers", "full_name", "person_name"),
                 ("customers", "address", "address"), ("customers", "birth_date", "birth_date"),

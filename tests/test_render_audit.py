@@ -18,7 +18,7 @@ from workbench import boundary
 PKG = Path(__file__).resolve().parents[1] / "workbench"
 # functions of the boundary that make a value safe there (imported under these names): HTML
 # escaping is not enough in Markdown, where [x](javascript:…) or a | opens a link or a column
-SAFE_CALLS = {"HTML": {"safe_html", "escape"}, "Markdown": {"md", "md_code", "md_text"}}
+SAFE_CALLS = {"HTML": {"safe_html", "escape"}, "Markdown": {"md", "md_code", "md_text", "md_fence"}}
 # calls whose argument is not an f-string, each with why it is safe
 NOT_FSTRING = {
     ("training/assignments.py", "text + '.'"): "counts only (ints computed from the store)",
@@ -70,6 +70,8 @@ def test_every_html_and_markdown_call_goes_through_the_boundary():
                 continue
             if isinstance(arg, ast.JoinedStr):
                 problems += [f"{rel}:{line}: {p}" for p in _unsafe_parts(arg, SAFE_CALLS[kind])]
+            elif isinstance(arg, ast.Call) and getattr(arg.func, "id", getattr(arg.func, "attr", "")) in SAFE_CALLS[kind]:
+                continue  # the whole argument is a boundary function's result
             elif (rel, ast.unparse(arg)) not in NOT_FSTRING:
                 problems.append(f"{rel}:{line}: {ast.unparse(arg)}")
     assert problems == [], "values reach HTML/Markdown without the boundary:\n" + "\n".join(problems)
@@ -106,8 +108,12 @@ def test_boundary_is_the_bottom_layer():
     assert not re.search(r"import_module|__import__", (PKG / "boundary.py").read_text())
 
 
-def test_the_boundary_masks_even_without_the_rest_of_the_package():
+def test_the_boundary_masks_with_the_detectors_the_package_hands_it_and_fails_closed_without(monkeypatch):
     assert boundary.mask_text("mail jane.doe@example.com now") == "mail j***@example.com now"
+    with monkeypatch.context() as m:
+        m.setattr(boundary, "_finder", None)
+        with pytest.raises(RuntimeError, match="no PII finder"):
+            boundary.safe_message("mail jane.doe@example.com now")
     assert "jane.doe" not in boundary.md("jane.doe@example.com") and "jane.doe" not in boundary.safe_html("jane.doe@example.com")
 
 
@@ -217,3 +223,52 @@ def test_seal_html_hashes_only_the_named_scripts():
     policy = re.search(r'content="([^"]*)"', page).group(1)
     assert f"script-src {boundary.script_hash(own)};" in policy
     assert boundary.script_hash("alert(1)") not in policy and "unsafe" not in policy.split("style-src")[0]
+
+
+# package functions whose Markdown a notebook may display: each escapes what it inserts
+# narrative.section: a heading and introduction from the message catalogue only (no value of the data)
+NOTEBOOK_MARKDOWN = {"playbook.markdown", "ex.summary_markdown", "narrative.status_legend", "narrative.loss_explanation",
+                     "narrative.section"}
+
+
+def test_notebooks_display_markdown_only_from_escaping_package_functions():
+    import json
+
+    seen = set()
+    for nb in sorted((PKG.parent / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            for node in ast.walk(ast.parse("".join(cell["source"]))):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("Markdown", "HTML"):
+                    arg = node.args[0]
+                    assert isinstance(arg, ast.Call), f"{nb.name}: {ast.unparse(node)}"
+                    seen.add(ast.unparse(arg.func))
+    assert seen and seen <= NOTEBOOK_MARKDOWN, seen
+
+
+def test_md_fence_cannot_be_closed_from_inside():
+    body = "name: x\ncol: '```\n<script>alert(1)</script>'\n````"
+    block = boundary.md_fence(body + "\x1b[2J", "yaml")
+    rendered = _render_md(block + "\nafter")
+    assert _live(rendered) == [] and rendered.count("<pre>") == 1 and "\x1b" not in block
+    assert "&lt;script&gt;" in rendered and "<p>after</p>" in rendered
+
+
+def test_summary_markdown_prose_is_escaped():
+    from workbench.presentation import text
+
+    rendered = _render_md(f"Dataset *{text(HOSTILE)}*, data as of {text('2026-09-30')}.")
+    assert _live(rendered) == [] and "<a " not in rendered and "2026-09-30" in rendered
+
+
+@pytest.mark.parametrize("origin", ["none", "dataset", "store"])
+def test_training_dashboard_banner_escapes_names(origin):
+    import datetime as dt
+
+    from workbench.training.session import DashboardConfig
+
+    cfg = DashboardConfig(store=f"sqlite:///{HOSTILE}.db", simulated=False, as_of=dt.date(2026, 9, 30), users=None,
+                          dataset_name=HOSTILE, origin=origin, note=HOSTILE)
+    rendered = _render_md(cfg.banner().data)
+    assert _live(rendered) == [] and "<a " not in rendered and "\x1b" not in rendered

@@ -64,27 +64,48 @@ def test_xapi_file_has_required_fields_and_adl_verbs(tmp_path: Path) -> None:
 
 
 class _LRS(BaseHTTPRequestHandler):
+    """A real HTTP server on loopback playing the LRS: answers with ``status`` and the ids it was sent
+    (``ids="echo"``), wrong ids, or a redirect to ``location``."""
+
     received: list = []
     status = 200
+    ids = "echo"
+    location = ""
 
     def do_POST(self) -> None:  # noqa: N802
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append((self.path, {k.lower(): v for k, v in self.headers.items()}, json.loads(body)))
-        self.send_response(type(self).status)
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).received.append((self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+        cls = type(self)
+        if cls.location:
+            self.send_response(cls.status)
+            self.send_header("Location", cls.location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        reply = b"" if cls.status == 204 else json.dumps(
+            [s["id"] for s in body] if cls.ids == "echo" else cls.ids).encode()
+        self.send_response(cls.status)
+        self.send_header("Content-Length", str(len(reply)))
         self.end_headers()
-        self.wfile.write(b"[]")
+        self.wfile.write(reply)
+
+    do_GET = do_POST  # a followed redirect arrives as GET: recorded too
 
     def log_message(self, *args) -> None:
         pass
 
 
+def _server(handler: type) -> tuple[HTTPServer, str]:
+    server = HTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
 @pytest.fixture()
 def lrs():
-    _LRS.received, _LRS.status = [], 200
-    server = HTTPServer(("127.0.0.1", 0), _LRS)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/xapi", _LRS
+    _LRS.received, _LRS.status, _LRS.ids, _LRS.location = [], 200, "echo", ""
+    server, base = _server(_LRS)
+    yield f"{base}/xapi", _LRS
     server.shutdown()
 
 
@@ -195,3 +216,50 @@ def test_xapi_statement_of_an_attempt_recorded_without_mode_or_identity(tmp_path
     assert problems(s) == [] and s["verb"]["display"]["en-US"] == "failed"
     assert s["context"]["extensions"]["https://lms.example/xapi/identity"] == "unknown"
     json.dumps(s, allow_nan=False)  # no NaN leaks into the JSON
+
+
+class _Elsewhere(_LRS):
+    """Where a hostile LRS redirects to: it must never be contacted (it would get the credentials)."""
+
+    received: list = []
+
+
+def test_xapi_refuses_redirects_wrong_ids_and_plain_http(tmp_path: Path, lrs) -> None:
+    """Issue 21 item 6: a 302 was followed with the Authorization header and reported as success."""
+    from workbench.errors import InputError, WorkbenchError
+    from workbench.training import xapi
+
+    url, handler = lrs
+    store = _store(tmp_path)
+    stmts = xapi.statements(store)
+    endpoint = url.replace("http://", "http://trainer:Pa55word@")
+    _Elsewhere.received, _Elsewhere.location, _Elsewhere.status, _Elsewhere.ids = [], "", 200, "echo"
+    elsewhere, other = _server(_Elsewhere)
+    try:
+        for code in (301, 302, 303, 307, 308):
+            handler.status, handler.location = code, f"{other}/steal\x1b[2J"
+            with pytest.raises(WorkbenchError, match=f"redirect \\(HTTP {code}"):
+                xapi.post(stmts, endpoint)
+        res = run_cli("export", "xapi", "--store", store, "--lrs", endpoint)  # the CLI: exit 1, one clean line
+        assert res.returncode == 1 and "redirect" in res.stderr and "sent" not in res.stdout, res.stderr
+        assert "\x1b" not in res.stderr and "Pa55word" not in res.stderr and len(res.stderr.splitlines()) == 1
+        assert _Elsewhere.received == []  # never followed: no request, no credentials elsewhere
+    finally:
+        elsewhere.shutdown()
+    handler.location = ""
+    for status, ids in ((200, ["not-the-id"]), (200, []), (200, {"ids": "x"}), (202, "echo"), (500, "echo")):
+        handler.status, handler.ids = status, ids
+        with pytest.raises(WorkbenchError, match="statement ids|HTTP"):
+            xapi.post(stmts, endpoint)
+    handler.status, handler.ids = 200, list(reversed([s["id"] for s in stmts]))
+    res = run_cli("export", "xapi", "--store", store, "--lrs", endpoint)
+    assert res.returncode == 1 and "statement ids" in res.stderr, res.stderr
+    handler.status = 204  # stored, nothing to check
+    assert xapi.post(stmts, endpoint) == 3
+    handler.status, handler.ids = 200, "echo"
+    assert xapi.post(stmts, endpoint, batch=2) == 3
+    for plain in ("http://lrs.example/xapi", "http://10.0.0.5/xapi", "ftp://lrs.example/x"):
+        with pytest.raises(InputError, match="https|http\\(s\\)"):
+            xapi.post(stmts, plain)
+    res = run_cli("export", "xapi", "--store", store, "--lrs", "http://trainer:Pa55word@lrs.example/xapi")
+    assert res.returncode == 2 and "https" in res.stderr and "Pa55word" not in res.stderr, res.stderr

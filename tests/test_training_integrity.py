@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from workbench.training import load_module
 from workbench.training.identity import identify, normalise_id, roster_records
 from workbench.training.store import attempts, attempts_of_record
@@ -178,3 +180,78 @@ def test_module_picker_when_served_without_a_module(monkeypatch) -> None:
     s = session()
     assert (s.module.id, s.lang, s.picker) == ("access-control", "zh", False)
     assert load_module("access-control").title.zh
+
+
+def test_attempt_cap_holds_for_typed_ids_and_a_second_tab(tmp_path: Path) -> None:
+    """Issue 21 item 9: the cap was checked only when the page opened, and never for an id typed into
+    it. Now a typed id is checked when the quiz starts, and the store enforces the cap when it saves."""
+    store = str(tmp_path / "r.db")
+    first = TrainingApp(MODULE, trainee="U00042", store=store, seed=1, max_attempts=1, roster=ROSTER, env={})
+    _take(first, False)
+    typed = TrainingApp(MODULE, store=store, seed=1, max_attempts=1, roster=ROSTER, env={})  # nobody known yet
+    assert typed.mode == "exam"
+    typed.trainee_input.value = " u00042 "
+    _take(typed, True)
+    assert typed.practising and "exam attempt" in typed.mode_note.value
+    # two tabs opened before either was finished: both start as exams; the store lets one count
+    tab_a = TrainingApp(MODULE, trainee="U00001", store=store, seed=1, max_attempts=1, roster=ROSTER, env={})
+    tab_b = TrainingApp(MODULE, trainee="U00001", store=store, seed=1, max_attempts=1, roster=ROSTER, env={})
+    assert tab_a.mode == tab_b.mode == "exam"
+    _take(tab_a, False)
+    _take(tab_b, True)
+    assert "exam attempt" in tab_b.body.value and "Practice recorded" in tab_b.body.value
+    got = attempts(store)
+    assert list(zip(got["trainee_id"], got["mode"])) == [("U00042", "exam"), ("U00042", "practice"),
+                                                          ("U00001", "exam"), ("U00001", "practice")]
+    record = attempts_of_record(store).set_index("trainee_id")
+    assert not bool(record.loc["U00042", "passed"]) and not bool(record.loc["U00001", "passed"])
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_attempt_cap_under_concurrent_writers(tmp_path: Path, backend: str) -> None:
+    """Eight writers at once (threads; one SQLite file, or PostgreSQL under READ COMMITTED), cap 2:
+    exactly two exam attempts."""
+    from contextlib import ExitStack
+
+    from _pg import fresh_database
+    from workbench.training.store import init_store
+
+    with ExitStack() as stack:
+        store = str(tmp_path / "r.db") if backend == "sqlite" else stack.enter_context(fresh_database())
+        init_store(store)
+        _eight_writers(store)
+
+
+def _eight_writers(store: str) -> None:
+    import threading
+
+    from workbench.training import answer_key, grade
+    from workbench.training.store import save_attempt
+
+    module = load_module(MODULE)
+    result = grade(module, answer_key(module))
+    saved, start = [], threading.Barrier(8)
+
+    def write() -> None:
+        start.wait()
+        saved.append(save_attempt(store, trainee="U00042", module=module, result=result, max_attempts=2).mode)
+    threads = [threading.Thread(target=write) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(saved) == ["exam"] * 2 + ["practice"] * 6
+    assert list(attempts(store)["mode"]).count("exam") == 2
+
+
+def test_headless_session_honours_the_cap(tmp_path: Path) -> None:
+    import yaml
+
+    from workbench.training import answer_key, attempts as all_attempts, run_session, session
+
+    answers = tmp_path / "a.yaml"
+    answers.write_text(yaml.safe_dump(answer_key(load_module(MODULE))))
+    for _ in range(3):
+        run_session(session(module=MODULE, trainee="U7", store=str(tmp_path / "r.db"), answers=str(answers),
+                            max_attempts=2))
+    assert list(all_attempts(str(tmp_path / "r.db"))["mode"]) == ["exam", "exam", "practice"]

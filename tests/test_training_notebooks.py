@@ -67,3 +67,16 @@ def test_dashboard_notebook_without_records_says_so(tmp_path: Path) -> None:
     text = _text(nb)
     assert "No training records" in text and "SIMULATED" not in text
     assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def test_trainee_notebook_on_the_module_picker_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 21 item 14: the page ``workbench serve`` shows at ``/`` (no ?module=) failed in the last
+    cell ('NoneType' object has no attribute 'score'). The kernel inherits the server's environment."""
+    monkeypatch.setenv("WORKBENCH_TRAINING_PICKER", "1")
+    monkeypatch.setenv("QUERY_STRING", "lang=zh")
+    for name in ("MODULE", "ANSWERS", "TRAINEE"):
+        monkeypatch.delenv(f"WORKBENCH_TRAINING_{name}", raising=False)
+    nb = _run("04_privacy_training.ipynb", tmp_path / "picker.ipynb", store=str(tmp_path / "r.db"))
+    text = _text(nb)
+    assert "选择培训模块" in text and "?module=access-control&lang=zh" in text
+    assert not (tmp_path / "r.db").exists() or attempts(str(tmp_path / "r.db")).empty

@@ -25,7 +25,8 @@ def _without_training(tmp_path: Path, sample_dir: Path) -> Path:
     ds = tmp_path / "ds"
     shutil.copytree(sample_dir, ds)
     cfg = yaml.safe_load((ds / "dataset.yaml").read_text())
-    del cfg["tables"]["training_results"]
+    source = cfg["tables"].pop("training_results")["path"]
+    (ds / source).unlink()  # not left beside the export, where it would be read as another table
     (ds / "dataset.yaml").write_text(yaml.safe_dump(cfg))
     return ds
 
@@ -80,3 +81,48 @@ def test_the_simulated_cohort_left_the_product():
     assert hits == []
     for nb in (ROOT / "notebooks").glob("*.ipynb"):
         assert "demo_store" not in nb.read_text(encoding="utf-8") and "SIMULATED cohort" not in nb.read_text(encoding="utf-8")
+
+
+def _in_a_process(code: str, tmp: Path) -> tuple[str, str]:
+    """Run ``code`` in a fresh interpreter whose temp folder is ``tmp``; returns (stdout, stderr)."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return out.stdout, out.stderr
+
+
+def test_throwaway_stores_and_results_are_private_and_gone_when_the_process_exits(tmp_path, sample_dir):
+    """Issue 21 item 10: the dashboard wrote /tmp/workbench_training_lms_*.db (predictable, 0644,
+    never removed) and compute_results left workbench-results-* folders behind."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    code = ("import os, stat, sys\n"
+            "from pathlib import Path\n"
+            "from workbench.training.session import dashboard_config\n"
+            "from workbench.report.executive import compute_results\n"
+            f"cfg = dashboard_config(dataset={str(sample_dir)!r})\n"
+            f"empty = dashboard_config(dataset={str(_without_training(tmp_path, sample_dir))!r})\n"
+            f"res = compute_results({str(sample_dir)!r}, trials=200)\n"
+            "for p in (Path(cfg.store).parent, Path(empty.store).parent, res):\n"
+            "    print(p, oct(stat.S_IMODE(p.stat().st_mode)))\n")
+    stdout, _ = _in_a_process(code, tmp)
+    folders = [line.split() for line in stdout.strip().splitlines()]
+    assert len(folders) == 3
+    for folder, mode in folders:
+        assert Path(folder).parent == tmp and mode == "0o700", (folder, mode)  # private, in the temp folder
+        assert not Path(folder).exists()  # removed when the process ended
+    assert list(tmp.iterdir()) == []
+    assert Path(folders[0][0]).name != Path(folders[1][0]).name  # unpredictable: one per use
+
+
+def test_the_report_summary_leaves_no_file(sample_dir, tmp_path):
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    _in_a_process("from workbench import load_dataset\nfrom workbench.training import training_summary\n"
+                  f"assert training_summary(load_dataset({str(sample_dir)!r}))['source'] == 'dataset'\n"
+                  "import tempfile, pathlib\n"
+                  "left = [p for p in pathlib.Path(tempfile.gettempdir()).iterdir() if 'training' in p.name]\n"
+                  "assert left == [], left\n", tmp)

@@ -234,14 +234,19 @@ def safe_html(text: Any) -> str:
     return html.escape(mask_text(strip_control(redact_secrets(text))), quote=True)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
+# emphasis, code, links/images, table columns, strikethrough: escaped anywhere; list, heading and
+# setext markers only where they act, at the start (the value is one line)
+_MD_ANYWHERE = re.compile(r"([\\`*_\[\]|~])")
+_MD_START = re.compile(r"^(\d+)([.)])|^([#+\-=])")
 
 
 def md(text: Any) -> str:
-    """Text to place into Markdown (prose, a heading, a table cell): :func:`safe_message`, every
-    Markdown punctuation backslash-escaped, HTML markup escaped — it renders as the text itself
-    and can open no element, link, list, heading or table column."""
-    return html.escape(_MD_SPECIAL.sub(r"\\\1", safe_message(text)), quote=False)
+    """Text to place into Markdown (prose, a heading, a table cell): :func:`safe_message`, the
+    Markdown punctuation that could act backslash-escaped, HTML markup escaped — it renders as the
+    text itself and can open no element, link, list, heading or table column."""
+    s = _MD_ANYWHERE.sub(r"\\\1", safe_message(text))
+    s = _MD_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", s)
+    return html.escape(s, quote=False)
 
 
 def md_code(text: Any) -> str:
@@ -254,6 +259,15 @@ def md_code(text: Any) -> str:
     fence = "`" * (max((len(r) for r in re.findall(r"`+", s)), default=0) + 1)
     pad = " " if s.startswith("`") or s.endswith("`") else ""
     return f"{fence}{pad}{s}{pad}{fence}"
+
+
+def md_fence(text: Any, lang: str = "") -> str:
+    """A fenced Markdown code block holding ``text`` (line breaks kept, control characters
+    stripped, secrets redacted): the fence is longer than any backtick run inside, so the text
+    cannot close it; inside a fence a renderer shows markup as text."""
+    s = strip_control(redact_secrets(text)).replace("\r", "")
+    fence = "`" * max(3, max((len(r) for r in re.findall(r"`+", s)), default=0) + 1)
+    return f"{fence}{re.sub(r'[^A-Za-z0-9_+-]', '', lang)}\n{s.rstrip(chr(10))}\n{fence}\n"
 
 
 # ---------------------------------------------------------------- whole HTML pages

@@ -74,7 +74,8 @@ def typed(col: str, kind: str, t: str) -> str:
 def jurisdiction_sql(has_state: bool) -> str:
     """:func:`workbench.jurisdiction.subject_jurisdiction` as an engine expression over canonical columns."""
     c = "upper(trim(country))"
-    s = "upper(trim(state))" if has_state else "NULL"
+    # an absent column is a typed NULL: Spark refuses an untyped one inside array_contains
+    s = "upper(trim(state))" if has_state else "CAST(NULL AS VARCHAR)"
     return (f"CASE WHEN country IS NULL THEN NULL WHEN {in_list(c, sorted(EU_EEA | {'EL'}))} THEN 'EU' "
             f"WHEN {c} = 'CN' THEN 'CN' "
             f"WHEN {c} = 'US' THEN CASE WHEN {in_list(s, ('CA', 'CALIFORNIA'))} THEN 'US-CA' ELSE 'US' END ELSE {c} END")

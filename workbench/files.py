@@ -104,3 +104,15 @@ def write_json_atomic(path: str | Path, data: Any, *, sort_keys: bool = True) ->
     (passwords and tokens in URLs) redacted from every string: JSON outputs pass the boundary."""
     return write_text_atomic(path, json.dumps(redact_data(data), indent=2, sort_keys=sort_keys, ensure_ascii=False,
                                               default=str) + "\n")
+
+
+_PRIVATE_DIRS: list[tempfile.TemporaryDirectory[str]] = []
+
+
+def private_temp_dir(prefix: str) -> Path:
+    """A new private folder (0700, unpredictable name) in the temp folder, removed with everything in
+    it when the process (a notebook's kernel) exits — for intermediate files that must outlive a
+    call but not the process (a throw-away results store, results computed for a notebook)."""
+    tmp = tempfile.TemporaryDirectory(prefix=prefix)  # mkdtemp: mode 0700; its finalizer runs at exit
+    _PRIVATE_DIRS.append(tmp)
+    return Path(tmp.name)

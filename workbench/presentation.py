@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from . import i18n
+from .boundary import md, strip_control
 
 MISSING = "—"
 # Column names that hold these kinds of values (matched on the lower-cased name with "_" as " ").
@@ -195,7 +196,7 @@ class Table:
                 if sev:
                     cls.append(f"sev-{sev}")
                 attr = f' class="{" ".join(cls)}"' if cls else ""
-                tds.append(f"<td{attr}>{html.escape(v)}</td>")
+                tds.append(f"<td{attr}>{html.escape(strip_control(v))}</td>")
             body.append("<tr>" + "".join(tds) + "</tr>")
         short = " short" if len(self.frame) <= 15 else ""  # short tables are not split across pages
         return (f'<table class="wb{short}">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
@@ -251,8 +252,9 @@ def _severity_class(v: str) -> str | None:
 
 
 def text(value: Any) -> str:
-    """A value for Markdown/HTML prose: formatted and escaped."""
-    return html.escape(cell(value), quote=False)
+    """A value for Markdown prose: formatted, then through the output boundary's :func:`md`
+    (markup and Markdown punctuation escaped, control characters stripped, personal data masked)."""
+    return md(cell(value))
 
 
 # ---------------------------------------------------------------- chart theme

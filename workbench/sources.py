@@ -22,7 +22,7 @@ import pyarrow as pa
 from .config import TableSource
 from .encoding import check_declared, detect, utf8_copy
 from .engine.base import Engine, q
-from .errors import DatasetError
+from .errors import DatasetError, WorkbenchError
 from .boundary import has_control, value_shape
 from .masking import redact_url
 
@@ -170,7 +170,7 @@ def csv_errors(rs: ResolvedSource) -> Iterator[None]:
     The engine's own message quotes the offending line, which may be personal data: never shown."""
     try:
         yield
-    except (DatasetError, NotUtf8):
+    except (WorkbenchError, NotUtf8):  # the engine already named the cause (e.g. Spark's SparkQueryError)
         raise
     except Exception as e:  # noqa: BLE001 - engines raise several unrelated types
         if rs.kind != "csv":

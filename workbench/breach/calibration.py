@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..files import load_yaml_mapping, validate_model
 
@@ -34,19 +34,46 @@ class Band(_Strict):
     per_record: Range
 
 
+class Tier(_Strict):
+    label: str
+    max_revenue_usd: float | None = None     # upper bound of the tier (None: no bound)
+    probability: float = Field(gt=0, lt=1)   # annual probability of a significant incident
+    source: str
+    uncertainty: str
+    note: str = ""
+
+
+class Frequency(_Strict):
+    """Published incident rates by revenue tier (and industry factors) anchoring the scenarios'
+    loss-event frequency (workbench/breach/frequency.py)."""
+
+    tiers: list[Tier]
+    industry_factor: dict[str, float] = Field(default_factory=lambda: {"default": 1.0})
+    note: str = ""
+
+    def tier_for(self, revenue_usd: float) -> Tier:
+        for t in sorted(self.tiers, key=lambda t: float("inf") if t.max_revenue_usd is None else t.max_revenue_usd):
+            if t.max_revenue_usd is None or revenue_usd < t.max_revenue_usd:
+                return t
+        return self.tiers[-1]
+
+
 class Calibration(_Strict):
     published: dict[str, Figure]
     band: Band
+    frequency: Frequency | None = None
     sources: dict[str, dict]
 
 
 def load_calibration(path: str | Path | None = None) -> Calibration:
     p = Path(path) if path is not None else CALIBRATION_FILE
     cal = validate_model(load_yaml_mapping(p, "calibration file"), Calibration, p, "calibration file")
-    for key, f in cal.published.items():
-        if f.source not in cal.sources:
+    cited = {f"published.{k}": f.source for k, f in cal.published.items()}
+    cited.update({f"frequency.tiers.{i}": t.source for i, t in enumerate(cal.frequency.tiers)} if cal.frequency else {})
+    for key, src in cited.items():
+        if src not in cal.sources:
             from ..errors import ContentError
-            raise ContentError(f"{p}: key 'published.{key}.source': '{f.source}' is not a key of 'sources'",
+            raise ContentError(f"{p}: key '{key}.source': '{src}' is not a key of 'sources'",
                                "add the source or fix the key")
     return cal
 

@@ -174,9 +174,10 @@ def multiplier(scn: Scenario, inputs: dict[str, float]) -> float:
     return m
 
 
-def draw(scn: Scenario, laws: Laws, rng: np.random.Generator, trials: int) -> Draws:
-    """Draw everything random for ``scn`` (see the module docstring)."""
-    tef = sample(scn.tef, rng, trials)
+def draw(scn: Scenario, laws: Laws, rng: np.random.Generator, trials: int, tef_scale: float = 1.0) -> Draws:
+    """Draw everything random for ``scn`` (see the module docstring); ``tef_scale`` anchors the
+    threat-event frequency on outside data (:mod:`workbench.breach.frequency`)."""
+    tef = sample(scn.tef, rng, trials, tef_scale)
     v0 = sample(scn.vulnerability.base, rng, trials)
     vmax = np.minimum(v0 * worst_multiplier(scn), 1.0)
     counts = rng.poisson(tef * vmax)

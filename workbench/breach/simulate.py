@@ -55,6 +55,7 @@ class Simulation:
     total: np.ndarray
     what_if: list[dict] = field(default_factory=list)
     organisation: dict = field(default_factory=dict)
+    frequency: dict = field(default_factory=dict)    # the loss-event frequency anchor (frequency.py)
     _stats: dict = field(default_factory=dict, repr=False)
 
     def stats(self, key: str) -> tuple[dict, dict]:
@@ -76,6 +77,7 @@ class Simulation:
             scen.append({
                 "id": s.id, "title": s.title, "exposure": o.exposure.to_dict(),
                 "tef": {"min": s.tef.min, "mode": s.tef.mode, "max": s.tef.max} if s.tef.kind == "pert" else {"mean": s.tef.mean},
+                "tef_anchored_mean": round(s.tef.mean * self.frequency.get("scale", 1.0), 6),
                 "vulnerability": {k: round(v, 6) for k, v in o.vulnerability.items()},
                 "loss_events_per_year": round(o.events_mean, 6),
                 "loss": _summ(self.stats(s.id)[0]), "components": comps,
@@ -94,7 +96,7 @@ class Simulation:
                 "findings_source": self.findings_source, "posture": self.posture.to_dict(),
                 "scenarios": scen, "total": _summ(self.stats("TOTAL")[0]), "components": comp_total,
                 "total_exceedance": _lec(self.stats("TOTAL")[1]), "what_if": self.what_if,
-                "organisation": self.organisation, "calibration": self.calibration()}
+                "organisation": self.organisation, "calibration": self.calibration(), "frequency": self.frequency}
 
     def calibration(self) -> dict:
         """Mean loss per loss event and per exposed record per event, over every scenario (the
@@ -193,13 +195,18 @@ def _findings(dataset, findings: dict | None) -> tuple[dict | None, str]:
 def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, seed: int = 7,
              scenarios: list[str] | None = None, as_of: str | None = None,
              scenario_dir: str | Path | None = None, laws_path: str | Path | None = None,
-             progress: Callable[[str], None] | None = None, workers: int = 1) -> Simulation:
+             progress: Callable[[str], None] | None = None, workers: int = 1,
+             anchor_frequency: bool | None = None) -> Simulation:
     """Simulate annual breach losses for ``dataset`` (a loaded Dataset or a folder path).
 
     ``findings`` is the parsed findings.json (None: run ``workbench.assess.assess`` if it exists,
     else derive the posture from the dataset; ``{}``: dataset only). ``workers`` > 1 runs
     scenarios in threads (numpy releases the GIL); results are identical for any value, and one
     thread was faster on the shared 2-core machine (see benchmarks/results/breach_engine.md).
+    ``anchor_frequency``: rescale the scenarios' threat-event frequencies to the published
+    incident rate of the organisation's revenue tier, or to its own ``incidents:`` history
+    (:mod:`workbench.breach.frequency`); default: for the bundled scenarios and whenever the
+    dataset has an incident history, not for scenario files of your own (their TEF stands).
     """
     from ..errors import InputError
 
@@ -219,13 +226,20 @@ def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, se
     ctx = context(laws, org.currency, org.annual_revenue, customers, getattr(org, "gross_margin", None),
                   getattr(org, "group_revenue", None))
     inputs = post.as_inputs()
+    from .frequency import anchor, load_incidents, prior_rate
+    if anchor_frequency is None:
+        anchor_frequency = scenario_dir is None or load_incidents(dataset) is not None
+    every = load_scenarios(scenario_dir) if scenarios else scns   # the anchor does not depend on the selection
+    freq = (anchor(dataset, every, laws.currency.convert(org.annual_revenue, org.currency, "USD"), org.industry)
+            if anchor_frequency else {"from": "scenario files (not anchored)", "prior_rate": round(prior_rate(scns), 6),
+                                      "rate": round(prior_rate(scns), 6), "scale": 1.0})
     scan_cache: dict = {}
     exps = {sc.id: exposure(dataset, sc, post.extra_encrypted, scan_cache) for sc in scns}
     fixed_ex = fixed_exposures(dataset, scns, post, exps, scan_cache)
 
     def run(sc: Scenario):
         """Draw, evaluate and what-if one scenario; the draws are dropped afterwards (memory)."""
-        d = draw(sc, laws, _rng(seed, sc.id), int(trials))
+        d = draw(sc, laws, _rng(seed, sc.id), int(trials), freq["scale"])
         ex = exps[sc.id]
         notice, records = notice_records(ex, laws, org, sc), regime_records(ex, laws, org)
         high = regime_high_records(ex, laws, org)
@@ -265,7 +279,7 @@ def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, se
             "gross_margin": getattr(org, "gross_margin", None), **_org_law(org, rows, customers)}
     return Simulation(dataset=dataset.name, as_of=str(dataset.as_of), trials=int(trials), seed=int(seed),
                       currency=ctx.currency, findings_source=fsrc, posture=post, laws=laws, outcomes=outcomes,
-                      total=total, what_if=wi, organisation=orgd)
+                      total=total, what_if=wi, organisation=orgd, frequency=freq)
 
 
 def _org_law(org, rows: int, customers: int) -> dict:

@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "engine", None):
         # load_dataset reads it as the default, here and in the notebooks a report executes
         os.environ["WORKBENCH_ENGINE"] = args.engine
+    if args.debug:
+        os.environ["WORKBENCH_DEBUG"] = "1"  # engines keep their own logs (Spark's) and say where
     try:
         return int(args._run(args) or 0)
     except WorkbenchError as e:
@@ -82,6 +84,17 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(internal_error_line(args.command, e), file=sys.stderr)
         return 1
+    finally:
+        if args.debug:
+            _engine_logs()
+
+
+def _engine_logs() -> None:
+    """Under --debug: where Spark's own log of this run is (kept; off the terminal otherwise)."""
+    spark = sys.modules.get("workbench.engine.spark")
+    path = spark.log_file() if spark else None
+    if path is not None:
+        print(f"workbench: Spark's log of this run: {path}", file=sys.stderr)
 
 
 def internal_error_line(command: str, e: BaseException) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..boundary import safe_message
+
 HELP = "write a DPIA / PIPIA (CNIL PIA structure) pre-filled from evidence: dpia.json + dpia.html"
 DESCRIPTION = """Assess whether a DPIA (GDPR Art. 35, WP248 criteria) or a PIPIA (PIPL Art. 55) is
 required and write the assessment in the CNIL PIA structure, pre-filled from the data inventory,
@@ -33,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--trials must be >= 1 (got {args.trials})", "e.g. --trials 20000")
 
     def progress(msg: str) -> None:
-        print(f"dpia: {msg}", file=sys.stderr, flush=True)
+        print(f"dpia: {safe_message(msg)}", file=sys.stderr, flush=True)
 
     from ..dataset import load_dataset
 

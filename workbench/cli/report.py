@@ -5,6 +5,8 @@ import argparse
 import signal
 import sys
 
+from ..boundary import safe_message
+
 HELP = "run the quarterly report notebooks and write reports/<quarter>/ (HTML, results, manifest)"
 DESCRIPTION = """Execute the notebooks headless through papermill and write, under OUT/QUARTER/:
 executed notebooks, report.html (offline, no code), findings.json, risk_register.csv,
@@ -44,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     def progress(event) -> None:  # one line per notebook/cell, rewritten in place on a terminal
         if args.quiet:
             return
-        text = str(event)
+        text = safe_message(event)  # names from the export: no control sequence reaches the terminal
         if event.phase == "done":
             text = "done"
         if tty:

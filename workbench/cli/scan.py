@@ -5,6 +5,8 @@ import argparse
 import sys
 import time
 
+from ..boundary import safe_message
+
 HELP = "discover personal data by content and write pii_inventory.json"
 DESCRIPTION = """Discover personal data in every column of every table, by content (not column name), and
 scan free-text columns cell by cell. Writes DIR/pii_inventory.json: the inventory list
@@ -29,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     def say(msg: str) -> None:
         if not args.quiet:
-            print(f"[{time.perf_counter() - t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
+            print(f"[{time.perf_counter() - t0:6.1f}s] {safe_message(msg)}", file=sys.stderr, flush=True)
 
     catalog = load_catalog(args.detectors)
     ds = load_dataset(args.dataset, as_of=args.as_of)   # bad input fails here, before any progress line

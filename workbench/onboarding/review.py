@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..boundary import safe_html
+from ..boundary import md_fence, safe_html
 from .draft import Draft, render, write_draft
 
 UNMAPPED = "(not mapped)"
@@ -82,6 +82,14 @@ def apply(ed: MappingEditor) -> Draft:
 def preview(ed: MappingEditor) -> str:
     """dataset.yaml as it would be written with the current choices."""
     return render(apply(ed), ed.draft.folder)["dataset.yaml"]
+
+
+def preview_markdown(ed: MappingEditor) -> Any:
+    """:func:`preview` as a YAML code block for the notebook (header names from the export cannot
+    close the fence or carry markup out of it)."""
+    from IPython.display import Markdown
+
+    return Markdown(md_fence(preview(ed), "yaml"))
 
 
 def save(ed: MappingEditor, out_dir: str | Path) -> str:

@@ -14,6 +14,7 @@ import polars as pl
 
 from .detectors import Catalog, Detector, load_catalog
 from .engine import _hits, _non_empty, _sample_at, name_hint, to_polars
+from .names import hinted_header, name_evidence
 from .validators import REGIONAL, validate_many
 
 
@@ -48,24 +49,53 @@ def _shape_share(det: Detector, values: pl.Series, counts: np.ndarray | None = N
     return float(ok.sum() if counts is None else counts[ok].sum()) / total
 
 
-def _verdict(det_category: str, share: float, hinted: bool, requires_hint: bool, cat: Catalog) -> bool:
+def _verdict(det_category: str, share: float, hinted: bool, requires_hint: bool, cat: Catalog) -> str | None:
+    """Which evidence decides that a column holds ``det_category``: ``content`` (the values alone),
+    ``header+content`` (a header that says so and values that fit), or None."""
     if requires_hint:
-        return hinted and share >= cat.threshold
+        return "header+content" if hinted and share >= cat.threshold else None
     if det_category in ("person_name", "address"):  # patterns cannot prove these: a hint helps, never decides
-        return share >= cat.strong_share or (hinted and share >= cat.threshold)
-    return share >= cat.threshold
+        if share >= cat.strong_share:
+            return "content"
+        return "header+content" if hinted and share >= cat.threshold else None
+    return "content" if share >= cat.threshold else None
 
 
-def classify_column(series: pd.Series, name: str = "", catalog: Catalog | None = None) -> dict[str, float]:
+NAME_EVIDENCE = 0.3   # under a name header, this share of values must be dictionary names (or the header names a part)
+
+
+def _spread(sample: pl.Series) -> bool:
+    """Values spread like names do, not a handful repeated (a status or region column)."""
+    return sample.n_unique() >= min(5, max(2, len(sample) // 2))
+
+
+def _name_verdict(share: float, hinted: bool, det: Detector, sample: pl.Series, cat: Catalog) -> str | None:
+    """Person names by evidence, not capitalisation: name-shaped values (``share``) must also be
+    dictionary names (:func:`workbench.pii.names.name_evidence`) that spread like names — or, under a
+    header naming a person, at least :data:`NAME_EVIDENCE` of them (all of them for a header naming
+    a first or last name, whose single words the dictionary cannot prove)."""
+    if det.requires_hint:
+        return "header+content" if hinted and share >= cat.threshold else None
+    if share >= cat.strong_share and _spread(sample) and name_evidence(sample, False).mean() >= cat.threshold:
+        return "content"
+    if hinted and share >= cat.threshold and name_evidence(sample, True).mean() >= NAME_EVIDENCE:
+        return "header+content"
+    return None
+
+
+def classify_column(series: pd.Series, name: str = "", catalog: Catalog | None = None,
+                    evidence: dict[str, str] | None = None) -> dict[str, float]:
     """Category → share of non-empty values matching, for the categories above the threshold.
 
-    A sample is checked first; categories seen there are confirmed on the full column.
+    A sample is checked first; categories seen there are confirmed on the full column. ``evidence``
+    (when given) receives category → which evidence decided (``content`` or ``header+content``).
     """
     cat = catalog or load_catalog()
-    return classify_values(_non_empty(to_polars(series)), name, cat)
+    return classify_values(_non_empty(to_polars(series)), name, cat, evidence=evidence)
 
 
-def classify_values(values: pl.Series, name: str, cat: Catalog, regions: np.ndarray | None = None) -> dict[str, float]:
+def classify_values(values: pl.Series, name: str, cat: Catalog, regions: np.ndarray | None = None,
+                    evidence: dict[str, str] | None = None) -> dict[str, float]:
     """:func:`classify_column` on non-empty Polars strings (``regions``: each value's customer country)."""
     if not len(values):
         return {}
@@ -73,21 +103,24 @@ def classify_values(values: pl.Series, name: str, cat: Catalog, regions: np.ndar
     sample = values if at is None else values.gather(at)
     s_regions = regions if regions is None or at is None else regions[at]
     full = None if at is None else (lambda: (values, regions))
-    return classify_sample(sample, s_regions, name, cat, full)
+    return classify_sample(sample, s_regions, name, cat, full, evidence)
 
 
 FullColumn = Callable[[], "tuple[pl.Series, np.ndarray | None]"]
 
 
 def classify_sample(sample: pl.Series, s_regions: np.ndarray | None, name: str, cat: Catalog,
-                    full: FullColumn | None) -> dict[str, float]:
+                    full: FullColumn | None, evidence: dict[str, str] | None = None) -> dict[str, float]:
     """Classify a column from a spread sample of its non-empty values; only when the sample shows a
     candidate category is the whole column read (``full()``: non-empty values and their regions;
-    None when the sample is the whole column). Shares are always those of the whole column."""
+    None when the sample is the whole column). Shares are always those of the whole column.
+    ``evidence`` (when given) receives category → ``content`` or ``header+content``."""
     if not len(sample):
         return {}
     pre = cat.threshold / 2
     out: dict[str, float] = {}
+    decided: dict[str, str] = {}
+    text_names = 0.0   # share of values holding a name in sentence form (counts once the column evidence agrees)
     text_cats = sorted({d.category for d in cat.text_detectors})
     s_hits = _hits(sample, text_cats, cat, regions=s_regions)
     cands = [c for c in text_cats if s_hits[c].mean() >= pre]
@@ -117,12 +150,16 @@ def classify_sample(sample: pl.Series, s_regions: np.ndarray | None, name: str, 
                 shares = {c: float(hits[c].mean()) for c in cands}
         for c in cands:
             share = shares[c]
-            hinted = any(name_hint(name, d.context) for d in cat.text_detectors if d.category == c)
-            if _verdict(c, share, hinted, False, cat):
+            hinted = any(_hint(name, d) for d in cat.text_detectors if d.category == c)
+            how = _verdict(c, share, hinted, False, cat)
+            if how and c == "person_name":   # names in a value column: the column detectors' evidence decides
+                text_names = share
+            elif how:
                 out[c] = share
+                decided[c] = how
     for det in (d for d in cat.detectors if d.scope == "column"):
-        hinted = name_hint(name, det.context)
-        if det.requires_hint and not hinted:
+        hinted = _hint(name, det)
+        if det.requires_hint and not hinted or det.min_distinct and sample.n_unique() < det.min_distinct:
             continue
         share = _shape_share(det, sample)
         if share < pre:
@@ -130,6 +167,18 @@ def classify_sample(sample: pl.Series, s_regions: np.ndarray | None, name: str, 
         if full is not None:
             values, _, grouped = column()
             share = _shape_share(det, values) if grouped is None else _shape_share(det, *grouped[:2])
-        if _verdict(det.category, share, hinted, det.requires_hint, cat):
+        how = (_name_verdict(share, hinted, det, sample, cat) if det.category == "person_name"
+               else _verdict(det.category, share, hinted, det.requires_hint, cat))
+        if how:
             out[det.category] = max(share, out.get(det.category, 0.0))
+            decided[det.category] = "content" if "content" in (how, decided.get(det.category)) else how
+    if "person_name" in out:
+        out["person_name"] = max(out["person_name"], text_names)
+    if evidence is not None:
+        evidence.update({k: decided[k] for k in sorted(out)})
     return {k: round(out[k], 4) for k in sorted(out)}
+
+
+def _hint(name: str, det: Detector) -> bool:
+    """Does the header support ``det``'s category? (For names: not a header naming a thing, CompanyName.)"""
+    return hinted_header(name, det.context) if det.category == "person_name" else name_hint(name, det.context)

@@ -53,6 +53,9 @@ class DetectorSpec(_Strict):
     # rare in real text: the column engine first tests the detectors of one gate as one union regex
     # and searches only the rows it matches (same result; one pass instead of one per detector)
     gate: str | None = None
+    # column detectors: the sample must hold this many distinct values (a hint plus two repeated
+    # words is no city column)
+    min_distinct: int = Field(0, ge=0)
     context: list[str] = Field(default_factory=list)
 
     @field_validator("patterns")
@@ -120,6 +123,7 @@ class Detector:
     claims_invalid: bool = False
     special: str | None = None
     gate: str | None = None
+    min_distinct: int = 0
 
     def value(self, m: re.Match[str]) -> tuple[int, int]:
         """Span of the personal value inside a match (the ``v`` group when the pattern has one)."""
@@ -177,9 +181,13 @@ def _keyword_rx(words: SpecialWords) -> str:
 
 
 def compile_catalog(spec: DetectorFile, source: str = "detectors.yaml") -> Catalog:
+    from .names import load_names
+
     dets = []
     for d in spec.detectors:
         pat = _join(d.patterns, d.match)
+        if "{zh_surname}" in pat:
+            pat = pat.replace("{zh_surname}", load_names().zh_surname_alt)
         try:
             rx = re.compile(pat, re.ASCII)
             pl.Series([""], dtype=pl.String).str.contains(_to_polars(pat))  # compiles in Rust, or raises
@@ -188,7 +196,7 @@ def compile_catalog(spec: DetectorFile, source: str = "detectors.yaml") -> Catal
                                "fix the pattern; see the dialect notes at the top of detectors.yaml") from None
         dets.append(Detector(d.id, d.category, d.sensitivity, d.scope, d.match, d.validator, d.requires_hint,
                              tuple(d.context), rx, _to_polars(pat), "v" in rx.groupindex, d.claims_invalid,
-                             d.special, d.gate))
+                             d.special, d.gate, d.min_distinct))
     special = {}
     for cat, words in sorted(spec.special_categories.items()):
         pat = _keyword_rx(words)

@@ -41,7 +41,7 @@ class Inventory:
 
     dataset: str
     as_of: str
-    columns: list[dict[str, Any]] = field(default_factory=list)       # {table, column, category, share, sensitivity}
+    columns: list[dict[str, Any]] = field(default_factory=list)       # {table, column, category, share, sensitivity, evidence}
     free_text: list[dict[str, Any]] = field(default_factory=list)     # one entry per free-text column
     processing_record: list[dict[str, Any]] = field(default_factory=list)
     # every table: role (canonical name or "other"), kind, records, the keys reaching it, skipped columns
@@ -191,14 +191,15 @@ def _scan_column(dataset: Any, table: str, column: str, cat: Catalog) -> tuple[l
         free = _free_text_entry(table, column, values, cat, regions)
         denom = max(free["records"], 1)
         return [{"table": table, "column": column, "category": c, "share": round(n / denom, 4),
-                 "sensitivity": cat.sensitivity(c)} for c, n in free["by_category"].items()], free
+                 "sensitivity": cat.sensitivity(c), "evidence": "content"} for c, n in free["by_category"].items()], free
 
     def whole_column() -> tuple[pl.Series, np.ndarray | None]:
         return non_empty_with(*_with_regions(dataset, table, column))
     sampled_all = dataset.stats(table)[column] <= cat.sample_size  # the sample is every value
-    found = classify_sample(sample, s_regions, column, cat, None if sampled_all else whole_column)
-    return [{"table": table, "column": column, "category": c, "share": share, "sensitivity": cat.sensitivity(c)}
-            for c, share in found.items()], None
+    evidence: dict[str, str] = {}
+    found = classify_sample(sample, s_regions, column, cat, None if sampled_all else whole_column, evidence)
+    return [{"table": table, "column": column, "category": c, "share": share, "sensitivity": cat.sensitivity(c),
+             "evidence": evidence[c]} for c, share in found.items()], None
 
 
 def scan_dataset(dataset: Any, *, progress: Progress | None = None, catalog: Catalog | None = None) -> Inventory:

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from .identifiers import IDENTIFIER_VALIDATORS, IIN_PATTERNS, card_iin
-from .names import latin_person_name
+from .names import latin_person_name, zh_person_name
 from .phones import nanp_phone, nanp_phone_many, national_phone, phone_in_region, region_phone_many
 
 _NON_DIGIT = re.compile(r"[^0-9]")
@@ -313,7 +313,8 @@ VALIDATORS: dict[str, Scalar] = {
     "luhn": luhn, "cn_resident_id": cn_resident_id, "us_ssn": us_ssn, "iban": iban, "ipv4": ipv4,
     "phone_digits": phone_digits, "plausible_birth_date": plausible_birth_date, "payment_card": payment_card,
     "nanp_phone": nanp_phone, "national_phone": national_phone, "phone_number": phone_number,
-    "latin_person_name": latin_person_name, "phone_in_customer_region": phone_in_customer_region,
+    "latin_person_name": latin_person_name, "zh_person_name": zh_person_name,
+    "phone_in_customer_region": phone_in_customer_region,
     **IDENTIFIER_VALIDATORS,
 }
 VECTORISED: dict[str, Vector] = {"luhn": luhn_many, "payment_card": payment_card_many, "cn_resident_id": cn_resident_id_many,

@@ -23,7 +23,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..boundary import inline_scripts, seal_html
+from ..boundary import inline_scripts, safe_html, seal_html
 from ..errors import ExecutionError
 from ..files import write_text_atomic
 
@@ -144,7 +144,7 @@ def write_html(sections: list[Section], out_path: Path, *, title: str, subtitle:
     bodies = [f'<section class="notebook" id="{s.anchor}">\n{notebook_body(s.notebook, s.anchor, own)}\n</section>'
               for s in sections]
     toc = "".join(f'<li><a href="#{s.anchor}">{html.escape(s.title)}</a></li>' for s in sections)
-    warn = f'<p class="warning">{html.escape(warning)}</p>' if warning else ""
+    warn = f'<p class="warning">{safe_html(warning)}</p>' if warning else ""
     nav = f'<nav class="toc"><strong>{html.escape(i18n.t("report.contents", lang))}</strong><ol>{toc}</ol></nav>'
     if bodies and TOC_MARKER in bodies[0]:
         bodies[0], nav = bodies[0].replace(TOC_MARKER, nav, 1), ""
@@ -153,7 +153,7 @@ def write_html(sections: list[Section], out_path: Path, *, title: str, subtitle:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(title)}</title>", f"<style>{_CSS}</style>",
         f"<script>{own[0]}</script>", f'<script type="text/javascript">{own[1]}</script>', "</head>", "<body>",
-        f'<header class="report"><h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p>{warn}</header>', "<main>",
+        f'<header class="report"><h1>{safe_html(title)}</h1><p>{safe_html(subtitle)}</p>{warn}</header>', "<main>",
         nav, *bodies, f'<p class="footer">{html.escape(i18n.t("report.footer", lang))}</p>', "</main>", _PRINT_SCRIPT,
         "</body>", "</html>", ""])
     return write_text_atomic(out_path, seal_html(page, [*own, *inline_scripts(_PRINT_SCRIPT)]))

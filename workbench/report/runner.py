@@ -68,7 +68,16 @@ def kernel_manager() -> Iterator[type]:
 
     Over TCP ipykernel warns on stderr that it runs without encryption (five lines per report in a
     cron job's mail); IPC sockets are files only this user can reach. nbclient creates (and so
-    owns and shuts down) the manager; the folder goes when the notebook is done."""
+    owns and shuts down) the manager; the folder goes when the notebook is done.
+
+    Shutdown never interrupts. jupyter_client's ``shutdown_kernel`` sends SIGINT before its
+    shutdown request, even a graceful one; papermill shuts down as soon as the last reply
+    (``kernel_info``) arrives, and a kernel that is still between sending that reply and leaving
+    its handler (under load: descheduled right after the send) turns the SIGINT into
+    ``[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.`` on the report's stderr. An
+    idle kernel needs no interrupt: the shutdown request travels on the control channel, and a
+    kernel that does not exit within ``shutdown_wait_time`` still gets SIGTERM, then SIGKILL.
+    :func:`cancel` interrupts running cells on purpose, with its own signal."""
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
@@ -78,6 +87,11 @@ def kernel_manager() -> Iterator[type]:
         def __init__(self, **kw: Any) -> None:
             super().__init__(**kw)
             _KERNELS.add(self)
+
+        async def _async_interrupt_kernel(self) -> None:
+            if self.shutting_down:  # set by shutdown_kernel just before it would interrupt
+                return
+            await super()._async_interrupt_kernel()
 
         @default("transport")
         def _ipc_transport(self) -> str:

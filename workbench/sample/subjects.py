@@ -43,16 +43,24 @@ def plant_subjects(rng: np.random.Generator, cust: pd.DataFrame, tx: pd.DataFram
     note_digits = _digits(notes)
     buyers = set(tx["customer_id"])
     ok = (free & cust["email"].notna().to_numpy() & cust["phone"].notna().to_numpy()
-          & ~emails.duplicated(keep=False).to_numpy() & ~phones.duplicated(keep=False).to_numpy()
-          & cust["customer_id"].isin(buyers).to_numpy())
-    ok &= np.array([bool(e) and bool(p) and e not in notes.lower() and p not in note_digits for e, p in zip(emails, phones)])
+          & ~emails.duplicated(keep=False).to_numpy() & cust["customer_id"].isin(buyers).to_numpy())
+    own_phone = ~phones.duplicated(keep=False).to_numpy()  # US phones share the 555-01XX range: not for S3
     country = cust["country"].to_numpy()
-    eu = ok & ~np.isin(country, ["CN", "US"])
-    cn = ok & (country == "CN") & cust["national_id"].notna().to_numpy()
-    us = ok & (country == "US")
-    s1, dup = rng.choice(np.flatnonzero(eu), 2, replace=False)
-    s2 = rng.choice(np.flatnonzero(cn))
-    s3 = rng.choice(np.flatnonzero(us))
+    lower_notes = notes.lower()
+
+    def pick(mask: np.ndarray, k: int = 1, phone: bool = True) -> list[int]:
+        """``k`` of ``mask``'s rows in a random order, skipping any whose e-mail (or phone) a note holds."""
+        out: list[int] = []
+        for i in rng.permutation(np.flatnonzero(mask)):
+            if emails.iat[i] not in lower_notes and not (phone and phones.iat[i] in note_digits):
+                out.append(int(i))
+                if len(out) == k:
+                    return out
+        raise ValueError("no customer fit to be a planted subject")
+
+    s1, dup = pick(ok & own_phone & ~np.isin(country, ["CN", "US"]), 2)
+    (s2,) = pick(ok & own_phone & (country == "CN") & cust["national_id"].notna().to_numpy())
+    (s3,) = pick(ok & (country == "US"), phone=False)
     rows, values = facts["note_values"]["email"]
     at = cust.columns.get_loc
 
@@ -93,5 +101,7 @@ def plant_subjects(rng: np.random.Generator, cust: pd.DataFrame, tx: pd.DataFram
             "customer_id": {"rows": rows_of(s2), "mentions": []}}},
         {"id": "S3", "identifiers": ident(s3), "expected": {
             "email": {"rows": rows_of(s3), "mentions": m3},
-            "customer_id": {"rows": rows_of(s3), "mentions": []}}},
+            "customer_id": {"rows": rows_of(s3), "mentions": []},
+            # half the US customers have a social security number
+            **({"national_id": {"rows": rows_of(s3), "mentions": []}} if ident(s3)["national_id"] else {})}},
     ]

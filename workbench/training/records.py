@@ -8,8 +8,6 @@ empty and say so — nothing is invented.
 """
 from __future__ import annotations
 
-import hashlib
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..files import private_temp_dir
 from .store import attempts_table, engine_for, forget
 
 NO_DATA = ("no training records: the dataset has no training_results table (an LMS export) and no "
@@ -51,10 +50,11 @@ def _records(ds: Any) -> pd.DataFrame | None:
     return df if len(df) else None
 
 
-def _temp_path(ds: Any, kind: str) -> Path:
-    # per dataset and process: concurrent runs never share or delete each other's file
-    tag = hashlib.sha256(f"{Path(ds.root).resolve()}|{ds.as_of}".encode()).hexdigest()[:12]
-    return Path(tempfile.gettempdir()) / f"workbench_training_{kind}_{tag}_{os.getpid()}.db"
+def _private_store(kind: str, workdir: Path | None = None) -> str:
+    """A store file in a private folder (0700, unpredictable name): ``workdir`` if given, else one
+    removed when the process (the dashboard's kernel) exits. Never a predictable name in /tmp."""
+    folder = workdir if workdir is not None else private_temp_dir("workbench-training-")
+    return str(folder / f"{kind}.db")
 
 
 def _fresh(path: Path) -> str:
@@ -66,11 +66,11 @@ def _fresh(path: Path) -> str:
 
 def dataset_store(ds: Any, path: str | Path | None = None) -> str | None:
     """Load the dataset's ``training_results`` into a fresh SQLite results store and return its
-    path; ``None`` when the dataset has no usable training records."""
+    path (``path``, else a private temporary file); ``None`` when the dataset has no usable training records."""
     df = _records(ds)
     if df is None:
         return None
-    store = _fresh(Path(path) if path else _temp_path(ds, "lms"))
+    store = _fresh(Path(path)) if path else _private_store("lms")
     users = ds.tables["users"] if "users" in ds.tables else None
     dept = {}
     if users is not None and "department" in users and "user_id" in users:
@@ -98,18 +98,19 @@ def dataset_store(ds: Any, path: str | Path | None = None) -> str | None:
 
 def empty_store(ds: Any) -> str:
     """A fresh store with the schema and no rows, so that every dashboard figure is empty."""
-    store = _fresh(_temp_path(ds, "none"))
+    store = _private_store("none")
     engine_for(store)
     return store
 
 
-def training_source(ds: Any, store: str | None = None) -> TrainingSource:
-    """The results store if given, else the dataset's training records, else nothing."""
+def training_source(ds: Any, store: str | None = None, workdir: Path | None = None) -> TrainingSource:
+    """The results store if given, else the dataset's training records (in a private temporary store,
+    inside ``workdir`` when given), else nothing."""
     if store:
         return TrainingSource(str(store), "store")
     df = _records(ds)
     if df is not None:
-        return TrainingSource(dataset_store(ds), "dataset", len(df))
+        return TrainingSource(dataset_store(ds, _private_store("lms", workdir) if workdir else None), "dataset", len(df))
     return TrainingSource(None, "none")
 
 
@@ -120,19 +121,18 @@ def training_summary(ds: Any, store: str | None = None) -> dict[str, Any]:
     from .dashboard import privileged_roles, summary
     from .store import store_url
 
-    src = training_source(ds, store)
-    users = ds.tables["users"] if "users" in ds.tables else None
-    if src.store is None:
-        return {"as_of": str(ds.as_of), "source": "none", "attempts": 0, "trainees": 0, "simulated": False,
-                "completion": None, "overdue": None, "mean_score": None, "pass_rate": None, "by_module": {},
-                "most_missed": [], "note": src.note}
-    try:
-        result = summary(store_url(src.store), users, ds.as_of, privileged_roles=privileged_roles(ds))
-    finally:
-        if src.origin == "dataset":  # the private store of an LMS export is not kept
-            forget(src.store)
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{src.store}{suffix}").unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="workbench-training-") as tmp:  # private; gone on return
+        src = training_source(ds, store, workdir=Path(tmp))
+        users = ds.tables["users"] if "users" in ds.tables else None
+        if src.store is None:
+            return {"as_of": str(ds.as_of), "source": "none", "attempts": 0, "trainees": 0, "simulated": False,
+                    "completion": None, "overdue": None, "mean_score": None, "pass_rate": None, "by_module": {},
+                    "most_missed": [], "note": src.note}
+        try:
+            result = summary(store_url(src.store), users, ds.as_of, privileged_roles=privileged_roles(ds))
+        finally:
+            if src.origin == "dataset":  # the private store of an LMS export is not kept
+                forget(src.store)
     if src.origin == "dataset":
         result["store"] = None  # a temporary file: its name would make the output differ per process
     result["source"] = src.origin

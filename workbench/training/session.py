@@ -117,6 +117,11 @@ class Outcome:
     def interactive(self) -> bool:
         return self.app is not None
 
+    @property
+    def picker(self) -> bool:
+        """The module picker page (served without ?module=): nothing graded, nothing recorded."""
+        return self.app is None and self.result is None
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         if self.app is not None:
             return self.app._repr_mimebundle_(**kwargs)
@@ -144,14 +149,15 @@ def run_session(s: Session) -> Outcome:
         return Outcome(s, app=TrainingApp(s.module, lang=s.lang, trainee=s.trainee, department=s.department,
                                           store=s.store, seed=s.seed, mode=s.mode, max_attempts=s.max_attempts,
                                           draw=s.draw, roster=load_roster()))
-    from .store import record_attempt
+    from .store import save_attempt
 
     started = dt.datetime.now(dt.timezone.utc)
     result = grade(s.module, load_answers(s.answers), where=str(s.answers))
     attempt_id = None
     if s.trainee:
-        attempt_id = record_attempt(s.store, trainee=s.trainee, department=s.department, module=s.module,
-                                    result=result, started_at=started, lang=s.lang, source="notebook")
+        attempt_id = save_attempt(s.store, trainee=s.trainee, department=s.department, module=s.module,
+                                  result=result, started_at=started, lang=s.lang, source="notebook",
+                                  mode=s.mode, max_attempts=s.max_attempts).attempt_id
     return Outcome(s, result=result, attempt_id=attempt_id,
                    handout=handout_markdown(s.module, s.lang, result=result, trainee=s.trainee or None))
 

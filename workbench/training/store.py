@@ -13,12 +13,14 @@ so hundreds of idle trainee kernels hold no database connection. A failed write 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import random
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -267,15 +269,45 @@ def _naive_utc(value: dt.datetime | None) -> dt.datetime:
     return value.replace(microsecond=0)
 
 
-def record_attempt(store: str | os.PathLike[str] | None, *, trainee: str, module: Module, result: Result,
-                   department: str | None = None, started_at: dt.datetime | None = None,
-                   finished_at: dt.datetime | None = None, lang: str = "en", source: str = "cli",
-                   mode: str = "exam", identity: str | None = None) -> int:
-    """Write one graded attempt (header + one row per question) atomically; returns its id.
+@dataclass(frozen=True)
+class Saved:
+    """What :func:`save_attempt` stored: the attempt's id and its mode (``practice`` when an exam
+    attempt met the ``max_attempts`` cap)."""
 
+    attempt_id: int
+    mode: str
+
+
+def _exam_count(conn: sa.Connection, trainee: str, module_id: str, since: dt.datetime | None = None) -> int:
+    a = attempts_table
+    query = (sa.select(sa.func.count()).select_from(a)
+             .where(a.c.trainee_id == trainee, a.c.module_id == module_id,
+                    sa.or_(a.c.mode.is_(None), a.c.mode == "exam")))
+    if since is not None:
+        query = query.where(a.c.finished_at >= _naive_utc(since))
+    return int(conn.execute(query).scalar_one())
+
+
+def _lock_trainee(conn: sa.Connection, trainee: str, module_id: str) -> None:
+    """PostgreSQL (READ COMMITTED): serialise writers of one trainee × module until commit; SQLite's
+    ``BEGIN IMMEDIATE`` already serialises every writer."""
+    if conn.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(f"{trainee}|{module_id}".encode()).digest()[:8], "big", signed=True)
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+
+
+def save_attempt(store: str | os.PathLike[str] | None, *, trainee: str, module: Module, result: Result,
+                 department: str | None = None, started_at: dt.datetime | None = None,
+                 finished_at: dt.datetime | None = None, lang: str = "en", source: str = "cli",
+                 mode: str = "exam", identity: str | None = None, max_attempts: int | None = None) -> Saved:
+    """Write one graded attempt (header + one row per question) atomically. ``max_attempts`` caps exam
+    attempts per trainee and module where the attempt is stored (count and insert in one write
+    transaction: no second tab or typed id gets past it); an exam beyond the cap is stored as practice.
     Raises :class:`StoreError` when the store cannot be reached or written; nothing is half-written."""
     if mode not in MODES:
         raise InputError(f"attempt mode '{mode}' is not one of {list(MODES)}", "use mode='exam' or 'practice'")
+    if max_attempts is not None and max_attempts < 1:
+        raise InputError(f"max_attempts {max_attempts}: must be at least 1", "pass e.g. max_attempts=3")
     trainee = str(trainee).strip()
     if not trainee:
         raise InputError("trainee id is empty", "pass --trainee ID (the user_id of the staff roster)")
@@ -290,19 +322,30 @@ def record_attempt(store: str | os.PathLike[str] | None, *, trainee: str, module
     url = store_url(store)
     engine = engine_for(url)
 
-    def write() -> int:
+    def write() -> Saved:
         with engine.begin() as conn:
-            attempt_id = conn.execute(sa.insert(attempts_table).values(**header)).inserted_primary_key[0]
+            stored = header["mode"]
+            if stored == "exam" and max_attempts is not None:
+                _lock_trainee(conn, trainee, module.id)
+                if _exam_count(conn, trainee, module.id) >= max_attempts:
+                    stored = "practice"
+            attempt_id = conn.execute(sa.insert(attempts_table).values(**{**header, "mode": stored})
+                                      ).inserted_primary_key[0]
             rows = [dict(attempt_id=attempt_id, question_id=q,
                          answer=json.dumps(result.answers.get(q), ensure_ascii=False),
                          correct=q in set(result.correct)) for q in scope]
             conn.execute(sa.insert(responses_table), rows)
-            return int(attempt_id)
+            return Saved(int(attempt_id), stored)
     try:
         return _retry(write)
     except SQLAlchemyError as e:
         raise StoreError(f"results store {redact_url(url)}: the attempt was not saved: "
                          f"{_first_line(e)}", "the answers are kept: retry in a moment") from None
+
+
+def record_attempt(store: str | os.PathLike[str] | None, **kwargs: Any) -> int:
+    """:func:`save_attempt`, returning only the attempt's id."""
+    return save_attempt(store, **kwargs).attempt_id
 
 
 def record_many(store: str | os.PathLike[str] | None, rows: list[dict[str, Any]]) -> int:
@@ -337,15 +380,8 @@ def attempts(store: str | os.PathLike[str] | None = None) -> "pd.DataFrame":
 def exam_attempts_count(store: str | os.PathLike[str] | None, trainee: str, module_id: str,
                         since: dt.datetime | None = None) -> int:
     """How many exam attempts ``trainee`` already recorded for ``module_id`` (for an attempt cap)."""
-    engine = engine_for(store)
-    a = attempts_table
-    query = (sa.select(sa.func.count()).select_from(a)
-             .where(a.c.trainee_id == trainee, a.c.module_id == module_id,
-                    sa.or_(a.c.mode.is_(None), a.c.mode == "exam")))
-    if since is not None:
-        query = query.where(a.c.finished_at >= _naive_utc(since))
-    with engine.connect().execution_options(readonly=True) as conn:
-        return int(conn.execute(query).scalar_one())
+    with engine_for(store).connect().execution_options(readonly=True) as conn:
+        return _exam_count(conn, trainee, module_id, since)
 
 
 def attempts_of_record(store_or_attempts: Any) -> "pd.DataFrame":

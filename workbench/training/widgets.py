@@ -50,13 +50,8 @@ class TrainingApp:
         self._clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
         self.started_at = self._clock()
         self.identity: Identity | None = identify(trainee, env=env, roster=roster, department=department)
-        self.mode, self.notice = mode, ""
-        if mode == "exam" and max_attempts is not None and record and self.identity is not None:
-            from .store import exam_attempts_count
-
-            if exam_attempts_count(store, self.identity.trainee_id, self.module.id) >= max_attempts:
-                self.mode, self.notice = "practice", "capped"
-                self._capped = max_attempts
+        self.mode, self.notice, self.max_attempts = mode, "", max_attempts
+        self._check_cap(self.identity)
         self.responses: dict[str, Answer] = {}
         self.checked: set[str] = set()
         self.results: list[Result] = []
@@ -68,6 +63,15 @@ class TrainingApp:
         self.page = 0
         self._build(trainee if self.identity is None or self.identity.self_declared else "")
         self.render()
+
+    def _check_cap(self, ident: Identity | None) -> None:
+        """An exam whose trainee has used ``max_attempts`` becomes practice from the start (the store
+        enforces the cap again when the attempt is saved, for a second tab or a late-typed id)."""
+        if self.mode == "exam" and self.max_attempts is not None and self.record and ident is not None:
+            from .store import exam_attempts_count
+
+            if exam_attempts_count(self.store, ident.trainee_id, self.module.id) >= self.max_attempts:
+                self.mode, self.notice = "practice", "capped"
 
     def _arrange(self) -> None:
         """Seed the question/option order (and pool draw) for the trainee known at start."""
@@ -147,7 +151,7 @@ class TrainingApp:
             self.trainee_label.value = f"<b>{t['trainee']}</b> ({t['self_declared']}):"
         note = t["practice_note"] if self.practising else t["exam_note"]
         if self.notice == "capped":
-            note = t["capped"].format(n=getattr(self, "_capped", 0)) + " " + note
+            note = t["capped"].format(n=self.max_attempts) + " " + note
         self.mode_note.value = f"<p class='workbench-mode {'practice' if self.practising else 'exam'}'><i>{html.escape(note)}</i></p>"
         self.save_button.description = t["save_again"]
         self.save_button.layout.display = None if (self.pending and kind == "result") else "none"
@@ -314,6 +318,7 @@ class TrainingApp:
             ident = self._identity()  # the quiz starts: seed it for the trainee typed by now
             if ident is not None and ident.trainee_id != self._arranged_for:
                 self.identity = ident if not ident.self_declared else self.identity
+                self._check_cap(ident)  # an id typed into the page counts against the cap too
                 page = self.page
                 self._arrange_for(ident.trainee_id)
                 self.page = page
@@ -355,12 +360,13 @@ class TrainingApp:
         elif ident.on_roster is False and ident.self_declared:
             self._record_note = html.escape(self.t["not_on_roster"].format(id=ident.trainee_id))
         else:
-            from .store import record_attempt
+            from .store import save_attempt
             try:
-                attempt_id = record_attempt(self.store, trainee=ident.trainee_id, department=ident.department,
-                                            module=self.module, result=result, started_at=self.started_at,
-                                            finished_at=self._clock(), lang=self.lang, source="widget", mode=mode,
-                                            identity=ident.source)
+                saved = save_attempt(self.store, trainee=ident.trainee_id, department=ident.department,
+                                     module=self.module, result=result, started_at=self.started_at,
+                                     finished_at=self._clock(), lang=self.lang, source="widget", mode=mode,
+                                     identity=ident.source, max_attempts=self.max_attempts)
+                attempt_id = saved.attempt_id
             except Exception as e:  # noqa: BLE001 - whatever broke, the trainee must keep the answers
                 from ..errors import WorkbenchError
 
@@ -369,8 +375,10 @@ class TrainingApp:
             else:
                 self.attempt_ids.append(attempt_id)
                 self.pending = None
-                key = "practice_recorded" if mode == "practice" and self.mode == "exam" else "recorded"
-                self._record_note = html.escape(self.t[key].format(id=attempt_id))
+                capped = saved.mode != mode  # the cap was met meanwhile (another tab, a typed id)
+                key = "practice_recorded" if saved.mode == "practice" and (self.mode == "exam" or capped) else "recorded"
+                self._record_note = html.escape((self.t["capped"].format(n=self.max_attempts) + " " if capped else "")
+                                                + self.t[key].format(id=attempt_id))
         if self.pages[self.page][0] == "result":
             self.render()
         return attempt_id

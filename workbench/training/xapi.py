@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import ipaddress
 import json
 import os
 import urllib.error
@@ -110,35 +111,99 @@ def problems(stmt: dict[str, Any]) -> list[str]:
     return out
 
 
-def post(stmts: list[dict[str, Any]], lrs: str, auth: str | None = None, batch: int = 100,
-         timeout: float = 30) -> int:
-    """POST the statements to ``LRS/statements`` in batches; returns how many were sent.
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """An LRS that answers with a redirect is refused: urllib would follow it with the
+    ``Authorization`` header (to whatever host the ``Location`` names) and report the target's 200."""
 
-    Credentials: ``auth`` ("user:password"), else ``$WORKBENCH_LRS_AUTH``, else the URL's user info.
-    """
-    parts = urllib.parse.urlsplit(lrs)
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> None:
+        return None  # urllib then raises HTTPError(3xx)
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def _loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def lrs_endpoint(lrs: str) -> tuple[str, str | None]:
+    """``LRS/statements`` without user info, and the credentials the URL carried ("user:password").
+    Only https, or http to this machine (a test LRS): credentials and statements never cross a
+    network in clear."""
+    parts = urllib.parse.urlsplit(lrs.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(f"--lrs {redact_url(lrs)}: not an http(s) URL", "pass the LRS endpoint, e.g. https://lrs.example/xapi")
-    auth = auth or os.environ.get("WORKBENCH_LRS_AUTH") or (
-        f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}" if parts.username else None)
-    host = parts.hostname + (f":{parts.port}" if parts.port else "")
-    endpoint = urllib.parse.urlunsplit(parts._replace(netloc=host)).rstrip("/") + "/statements"
+    if parts.scheme == "http" and not _loopback(parts.hostname):
+        raise InputError(f"--lrs {redact_url(lrs)}: plain http would send the credentials and the statements in clear",
+                         "use the LRS's https:// endpoint (http is accepted only for 127.0.0.1/localhost)")
+    creds = (f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
+             if parts.username else None)
+    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    host += f":{parts.port}" if parts.port else ""
+    return urllib.parse.urlunsplit(parts._replace(netloc=host)).rstrip("/") + "/statements", creds
+
+
+def _printable(text: str, limit: int = 120) -> str:
+    """A value an LRS sent (a Location header), fit for one terminal line: secrets redacted, no control characters."""
+    return "".join(ch for ch in redact_url(text) if ch.isprintable())[:limit]
+
+
+def _stored_ids(status: int, body: bytes) -> list[str] | None:
+    """The statement ids the LRS says it stored (xAPI: 200 with a JSON list); None for 204 (no body)."""
+    if status == 204:
+        return None
+    try:
+        ids = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return ["<not a JSON list>"]
+    return [str(i).lower() for i in ids] if isinstance(ids, list) else ["<not a JSON list>"]
+
+
+def post(stmts: list[dict[str, Any]], lrs: str, auth: str | None = None, batch: int = 100,
+         timeout: float = 30) -> int:
+    """POST the statements to ``LRS/statements`` in batches; returns how many the LRS stored.
+
+    Credentials: ``auth`` ("user:password"), else ``$WORKBENCH_LRS_AUTH``, else the URL's user info.
+    Refused (:class:`WorkbenchError`, exit 1): a redirect (never followed: it would carry the
+    credentials elsewhere), any status but 200/204, and a 200 whose statement ids are not the ones sent.
+    """
+    endpoint, creds = lrs_endpoint(lrs)
+    auth = auth or os.environ.get("WORKBENCH_LRS_AUTH") or creds
     headers = {"Content-Type": "application/json", "X-Experience-API-Version": VERSION}
     if auth:
         headers["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
+    where = redact_url(endpoint)
     sent = 0
     for i in range(0, len(stmts), batch):
         chunk = stmts[i:i + batch]
+        span = f"statements {i + 1}-{i + len(chunk)}"
+        again = (f"{sent} statements were stored before; they keep their ids, so running the export again "
+                 "sends them as duplicates the LRS recognises")
         req = urllib.request.Request(endpoint, data=json.dumps(chunk).encode(), headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
-                resp.read()
+            with _OPENER.open(req, timeout=timeout) as resp:
+                status, body = resp.status, resp.read()
         except urllib.error.HTTPError as e:
-            raise WorkbenchError(f"LRS {redact_url(endpoint)} refused statements {i + 1}-{i + len(chunk)}: HTTP {e.code}",
-                                 "check the LRS URL and credentials ($WORKBENCH_LRS_AUTH); statements sent before "
-                                 "have the same ids and are safe to send again") from None
+            if 300 <= e.code < 400:
+                raise WorkbenchError(f"LRS {where} answered {span} with a redirect (HTTP {e.code} to "
+                                     f"{_printable(e.headers.get('Location', '?'))}): not followed, nothing stored",
+                                     f"pass the final https:// endpoint of the LRS as --lrs; {again}") from None
+            raise WorkbenchError(f"LRS {where} refused {span}: HTTP {e.code}",
+                                 f"check the LRS URL and credentials ($WORKBENCH_LRS_AUTH); {again}") from None
         except (urllib.error.URLError, OSError) as e:
-            raise WorkbenchError(f"LRS {redact_url(endpoint)} unreachable: {getattr(e, 'reason', e)}",
-                                 "check the URL and the network, then run the export again") from None
+            raise WorkbenchError(f"LRS {where} unreachable: {getattr(e, 'reason', e)}",
+                                 f"check the URL and the network, then run the export again; {again}") from None
+        if status not in (200, 204):
+            raise WorkbenchError(f"LRS {where} answered {span} with HTTP {status}, not 200",
+                                 f"check that --lrs is the xAPI endpoint; {again}")
+        ids = _stored_ids(status, body)
+        if ids is not None and ids != [str(s["id"]).lower() for s in chunk]:
+            raise WorkbenchError(f"LRS {where} answered {span} with {len(ids)} statement ids that are not the "
+                                 f"{len(chunk)} sent", f"check that --lrs is the xAPI endpoint; {again}")
         sent += len(chunk)
     return sent
