@@ -23,6 +23,7 @@ SAFE_CALLS = {"HTML": {"safe_html", "escape"}, "Markdown": {"md", "md_code", "md
 NOT_FSTRING = {
     ("training/assignments.py", "text + '.'"): "counts only (ints computed from the store)",
     ("breach/playbook.py", "markdown(sim)"): "playbook.markdown escapes each value (tested below)",
+    ("i18n.py", "t(key, **{k: md(v) for k, v in values.items()})"): "catalogue text, every value through md (tested below)",
 }
 HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)</script>**x**|[l](javascript:alert(3))\x1b[31m"
 
@@ -272,3 +273,11 @@ def test_training_dashboard_banner_escapes_names(origin):
                           dataset_name=HOSTILE, origin=origin, note=HOSTILE)
     rendered = _render_md(cfg.banner().data)
     assert _live(rendered) == [] and "<a " not in rendered and "\x1b" not in rendered
+
+
+def test_catalogue_markdown_escapes_inserted_values(monkeypatch):
+    from workbench import i18n
+
+    monkeypatch.setattr(i18n, "t", lambda key, **values: "Dataset {name}".format(**values))
+    rendered = _render_md(i18n.markdown("x", name=HOSTILE).data)
+    assert _live(rendered) == [] and "<a " not in rendered and "alert(2)" in rendered
