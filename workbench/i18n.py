@@ -115,8 +115,8 @@ def t(key: str, lang: str | None = None, /, **values: Any) -> str:
 
 
 def markdown(key: str, /, **values: Any) -> Any:
-    """The message ``key`` as a Markdown display object: a notebook's prose cell in the run's
-    language. Every inserted value passes the output boundary (``md``): it renders as text."""
+    """The message ``key`` as a Markdown display object: a notebook's prose cell in the run's language.
+    Inserted ``values`` pass the output boundary (:func:`workbench.boundary.md`): they show as text."""
     from IPython.display import Markdown
 
     from .boundary import md
