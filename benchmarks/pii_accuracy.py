@@ -327,7 +327,9 @@ def names_section(n_text: int, rows: int, baseline: str | None) -> list[str]:
              f"{cov['zh_given_in_names_yaml']:.1%} of {cov['zh_given_first_chars']} given-name first characters are "
              "in names.yaml.", "",
              "Free text: a prediction is right when it is person_name and overlaps the labelled span. Columns: "
-             "`classify_column(values, header)` reports person_name or not.", "",
+             "`classify_column(values, header)` reports person_name or not. The s column is the wall time of one run "
+             "each, one after the other on a shared machine: not a cost comparison (benchmarks/results/pii_scan_cli.md "
+             "has that, alternated, through the CLI).", "",
              "| run | free-text P | free-text R | Title R | UPPER R | Chinese R | FP (of negatives) | columns P | columns R | "
              "column errors | s |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for k, r in runs.items():
