@@ -61,5 +61,8 @@ def run(args: argparse.Namespace) -> int:
           f"{cal['band']['per_event']['low']:,.0f}-{cal['band']['per_event']['high']:,.0f}); per exposed record "
           f"{cal['per_record']:,.2f} (band {cal['band']['per_record']['low']:,.2f}-{cal['band']['per_record']['high']:,.2f}); "
           "see docs/calibration.md")
+    from ..breach.frequency import describe
+    print(describe(sim.frequency))
+    print(f"record counts come from {sim.organisation.get('records_from', 'the dataset')}")
     print(f"wrote {path}, {book[0].name}, {book[1].name}")
     return 0
