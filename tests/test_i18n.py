@@ -246,3 +246,106 @@ def test_simulate_lang_zh_writes_a_chinese_playbook_with_index_and_first_hour(tm
     assert all(x in page for x in own) and not english_leftovers(" ".join(own))
     for word in ("First hour", "by when", "Not owed in this scenario", "What each notice must contain", "Exposed:"):
         assert word not in page, word
+
+
+# ---------------------------------------------------------------- the DPIA (dpia --lang zh --pdf)
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Chromium")
+def test_chinese_dpia_leaves_no_english_check_text_and_its_pdf_has_cjk_glyphs(tmp_path):
+    import pdfplumber
+
+    from workbench.cli import main
+
+    out = tmp_path / "dpia"
+    try:
+        assert main(["dpia", str(SAMPLE), "--lang", "zh", "--trials", "1000", "--out", str(out), "--pdf"]) == 0
+    finally:
+        i18n.use("en")
+    page = (out / "dpia.html").read_text(encoding="utf-8")
+    for leftover in ("Encrypt or tokenise", "National ids and card numbers", "IT Security (CISO)", "Identity &amp; Access",
+                     "敏感度 low", "敏感度 high", "(illegitimate_access)", '<span class="mk b">IA</span>', "BK-003 fail",
+                     "TLS minimum version below 1.2", ">critical<", ">high<", "offsite, immutable"):
+        assert leftover not in page, leftover
+    assert "身份证件号码和银行卡号以明文存储" in page and "信息安全部（首席信息安全官）" in page
+    assert "所有端点均要求 TLS 1.2 及以上版本" in page  # existing measures: what a passed check verifies
+    body = re.sub(r"<[^>]+>", "\n", page.split("<body", 1)[1])
+    names = r"\b(admin|analyst|backup_svc|dpo|finance|integration|it_ops|marketing|sales|support|access_log|customers|" \
+            r"transactions|users|address|email|phone|crm|synthetic)\b"  # role, table and column names of the export
+    left = [x for line in body.split("\n") for x in english_leftovers(re.sub(names, " ", line))]
+    assert len(left) <= 2, left  # at most the PIPIA table's answer keys (question ids)
+    with pdfplumber.open(out / "dpia.pdf") as doc:
+        fonts = {c["fontname"] for p in doc.pages[:2] for c in p.chars}
+        text = unicodedata.normalize("NFKC", "".join(c["text"] for c in doc.pages[0].chars))
+    assert any("CJK" in f for f in fonts), fonts
+    assert "数据保护影响评估" in text.replace(" ", "") and "\ufffd" not in text
+
+
+# ---------------------------------------------------------------- charts (breach and posture figures)
+@pytest.fixture(scope="module")
+def sample_sim(sample_results):
+    from workbench import breach
+    from workbench.report.history import read_json
+
+    return breach.simulate(SAMPLE, read_json(sample_results / "findings.json"), trials=2000, seed=7)
+
+
+def test_notification_clock_labels_are_whole_and_no_line_crosses_them(sample_sim):
+    from workbench.breach import figures
+
+    fig = figures.timeline(sample_sim)
+    labels = list(fig.data[0].y)
+    whole = [x.replace("<br>", " ") for x in labels]
+    assert any(len(x) > 70 for x in whole)  # the long recipients, not cut at 70 characters
+    assert all(len(part) <= 45 for x in labels for part in x.split("<br>"))  # wrapped onto lines instead
+    assert fig.layout.yaxis.automargin is True
+    assert [s.type for s in fig.layout.shapes] == ["rect"] and fig.layout.shapes[0].layer == "below"
+
+
+def test_charts_name_scenarios_by_title_and_speak_chinese(sample_sim):
+    from workbench.breach import figures
+
+    try:
+        i18n.use("zh")
+        lec, comp, what, clock = (figures.lec(sample_sim), figures.components(sample_sim), figures.what_if(sample_sim),
+                                  figures.timeline(sample_sim))
+    finally:
+        i18n.use("en")
+    assert "内部人员批量导出" in [tr.name for tr in lec.data] and "全部场景" in [tr.name for tr in lec.data]
+    assert lec.layout.title.text.startswith("损失超越概率曲线") and lec.layout.yaxis.title.text == "超过该损失的概率"
+    assert "应急响应" in [tr.name for tr in comp.data] and not any("-" in x for x in comp.data[0].x)
+    assert clock.layout.title.text == "自知悉时刻起的通知时限" and "立即" in list(clock.data[0].text)
+    texts = [lec.layout.title.text, comp.layout.title.text, what.layout.title.text, clock.layout.xaxis.title.text,
+             *[tr.name for tr in comp.data], *what.data[0].y]
+    assert not english_leftovers(" ".join(texts)), texts
+
+
+def test_posture_chart_has_no_reference_line_over_its_labels(sample_results):
+    from workbench import assess
+    from workbench.checks import figures
+    from workbench.dataset import load_dataset
+
+    a = assess.assess(load_dataset(SAMPLE))
+    fig = figures.score_bars(a)
+    assert not fig.layout.shapes and list(fig.data[0].x)[0] == "overall"  # overall is a bar, not a line
+    assert all(len(t.split(".")[1]) == 1 for t in fig.data[0].text)  # one decimal for points
+
+
+def test_checks_that_could_not_be_assessed_are_on_the_first_screen(sample_results, tmp_path):
+    import json
+
+    for name in ("risk_register.csv", "training.json", "simulation.json"):
+        shutil.copy(sample_results / name, tmp_path / name)
+    doc = json.loads((sample_results / "findings.json").read_text(encoding="utf-8"))
+    doc["insufficient_data"] = [{"id": "AC-004", "why": "the access_log table is empty"}]
+    (tmp_path / "findings.json").write_text(json.dumps(doc), encoding="utf-8")
+    first = _render(tmp_path, "en").split('<div class="wb-toc-here">')[0]
+    assert "1 of 25 checks could not be assessed (insufficient data, no credit): AC-004." in first
+    first = _render(tmp_path, "zh").split('<div class="wb-toc-here">')[0]
+    assert "25 项检查中有 1 项因数据不足无法评估（不计分）：AC-004。" in first
+
+
+def test_every_count_says_what_it_counts_and_of_how_many(sample_results):
+    html = _render(sample_results, "en")
+    assert ">1 of 2 columns<" in html and ">51 of 2,988 records<" in html  # ENC-001, PRV-002
+    assert "of 25 assessed checks failed" in html
+    zh = _render(sample_results, "zh")
+    assert ">1 / 2 个字段<" in zh and ">51 / 2,988 条记录<" in zh

@@ -120,7 +120,6 @@ def to_html(sim, scenario: str | None = None, lang: str | None = None) -> str:
     if lang:
         use(lang)
     e = safe_html
-    org = sim.organisation or {}
     none = t("playbook.none")
     outs = [o for o in sim.outcomes if scenario in (None, o.scenario.id)]
     titles = {o.scenario.id: term("scenario", o.scenario.id) if current() != "en" else o.scenario.title for o in outs}
@@ -130,7 +129,7 @@ def to_html(sim, scenario: str | None = None, lang: str | None = None) -> str:
     early = "".join(f"<tr><td class=tok>{e(_when(r))}</td><td>{e(_to(r))}</td><td>{e(term('basis', r['basis']))}</td></tr>"
                     for r in _earliest(sim, scenario))
     body = [f'<header class="report"><h1>{e(t("playbook.title"))}</h1><p>{e(sim.dataset)} · {_org_line(sim, e)}</p></header>',
-            "<main>", f"<p>{e(t('playbook.records_from', source=org.get('records_from', t('playbook.the_dataset'))))}</p>",
+            "<main>", f"<p>{e(t('playbook.records_from', source=(sim.organisation or {}).get('records_from') or t('playbook.the_dataset')))}</p>",
             f'<h2 id="first-hour">{e(t("playbook.first_hour_title"))}</h2><ol>']
     body += [f"<li>{e(x)}</li>" for x in first_hour()] + ["</ol>"]
     if early:

@@ -168,6 +168,10 @@ def verdict(r: Results) -> str:
             else i18n.t("first.not_assessable", lacking=count(lacking), total=count(applicable))
             if r.findings.get("overall_reason") else i18n.t("first.not_measured"))
     parts = [i18n.t("first.failed", failed=count(failed), total=count(assessed))]
+    blind = [b for b in r.findings.get("insufficient_data") or [] if isinstance(b, dict)]
+    if blind:  # never a pass: what could not be seen belongs on the first screen
+        parts.append(i18n.t("first.blind", n=count(len(blind)), total=count(len(found)),
+                            ids=", ".join(str(b.get("id")) for b in blind)))
     t = r.simulation.get("total") or {}
     if t.get("mean") is not None:
         parts.append(i18n.t("first.loss", mean=money(t["mean"], r.currency), p99=money(t.get("p99"), r.currency)))
