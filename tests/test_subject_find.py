@@ -114,3 +114,26 @@ def test_bad_selectors(given, words):
         parse_selector(**given)
     assert words in str(e.value) and "\n" not in str(e.value)
     assert "DROP" not in str(e.value)
+
+
+def test_cli_find_with_the_scans_inventory_agrees_and_a_foreign_inventory_is_refused(cli, sample_dir, tmp_path):
+    s2 = {s["id"]: s for s in json.loads((sample_dir / "ground_truth.json").read_text(encoding="utf-8"))["subjects"]}["S2"]
+    r = cli("scan", str(sample_dir), "--out", str(tmp_path / "scan"), "--quiet")
+    assert r.returncode == 0, r.stderr
+    inv = tmp_path / "scan" / "pii_inventory.json"
+    ask = ["subject", "find", str(sample_dir), "--national-id", s2["identifiers"]["national_id"], "--json", "--quiet"]
+    with_inv, default = cli(*ask, "--inventory", str(inv)), cli(*ask)
+    assert with_inv.returncode == default.returncode == 0
+    a, b = json.loads(with_inv.stdout), json.loads(default.stdout)
+    assert a["searched"]["inventory"] == str(inv)
+    for x, y in zip(a["tables"], b["tables"], strict=True):  # the scan knows more categories (birth dates)
+        assert set(y["categories"]) <= set(x["categories"])
+        assert {k: v for k, v in x.items() if k != "categories"} == {k: v for k, v in y.items() if k != "categories"}
+    assert s2["identifiers"]["national_id"] not in with_inv.stdout + with_inv.stderr
+    doc = json.loads(inv.read_text(encoding="utf-8"))
+    doc["inventory"].append({"table": "customers", "column": "Email__c", "category": "email", "share": 1.0, "sensitivity": "medium"})
+    inv.write_text(json.dumps(doc), encoding="utf-8")
+    r = cli(*ask, "--inventory", str(inv))
+    assert r.returncode == 2 and "Email__c" in r.stderr and "scan" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = cli("subject", "find", str(sample_dir), "--email", "nobody.here@example.org", "--quiet")
+    assert r.returncode == 0 and "no records found" in r.stdout

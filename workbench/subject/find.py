@@ -176,7 +176,8 @@ def _count(ds: Any, tm: TableMatch, cols: SearchColumns, mention_category: str) 
         lo = hi = f"CAST({q(dated[0])} AS TIMESTAMP)"
     else:
         lo = hi = "CAST(NULL AS TIMESTAMP)"
-    cat_cols = [c for c in ds.columns[t] if cols.categories.get((t, c))]
+    # a free-text column's categories are those of some notes, not of every note: not counted here
+    cat_cols = [c for c in ds.columns[t] if cols.categories.get((t, c)) and (t, c) not in cols.free_text]
     inner = [f"{tm.kind_sql} AS kind", f"{lo} AS lo", f"{hi} AS hi"]
     inner += [f"CASE WHEN {m} THEN 1 ELSE 0 END AS m{i}" for i, m in enumerate(tm.mentions.values())]
     inner += [f"CASE WHEN {q(c)} IS NULL THEN 0 ELSE 1 END AS c{i}" for i, c in enumerate(cat_cols)]
