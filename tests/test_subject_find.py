@@ -137,3 +137,26 @@ def test_cli_find_with_the_scans_inventory_agrees_and_a_foreign_inventory_is_ref
     assert r.returncode == 2 and "Email__c" in r.stderr and "scan" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     r = cli("subject", "find", str(sample_dir), "--email", "nobody.here@example.org", "--quiet")
     assert r.returncode == 0 and "no records found" in r.stdout
+
+
+def test_other_tables_linked_by_key_are_searched(tmp_path):
+    """Tables beyond the canonical ones: an address book reached by customers.address_id and an
+    orders table holding CustomerId are the person's rows too."""
+    import pandas as pd
+    import yaml
+
+    root = tmp_path / "ds"
+    root.mkdir()
+    pd.DataFrame({"customer_id": ["C1", "C2", "C3"], "email": ["ann@example.org", "bob@example.org", "cy@example.org"],
+                  "address_id": ["A1", "A2", "A3"]}).to_csv(root / "customers.csv", index=False)
+    pd.DataFrame({"AddressId": ["A1", "A2", "A3"], "street": ["Main St 1", "Side St 2", "Long Rd 3"]}).to_csv(root / "address.csv", index=False)
+    pd.DataFrame({"OrderId": ["O1", "O2", "O3", "O4"], "CustomerId": ["C1", "C2", "C1", "C3"]}).to_csv(root / "orders.csv", index=False)
+    (root / "dataset.yaml").write_text(yaml.safe_dump({"name": "links", "tables": {
+        "customers": {"path": "customers.csv"}, "address": {"path": "address.csv"}, "orders": {"path": "orders.csv"}}}),
+        encoding="utf-8")
+    ds = load_dataset(root)
+    finding = find_subject(ds, parse_selector(email="ANN@example.org"))
+    by = {t["table"]: t["rows"] for t in finding.summary()["tables"]}
+    assert by == {"customers": 1, "address": 1, "orders": 2}
+    rows = {tm.table: [r for df in subject_rows(ds, finding, tm) for r in df.to_dict("records")] for tm in finding.hits()}
+    assert [r["AddressId"] for r in rows["address"]] == ["A1"] and sorted(r["OrderId"] for r in rows["orders"]) == ["O1", "O3"]
