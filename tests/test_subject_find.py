@@ -160,3 +160,15 @@ def test_other_tables_linked_by_key_are_searched(tmp_path):
     assert by == {"customers": 1, "address": 1, "orders": 2}
     rows = {tm.table: [r for df in subject_rows(ds, finding, tm) for r in df.to_dict("records")] for tm in finding.hits()}
     assert [r["AddressId"] for r in rows["address"]] == ["A1"] and sorted(r["OrderId"] for r in rows["orders"]) == ["O1", "O3"]
+
+
+@pytest.mark.parametrize("args", [
+    ["--email", "not-an-email"],
+    ["--email", "a@example.org", "--customer-id", "C1"],
+    [],
+    ["--phone", "call me"],
+])
+def test_cli_bad_selectors_exit_2_with_one_line(cli, sample_dir, tmp_path, args):
+    r = cli("subject", "export", str(sample_dir), *args, "--out", str(tmp_path / "pkg"), "--quiet")
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    assert not (tmp_path / "pkg").exists()
