@@ -76,9 +76,10 @@ def from_inventory(ds: Any, path: str | Path) -> SearchColumns:
     for t, c, cat in entries + [(t, c, "") for t, c in free]:
         if t not in ds.columns or c not in ds.columns[t]:
             raise DatasetError(f"{p}: column '{t}.{c}' is not in the dataset", "the inventory is of another dataset or out of date: run 'workbench scan' again")
-    for t, c, cat in entries:
-        out.add(t, c, cat)
     out.free_text = sorted(set(free))
+    for t, c, cat in entries:  # a free-text column's categories are searched as text, not as values
+        if (t, c) not in out.free_text:
+            out.add(t, c, cat)
     _canonical(ds, out)
     return out
 
