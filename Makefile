@@ -8,11 +8,12 @@ STAMP  := $(VENV)/.installed
 
 venv: $(STAMP)
 
-# Rebuilt only when the dependency list changes; otherwise instant.
-$(STAMP): pyproject.toml
+# Rebuilt only when the dependency list or the tested pins change; otherwise instant.
+# constraints.txt: the exact versions tested together (tests/test_constraints.py checks them).
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || { command -v $(PYTHON) >/dev/null 2>&1 || PYTHON=python3; $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 --display-name "Python 3 (workbench)" >/dev/null
 	@touch $(STAMP)
 

@@ -59,6 +59,21 @@ def mini_dir() -> Path:
     return MINI
 
 
+SAMPLE_REPORT_TRIALS = 20000
+
+
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """One ``workbench report --quiet`` of the committed sample for 2026Q3 (five kernels, the
+    costliest thing the suite does), shared by the report tests: (reports folder, the process).
+    Read it, never write into it: a test that runs another quarter on top copies the folder."""
+    out = tmp_path_factory.mktemp("sample-report")
+    r = subprocess.run([sys.executable, "-m", "workbench", "report", "--dataset", str(SAMPLE), "--quarter", "2026Q3",
+                        "--out", str(out), "--trials", str(SAMPLE_REPORT_TRIALS), "--quiet"],
+                       capture_output=True, text=True, timeout=900, cwd=out)
+    return out, r
+
+
 @pytest.fixture(scope="session")
 def salesforce_dir(tmp_path_factory) -> Path:
     """A Salesforce-style copy of mini_sqlite: renamed columns, no state, cp1252 (tests/_salesforce.py)."""

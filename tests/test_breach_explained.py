@@ -144,6 +144,8 @@ def test_playbook_lists_clock_content_and_exemptions_without_personal_data(tmp_p
     assert "T0 + 72 h" in plain and "GDPR Art. 33(1)" in plain and "Art. 33(3)(a)" in plain
     assert "§1798.82(d)" in plain and "Not owed in this scenario" in plain
     assert html.startswith("<!DOCTYPE html>") and "<script" not in html and "Art. 34(2)" in html
+    assert 'href="#s-stolen-credentials"' in html and "First hour" in html  # index of scenarios, first hour
+    assert "The first clocks" in html and "&gt;=" not in html and ">=" not in md
     planted = [nid, "138 0013 8000", "p1@example.com", "Person 1,"]
     for text in (md, html, (out / "simulation.json").read_text(encoding="utf-8")):
         assert not any(p in text for p in planted)

@@ -18,7 +18,7 @@ def test_posture_notebook_runs_with_defaults(tmp_path):
 
     src = nbformat.read(NB, as_version=4)
     assert src.metadata.kernelspec.name == "python3"
-    assert "parameters" in src.cells[1].metadata.get("tags", [])
+    assert "parameters" in src.cells[0].metadata.get("tags", [])  # the title is a catalogue cell after set-up
     assert all(not c.get("outputs") for c in src.cells if c.cell_type == "code"), "commit without outputs"
     out = tmp_path / "out.ipynb"
     pm.execute_notebook(str(NB), str(out), cwd=str(REPO / "notebooks"), kernel_name="python3",

@@ -7,7 +7,7 @@ import tomllib
 import yaml
 
 # conda-forge's name for a PyPI package, where they differ (psycopg-c: the C build of psycopg 3)
-CONDA_NAMES = {"duckdb": "python-duckdb", "psycopg-binary": "psycopg-c"}
+CONDA_NAMES = {"duckdb": "python-duckdb", "psycopg-binary": "psycopg-c", "jupyter-server": "jupyter_server"}
 
 
 def _norm(spec: str) -> tuple[str, str]:

@@ -104,3 +104,20 @@ def test_one_implementation() -> None:
             continue
         text = path.read_text(encoding="utf-8")
         assert "hide_password" not in text and "def safe_url" not in text and "def _redact(" not in text, path
+
+
+def test_the_report_manifest_writer(tmp_path: Path) -> None:
+    """manifest.json as the quarterly run writes it (its parameters hold --store and SQL URLs)."""
+    import datetime as dt
+
+    from workbench.report import manifest
+
+    run = tmp_path / "2026Q3"
+    run.mkdir()
+    now = dt.datetime(2026, 9, 30, tzinfo=dt.timezone.utc)
+    params = {"store": HOSTILE[1][0], "steps": [{"notebook": "05", "parameters": {"store": u}} for u, _, _ in HOSTILE]}
+    path = manifest.write_manifest(run, manifest.build_manifest(run_dir=run, inputs=[], parameters=params,
+                                                                started=now, finished=now, repo=tmp_path))
+    text = path.read_text(encoding="utf-8")
+    _clean(text, [s for _, ss, _ in HOSTILE for s in ss])
+    assert "writer:***@db.example.org:5432/crm" in text

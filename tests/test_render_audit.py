@@ -108,8 +108,12 @@ def test_boundary_is_the_bottom_layer():
     assert not re.search(r"import_module|__import__", (PKG / "boundary.py").read_text())
 
 
-def test_the_boundary_masks_even_without_the_rest_of_the_package():
+def test_the_boundary_masks_with_the_detectors_the_package_hands_it_and_fails_closed_without(monkeypatch):
     assert boundary.mask_text("mail jane.doe@example.com now") == "mail j***@example.com now"
+    with monkeypatch.context() as m:
+        m.setattr(boundary, "_finder", None)
+        with pytest.raises(RuntimeError, match="no PII finder"):
+            boundary.safe_message("mail jane.doe@example.com now")
     assert "jane.doe" not in boundary.md("jane.doe@example.com") and "jane.doe" not in boundary.safe_html("jane.doe@example.com")
 
 
@@ -222,7 +226,9 @@ def test_seal_html_hashes_only_the_named_scripts():
 
 
 # package functions whose Markdown a notebook may display: each escapes what it inserts
-NOTEBOOK_MARKDOWN = {"playbook.markdown", "ex.summary_markdown", "narrative.status_legend", "narrative.loss_explanation"}
+# narrative.section: a heading and introduction from the message catalogue only (no value of the data)
+NOTEBOOK_MARKDOWN = {"playbook.markdown", "ex.summary_markdown", "narrative.status_legend", "narrative.loss_explanation",
+                     "narrative.section"}
 
 
 def test_notebooks_display_markdown_only_from_escaping_package_functions():
@@ -254,3 +260,15 @@ def test_summary_markdown_prose_is_escaped():
 
     rendered = _render_md(f"Dataset *{text(HOSTILE)}*, data as of {text('2026-09-30')}.")
     assert _live(rendered) == [] and "<a " not in rendered and "2026-09-30" in rendered
+
+
+@pytest.mark.parametrize("origin", ["none", "dataset", "store"])
+def test_training_dashboard_banner_escapes_names(origin):
+    import datetime as dt
+
+    from workbench.training.session import DashboardConfig
+
+    cfg = DashboardConfig(store=f"sqlite:///{HOSTILE}.db", simulated=False, as_of=dt.date(2026, 9, 30), users=None,
+                          dataset_name=HOSTILE, origin=origin, note=HOSTILE)
+    rendered = _render_md(cfg.banner().data)
+    assert _live(rendered) == [] and "<a " not in rendered and "\x1b" not in rendered

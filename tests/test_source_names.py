@@ -72,3 +72,10 @@ def test_escape_sequences_from_a_header_never_reach_the_terminal(small, cli, tmp
     shutil.copy(small / "customers.csv", src / "customers\x1b[31m.csv")
     r = cli("init", str(src), "--out", str(tmp_path / "draft"))
     assert "\x1b" not in r.stderr + r.stdout and "\x07" not in r.stderr + r.stdout, (r.stdout, r.stderr)
+
+
+def test_error_messages_lose_terminal_control_sequences():
+    from workbench.errors import DatasetError
+
+    e = DatasetError("users.csv: column 'dep\x1b]0;owned\x07art\x1b[2Jment' \u202eis odd", "fix\x1b[31m it")
+    assert str(e) == "users.csv: column 'department' is odd — hint: fix it"

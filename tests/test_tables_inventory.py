@@ -181,3 +181,30 @@ def test_committed_sample_tables_are_all_canonical(sample_dataset):
     inv = scan_dataset(sample_dataset)
     assert [(t["table"], t["role"]) for t in inv.tables] == [(t, t) for t in sorted(sample_dataset.columns)]
     assert inv.skipped_tables == [] and all("role" not in e for e in inv.columns)
+
+
+def test_checks_read_canonical_tables_only_except_pii001(tmp_path):
+    folder = _csv_folder(tmp_path, "posture: posture.yaml\n")
+    (folder / "posture.yaml").write_text("systems:\n  - name: crm\n    stores: [customers]\n    field_encryption: []\n",
+                                         encoding="utf-8")
+    cards = ["4111111111111111", "5500005555555559", "4012888888881881", "4242424242424242"]
+    (folder / "cards.csv").write_text("card_id,customer_id,pan\n" + "".join(f"K{i},C{i},{c}\n" for i, c in enumerate(cards)),
+                                      encoding="utf-8")
+    from workbench.assess import assess
+
+    ds = load_dataset(folder)
+    a = assess(ds)
+    enc = a.finding("ENC-001")
+    assert "cards" not in set(enc.evidence.get("table", [])) and enc.affected == 0
+    inv = scan_dataset(ds)  # the inventory still reports the other table's card numbers
+    assert ("cards", "pan", "card_number") in {(e["table"], e["column"], e["category"]) for e in inv.columns}
+
+
+def test_validate_lists_other_tables_and_skipped_ones(tmp_path, capsys):
+    folder = _csv_folder(tmp_path)
+    (folder / "broken.csv").write_text('a,b\n1,"unbalanced\n', encoding="utf-8")
+    assert main(["validate", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "other tables (1, scanned, never checked):" in out
+    assert "address  5 rows  [file, found beside the export]" in out
+    assert "skipped: broken (" in out

@@ -25,7 +25,8 @@ def _without_training(tmp_path: Path, sample_dir: Path) -> Path:
     ds = tmp_path / "ds"
     shutil.copytree(sample_dir, ds)
     cfg = yaml.safe_load((ds / "dataset.yaml").read_text())
-    del cfg["tables"]["training_results"]
+    source = cfg["tables"].pop("training_results")["path"]
+    (ds / source).unlink()  # not left beside the export, where it would be read as another table
     (ds / "dataset.yaml").write_text(yaml.safe_dump(cfg))
     return ds
 

@@ -116,3 +116,42 @@ def test_real_server_refuses_requests_without_the_proxy_secret(tmp_path: Path) -
 def test_serve_help_names_the_secret() -> None:
     res = run_cli("serve", "--help")
     assert res.returncode == 0 and "--proxy-secret-file" in res.stdout and SECRET_HEADER in res.stdout
+
+
+def test_hostile_roster_and_identity_never_become_markup_in_the_trainee_page(tmp_path: Path) -> None:
+    """The hostile sample's staff roster (markup in departments and roles) and an identity header or
+    a typed id holding markup: every HTML the trainee page shows has them escaped."""
+    import ipywidgets as w
+
+    from hostile_fixture import CONTROL, MARKER, build_hostile
+    from workbench.dataset import load_dataset
+    from workbench.training.identity import ENV_HEADER, load_roster, write_roster
+    from workbench.training.widgets import TrainingApp
+
+    ds = load_dataset(build_hostile(tmp_path / "hostile"))
+    roster = load_roster(write_roster(ds.tables["users"], tmp_path / "roster.json"))
+    assert any(MARKER in str(r.get("department")) for r in roster.values())  # the fixture is hostile
+    uid = next(u for u, r in roster.items() if MARKER in str(r.get("department")))
+    evil = f"<img src=x onerror=alert('{MARKER}')>{CONTROL}"
+    apps = [TrainingApp("access-control", store=str(tmp_path / "r.db"), roster=roster, seed=1,
+                        env={ENV_HEADER: "X-Forwarded-User", "HTTP_X_FORWARDED_USER": uid}),
+            TrainingApp("access-control", store=str(tmp_path / "r.db"), roster=roster, seed=1,
+                        env={ENV_HEADER: "X-Forwarded-User", "HTTP_X_FORWARDED_USER": evil}),
+            TrainingApp("access-control", store=str(tmp_path / "r.db"), roster=None, seed=1, env={})]
+    apps[2].trainee_input.value = evil
+
+    def html_values(widget: w.Widget) -> list[str]:
+        out = [widget.value] if isinstance(widget, w.HTML) else []
+        for child in getattr(widget, "children", ()):
+            out += html_values(child)
+        return out
+    for app in apps:
+        seen = []
+        while True:
+            seen += html_values(app.widget)
+            if app.pages[app.page][0] == "result":
+                break
+            app.next_button.click()
+        seen += html_values(app.widget)
+        text = "\n".join(seen)
+        assert "<img" not in text and "<b class" not in text and "\x1b" not in text, text[:500]

@@ -114,6 +114,13 @@ def t(key: str, lang: str | None = None, /, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
+def markdown(key: str, /, **values: Any) -> Any:
+    """The message ``key`` as a Markdown display object: a notebook's prose cell in the run's language."""
+    from IPython.display import Markdown
+
+    return Markdown(t(key, **values))
+
+
 def has(key: str) -> bool:
     """Whether ``key`` is in the catalogues."""
     return key in catalogue(DEFAULT)

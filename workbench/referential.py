@@ -27,7 +27,7 @@ def _hint(name: str, known: list[str], what: str) -> str:
 def check_permissions(perms: Permissions, columns: dict[str, list[str]], path: Path) -> None:
     """Raise :class:`DatasetError` for the first table or field in ``perms`` the dataset lacks."""
     tables = sorted(set(columns) | set(CANONICAL))
-    fields = {t: sorted((set(columns.get(t, [])) | set(CANONICAL[t])) - DERIVED) for t in tables}
+    fields = {t: sorted((set(columns.get(t, [])) | set(CANONICAL.get(t, {}))) - DERIVED) for t in tables}
     every_field = sorted({c for cols in fields.values() for c in cols})
     for role, grants in sorted(perms.roles.items()):
         for table, grant in sorted(grants.items()):

@@ -266,11 +266,23 @@ def _is_binary(col: pd.Series) -> bool:
     return bool(len(v)) and isinstance(v.iloc[0], (bytes, bytearray, memoryview))
 
 
-def sql_relations(url: str) -> list[tuple[str, bool]]:
-    """(name, is_view) of every table and view of a database, in name order (DatasetError when unreachable)."""
+def _sql_engine(url: str, table: str):
     import sqlalchemy as sa
 
-    engine = sa.create_engine(url)
+    try:
+        return sa.create_engine(url)
+    except Exception as e:  # noqa: BLE001 - a bad URL or a driver that is not installed
+        raise DatasetError(f"table '{table}': cannot use database URL {redact_url(url)} ({type(e).__name__})",
+                           "give a SQLAlchemy URL such as sqlite:///crm.db or postgresql://host/db "
+                           "(and install its driver)") from None
+
+
+def sql_relations(url: str, table: str = "") -> list[tuple[str, bool]]:
+    """(name, is_view) of every table and view of a database, in name order (DatasetError when unreachable).
+    ``table``: the dataset table whose source names the database (for the message)."""
+    import sqlalchemy as sa
+
+    engine = _sql_engine(url, table)
     try:
         insp = sa.inspect(engine)
         names = [(n, False) for n in insp.get_table_names()] + [(n, True) for n in insp.get_view_names()]
@@ -288,7 +300,10 @@ def sql_foreign_keys(url: str, tables: list[str]) -> list[tuple[str, str, str, s
     import sqlalchemy as sa
 
     out: list[tuple[str, str, str, str]] = []
-    engine = sa.create_engine(url)
+    try:
+        engine = sa.create_engine(url)
+    except Exception:  # noqa: BLE001 - no driver: no declared keys (the load already said so)
+        return []
     try:
         insp = sa.inspect(engine)
         for t in tables:

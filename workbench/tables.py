@@ -99,7 +99,7 @@ def plan_tables(cfg: DatasetConfig, root: Path, yml: Path) -> list[TablePlan]:
             declared_sql.setdefault(p.source.sql_url, set()).add(p.source.sql_table or "")
     views: dict[str, set[str]] = {}
     for url, named in declared_sql.items():
-        relations = sql_relations(url)
+        relations = sql_relations(url, next(p.name for p in plans if p.source.sql_url == url))
         views[url] = {n for n, v in relations if v}
         for rel, is_view in relations:
             if rel in named:

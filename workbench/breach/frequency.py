@@ -92,3 +92,15 @@ def anchor(dataset, scenarios, revenue_usd: float, industry: str) -> dict:
     scale = out["rate"] / prior if prior > 0 else 1.0
     out.update({"prior_rate": round(prior, 6), "scale": round(scale, 6)})
     return out
+
+
+def describe(freq: dict) -> str:
+    """One sentence saying where the loss-event frequency comes from (CLI, report, playbook)."""
+    if freq.get("from") == "incidents":
+        return (f"loss-event frequency from the organisation's own history ({freq['file']}: {freq['incidents']} "
+                f"incidents in {freq['years']:g} years -> {freq['rate']:.3f} a year; scenario priors x {freq['scale']:.3f})")
+    if freq.get("from") == "published":
+        return (f"loss-event frequency anchored on {freq['probability']:.1%} a year for the {freq['tier']} tier "
+                f"({freq['source']}, uncertainty {freq['uncertainty'].split(':')[0]}) -> {freq['rate']:.3f} a year; "
+                f"scenario priors ({freq['prior_rate']:.2f} a year) x {freq['scale']:.3f}; see docs/calibration.md")
+    return f"loss-event frequency from the scenario files as given ({freq.get('prior_rate', 0):.2f} a year before posture)"

@@ -133,7 +133,7 @@ def grade(exposure, laws: Laws, org=None, scenario=None, direct_over: float | No
     _, _, cii = _org(org)
     n = int(exposure.records)
     if n >= g.relatively_major_min_records:
-        return True, f"graded relatively major: personal information of {n:,} people >= {g.relatively_major_min_records:,}"
+        return True, f"graded relatively major: personal information of {n:,} people ≥ {g.relatively_major_min_records:,}"
     if cii and g.cii_downtime_counts and scenario is not None and scenario.loss.has_downtime:
         return True, "graded relatively major: a critical information infrastructure is interrupted (downtime scenario)"
     if direct_over is not None and direct_over >= 0.5:

@@ -8,22 +8,26 @@ from pathlib import Path
 
 from ..boundary import md, md_code, safe_html, seal_html
 from ..files import write_text_atomic
+from ..i18n import current, t, term
 
-FIRST_HOUR = [
-    "Record the moment of awareness (T0): every clock below runs from it.",
-    "Contain: revoke the compromised credentials or keys, isolate the affected system, preserve logs and evidence.",
-    "Convene the response team: DPO / privacy officer, security lead, legal, communications.",
-    "Confirm the scope: which tables and fields, how many records per jurisdiction and US state (the simulation's exposure is the starting estimate).",
-    "China: if you operate networks or services there (organisation.operates_in), check the incident grade (>= 1M people, >= RMB 5M direct loss, or a CII interruption make it relatively major: 4 h, 1 h for CII operators); if unsure, check whether the Measures apply.",
-]
+FIRST_HOUR = ("t0", "contain", "convene", "scope", "china")  # playbook.first_hour.* in the message catalogue
+
+
+def first_hour(lang: str | None = None) -> list[str]:
+    """The first-hour steps in ``lang`` (default: the run's language)."""
+    return [t(f"playbook.first_hour.{k}", lang) for k in FIRST_HOUR]
 
 
 def _when(r: dict) -> str:
     h = r["deadline_hours"]
     if h is None:
-        return "no hour count: " + r["deadline"]
-    days = f" ({h / 24:g} days)" if h >= 48 else ""
-    return f"T0 + {h:g} h{days}"
+        return t("playbook.no_hours", deadline=term("deadline_text", r["deadline"]))
+    days = t("playbook.days", n=f"{h / 24:g}") if h >= 48 else ""
+    return t("playbook.when", h=f"{h:g}", days=days)
+
+
+def _to(r: dict) -> str:
+    return f"{r['jurisdiction']}: {term('recipient', r['to'])}"
 
 
 def _rows(o) -> list[dict]:
@@ -40,87 +44,129 @@ def _rows(o) -> list[dict]:
                                                   r.get("beside") or r["obligation"], 1 if r.get("beside") in keys else 0))
 
 
-def markdown(sim, scenario: str | None = None) -> str:
-    """The playbook as Markdown (one scenario, or every scenario)."""
+def _org_line(sim, e) -> str:
     org = sim.organisation or {}
+    return t("playbook.org", as_of=e(sim.as_of), name=e(org.get("name", "")),
+             established=e(", ".join(map(str, org.get("established_in") or []))) or t("playbook.no_establishment"),
+             cii=t("value.yes") if org.get("critical_infrastructure") else t("value.no"),
+             operates=e(", ".join(map(str, org.get("operates_in") or []))) or t("playbook.none"),
+             operates_from=e(org.get("operates_in_from", "")))
+
+
+def _earliest(sim, scenario: str | None, n: int = 5) -> list[dict]:
+    """The first clocks over every scenario: what the first hours must start."""
+    seen: dict[tuple, dict] = {}
+    for o in sim.outcomes:
+        if scenario in (None, o.scenario.id):
+            for r in _rows(o):
+                seen.setdefault((r["jurisdiction"], r["to"], r["basis"]), r)
+    def key(r: dict) -> tuple:  # "immediately" first, then the hour clocks, then "without undue delay"
+        h = r["deadline_hours"]
+        return (0, 0.0) if h is None and r["deadline"].lower().startswith("immediately") else \
+            (1, h) if h is not None else (2, 0.0)
+    return sorted(seen.values(), key=key)[:n]
+
+
+def markdown(sim, scenario: str | None = None, lang: str | None = None) -> str:
+    """The playbook as Markdown (one scenario, or every scenario), in ``lang`` (default: the run's)."""
+    if lang:
+        from ..i18n import use
+
+        use(lang)
+    org = sim.organisation or {}
+    none = t("playbook.none")
     # every value inserted below passes the output boundary (md / md_code): it renders as text
-    out = [f"# Breach-response playbook: {md(sim.dataset)}", "",
-           f"As of {md(sim.as_of)}. Organisation: {md(org.get('name', ''))}; established in "
-           f"{md(', '.join(map(str, org.get('established_in') or []))) or 'no declared establishment'}; "
-           f"critical-information-infrastructure operator: {'yes' if org.get('critical_infrastructure') else 'no'}; "
-           f"operates in: {md(', '.join(map(str, org.get('operates_in') or []))) or 'none'} "
-           f"({md(org.get('operates_in_from', ''))}).",
-           "", f"Record counts come from {md(org.get('records_from', 'the dataset'))}.",
-           "", "## First hour", ""]
-    out += [f"{i}. {t}" for i, t in enumerate(FIRST_HOUR, 1)]
+    out = [f"# {t('playbook.title')}: {md(sim.dataset)}", "", _org_line(sim, md),
+           "", t("playbook.records_from", source=md(org.get("records_from", t("playbook.the_dataset")))),
+           "", f"## {t('playbook.first_hour_title')}", ""]
+    out += [f"{i}. {x}" for i, x in enumerate(first_hour(), 1)]
+    early = _earliest(sim, scenario)
+    if early:
+        out += ["", t("playbook.first_clocks"), ""] + [f"- {md(_when(r))}: {md(_to(r))} ({md(term('basis', r['basis']))})"
+                                                         for r in early]
     contents: dict[str, tuple[str, list[str]]] = {}
+    head = " | ".join(t(f"playbook.col.{k}") for k in ("when", "notify", "basis", "records", "why"))
     for o in sim.outcomes:
         if scenario not in (None, o.scenario.id):
             continue
         ex = o.exposure
-        out += ["", f"## {md(o.scenario.title)} ({md_code(o.scenario.id)})", "",
-                f"Exposed: {ex.records:,} records via {md(ex.via)}; fields: {md(', '.join(ex.fields)) or 'none'}; "
-                f"sensitive: {md(', '.join(ex.sensitive_fields)) or 'none'}.", "",
-                "| by when | notify | basis | records | why |", "|---|---|---|---:|---|"]
+        title = term("scenario", o.scenario.id) if current() != "en" else o.scenario.title
+        out += ["", f"## {md(title)} ({md_code(o.scenario.id)})", "",
+                t("playbook.exposed_fields", records=f"{ex.records:,}", via=md(ex.via), fields=md(", ".join(ex.fields)) or none,
+                  sensitive=md(", ".join(ex.sensitive_fields)) or none), "",
+                f"| {head} |", "|---|---|---|---:|---|"]
         for r in _rows(o):
-            out.append(f"| {md(_when(r))} | {md(r['jurisdiction'])}: {md(r['to'])} | {md(r['basis'])} | {r['records']:,} "
+            out.append(f"| {md(_when(r))} | {md(_to(r))} | {md(term('basis', r['basis']))} | {r['records']:,} "
                        f"| {md(r['trigger'])} |")
-            contents.setdefault(r["obligation"], (f"{r['jurisdiction']}: {r['to']} ({r['basis']})", r["content"]))
+            contents.setdefault(r["obligation"], (f"{_to(r)} ({term('basis', r['basis'])})", r["content"]))
         if not o.notifications:
-            out.append("| - | no notification owed | | | |")
+            out.append(f"| - | {t('playbook.nothing_owed')} | | | |")
         if o.exemptions:
-            out += ["", "Not owed in this scenario:", ""]
-            out += [f"- {md(r['jurisdiction'])}: {md(r['to'])} ({md(r['basis'])}): {md(r['trigger'])}" for r in o.exemptions]
-    out += ["", "## What each notice must contain", ""]
+            out += ["", t("playbook.not_owed"), ""]
+            out += [f"- {md(_to(r))} ({md(term('basis', r['basis']))}): {md(r['trigger'])}" for r in o.exemptions]
+    out += ["", f"## {t('playbook.contents_title')}", ""]
     for _oid, (title, items) in sorted(contents.items(), key=lambda kv: kv[1][0]):
         out += [f"**{md(title)}**", ""] + [f"- {md(c)}" for c in items] + [""]
     return "\n".join(out).rstrip() + "\n"
 
 
-def to_html(sim, scenario: str | None = None) -> str:
-    """The playbook as a self-contained, printable HTML page (every value through the output
-    boundary; a Content-Security-Policy that lets no script run)."""
+def to_html(sim, scenario: str | None = None, lang: str | None = None) -> str:
+    """The playbook as a self-contained, printable HTML page in the report's styling: an index
+    of scenarios, the first hour and its earliest clocks, then one section per scenario (every
+    value through the output boundary; a Content-Security-Policy that lets no script run)."""
+    from ..i18n import HTML_LANG, use
+    from ..report.export import _CSS
+
+    if lang:
+        use(lang)
     e = safe_html
-    org = sim.organisation or {}
-    body = [f"<h1>Breach-response playbook: {e(sim.dataset)}</h1>",
-            f"<p>As of {e(sim.as_of)}. Organisation: {e(str(org.get('name', '')))}; established in "
-            f"{e(', '.join(map(str, org.get('established_in') or [])) or 'no declared establishment')}; CII operator: "
-            f"{'yes' if org.get('critical_infrastructure') else 'no'}; operates in: "
-            f"{e(', '.join(map(str, org.get('operates_in') or [])) or 'none')} ({e(org.get('operates_in_from', ''))}).</p>",
-            f"<p>Record counts come from {e(org.get('records_from', 'the dataset'))}.</p>", "<h2>First hour</h2><ol>"]
-    body += [f"<li>{e(t)}</li>" for t in FIRST_HOUR] + ["</ol>"]
+    none = t("playbook.none")
+    outs = [o for o in sim.outcomes if scenario in (None, o.scenario.id)]
+    titles = {o.scenario.id: term("scenario", o.scenario.id) if current() != "en" else o.scenario.title for o in outs}
+    index = "".join(f'<li><a href="#s-{e(o.scenario.id)}">{e(titles[o.scenario.id])}</a> — '
+                    f"{e(t('playbook.index_item', n=len(o.notifications), records=f'{o.exposure.records:,}'))}</li>"
+                    for o in outs)
+    early = "".join(f"<tr><td class=tok>{e(_when(r))}</td><td>{e(_to(r))}</td><td>{e(term('basis', r['basis']))}</td></tr>"
+                    for r in _earliest(sim, scenario))
+    body = [f'<header class="report"><h1>{e(t("playbook.title"))}</h1><p>{e(sim.dataset)} · {_org_line(sim, e)}</p></header>',
+            "<main>", f"<p>{e(t('playbook.records_from', source=(sim.organisation or {}).get('records_from') or t('playbook.the_dataset')))}</p>",
+            f'<h2 id="first-hour">{e(t("playbook.first_hour_title"))}</h2><ol>']
+    body += [f"<li>{e(x)}</li>" for x in first_hour()] + ["</ol>"]
+    if early:
+        body += [f"<p><strong>{e(t('playbook.first_clocks'))}</strong></p>",
+                 f'<table class="wb short"><thead><tr><th>{e(t("playbook.col.when"))}</th><th>{e(t("playbook.col.notify"))}</th>'
+                 f'<th>{e(t("playbook.col.basis"))}</th></tr></thead><tbody>{early}</tbody></table>']
+    body.append(f'<nav class="toc"><strong>{e(t("playbook.index"))}</strong><ol>{index}'
+                f'<li><a href="#contents">{e(t("playbook.contents_title"))}</a></li></ol></nav>')
     contents: dict[str, tuple[str, list[str]]] = {}
-    for o in sim.outcomes:
-        if scenario not in (None, o.scenario.id):
-            continue
+    for o in outs:
         ex = o.exposure
-        body += [f"<section><h2>{e(o.scenario.title)} <code>{e(o.scenario.id)}</code></h2>",
-                 f"<p>Exposed: {ex.records:,} records via {e(ex.via)}; sensitive: "
-                 f"{e(', '.join(ex.sensitive_fields) or 'none')}.</p>",
-                 "<table><thead><tr><th>by when</th><th>notify</th><th>basis</th><th>records</th><th>why</th>"
-                 "</tr></thead><tbody>"]
+        body += [f'<section class="notebook" id="s-{e(o.scenario.id)}"><h2>{e(titles[o.scenario.id])} '
+                 f"<code>{e(o.scenario.id)}</code></h2>",
+                 f"<p>{e(t('playbook.exposed', records=f'{ex.records:,}', via=ex.via, sensitive=', '.join(ex.sensitive_fields) or none))}</p>",
+                 '<table class="wb"><thead><tr>' + "".join(f"<th>{e(t(f'playbook.col.{k}'))}</th>"
+                                                        for k in ("when", "notify", "basis", "records", "why"))
+                 + "</tr></thead><tbody>"]
         for r in _rows(o):
-            body.append(f"<tr><td>{e(_when(r))}</td><td>{e(r['jurisdiction'])}: {e(r['to'])}</td><td>{e(r['basis'])}</td>"
-                        f"<td class=n>{r['records']:,}</td><td>{e(r['trigger'])}</td></tr>")
-            contents.setdefault(r["obligation"], (f"{r['jurisdiction']}: {r['to']} ({r['basis']})", r["content"]))
+            body.append(f"<tr><td class=tok>{e(_when(r))}</td><td>{e(_to(r))}</td><td>{e(term('basis', r['basis']))}</td>"
+                        f"<td class=num>{r['records']:,}</td><td>{e(r['trigger'])}</td></tr>")
+            contents.setdefault(r["obligation"], (f"{_to(r)} ({term('basis', r['basis'])})", r["content"]))
         body.append("</tbody></table>")
         if o.exemptions:
-            body += ["<p>Not owed in this scenario:</p><ul>"]
-            body += [f"<li>{e(r['jurisdiction'])}: {e(r['to'])} ({e(r['basis'])}): {e(r['trigger'])}</li>"
+            body += [f"<p>{e(t('playbook.not_owed'))}</p><ul>"]
+            body += [f"<li>{e(_to(r))} ({e(term('basis', r['basis']))}): {e(r['trigger'])}</li>"
                      for r in o.exemptions] + ["</ul>"]
         body.append("</section>")
-    body.append("<h2>What each notice must contain</h2>")
+    body.append(f'<section class="notebook" id="contents"><h2>{e(t("playbook.contents_title"))}</h2>')
     for _oid, (title, items) in sorted(contents.items(), key=lambda kv: kv[1][0]):
         body += [f"<h3>{e(title)}</h3><ul>"] + [f"<li>{e(c)}</li>" for c in items] + ["</ul>"]
-    style = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;font-size:11pt}"
-             "table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:3px 5px;"
-             "vertical-align:top;text-align:left}td.n{text-align:right}section{page-break-inside:avoid}"
-             "@media print{section{page-break-before:always}}")
-    return seal_html(f"<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Breach-response playbook</title>"
-                     f"<style>{style}</style></head><body>{''.join(body)}</body></html>\n")
+    body += ["</section>", f'<p class="footer">{e(t("playbook.footer"))}</p>', "</main>"]
+    return seal_html(f'<!DOCTYPE html><html lang="{HTML_LANG.get(current(), "en")}"><head><meta charset=utf-8>'
+                     f"<title>{e(t('playbook.title'))}</title><style>{_CSS}</style></head><body>{''.join(body)}</body></html>\n")
 
 
-def write(sim, out_dir: str | Path) -> list[Path]:
-    """Write ``playbook.md`` and ``playbook.html`` atomically into ``out_dir``."""
+def write(sim, out_dir: str | Path, lang: str | None = None) -> list[Path]:
+    """Write ``playbook.md`` and ``playbook.html`` atomically into ``out_dir`` (in ``lang``)."""
     d = Path(out_dir)
-    return [write_text_atomic(d / "playbook.md", markdown(sim)), write_text_atomic(d / "playbook.html", to_html(sim))]
+    return [write_text_atomic(d / "playbook.md", markdown(sim, lang=lang)),
+            write_text_atomic(d / "playbook.html", to_html(sim, lang=lang))]

@@ -97,7 +97,7 @@ def state_rows(exposure, laws, content: dict[str, list[str]]) -> tuple[list[dict
         if rule.regulator and n >= rule.regulator_threshold:
             rows.append(_row(f"US-{code}", rule.regulator, rule.regulator_deadline_hours, rule.regulator_deadline,
                              rule.statute, n, f"us-{code.lower()}-regulator",
-                             f"{n:,} {rule.name} residents notified >= the regulator threshold of "
+                             f"{n:,} {rule.name} residents notified ≥ the regulator threshold of "
                              f"{rule.regulator_threshold:,}", ["a copy or sample of the resident notice, the number of "
                                                               "residents notified and the timing of the notice"]))
         elif rule.regulator:

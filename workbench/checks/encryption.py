@@ -63,6 +63,9 @@ def plaintext_identifiers(ctx: CheckContext) -> Finding:
     if why:
         return insufficient(cid, why)
     cols = column_categories(ctx)
+    # checks read canonical tables only (DESIGN); other tables are the inventory's (and PII-001's)
+    roles = getattr(ctx.dataset, "role", lambda t: t)
+    cols = cols[[roles(t) != "other" for t in cols["table"]]] if len(cols) else cols
     encrypted = ctx.posture.encrypted_fields()
     rows = []
     for r in cols.itertuples(index=False):

@@ -12,7 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..scoring import DOMAINS, penalty, points
-from .catalog import FRAMEWORKS
+from ..i18n import current, fmt_date_text, t, term
+from .catalog import FRAMEWORKS, control_text
 
 if TYPE_CHECKING:
     from ..assess import Assessment
@@ -26,18 +27,18 @@ def _score_colour(v: float) -> str:
 
 
 def score_bars(a: "Assessment") -> go.Figure:
-    """Domain scores 0–100 as bars (green ≥ 80, amber ≥ 60, red below), overall as a line."""
-    doms = [d for d in DOMAINS if a.scores.get(d) is not None]
+    """Overall and domain scores 0–100 as bars (green ≥ 80, amber ≥ 60, red below). The overall
+    score is its own first bar with a dark outline, not a reference line: a line across the chart
+    struck through the value labels of the bars it crossed."""
+    doms = (["overall"] if a.scores.get("overall") is not None else []) + [d for d in DOMAINS if a.scores.get(d) is not None]
     vals = [a.scores[d] for d in doms]
-    fig = go.Figure(go.Bar(x=doms, y=vals, marker_color=[_score_colour(v) for v in vals],
+    fig = go.Figure(go.Bar(x=[term("domain", d) for d in doms], y=vals, marker_color=[_score_colour(v) for v in vals],
+                           marker_line=dict(color=["#1f2937" if d == "overall" else "rgba(0,0,0,0)" for d in doms],
+                                            width=[3 if d == "overall" else 0 for d in doms]),
                            text=[f"{v:.1f}" for v in vals], textposition="outside", cliponaxis=False))
-    if a.scores.get("overall") is not None:
-        # the label sits right of the plot area: over the bars it covered their value labels
-        fig.add_hline(y=a.scores["overall"], line_dash="dash", line_color="#1f2937")
-        fig.add_annotation(x=1, xref="paper", xanchor="left", y=a.scores["overall"], showarrow=False,
-                           text=f"overall<br>{a.scores['overall']:.1f}", align="left")
-    fig.update_layout(title=f"Posture scores — as of {a.as_of}", yaxis=dict(range=[0, 110], title="score"),
-                      xaxis_title="domain", height=380, margin=dict(t=60, b=40, r=80))
+    fig.update_layout(title=t("figure.posture_scores", as_of=fmt_date_text(str(a.as_of))),
+                      yaxis=dict(range=[0, 110], title=t("column.score")),
+                      xaxis_title=t("column.domain"), height=380, margin=dict(t=60, b=40, r=40))
     return fig
 
 
@@ -47,7 +48,8 @@ def findings_frame(a: "Assessment") -> pd.DataFrame:
     for f in a.findings:
         rows.append({"id": f.id, "domain": f.domain, "severity": f.severity, "status": f.status, "affected": f.affected,
                      "total": f.total, "unit": f.unit, "share": None if f.total in (None, 0) else round(f.affected / f.total, 4),
-                     "points_lost": round(penalty(vars(f)), 2), "of_points": round(points(vars(f)), 2), "title": f.title})
+                     "points_lost": round(penalty(vars(f)), 1), "of_points": round(points(vars(f)), 1),
+                     "title": control_text(f.id, "title", current()) or f.title})
     df = pd.DataFrame(rows)
     order = {"fail": 0, "pass": 1, "not_applicable": 2}
     df = df.sort_values(["status", "points_lost", "id"], key=lambda s: s.map(order) if s.name == "status" else s,
@@ -63,7 +65,7 @@ def findings_table(a: "Assessment"):
             .map(lambda v: f"background-color: {SEVERITY_COLOURS.get(v, '')}; color: white; font-weight: bold"
                  if v in SEVERITY_COLOURS else "", subset=["severity"])
             .map(lambda v: f"background-color: {STATUS_COLOURS.get(v, '')}", subset=["status"])
-            .format({"share": lambda v: "" if pd.isna(v) else f"{v:.2%}", "points_lost": "{:.2f}", "of_points": "{:.2f}"}))
+            .format({"share": lambda v: "" if pd.isna(v) else f"{v:.1%}", "points_lost": "{:.1f}", "of_points": "{:.1f}"}))
 
 
 def risk_heatmap(a: "Assessment") -> go.Figure:
@@ -76,13 +78,24 @@ def risk_heatmap(a: "Assessment") -> go.Figure:
         labels[r.impact - 1][r.likelihood - 1] += ("<br>" if labels[r.impact - 1][r.likelihood - 1] else "") + r.id
     risk = [[(i + 1) * (j + 1) for j in range(5)] for i in range(5)]
     fig = go.Figure(go.Heatmap(z=risk, x=[1, 2, 3, 4, 5], y=[1, 2, 3, 4, 5], text=labels, texttemplate="%{text}",
-                               customdata=z, hovertemplate="likelihood %{x}, impact %{y}: %{customdata} risk(s)<extra></extra>",
+                               customdata=z, hovertemplate=t("figure.heatmap_hover") + "<extra></extra>",
                                colorscale=[[0, "#dcfce7"], [0.35, "#fef3c7"], [0.65, "#fdba74"], [1, "#ef4444"]],
                                zmin=1, zmax=25, showscale=False))
-    fig.update_layout(title=f"Risk register: {len(reg)} risks by likelihood × impact",
-                      xaxis=dict(title="likelihood (share affected)", dtick=1),
-                      yaxis=dict(title="impact (severity, data sensitivity)", dtick=1), height=460)
+    fig.update_layout(title=t("figure.heatmap", n=len(reg)),
+                      xaxis=dict(title=t("figure.heatmap_x"), dtick=1),
+                      yaxis=dict(title=t("figure.heatmap_y"), dtick=1), height=460)
     return fig
+
+
+def register_table(a: "Assessment") -> pd.DataFrame:
+    """The risk register as a reader sees it: check titles and owners in the run's language."""
+    from .catalog import owner_text
+
+    reg = a.register[["id", "title", "likelihood", "impact", "rating", "level", "owner", "due_date"]].copy()
+    lang = current()
+    reg["title"] = [control_text(str(i), "title", lang) or x for i, x in zip(reg["id"], reg["title"])]
+    reg["owner"] = [owner_text(str(o), lang) for o in reg["owner"]]
+    return reg
 
 
 def framework_coverage(a: "Assessment") -> pd.DataFrame:
@@ -108,10 +121,9 @@ def coverage_bars(a: "Assessment") -> go.Figure:
     """Share of the applicable checks mapped to each framework that pass."""
     df = framework_coverage(a).dropna(subset=["coverage"])
     fig = go.Figure(go.Bar(x=df["framework"], y=df["coverage"] * 100,
-                           text=[f"{p}/{n} checks" for p, n in zip(df["controls_passing"], df["controls"])],
+                           text=[t("figure.coverage_label", passing=p, total=n) for p, n in zip(df["controls_passing"], df["controls"])],
                            textposition="outside", marker_color=[_score_colour(v * 100) for v in df["coverage"]]))
-    fig.update_layout(title="Framework coverage: share of mapped checks passing",
-                      yaxis=dict(range=[0, 110], title="% passing"), height=380)
+    fig.update_layout(title=t("figure.coverage"), yaxis=dict(range=[0, 110], title=t("figure.coverage_y")), height=380)
     return fig
 
 
@@ -119,7 +131,7 @@ def worst(a: "Assessment", n: int = 5) -> pd.DataFrame:
     """The ``n`` failed findings that cost the most points, with their remediation."""
     df = findings_frame(a)
     df = df[df["status"] == "fail"].head(n)
-    rem = {f.id: f.remediation for f in a.findings}
+    rem = {f.id: control_text(f.id, "remediation", current()) or f.remediation for f in a.findings}
     return df.assign(remediation=df["id"].map(rem))[["id", "title", "severity", "affected", "total", "unit",
                                                      "points_lost", "remediation"]].reset_index(drop=True)
 
@@ -130,7 +142,9 @@ def drilldown(a: "Assessment", rank: int = 1):
     if len(w) < rank:
         return pd.DataFrame({"message": [f"fewer than {rank} failed findings"]})
     f = a.finding(w.loc[rank - 1, "id"])
-    cap = f"#{rank} {f.id} — {f.title}: {f.affected:,} of {'?' if f.total is None else f'{f.total:,}'} {f.unit} (evidence masked, first rows)"
+    cap = t("figure.drilldown", rank=rank, id=f.id, title=control_text(f.id, "title", current()) or f.title,
+            affected=f"{f.affected:,}", total="?" if f.total is None else f"{f.total:,}",
+            unit=term("dpia.unit", f.unit.replace(" ", "_")))
     ev = f.evidence if len(f.evidence) else pd.DataFrame({"note": [f.note or "no evidence rows"]})
     # evidence cells are data values: escaped (output boundary) so that markup never goes live
     return (ev.style.format(escape="html").format_index(escape="html", axis=1)

@@ -26,6 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--findings", help="findings.json from 'workbench assess' (default: assess the dataset)")
     p.add_argument("--scenarios-dir", help="folder of scenario YAML files (default: assessments/scenarios)")
     p.add_argument("--out", required=True, help="output folder for simulation.json")
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the playbook (default en)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     sim = simulate(ds, findings, trials=args.trials, seed=args.seed, scenarios=args.scenario,
                    scenario_dir=args.scenarios_dir, progress=progress)
     path = write_simulation(sim, args.out)
-    book = playbook.write(sim, args.out)
+    book = playbook.write(sim, args.out, lang=args.lang)
     table = sim.scenario_table()[["scenario", "records", "events_per_year", "mean", "p90", "p99"]]
     print(f"{sim.dataset}: {sim.trials:,} simulated years, seed {sim.seed}, amounts in {sim.currency}")
     print(table.to_string(index=False, float_format=lambda x: f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3f}"))
@@ -60,5 +61,8 @@ def run(args: argparse.Namespace) -> int:
           f"{cal['band']['per_event']['low']:,.0f}-{cal['band']['per_event']['high']:,.0f}); per exposed record "
           f"{cal['per_record']:,.2f} (band {cal['band']['per_record']['low']:,.2f}-{cal['band']['per_record']['high']:,.2f}); "
           "see docs/calibration.md")
+    from ..breach.frequency import describe
+    print(describe(sim.frequency))
+    print(f"record counts come from {sim.organisation.get('records_from', 'the dataset')}")
     print(f"wrote {path}, {book[0].name}, {book[1].name}")
     return 0

@@ -39,6 +39,15 @@ def run(args: argparse.Namespace) -> int:
             _say(f"  {'':<{width}}  missing optional: {', '.join(missing)}")
         if extra:
             _say(f"  {'':<{width}}  extra (kept, scanned): {', '.join(extra)}")
+    others = [t for t in ds.columns if ds.role(t) == "other"]
+    if others:  # scanned with role "other", never checked
+        _say(f"  other tables ({len(others)}, scanned, never checked):")
+        for t in others:
+            info = ds.table_info.get(t, {})
+            _say(f"    {t}  {ds.rows(t):,} rows  [{info.get('kind', 'table')}"
+                 f"{'' if info.get('declared') else ', found beside the export'}]")
+    for s in ds.skipped:
+        _say(f"  skipped: {s['table']} ({s['reason']})")
     _say(f"  permissions: {len(ds.permissions.roles)} roles" if ds.permissions else "  permissions: absent")
     _say(f"  posture: {len(ds.posture.systems)} systems" if ds.posture else "  posture: absent")
     _say("OK")

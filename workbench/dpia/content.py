@@ -53,7 +53,7 @@ class Source(_Strict):
 
 class Criterion(_Strict):
     id: str
-    law: Literal["WP248", "PIPL"]
+    law: Literal["WP248", "GDPR35_3", "DE_DSK", "FR_CNIL", "PIPL"]
     evidence: str  # a rule in screening.RULES, or "analyst"
     same_as: str | None = None
     text: Text

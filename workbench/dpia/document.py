@@ -18,7 +18,7 @@ from .content import Content, Question
 from .evidence import Evidence
 from .prefill import prefilled
 from .risks import assess_risks
-from .screening import screen, sensitive_columns
+from .screening import prior_consultation, screen, sensitive_columns
 
 FORMAT = "workbench-dpia/1"
 
@@ -73,15 +73,21 @@ def evidence_changes(then: dict[str, Any], now: dict[str, Any], lang: str = "en"
     return out
 
 
-def _action_plan(ev: Evidence, risks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _action_plan(ev: Evidence, risks: list[dict[str, Any]], lang: str = "en") -> list[dict[str, Any]]:
+    from ..checks.catalog import control_text, owner_text
+    from ..i18n import term
+
     by_check: dict[str, list[str]] = {}
     for r in risks:
         for cid in r["evidence"]["checks"]:
             by_check.setdefault(cid, []).append(r["id"])
     rows = []
     for r in sorted(ev.register, key=lambda x: (-(x.get("rating") or 0), str(x.get("id")))):
-        rows.append({"id": r["id"], "title": r.get("title"), "severity": r.get("severity"), "rating": r.get("rating"),
-                     "owner": r.get("owner"), "due_date": r.get("due_date"), "remediation": r.get("remediation"),
+        cid = str(r["id"])
+        rows.append({"id": r["id"], "title": control_text(cid, "title", lang) or r.get("title"),
+                     "severity": term("value", r.get("severity"), lang) if lang != "en" else r.get("severity"),
+                     "rating": r.get("rating"), "owner": owner_text(str(r.get("owner")), lang), "due_date": r.get("due_date"),
+                     "remediation": control_text(cid, "remediation", lang) or r.get("remediation"),
                      "risks": by_check.get(str(r["id"]), [])})
     return rows
 
@@ -134,9 +140,10 @@ def build(ev: Evidence, c: Content, a: Answers, *, lang: str = "en", trials: int
         "context": sections.get("context"), "principles": sections.get("principles"),
         "measures": sections.get("measures"),
         "risks": risks, "scale": scale,
+        "prior_consultation": {**(pc := prior_consultation(risks)), "reason": pc["reason"][lang]},
         "risk_map": {when: [{"id": r["id"], "severity": r["severity" + sfx], "likelihood": r["likelihood" + sfx]} for r in risks]
                      for when, sfx in (("before", ""), ("after", "_after"))},
-        "action_plan": _action_plan(ev, risks),
+        "action_plan": _action_plan(ev, risks, lang),
         "validation": {**_validation(a, fp, lang), "questions": sections.get("validation")},
         "pipia": {"applies": screening["pipl_applies"], "required": screening["pipia_required"],
                   "retention_years": c.pipia.retention_years, "items": pipia},

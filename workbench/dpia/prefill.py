@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..checks.catalog import control_text, owner_text
+from ..i18n import maybe, term
 from .answers import Answers
 from .content import Content
 from .evidence import Evidence
@@ -28,8 +30,10 @@ def finding_line(ev: Evidence, cid: str, lang: str) -> str:
     total = "" if f.get("total") is None else f" / {int(f['total']):,}"
     status = {"pass": ("passes", "通过"), "fail": ("fails", "未通过"), "not_applicable": ("not applicable", "不适用"),
               "insufficient_data": ("insufficient data", "数据不足")}.get(f["status"], (f["status"], f["status"]))
-    return _t(lang, f"{cid} {status[0]}: {int(f.get('affected', 0)):,}{total} {f.get('unit', '')} — {f.get('title', '')}",
-              f"{cid} {status[1]}：{int(f.get('affected', 0)):,}{total} {f.get('unit', '')} — {f.get('title', '')}")
+    unit = maybe(f"dpia.unit.{str(f.get('unit', '')).replace(' ', '_')}", str(f.get("unit", "")), lang)
+    title = control_text(cid, "title", lang) or f.get("title", "")
+    return _t(lang, f"{cid} {status[0]}: {int(f.get('affected', 0)):,}{total} {unit} — {title}",
+              f"{cid} {status[1]}：{int(f.get('affected', 0)):,}{total} {unit} — {title}")
 
 
 def _processing(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[Value, list[str]]:
@@ -46,7 +50,7 @@ def _data_categories(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[V
             continue
         cats = ", ".join(r["categories"] + [f"{s} (special)" for s in r.get("special_categories", [])])
         out.append(_t(lang, f"{r['table']}: {int(r['records']):,} records — {cats}; sensitivity {r.get('sensitivity')}",
-                      f"{r['table']}：{int(r['records']):,} 条记录 — {cats}；敏感度 {r.get('sensitivity')}"))
+                      f"{r['table']}：{int(r['records']):,} 条记录 — {cats}；敏感度 {term('value', r.get('sensitivity'), 'zh')}"))
     return out, ["inventory"]
 
 
@@ -89,7 +93,8 @@ def _assets(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[Value, lis
     out = []
     for s in ev.facts.get("systems", []):
         enc = f"{s['algorithm'] or 'on'}" if s["encryption_at_rest"] else _t(lang, "OFF", "未启用")
-        backup = ", ".join(x for x, on in (("offsite", s["offsite"]), ("immutable", s["immutable"])) if on) or "-"
+        backup = ", ".join(_t(lang, en, zh) for en, zh, on in (("offsite", "异地", s["offsite"]),
+                                                              ("immutable", "不可篡改", s["immutable"])) if on) or "-"
         out.append(_t(lang, f"{s['name']}: stores {', '.join(s['stores'])}; encryption at rest {enc}; TLS ≥ {s['tls_min_version'] or '?'}; "
                       f"field encryption {', '.join(s['field_encryption']) or 'none'}; backups RPO {s['rpo_hours']} h, RTO {s['rto_hours']} h, {backup}",
                       f"{s['name']}：存储 {', '.join(s['stores'])}；静态加密 {enc}；TLS ≥ {s['tls_min_version'] or '?'}；"
@@ -140,7 +145,8 @@ def _existing(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[Value, l
 
 def _planned(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[Value, list[str]]:
     out = [_t(lang, f"{r['id']} ({r.get('owner')}, due {r.get('due_date')}): {r.get('remediation')}",
-              f"{r['id']}（{r.get('owner')}，期限 {r.get('due_date')}）：{r.get('remediation')}") for r in ev.register]
+              f"{r['id']}（{owner_text(str(r.get('owner')), 'zh')}，期限 {r.get('due_date')}）："
+              f"{control_text(str(r['id']), 'remediation', 'zh') or r.get('remediation')}") for r in ev.register]
     return out, [str(r["id"]) for r in ev.register]
 
 

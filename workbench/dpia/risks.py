@@ -19,6 +19,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..checks.catalog import control_text, owner_text
+from ..i18n import term
 from .answers import Answers
 from .content import Content, Risk
 from .evidence import Evidence
@@ -161,13 +163,13 @@ def severity(ev: Evidence, c: Content, risk: Risk, after: bool) -> tuple[int, li
         if no_copy and not (after and _fixed_by_plan(ev, ("BK-003",))):
             level += 1
             steps.append(t(f"no immutable offsite copy shown (BK-003 {ev.status('BK-003')}): ransomware or an admin error can destroy every copy → +1",
-                           f"无法证明存在不可篡改的异地副本（BK-003 {ev.status('BK-003')}）：勒索软件或管理员失误可能毁掉所有副本 → +1"))
+                           f"无法证明存在不可篡改的异地副本（BK-003 {_zh_status(ev, 'BK-003')}）：勒索软件或管理员失误可能毁掉所有副本 → +1"))
             unreliable = [cid for cid in ("BK-001", "BK-004") if ev.status(cid) in ("fail", "insufficient_data")]
             if len(unreliable) == 2:
                 level += 1
                 steps.append(t(f"backups not shown to succeed (BK-001 {ev.status('BK-001')}) nor to restore (BK-004 {ev.status('BK-004')}): "
                                "the loss may be irreversible → +1",
-                               f"无法证明备份成功（BK-001 {ev.status('BK-001')}）或可恢复（BK-004 {ev.status('BK-004')}）：损失可能不可逆 → +1"))
+                               f"无法证明备份成功（BK-001 {_zh_status(ev, 'BK-001')}）或可恢复（BK-004 {_zh_status(ev, 'BK-004')}）：损失可能不可逆 → +1"))
         elif no_copy:
             steps.append(t("the plan adds an immutable offsite copy (BK-003) → +0", "计划增加不可篡改的异地副本（BK-003）→ +0"))
         else:
@@ -175,11 +177,20 @@ def severity(ev: Evidence, c: Content, risk: Risk, after: bool) -> tuple[int, li
     return min(level, 4), steps
 
 
-def measures(ev: Evidence, risk: Risk) -> dict[str, list[dict[str, Any]]]:
-    existing = [{"id": cid, "title": ev.finding(cid)["title"]} for cid in risk.checks if ev.status(cid) == "pass"]
+def _zh_status(ev: Evidence, cid: str) -> str:
+    """A check's status as a Chinese word (未通过, 数据不足 ...), not the English key."""
+    return term("value", ev.status(cid), "zh")
+
+
+def measures(ev: Evidence, risk: Risk, lang: str = "en") -> dict[str, list[dict[str, Any]]]:
+    """Existing measures: passed checks by what they verify; planned: the register's remediations."""
+    existing = [{"id": cid, "title": control_text(cid, "verifies", lang) or ev.finding(cid)["title"]}
+                for cid in risk.checks if ev.status(cid) == "pass"]
     reg = {str(r["id"]): r for r in ev.register}
-    planned = [{"id": cid, "title": reg[cid].get("title"), "owner": reg[cid].get("owner"), "due_date": reg[cid].get("due_date"),
-                "remediation": reg[cid].get("remediation")} for cid in risk.checks if cid in reg]
+    planned = [{"id": cid, "title": control_text(cid, "title", lang) or reg[cid].get("title"),
+                "owner": owner_text(str(reg[cid].get("owner")), lang), "due_date": reg[cid].get("due_date"),
+                "remediation": control_text(cid, "remediation", lang) or reg[cid].get("remediation")}
+               for cid in risk.checks if cid in reg]
     return {"existing": existing, "planned": planned}
 
 
@@ -206,7 +217,7 @@ def assess_risk(ev: Evidence, c: Content, a: Answers, risk: Risk, lang: str) -> 
         "derivation": {"severity": [s[lang] for s in sev_steps], "likelihood": [s[lang] for s in lik_steps],
                        "severity_after": [s[lang] for s in sev_a_steps], "likelihood_after": [s[lang] for s in lik_a_steps]},
         "inputs": {"before": lik_inputs, "after": lik_a_inputs},
-        "measures": measures(ev, risk),
+        "measures": measures(ev, risk, lang),
     })
     return out
 

@@ -17,6 +17,8 @@ from .evidence import Evidence
 # Jurisdictions whose data subjects make the PIPL apply (PIPL Art. 3: processing in China, or of
 # people in China).
 PIPL_JURISDICTIONS = ("CN",)
+# GDPR Art. 35(4) lists of the supervisory authorities transcribed in screening.yaml
+NATIONAL_LISTS = ("DE_DSK", "FR_CNIL")
 
 
 def t(en: str, zh: str) -> dict[str, str]:
@@ -54,14 +56,41 @@ def _large_scale(ev: Evidence, c: Content, a: Answers) -> Verdict:
 
 
 def _matching_combining(ev: Evidence, c: Content, a: Answers) -> Verdict:
+    """WP248 criterion 6 means combining datasets of *different* operations or controllers
+    beyond what people expect; copies of one customer table in several systems are not that.
+    The evidence cannot tell operations apart, so the analyst answers; the reason lists what the
+    export shows (copies, and other personal tables that could come from other operations)."""
     rec = ev.record("customers") or {}
     systems = rec.get("systems") or [s["name"] for s in ev.facts.get("systems", []) if "customers" in s["stores"]]
-    if not systems:
-        return None, t("no system in posture.yaml stores the customer table", "posture.yaml 中没有系统存储客户表"), []
-    if len(systems) > 1:
-        return True, t(f"the customer table is held in {len(systems)} systems ({', '.join(systems)}): copies are combined across operations",
-                       f"客户表保存在 {len(systems)} 个系统中（{', '.join(systems)}），数据在不同业务间合并使用"), ["posture"]
-    return False, t(f"the customer table is held in one system ({systems[0]})", f"客户表仅保存在一个系统中（{systems[0]}）"), ["posture"]
+    others = sorted(str(x["table"]) for x in ev.inventory.get("tables", [])
+                    if x.get("role") == "other" and x.get("categories"))
+    copies_en = (f"the customer table held in {len(systems)} systems ({', '.join(systems)}) is copies of one dataset, "
+                 "not matching or combining" if len(systems) > 1 else "")
+    copies_zh = (f"客户表保存在 {len(systems)} 个系统中（{', '.join(systems)}），属于同一数据集的副本，不构成匹配或合并"
+                 if len(systems) > 1 else "")
+    more_en = f"other personal tables in the export: {', '.join(others)}" if others else "no other personal table in the export"
+    more_zh = f"导出中的其他个人数据表：{', '.join(others)}" if others else "导出中没有其他个人数据表"
+    return None, t("; ".join(x for x in (copies_en, more_en) if x) + "; WP248 means combining datasets from different "
+                   "operations or controllers (e.g. purchased lists, another company's data): the analyst answers",
+                   "；".join(x for x in (copies_zh, more_zh) if x) + "；WP248 所指为合并来自不同业务或不同控制者的数据集"
+                   "（如购买的名单、其他公司的数据）：由分析人员回答"), ["posture", "inventory"]
+
+
+def _special_large_scale(ev: Evidence, c: Content, a: Answers) -> Verdict:
+    """GDPR Art. 35(3)(b): special categories (Art. 9) or criminal data (Art. 10) on a large scale."""
+    special = sorted({f"{ft['table']}.{ft['column']}:{cat}" for ft in ev.inventory.get("free_text", [])
+                      for cat in ft.get("special_categories", {})})
+    n, limit = ev.facts.get("customers"), c.screening.large_scale_subjects
+    if not special:
+        return False, t("no special-category (Art. 9) or criminal (Art. 10) data found by content",
+                        "按内容未发现特殊类别（第 9 条）或犯罪记录（第 10 条）数据"), ["inventory"]
+    if n is None:
+        return None, t(f"special categories found ({', '.join(special)}); customer count not measured",
+                       f"发现特殊类别数据（{', '.join(special)}）；未统计客户数量"), ["inventory"]
+    met = n >= limit
+    return met, t(f"special categories found ({', '.join(special)}) and {n:,} customers "
+                  f"{'≥' if met else '<'} the large-scale threshold of {limit:,}",
+                  f"发现特殊类别数据（{', '.join(special)}），客户 {n:,} 名{'达到' if met else '低于'}大规模阈值 {limit:,}"), ["inventory"]
 
 
 def _minors(ev: Evidence, law: str) -> int | None:
@@ -73,10 +102,14 @@ def _vulnerable_subjects(ev: Evidence, c: Content, a: Answers) -> Verdict:
     n, age = _minors(ev, "WP248"), c.screening.minor_age["WP248"]
     if n is None:
         return None, t("no birth dates to count children; the analyst answers", "无出生日期可统计儿童，由分析人员回答"), []
+    src_en = (f" (children: under {age}, WP248 and GDPR recitals 38 and 75; GDPR Art. 8(1) separately sets 13 to 16, "
+              "by member state, as the age from which a child may consent to online services)")
+    src_zh = f"（儿童：未满 {age} 周岁，依 WP248 及 GDPR 鉴于条款第 38、75 条；GDPR 第 8(1) 条另规定同意在线服务的年龄为 13 至 16 周岁，由成员国确定）"
     if n:
-        return True, t(f"{n:,} customers are under {age} by their birth date", f"按出生日期有 {n:,} 名客户未满 {age} 周岁"), ["inventory"]
-    return False, t(f"no customer is under {age} by birth date (other vulnerable groups: analyst)",
-                    f"按出生日期没有未满 {age} 周岁的客户（其他弱势群体由分析人员判断）"), ["inventory"]
+        return True, t(f"{n:,} customers are under {age} by their birth date{src_en}",
+                       f"按出生日期有 {n:,} 名客户未满 {age} 周岁{src_zh}"), ["inventory"]
+    return False, t(f"no customer is under {age} by birth date{src_en} (other vulnerable groups: analyst)",
+                    f"按出生日期没有未满 {age} 周岁的客户{src_zh}（其他弱势群体由分析人员判断）"), ["inventory"]
 
 
 def _pipl_sensitive(ev: Evidence, c: Content, a: Answers) -> Verdict:
@@ -152,6 +185,7 @@ def _cross_border(ev: Evidence, c: Content, a: Answers) -> Verdict:
 RULES: dict[str, Callable[[Evidence, Content, Answers], Verdict]] = {
     "sensitive_data": _sensitive_data, "large_scale": _large_scale, "matching_combining": _matching_combining,
     "vulnerable_subjects": _vulnerable_subjects, "pipl_sensitive": _pipl_sensitive,
+    "special_large_scale": _special_large_scale,
     "pipl_entrust_provide_publish": _pipl_entrust, "cross_border": _cross_border,
 }
 
@@ -188,25 +222,38 @@ def screen(ev: Evidence, c: Content, a: Answers) -> dict[str, Any]:
     pipl = [x for x in crit if x["law"] == "PIPL"]
     wp_met = [x["id"] for x in wp if x["met"]]
     pipl_met = [x["id"] for x in pipl if x["met"]]
+    mandatory_met = [x["id"] for x in crit if x["law"] == "GDPR35_3" and x["met"]]
+    national_met = [x["id"] for x in crit if x["law"] in NATIONAL_LISTS and x["met"]]
     threshold = c.screening.wp248_threshold
     jur = set(ev.facts.get("jurisdictions", {})) | set(ev.facts.get("organisation", {}).get("jurisdictions", []))
     pipl_applies = any(_region(j) in PIPL_JURISDICTIONS for j in jur)
-    dpia = len(wp_met) >= threshold
+    dpia = len(wp_met) >= threshold or bool(mandatory_met) or bool(national_met)
     pipia = pipl_applies and bool(pipl_met)
     open_ids = [x["id"] for x in crit if x["met"] is None]
     reasons = [t(f"GDPR Art. 35: {len(wp_met)} of 9 WP248 criteria met ({', '.join(wp_met) or 'none'}); "
                  f"{threshold} or more require a DPIA",
                  f"GDPR 第 35 条：满足 WP248 九项标准中的 {len(wp_met)} 项（{', '.join(wp_met) or '无'}）；"
                  f"满足 {threshold} 项及以上须开展 DPIA")]
+    reasons.append(t(f"GDPR Art. 35(3): {', '.join(mandatory_met) or 'no'} mandatory case met; any one requires a DPIA",
+                     f"GDPR 第 35(3) 条：{', '.join(mandatory_met) or '未'}满足法定情形；满足任一项即须开展 DPIA"))
+    reasons.append(t(f"GDPR Art. 35(4) national lists (Germany DSK, France CNIL): {', '.join(national_met) or 'no'} entry met; "
+                     "an entry of the list of the competent authority requires a DPIA",
+                     f"GDPR 第 35(4) 条国家清单（德国 DSK、法国 CNIL）：{', '.join(national_met) or '未'}满足清单条目；"
+                     "满足主管机构清单任一条目即须开展 DPIA"))
     if pipl_applies:
         reasons.append(t(f"PIPL Art. 55: {len(pipl_met)} trigger(s) met ({', '.join(pipl_met) or 'none'}); any one requires a PIPIA",
                          f"《个人信息保护法》第五十五条：满足 {len(pipl_met)} 项情形（{', '.join(pipl_met) or '无'}）；满足任一项即须开展个人信息保护影响评估"))
+        reasons.append(t(f"PIPL Art. 55-56: the PIPIA is done in advance, before the processing starts; the report and the "
+                         f"processing record are kept for at least {c.pipia.retention_years} years",
+                         f"《个人信息保护法》第五十五、五十六条：应当事前（开始处理之前）进行个人信息保护影响评估；"
+                         f"评估报告和处理情况记录至少保存 {c.pipia.retention_years} 年"))
     else:
         reasons.append(t("PIPL: no data subjects in China, no PIPIA needed", "《个人信息保护法》：无中国境内数据主体，无需 PIPIA"))
     if open_ids:
         reasons.append(t(f"{len(open_ids)} criteria still to be answered by the analyst: {', '.join(open_ids)}",
                          f"尚有 {len(open_ids)} 项标准待分析人员回答：{', '.join(open_ids)}"))
-    return {"required": dpia or pipia, "dpia_required": dpia, "pipia_required": pipia, "pipl_applies": pipl_applies,
+    return {"required": dpia or pipia, "dpia_required": dpia, "mandatory_met": mandatory_met, "national_lists_met": national_met,
+            "pipia_before_processing": pipl_applies, "pipia_retention_years": c.pipia.retention_years, "pipia_required": pipia, "pipl_applies": pipl_applies,
             "wp248_met": len(wp_met), "wp248_threshold": threshold, "open": open_ids, "reasons": reasons,
             "criteria": crit}
 
@@ -214,3 +261,16 @@ def screen(ev: Evidence, c: Content, a: Answers) -> dict[str, Any]:
 def screen_one(cr: Criterion, ev: Evidence, c: Content, a: Answers) -> Verdict:
     """The evidence rule's verdict on one criterion (before any analyst answer)."""
     return RULES[cr.evidence](ev, c, a)
+
+
+def prior_consultation(risks: list[dict[str, Any]]) -> dict[str, Any]:
+    """GDPR Art. 36(1): consult the supervisory authority before processing when the DPIA shows
+    a high residual risk, i.e. a risk whose severity and likelihood *after* the planned measures
+    both stay at 3 or 4 on the CNIL scale ("important" or "maximal")."""
+    high = [r["id"] for r in risks if r.get("severity_after", 0) >= 3 and r.get("likelihood_after", 0) >= 3]
+    return {"required": bool(high), "risks": high, "basis": "GDPR Art. 36(1)",
+            "reason": t(f"residual risk stays high after the planned measures ({', '.join(high)}): consult the supervisory "
+                        "authority before processing (Art. 36(1))" if high else
+                        "no residual risk stays high (severity and likelihood both >= 3) after the planned measures",
+                        f"计划措施实施后剩余风险仍然较高（{', '.join(high)}）：须在处理前咨询监管机构（第 36(1) 条）" if high else
+                        "计划措施实施后没有剩余风险仍为高（严重程度与可能性均 >= 3）")}

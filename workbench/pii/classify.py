@@ -120,6 +120,7 @@ def classify_sample(sample: pl.Series, s_regions: np.ndarray | None, name: str, 
     pre = cat.threshold / 2
     out: dict[str, float] = {}
     decided: dict[str, str] = {}
+    text_names = 0.0   # share of values holding a name in sentence form (counts once the column evidence agrees)
     text_cats = sorted({d.category for d in cat.text_detectors})
     s_hits = _hits(sample, text_cats, cat, regions=s_regions)
     cands = [c for c in text_cats if s_hits[c].mean() >= pre]
@@ -151,7 +152,9 @@ def classify_sample(sample: pl.Series, s_regions: np.ndarray | None, name: str, 
             share = shares[c]
             hinted = any(_hint(name, d) for d in cat.text_detectors if d.category == c)
             how = _verdict(c, share, hinted, False, cat)
-            if how:
+            if how and c == "person_name":   # names in a value column: the column detectors' evidence decides
+                text_names = share
+            elif how:
                 out[c] = share
                 decided[c] = how
     for det in (d for d in cat.detectors if d.scope == "column"):
@@ -169,6 +172,8 @@ def classify_sample(sample: pl.Series, s_regions: np.ndarray | None, name: str, 
         if how:
             out[det.category] = max(share, out.get(det.category, 0.0))
             decided[det.category] = "content" if "content" in (how, decided.get(det.category)) else how
+    if "person_name" in out:
+        out["person_name"] = max(out["person_name"], text_names)
     if evidence is not None:
         evidence.update({k: decided[k] for k in sorted(out)})
     return {k: round(out[k], 4) for k in sorted(out)}

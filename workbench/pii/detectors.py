@@ -181,9 +181,13 @@ def _keyword_rx(words: SpecialWords) -> str:
 
 
 def compile_catalog(spec: DetectorFile, source: str = "detectors.yaml") -> Catalog:
+    from .names import load_names
+
     dets = []
     for d in spec.detectors:
         pat = _join(d.patterns, d.match)
+        if "{zh_surname}" in pat:
+            pat = pat.replace("{zh_surname}", load_names().zh_surname_alt)
         try:
             rx = re.compile(pat, re.ASCII)
             pl.Series([""], dtype=pl.String).str.contains(_to_polars(pat))  # compiles in Rust, or raises

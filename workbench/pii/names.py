@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,17 +49,23 @@ paris london berlin madrid rome vienna sydney victoria florence jordan georgia i
 virginia carolina dakota washington lincoln houston austin dallas phoenix denver orlando chelsea
 bank group team support service services sales office company limited ltd inc corp gmbh
 apple amazon google microsoft oracle tesla visa express premium gold silver platinum vip
+en na em no do ao al il lo el y e um una un
 """.split())
 SURNAME_STOP = frozenset("""
 street st road rd avenue ave lane ln boulevard blvd drive dr way court ct place pl square sq
+viaduct forge forges lodge meadow mount rest heights crossing gardens grove glen falls harbor haven isle junction
+knoll landing manor orchard pass path pike plains point prairie ranch ridge shoal shores skyway spur stream summit
+trace tunnel turnpike valley view vista walk extension expressway freeway corner creek crest cove causeway canyon
+bluff bend bayou arcade loop motorway overpass ramp rapids underpass plaza parkway terrace
 bank group team support service services office company limited ltd inc corp gmbh plc llc
 university college school hospital clinic hotel airport station center centre store shop mall
 card account order invoice payment refund mail post express airways airlines bank kong york angeles francisco
 island islands city
 """.split())
 PARTICLES = frozenset("van von de da del der di le la du dos das".split())
-_TOKEN = re.compile(r"[^A-Za-zÀ-ÿ'’-]+")
-_WORD = r"\p{L}+"                       # Polars: words of a value (hyphen and apostrophe split them)
+_TOKEN = re.compile(r"[^A-Za-zÀ-ÿĀ-ſ'’-]+")
+_WORDS = re.compile(r"[^\W\d_]+")      # words of a value (hyphen and apostrophe split them)
+_LATIN_SHAPE = re.compile(r"^[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f'’.,\- ]+$")
 
 
 class _NameFile(BaseModel):
@@ -137,31 +144,37 @@ def given_names() -> frozenset[str]:
     from gender_guesser.detector import Detector
 
     names = {n.lower() for n in Detector(case_sensitive=False).names if len(n) >= 2 and " " not in n and "+" not in n}
+    names |= {_plain(n) for n in names}   # Émile is written Emile too, and the other way round
     return frozenset(names - COMMON_WORDS)
 
 
-@functools.lru_cache(maxsize=1)
-def _given_series() -> pl.Series:
-    return pl.Series(sorted(given_names()), dtype=pl.String)
+def _plain(word: str) -> str:
+    """``word`` without diacritics (émile → emile; ł and ø have no decomposition and stay)."""
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 def latin_person_name(v: str) -> bool:
     """Words holding ``First Last`` in any case: a known given name followed by a word that is no
     street, business or common word ("Customer Anna Smith", "MARY SMITH" → yes, "Main Street" → no)."""
     words = [w.lower().strip("'’-") for w in _TOKEN.split(v.strip()) if w]
+    words = [w.split("-")[0] if "-" in w and w not in given_names() else w for w in words]   # Hans-Ludwig
     words = [w for w in words if w not in PARTICLES]   # "George van Dijk": the particle joins, it is no word
     names = given_names()
     stop = load_names().not_words
-    return any(first in names and len(last) >= 2 and last not in SURNAME_STOP and last not in COMMON_WORDS
-               and last not in stop for first, last in zip(words, words[1:]))
+    return any((first in names or _plain(first) in names) and first not in stop and len(last) >= 2
+               and last not in SURNAME_STOP and last not in stop for first, last in zip(words, words[1:]))
 
 
 def zh_person_name(v: str) -> bool:
-    """A Chinese name after a context word: surname, then a character common in given names."""
+    """A Chinese name found by its context words: a surname (alone before an honorific: 王先生),
+    then a character common in given names (王伟, not 高效)."""
     lists = load_names()
     m = re.match(lists.zh_surname_alt, v)
-    return (bool(m) and len(v) > m.end() and v[m.end()] in lists.zh_given_chars
-            and v[:m.end() + 1] not in lists.zh_not_names)
+    if not m:
+        return False
+    if len(v) == m.end():      # 王先生: the surname alone, before an honorific
+        return True
+    return v[m.end()] in lists.zh_given_chars and v[:m.end() + 1] not in lists.zh_not_names
 
 
 def hinted_header(name: str, words: tuple[str, ...] | list[str]) -> bool:
@@ -172,25 +185,28 @@ def hinted_header(name: str, words: tuple[str, ...] | list[str]) -> bool:
 
 
 def name_evidence(values: pl.Series, hinted: bool) -> np.ndarray:
-    """Per value: is there dictionary evidence that it is a person's name?
+    """Per value: is there dictionary evidence that it is a person's name? (Run on a column's
+    sample: one look-up per distinct value.)
 
     Latin script: 2-4 words, one a known given name, none a place/job/business word; a single
     given name counts only under a name header. Chinese: surname + a common given-name character;
     under a name header any surname + one or two characters, or a nickname (小李, 大梨)."""
     lists = load_names()
-    v = values.cast(pl.String).str.strip_chars()
-    df = pl.DataFrame({"v": v}).with_row_index("i")
-    words = (df.select("i", w=pl.col("v").str.to_lowercase().str.extract_all(_WORD)).explode("w")
-             .drop_nulls("w"))
-    given, stop = _given_series().implode(), pl.Series(sorted(lists.not_words), dtype=pl.String).implode()
-    agg = words.group_by("i").agg(n=pl.len(), given=pl.col("w").is_in(given).any(),
-                                  stop=pl.col("w").is_in(stop).any())
-    latin_shape = v.str.contains(r"^[\p{Latin}'’.,\- ]+$").fill_null(False)
-    per = df.join(agg, on="i", how="left").sort("i").with_columns(shape=latin_shape)
+    zh = re.compile(lists.zh_loose if hinted else lists.zh_full)
+    given, stop = given_names(), lists.not_words
     min_words = 1 if hinted else 2
-    latin = (pl.col("shape") & pl.col("given").fill_null(False) & ~pl.col("stop").fill_null(False)
-             & (pl.col("n").fill_null(0) >= min_words) & (pl.col("n").fill_null(0) <= 4))
-    zh = pl.col("v").str.contains(lists.zh_loose if hinted else lists.zh_full).fill_null(False)
-    if not hinted:
-        zh = zh & ~pl.col("v").is_in(pl.Series(sorted(lists.zh_not_names), dtype=pl.String).implode())
-    return per.select(latin | zh).to_series().to_numpy()
+
+    def one(v: str | None) -> bool:
+        v = (v or "").strip()
+        if zh.match(v):
+            return hinted or v not in lists.zh_not_names
+        if not _LATIN_SHAPE.match(v):
+            return False
+        words = _WORDS.findall(v.lower())
+        plain = [_plain(w) for w in words]
+        return (min_words <= len(words) <= 4 and any(p in given for p in plain)
+                and not any(w in stop or p in stop for w, p in zip(words, plain)))
+
+    uniq = values.cast(pl.String).unique(maintain_order=True)
+    good = uniq.filter(pl.Series([one(v) for v in uniq.to_list()], dtype=pl.Boolean))
+    return values.cast(pl.String).is_in(good.implode()).fill_null(False).to_numpy()

@@ -231,15 +231,25 @@ def findings_changes(r: Results) -> Table:
             f = now.get(cid) or before.get(cid) or {}
             row = {"check": cid, "change": change, "severity": f.get("severity", ""), "domain": f.get("domain", ""),
                    "title": control_text(cid, "title", current()) or f.get("title", ""),
-                   "affected": (now.get(cid) or {}).get("affected")}
+                   "affected": of_total(now.get(cid))}
             if r.previous_quarter:
-                row["affected before"] = (before.get(cid) or {}).get("affected")
+                row["affected before"] = of_total(before.get(cid))
             rows.append(row)
     df = pd.DataFrame(rows)
     if not df.empty:
         df["_s"] = df["severity"].map(_SEVERITY).fillna(9)
         df = df.sort_values(["_s", "check"], kind="stable").drop(columns="_s")
-    return show(df, kinds={"affected": "count", "affected before": "count"}, empty=t("empty.no_failed"))
+    return show(df, kinds={"affected": "text", "affected before": "text"}, empty=t("empty.no_failed"))
+
+
+def of_total(f: dict[str, Any] | None) -> str | None:
+    """A finding's count with what it counts and of how many: "51 of 2,988 records"."""
+    if not f or f.get("affected") is None:
+        return None
+    unit = i18n.maybe(f"dpia.unit.{str(f.get('unit') or '').replace(' ', '_')}", str(f.get("unit") or ""))
+    if f.get("total") is None:
+        return f"{count(f['affected'])} {unit}".strip()
+    return t("count.of_unit", n=count(f["affected"]), total=count(f["total"]), unit=unit).strip()
 
 
 def top_risks(r: Results, n: int = 10) -> Table:
@@ -265,12 +275,11 @@ def actions_table(r: Results) -> Table:
     recorded = [a for a in r.actions if a["status"] is not None]
     unowned = [a["risk"] for a in r.actions if a["status"] is None]
     if not recorded:
-        why = "no actions recorded (actions.yaml beside the quarterly reports)"
-        return show(pd.DataFrame(), empty=why + (f"; failed checks without an owner: {', '.join(unowned)}"
-                                                 if unowned else ""))
+        why = t("empty.no_actions")
+        return show(pd.DataFrame(), empty=why + (t("empty.unowned", ids=", ".join(unowned)) if unowned else ""))
     # failed checks nobody owns are named in one caption line, not as rows of dashes
     rows = sorted(recorded, key=lambda a: (a["flag"] == "", a["risk"]))
-    caption = f"Failed checks without an owner: {', '.join(unowned)}" if unowned else ""
+    caption = t("empty.unowned_caption", ids=", ".join(unowned)) if unowned else ""
     df = pd.DataFrame(rows, columns=["risk", "title", "owner", "status", "due", "finding", "flag", "approver",
                                      "expires", "reason"])
     if r.previous_actions:  # carried across quarters: how each stood last quarter
@@ -283,10 +292,9 @@ def drift_table(r: Results) -> Table:
     """Personal-data columns and categories that appeared, grew or disappeared since last quarter."""
     d = r.history.get("inventory_drift")
     if d is None:
-        why = ("no previous quarter to compare with" if not r.previous_quarter
-               else "one of the two quarters has no pii_inventory.json")
-        return show(pd.DataFrame(), empty=f"not compared: {why}")
-    return show(pd.DataFrame(drift_mod.rows(d)), empty="no change: the same columns hold the same categories")
+        why = t("empty.drift_no_previous") if not r.previous_quarter else t("empty.drift_no_inventory")
+        return show(pd.DataFrame(), empty=t("empty.not_compared", why=why))
+    return show(pd.DataFrame(drift_mod.rows(d)), empty=t("empty.drift_none"))
 
 
 def _loss_frame(r: Results) -> pd.DataFrame:
@@ -331,7 +339,7 @@ def training_table(r: Results) -> Table:
     cols = ["measure", "this quarter"] + (["previous"] if r.previous_training else [])
     df = pd.DataFrame([dict(zip(cols, (m, c, v))) for m, c, v in rows if c not in (None, "—")], columns=cols)
     return show(df, kinds={"this quarter": "text", "previous": "text"},
-                empty=str(t.get("note") or "training.json holds no figures"))
+                empty=str(t.get("note") or i18n.t("empty.training")))
 
 
 def training_departments(r: Results) -> Table:
@@ -339,7 +347,7 @@ def training_departments(r: Results) -> Table:
     prev = training_by_department(r.previous_training)
     df = pd.DataFrame([{"department": k, "completion": v, **({"previous": prev.get(k)} if prev else {})}
                        for k, v in sorted(dep.items())])
-    return show(df, kinds={"completion": "percent", "previous": "percent"}, empty="no department figures")
+    return show(df, kinds={"completion": "percent", "previous": "percent"}, empty=t("empty.departments"))
 
 
 def notification_table(r: Results) -> Table:
@@ -348,8 +356,8 @@ def notification_table(r: Results) -> Table:
     for s in r.simulation.get("scenarios", []):
         for n in s.get("notifications", []) or []:
             key = (n.get("jurisdiction", ""), n.get("to", ""), n.get("deadline_hours"), n.get("basis", ""))
-            row = seen.setdefault(key, {"jurisdiction": key[0], "notify": key[1], "deadline_hours": key[2],
-                                        "deadline": n.get("deadline") or n.get("trigger") or "", "basis": key[3],
+            row = seen.setdefault(key, {"jurisdiction": key[0], "notify": term("recipient", key[1]), "deadline_hours": key[2],
+                                        "deadline": n.get("deadline") or n.get("trigger") or "", "basis": term("basis", key[3]),
                                         "records at most": None, "scenarios": set()})
             row["scenarios"].add(s.get("id", ""))
             rec = history._num(n.get("records"))

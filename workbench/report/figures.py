@@ -49,7 +49,7 @@ def loss_figure(r: Results) -> go.Figure:
     for col, colour in (("mean", _NOW), ("p95", _BEFORE), ("p99", COLOURS[3])):
         vals = [float(v or 0) for v in df[col]]
         fig.add_bar(name=t(f"figure.loss_{col}"), y=list(df["scenario"]), x=vals, orientation="h", marker_color=colour,
-                    text=[money(v) for v in vals], textposition="outside", cliponaxis=False)
+                    text=[money(v) if v else "" for v in vals], textposition="outside", cliponaxis=False)
     top = max([float(v or 0) for v in df["p99"]] + [1.0])
     return _layout(fig, t("figure.loss_title", currency=r.currency), barmode="group", bargap=0.25,
                    xaxis=dict(title=t("figure.loss_axis", currency=r.currency), range=[0, top * 1.25]),
@@ -74,6 +74,6 @@ def actions_figure(r: Results) -> go.Figure:
         return _empty(t("figure.actions"), t("empty.no_whatif"))
     vals = [float(v or 0) for v in df["expected loss reduction"]]
     fig = go.Figure(go.Bar(y=list(df["action"]), x=vals, orientation="h", marker_color=_NOW,
-                           text=[money(v) for v in vals], textposition="outside", cliponaxis=False))
+                           text=[money(v) if v else "" for v in vals], textposition="outside", cliponaxis=False))
     return _layout(fig, t("figure.actions_title", currency=r.currency), xaxis=dict(range=[0, max(vals + [1.0]) * 1.3]),
                    yaxis=dict(autorange="reversed", automargin=True), height=120 + 40 * len(df))

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from .. import i18n
+from ..checks.catalog import owner_text
 from ..presentation import MISSING, count, date, money, percent, score, text
 from . import history
 from .executive import Results, rag
@@ -92,7 +93,7 @@ def why_nothing(w: dict[str, Any], titles: dict[str, str]) -> str:
         name, why = zero_reason(x, titles)
         grouped.setdefault(why, []).append(name)
     sep = i18n.t("common.list_sep")
-    return "; ".join(f"{why} ({sep.join(n for n in names if n)})" if any(names) else why
+    return "; ".join(i18n.t("common.reason_for", why=why, scenarios=sep.join(n for n in names if n)) if any(names) else why
                      for why, names in grouped.items()) or i18n.t("reason.no_effect")
 
 
@@ -110,7 +111,7 @@ def _owner(r: Results, checks: tuple[str, ...]) -> tuple[str, str, str]:
         if cid in acts:
             return cid, str(acts[cid]["owner"]), date(acts[cid].get("due") or acts[cid].get("expires"))
         if cid in reg:
-            return cid, str(reg[cid].get("owner") or MISSING), date(reg[cid].get("due_date"))
+            return cid, owner_text(str(reg[cid].get("owner") or MISSING), i18n.current()), date(reg[cid].get("due_date"))
     return "", MISSING, MISSING
 
 
@@ -167,6 +168,10 @@ def verdict(r: Results) -> str:
             else i18n.t("first.not_assessable", lacking=count(lacking), total=count(applicable))
             if r.findings.get("overall_reason") else i18n.t("first.not_measured"))
     parts = [i18n.t("first.failed", failed=count(failed), total=count(assessed))]
+    blind = [b for b in r.findings.get("insufficient_data") or [] if isinstance(b, dict)]
+    if blind:  # never a pass: what could not be seen belongs on the first screen
+        parts.append(i18n.t("first.blind", n=count(len(blind)), total=count(len(found)),
+                            ids=", ".join(str(b.get("id")) for b in blind)))
     t = r.simulation.get("total") or {}
     if t.get("mean") is not None:
         parts.append(i18n.t("first.loss", mean=money(t["mean"], r.currency), p99=money(t.get("p99"), r.currency)))

@@ -62,10 +62,13 @@ def quarterly_plan(ctx: RunContext) -> list[Step]:
     training = {"dataset": ds, "as_of": ctx.as_of}
     if ctx.store:
         training["store"] = ctx.store
+    for params in (simulation, training):
+        params["lang"] = ctx.lang
     return [
-        Step("01_data_inventory", {"dataset": ds, "as_of": ctx.as_of, "output_dir": out}, ("pii_inventory.json",),
+        Step("01_data_inventory", {"dataset": ds, "as_of": ctx.as_of, "output_dir": out, "lang": ctx.lang}, ("pii_inventory.json",),
              t("plan.appendix_a", ctx.lang), after=()),
-        Step("02_posture_assessment", {"dataset": ds, "as_of": ctx.as_of, "profile": ctx.profile, "output_dir": out},
+        Step("02_posture_assessment", {"dataset": ds, "as_of": ctx.as_of, "profile": ctx.profile, "output_dir": out,
+                                        "lang": ctx.lang},
              ("findings.json", "risk_register.csv"), t("plan.appendix_b", ctx.lang), after=()),
         Step("03_breach_simulation", simulation, ("simulation.json",), t("plan.appendix_c", ctx.lang),
              after=("02_posture_assessment",)),

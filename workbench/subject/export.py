@@ -26,7 +26,7 @@ import pandas as pd
 from ..config import DatasetConfig, Processing, read_yaml
 from ..errors import InputError
 from .find import Finding, TableMatch, subject_rows
-from .text import CSP, html_page, localised, messages
+from .text import html_page, localised, messages
 
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 _NUMBERISH = re.compile(r"^[+-]?[0-9 ()./-]+$")
@@ -214,5 +214,5 @@ def summary_html(ds: Any, finding: Finding, processing: Processing, msgs: dict[s
     return html_page(msgs["title"].format(org=org), lang, "\n".join(parts))
 
 
-__all__ = ["CSP", "collect", "file_names", "person_language", "prepare_folder", "processing_of",
+__all__ = ["collect", "file_names", "person_language", "prepare_folder", "processing_of",
            "summary_html", "write_access_package", "write_private", "TableMatch"]

@@ -10,8 +10,6 @@ from ..files import load_yaml_mapping
 
 LANGS = ("en", "zh")
 MESSAGES = Path(__file__).with_name("messages.yaml")
-CSP = ("default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img-src 'none'; "
-       "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 _STYLE = ("body{font-family:'Noto Sans CJK SC','Noto Sans',Arial,sans-serif;max-width:52em;margin:2em auto;"
           "padding:0 1em;color:#222;line-height:1.5}table{border-collapse:collapse;width:100%}"
           "td,th{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}"
@@ -49,11 +47,11 @@ def localised(value: str | dict[str, str], lang: str) -> str:
 
 
 def html_page(title: str, lang: str, body: str) -> str:
-    """A self-contained page; ``body`` must already be escaped, ``title`` is escaped here."""
-    from ..boundary import escape
+    """A self-contained page; ``body`` must already be escaped, ``title`` is escaped here. Sealed by
+    the output boundary with a Content-Security-Policy that lets no script run (none is named)."""
+    from ..boundary import escape, seal_html
 
-    return ("<!DOCTYPE html>\n"
-            f"<html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">"
-            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
-            f"<meta name=\"referrer\" content=\"no-referrer\"><title>{escape(title)}</title>"
-            f"<style>{_STYLE}</style></head>\n<body>\n{body}\n</body></html>\n")
+    return seal_html("<!DOCTYPE html>\n"
+                     f"<html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">"
+                     f"<meta name=\"referrer\" content=\"no-referrer\"><title>{escape(title)}</title>"
+                     f"<style>{_STYLE}</style></head>\n<body>\n{body}\n</body></html>\n")

@@ -54,10 +54,11 @@ def header_env_name(header: str) -> str:
 
 
 def normalise_id(raw: Any) -> str:
-    """Width-fold (NFKC), trim and drop inner whitespace: ``' u 00042 '`` → ``'u00042'``. Case is
+    """Width-fold (NFKC), trim and drop inner whitespace and control/format characters (a header or a
+    typed id may carry terminal escapes or bidi overrides): ``' u 00042 '`` → ``'u00042'``. Case is
     settled by the roster lookup, which is case-insensitive and returns the roster's spelling."""
     text = unicodedata.normalize("NFKC", str(raw or ""))
-    return "".join(text.split())
+    return "".join(ch for ch in "".join(text.split()) if unicodedata.category(ch) not in ("Cc", "Cf"))
 
 
 def roster_records(users: Any) -> dict[str, dict[str, Any]]:

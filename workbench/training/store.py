@@ -277,32 +277,32 @@ class Saved:
     attempt_id: int
     mode: str
 
-    @property
-    def capped(self) -> bool:
-        return self.mode == "practice"
 
-
-def _exam_count(conn: sa.Connection, trainee: str, module_id: str) -> int:
+def _exam_count(conn: sa.Connection, trainee: str, module_id: str, since: dt.datetime | None = None) -> int:
     a = attempts_table
-    if conn.dialect.name == "postgresql":  # READ COMMITTED: serialise this trainee × module until commit
-        key = int.from_bytes(hashlib.sha256(f"{trainee}|{module_id}".encode()).digest()[:8], "big", signed=True)
-        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
     query = (sa.select(sa.func.count()).select_from(a)
              .where(a.c.trainee_id == trainee, a.c.module_id == module_id,
                     sa.or_(a.c.mode.is_(None), a.c.mode == "exam")))
+    if since is not None:
+        query = query.where(a.c.finished_at >= _naive_utc(since))
     return int(conn.execute(query).scalar_one())
+
+
+def _lock_trainee(conn: sa.Connection, trainee: str, module_id: str) -> None:
+    """PostgreSQL (READ COMMITTED): serialise writers of one trainee × module until commit; SQLite's
+    ``BEGIN IMMEDIATE`` already serialises every writer."""
+    if conn.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(f"{trainee}|{module_id}".encode()).digest()[:8], "big", signed=True)
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
 
 
 def save_attempt(store: str | os.PathLike[str] | None, *, trainee: str, module: Module, result: Result,
                  department: str | None = None, started_at: dt.datetime | None = None,
                  finished_at: dt.datetime | None = None, lang: str = "en", source: str = "cli",
                  mode: str = "exam", identity: str | None = None, max_attempts: int | None = None) -> Saved:
-    """Write one graded attempt (header + one row per question) atomically.
-
-    ``max_attempts`` caps exam attempts per trainee and module *where the attempt is stored*: the
-    count and the insert share one write transaction (SQLite ``BEGIN IMMEDIATE``, a PostgreSQL
-    advisory lock), so neither a second tab nor an id typed into the page gets past it; an exam
-    attempt beyond the cap is stored as practice (never a score of record).
+    """Write one graded attempt (header + one row per question) atomically. ``max_attempts`` caps exam
+    attempts per trainee and module where the attempt is stored (count and insert in one write
+    transaction: no second tab or typed id gets past it); an exam beyond the cap is stored as practice.
     Raises :class:`StoreError` when the store cannot be reached or written; nothing is half-written."""
     if mode not in MODES:
         raise InputError(f"attempt mode '{mode}' is not one of {list(MODES)}", "use mode='exam' or 'practice'")
@@ -325,8 +325,10 @@ def save_attempt(store: str | os.PathLike[str] | None, *, trainee: str, module: 
     def write() -> Saved:
         with engine.begin() as conn:
             stored = header["mode"]
-            if stored == "exam" and max_attempts is not None and _exam_count(conn, trainee, module.id) >= max_attempts:
-                stored = "practice"
+            if stored == "exam" and max_attempts is not None:
+                _lock_trainee(conn, trainee, module.id)
+                if _exam_count(conn, trainee, module.id) >= max_attempts:
+                    stored = "practice"
             attempt_id = conn.execute(sa.insert(attempts_table).values(**{**header, "mode": stored})
                                       ).inserted_primary_key[0]
             rows = [dict(attempt_id=attempt_id, question_id=q,
@@ -378,15 +380,8 @@ def attempts(store: str | os.PathLike[str] | None = None) -> "pd.DataFrame":
 def exam_attempts_count(store: str | os.PathLike[str] | None, trainee: str, module_id: str,
                         since: dt.datetime | None = None) -> int:
     """How many exam attempts ``trainee`` already recorded for ``module_id`` (for an attempt cap)."""
-    engine = engine_for(store)
-    a = attempts_table
-    query = (sa.select(sa.func.count()).select_from(a)
-             .where(a.c.trainee_id == trainee, a.c.module_id == module_id,
-                    sa.or_(a.c.mode.is_(None), a.c.mode == "exam")))
-    if since is not None:
-        query = query.where(a.c.finished_at >= _naive_utc(since))
-    with engine.connect().execution_options(readonly=True) as conn:
-        return int(conn.execute(query).scalar_one())
+    with engine_for(store).connect().execution_options(readonly=True) as conn:
+        return _exam_count(conn, trainee, module_id, since)
 
 
 def attempts_of_record(store_or_attempts: Any) -> "pd.DataFrame":
