@@ -100,6 +100,7 @@ def _unkeyed_where(ds: Any, finding: Finding, tm: TableMatch, names: _Names) -> 
     if tm.key:
         ids = ", ".join(lit(i) for i in finding.customer_ids)
         parts += [f"{names.column(tm.table, c)} IN ({ids})" for c in ds.columns[tm.table] if c == "customer_id"]
+        parts += [f"{names.column(tm.table, c)} IN ({', '.join(lit(v) for v in vals)})" for c, vals in tm.links]
     sel = finding.selector
     for c in finding.columns.columns_for(sel.category, tm.table) if sel.category else []:
         vals = ds.sql(f"SELECT DISTINCT CAST({q(c)} AS VARCHAR) AS v FROM {q(tm.table)} WHERE {sel.column_match(q(c))} ORDER BY 1")
