@@ -55,7 +55,7 @@ counts, ids = {}, set()
 c = tables["customers"]
 direct = pd.Series(False, index=c.index)
 for col in c.columns:
-    if c[col].dtype == object or str(c[col].dtype).startswith("string"):
+    if pd.api.types.is_object_dtype(c[col]) or pd.api.types.is_string_dtype(c[col]):
         if col == "notes":
             continue
         direct |= norm(c[col]).isin(cc_target).fillna(False)
@@ -82,12 +82,18 @@ def ensure_data(customers: int) -> Path:
     return folder
 
 
+PEAK: list[float] = []  # peak RSS (MB) of the last run, from /usr/bin/time
+
+
 def timed(cmd: list[str]) -> tuple[float, float, str]:
+    peak = Path(tempfile.mkstemp(prefix="peak-")[1])
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    r = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
+    r = subprocess.run(["/usr/bin/time", "-o", str(peak), "-f", "%M", *cmd], check=True, capture_output=True, text=True, cwd=ROOT)
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    PEAK.append(int(peak.read_text().split()[-1]) / 1024)
+    peak.unlink()
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), r.stdout
 
 
@@ -96,33 +102,47 @@ def main() -> None:
     ap.add_argument("--customers", type=int, default=1_000_000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--data", type=Path, help="a sample folder made by workbench sample --format parquet")
+    ap.add_argument("--inventory", type=Path, help="reuse this pii_inventory.json of the data instead of scanning it")
     a = ap.parse_args()
     data = a.data or ensure_data(a.customers)
     subjects = {s["id"]: s for s in json.loads((data / "ground_truth.json").read_text(encoding="utf-8"))["subjects"]}
     asks = [("S1", "email", subjects["S1"]["identifiers"]["email"]), ("S2", "phone", subjects["S2"]["identifiers"]["phone"]),
             ("S2", "national_id", subjects["S2"]["identifiers"]["national_id"])]
-    base = Path(tempfile.mkdtemp(prefix="subject-bench-")) / "baseline.py"
+    work = Path(tempfile.mkdtemp(prefix="subject-bench-"))
+    base = work / "baseline.py"
     base.write_text(BASELINE, encoding="utf-8")
+    if a.inventory:
+        inventory, scan_note = a.inventory, "made by an earlier `workbench scan` of the same data"
+    else:
+        scan_wall, scan_cpu, _ = timed([sys.executable, "-m", "workbench", "scan", str(data), "--out", str(work / "scan"), "--quiet"])
+        inventory = work / "scan" / "pii_inventory.json"
+        scan_note = f"run once: {scan_wall:.1f} s wall, {scan_cpu:.1f} s CPU"
+        print(f"scan (once, for --inventory): {scan_wall:.1f} s wall / {scan_cpu:.1f} s CPU", flush=True)
     rows = []
     for sid, kind, value in asks:
-        wb, pd_ = [], []
+        wb, wi, pd_ = [], [], []
         for _ in range(a.repeats):
-            w, c, out = timed([sys.executable, "-m", "workbench", "subject", "find", str(data),
-                               f"--{kind.replace('_', '-')}", value, "--json", "--quiet"])
+            ask = [sys.executable, "-m", "workbench", "subject", "find", str(data), f"--{kind.replace('_', '-')}", value,
+                   "--json", "--quiet"]
+            w, c, out = timed(ask)
             found = {t["table"]: t["rows"] for t in json.loads(out)["tables"]}
-            wb.append((w, c))
+            wb.append((w, c, PEAK[-1]))
+            w, c, out = timed(ask + ["--inventory", str(inventory)])
+            assert {t["table"]: t["rows"] for t in json.loads(out)["tables"]} == found
+            wi.append((w, c, PEAK[-1]))
             w, c, out = timed([sys.executable, str(base), str(data), kind, value])
             naive = json.loads(out)
-            pd_.append((w, c))
+            pd_.append((w, c, PEAK[-1]))
         expected = subjects[sid]["expected"][kind]
         truth = {"customers": len(expected["rows"]["customers"]) + len(expected["mentions"]),
                  "transactions": len(expected["rows"]["transactions"])}
         assert found == truth, (found, truth)
         assert naive == truth, (naive, truth)
         med = lambda xs, i: statistics.median(x[i] for x in xs)  # noqa: E731
-        rows.append((sid, kind, truth, med(wb, 0), med(wb, 1), med(pd_, 0), med(pd_, 1)))
-        print(f"{sid} {kind}: workbench {med(wb, 0):.2f} s wall / {med(wb, 1):.2f} s CPU; "
-              f"pandas {med(pd_, 0):.2f} s / {med(pd_, 1):.2f} s", flush=True)
+        rows.append((sid, kind, truth, med(wb, 0), med(wb, 1), med(wi, 0), med(wi, 1), med(pd_, 0), med(pd_, 1),
+                     med(wb, 2), med(pd_, 2)))
+        print(f"{sid} {kind}: workbench {med(wb, 0):.2f} s wall / {med(wb, 1):.2f} s CPU; with --inventory "
+              f"{med(wi, 0):.2f} s / {med(wi, 1):.2f} s; pandas {med(pd_, 0):.2f} s / {med(pd_, 1):.2f} s", flush=True)
     size = sum(f.stat().st_size for f in data.rglob("*") if f.is_file()) / 1e6
     n = json.loads((data / "ground_truth.json").read_text(encoding="utf-8"))["generator"]["customers"]
     lines = [
@@ -133,12 +153,15 @@ def main() -> None:
         "3M transactions); the planted subjects of its `ground_truth.json`. Each figure is the median of "
         f"{a.repeats} fresh processes, loading included, the two ways alternated in one run. Both found "
         "exactly the ground truth's rows (checked).", "",
-        "| subject | selector | rows found (customers incl. mentions / transactions) | workbench wall | CPU | pandas baseline wall | CPU | speed-up (wall) |",
-        "|---|---|---|---:|---:|---:|---:|---:|",
+        "| subject | selector | rows found (customers incl. mentions / transactions) | workbench wall | CPU | "
+        "with --inventory wall | CPU | pandas baseline wall | CPU | peak memory workbench / pandas |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for sid, kind, truth, w, c, pw, pc in rows:
+    for sid, kind, truth, w, c, iw, ic, pw, pc, wm, pm in rows:
         lines.append(f"| {sid} | --{kind.replace('_', '-')} | {truth['customers']} / {truth['transactions']} | {w:.2f} s | "
-                     f"{c:.2f} s | {pw:.2f} s | {pc:.2f} s | {pw / w:.1f}× |")
+                     f"{c:.2f} s | {iw:.2f} s | {ic:.2f} s | {pw:.2f} s | {pc:.2f} s | {wm:,.0f} MB / {pm:,.0f} MB |")
+    lines += ["", f"`--inventory` reuses a `pii_inventory.json` from `workbench scan` ({scan_note}), as a privacy "
+              "team answering many requests would."]
     lines += ["", "The workbench command classifies a spread sample of every text column to decide where to "
               "look (no full-column pass), then runs one filtered aggregate per table in DuckDB over the "
               "Parquet files in place; only counts and dates come back. The baseline reads all six tables "

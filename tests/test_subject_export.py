@@ -39,6 +39,10 @@ def test_export_writes_private_files_in_the_persons_language(cli, sample_dir, tm
     assert expected["mentions"][0]["key"] not in (out / "data.json").read_text(encoding="utf-8")
     html = (out / "summary.html").read_text(encoding="utf-8")
     assert 'lang="zh-CN"' in html and "订单、配送与客户服务" in html and "处理目的" in html  # a CN customer: Chinese
+    from test_i18n import english_leftovers  # the project's check for untranslated English
+
+    body = html.split("</style>", 1)[1]
+    assert not english_leftovers(body), english_leftovers(body)
     assert "Content-Security-Policy" in html and "script-src 'none'" in html and "<script" not in html.lower()
 
     en = tmp_path / "en"

@@ -114,3 +114,64 @@ def test_bad_selectors(given, words):
         parse_selector(**given)
     assert words in str(e.value) and "\n" not in str(e.value)
     assert "DROP" not in str(e.value)
+
+
+def test_cli_find_with_the_scans_inventory_agrees_and_a_foreign_inventory_is_refused(cli, sample_dir, tmp_path):
+    s2 = {s["id"]: s for s in json.loads((sample_dir / "ground_truth.json").read_text(encoding="utf-8"))["subjects"]}["S2"]
+    r = cli("scan", str(sample_dir), "--out", str(tmp_path / "scan"), "--quiet")
+    assert r.returncode == 0, r.stderr
+    inv = tmp_path / "scan" / "pii_inventory.json"
+    # by phone: the scan lists the notes' categories (phone among them) in its inventory too; a note is
+    # still searched as text (a mention), never compared whole as a phone value
+    ask = ["subject", "find", str(sample_dir), "--phone", s2["identifiers"]["phone"], "--json", "--quiet"]
+    with_inv, default = cli(*ask, "--inventory", str(inv)), cli(*ask)
+    assert with_inv.returncode == default.returncode == 0
+    a, b = json.loads(with_inv.stdout), json.loads(default.stdout)
+    assert a["searched"]["inventory"] == str(inv)
+    for x, y in zip(a["tables"], b["tables"], strict=True):  # the scan knows more categories (birth dates)
+        assert set(y["categories"]) <= set(x["categories"])
+        assert {k: v for k, v in x.items() if k != "categories"} == {k: v for k, v in y.items() if k != "categories"}
+    assert a["tables"][0]["by_kind"] == {"direct": 1, "key": 0, "mention": 1}
+    assert s2["identifiers"]["phone"] not in with_inv.stdout + with_inv.stderr
+    doc = json.loads(inv.read_text(encoding="utf-8"))
+    doc["inventory"].append({"table": "customers", "column": "Email__c", "category": "email", "share": 1.0, "sensitivity": "medium"})
+    inv.write_text(json.dumps(doc), encoding="utf-8")
+    r = cli(*ask, "--inventory", str(inv))
+    assert r.returncode == 2 and "Email__c" in r.stderr and "scan" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = cli("subject", "find", str(sample_dir), "--email", "nobody.here@example.org", "--quiet")
+    assert r.returncode == 0 and "no records found" in r.stdout
+
+
+def test_other_tables_linked_by_key_are_searched(tmp_path):
+    """Tables beyond the canonical ones: an address book reached by customers.address_id and an
+    orders table holding CustomerId are the person's rows too."""
+    import pandas as pd
+    import yaml
+
+    root = tmp_path / "ds"
+    root.mkdir()
+    pd.DataFrame({"customer_id": ["C1", "C2", "C3"], "email": ["ann@example.org", "bob@example.org", "cy@example.org"],
+                  "address_id": ["A1", "A2", "A3"]}).to_csv(root / "customers.csv", index=False)
+    pd.DataFrame({"AddressId": ["A1", "A2", "A3"], "street": ["Main St 1", "Side St 2", "Long Rd 3"]}).to_csv(root / "address.csv", index=False)
+    pd.DataFrame({"OrderId": ["O1", "O2", "O3", "O4"], "CustomerId": ["C1", "C2", "C1", "C3"]}).to_csv(root / "orders.csv", index=False)
+    (root / "dataset.yaml").write_text(yaml.safe_dump({"name": "links", "tables": {
+        "customers": {"path": "customers.csv"}, "address": {"path": "address.csv"}, "orders": {"path": "orders.csv"}}}),
+        encoding="utf-8")
+    ds = load_dataset(root)
+    finding = find_subject(ds, parse_selector(email="ANN@example.org"))
+    by = {t["table"]: t["rows"] for t in finding.summary()["tables"]}
+    assert by == {"customers": 1, "address": 1, "orders": 2}
+    rows = {tm.table: [r for df in subject_rows(ds, finding, tm) for r in df.to_dict("records")] for tm in finding.hits()}
+    assert [r["AddressId"] for r in rows["address"]] == ["A1"] and sorted(r["OrderId"] for r in rows["orders"]) == ["O1", "O3"]
+
+
+@pytest.mark.parametrize("args", [
+    ["--email", "not-an-email"],
+    ["--email", "a@example.org", "--customer-id", "C1"],
+    [],
+    ["--phone", "call me"],
+])
+def test_cli_bad_selectors_exit_2_with_one_line(cli, sample_dir, tmp_path, args):
+    r = cli("subject", "export", str(sample_dir), *args, "--out", str(tmp_path / "pkg"), "--quiet")
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    assert not (tmp_path / "pkg").exists()

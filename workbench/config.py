@@ -76,7 +76,7 @@ class RetentionRule(_Strict):
 
     table: str
     days: int = Field(ge=0)
-    basis: str
+    basis: str | dict[str, str]  # a text, or language -> text
     columns: list[str] = Field(default_factory=list)  # kept columns only (others may go); empty: the whole row
 
 

@@ -45,7 +45,8 @@ PROCESSING = {
     "recipients": [{"en": "Payment processor (card payments)", "zh": "支付服务商（银行卡支付）"},
                    {"en": "Parcel carriers (name and delivery address)", "zh": "快递承运商（姓名与收货地址）"}],
     "retention": [{"table": "transactions", "days": 3650,
-                   "basis": "commercial and tax records: 10 years (HGB §257, AO §147)"}],
+                   "basis": {"en": "commercial and tax records: 10 years (HGB §257, AO §147)",
+                             "zh": "商业与税务记录：10 年（德国商法典第 257 条、税收通则第 147 条）"}}],
     "backup_retention_days": 35,
 }
 

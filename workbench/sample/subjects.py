@@ -4,7 +4,7 @@ Three customers are picked among those no other plant touched (each with purchas
 and phone no one else has):
 
 * ``S1`` (EU) also has a second customer account, opened with the same e-mail in other letter
-  case and the same phone written another way (``0049 …`` for ``+49 …``); another customer's note
+  case and the same phone written another way (``+49-30-1234567`` for ``+49 30 1234567``); another customer's note
   mentions the e-mail in capitals;
 * ``S2`` (CN) is mentioned in two other customers' notes: the phone as ``+86 180 5395 3072``, the
   resident id as it is;
@@ -68,7 +68,8 @@ def plant_subjects(rng: np.random.Generator, cust: pd.DataFrame, tx: pd.DataFram
     cust.iat[dup, at("full_name")] = cust.iat[s1, at("full_name")]
     local, _, domain = str(cust.iat[s1, at("email")]).partition("@")
     cust.iat[dup, at("email")] = f"{local.title()}@{domain.capitalize()}"
-    cust.iat[dup, at("phone")] = "00" + str(cust.iat[s1, at("phone")]).lstrip("+")
+    # the same number with hyphens (+34-32-5021413 for +34 32 5021413): still a phone to the detectors
+    cust.iat[dup, at("phone")] = str(cust.iat[s1, at("phone")]).replace(" ", "-")
 
     def mention(row: int, old: str, new: str) -> dict:
         cust.iat[row, at("notes")] = str(cust.iat[row, at("notes")]).replace(old, new)

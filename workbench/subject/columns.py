@@ -9,6 +9,7 @@ operator mapped them, so they hold what their name says even where the sample is
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,10 @@ from typing import Any
 from ..errors import DatasetError
 
 SEARCHED = ("email", "phone", "national_id")
+UNSEARCHED = ("person_name", "address")
+# customers columns the operator mapped: they hold what their name says (the summary's categories)
+CANONICAL_CATEGORIES = {"email": "email", "phone": "phone", "national_id": "national_id", "full_name": "person_name",
+                        "address": "address"}
 KEY_NAMES = ("customer_id",)  # a column of this name in any table links its rows to a customer
 DERIVED = {("customers", "jurisdiction")}
 
@@ -71,40 +76,52 @@ def from_inventory(ds: Any, path: str | Path) -> SearchColumns:
     for t, c, cat in entries + [(t, c, "") for t, c in free]:
         if t not in ds.columns or c not in ds.columns[t]:
             raise DatasetError(f"{p}: column '{t}.{c}' is not in the dataset", "the inventory is of another dataset or out of date: run 'workbench scan' again")
-    for t, c, cat in entries:
-        out.add(t, c, cat)
     out.free_text = sorted(set(free))
+    for t, c, cat in entries:  # a free-text column's categories are searched as text, not as values
+        if (t, c) not in out.free_text:
+            out.add(t, c, cat)
     _canonical(ds, out)
     return out
 
 
 def from_sample(ds: Any, catalog: Any = None) -> SearchColumns:
-    """Search columns from a spread sample of each text column (no full-column pass)."""
+    """Search columns from a spread sample of rows of each table (one engine query per table, no
+    full-column pass): about ``sample_size`` rows, every text column of them classified as the scan
+    classifies its own sample (phones read in each row's ``country`` where the table has one)."""
     from ..pii.classify import classify_sample
     from ..pii.detectors import load_catalog
     from ..pii.engine import free_text_values, non_empty_with
     from ..pii.phones import region_codes
 
-    cat = catalog or load_catalog()
+    # names and addresses are never searched for (no selector has them) and their evidence (name
+    # dictionaries) is the costliest part of a classification: left out here
+    cat = dataclasses.replace(catalog or load_catalog(), detectors=tuple(
+        d for d in (catalog or load_catalog()).detectors if d.category not in UNSEARCHED))
     out = SearchColumns(source="sample")
     for table in sorted(ds.columns):
-        has_country = "country" in ds.columns[table]
-        for column in ds.columns[table]:
-            if not _text_column(ds, table, column) or ds.stats(table).get(column, 0) == 0:
-                continue
-            cols = [column, "country"] if has_country and column != "country" else [column]
-            parts = ds.text_columns(table, cols, sample=cat.sample_size)
-            values, regions = non_empty_with(parts[0], region_codes(parts[1]) if len(parts) > 1 else None)
+        stats = ds.stats(table)
+        cols = [c for c in ds.columns[table] if _text_column(ds, table, c) and stats.get(c, 0) > 0]
+        if not cols:
+            continue
+        # the fullest column first: the sample is rows where it has a value, spread over the table
+        cols.sort(key=lambda c: -stats.get(c, 0))
+        country = "country" in ds.columns[table]
+        fetch = cols + (["country"] if country and "country" not in cols else [])
+        parts = dict(zip(fetch, ds.text_columns(table, fetch, sample=cat.sample_size)))
+        regions = region_codes(parts["country"]) if country else None
+        for column in cols:
+            values, regs = non_empty_with(parts[column], regions if column != "country" else None)
             if free_text_values(values, column, cat):
                 out.free_text.append((table, column))
                 continue
-            for category in classify_sample(values, regions, column, cat, None):
+            for category in classify_sample(values, regs, column, cat, None):
                 out.add(table, column, category)
+    out.free_text.sort()
     _canonical(ds, out)
     return out
 
 
 def _canonical(ds: Any, out: SearchColumns) -> None:
-    for category in SEARCHED:
-        if category in ds.columns.get("customers", []) and ("customers", category) not in out.free_text:
-            out.add("customers", category, category)
+    for column, category in CANONICAL_CATEGORIES.items():
+        if column in ds.columns.get("customers", []) and ("customers", column) not in out.free_text:
+            out.add("customers", column, category)

@@ -49,6 +49,12 @@ def _record_date(ds: Any, table: str) -> str | None:
                  and "birth" not in c.lower()), None)
 
 
+def _basis(rule: Any) -> str:
+    from .text import localised
+
+    return localised(rule.basis, "en")
+
+
 def _holds(processing: Processing, finding: Finding, table: str, as_of: dt.date) -> list[str]:
     out = []
     for h in processing.legal_holds:
@@ -100,6 +106,7 @@ def _unkeyed_where(ds: Any, finding: Finding, tm: TableMatch, names: _Names) -> 
     if tm.key:
         ids = ", ".join(lit(i) for i in finding.customer_ids)
         parts += [f"{names.column(tm.table, c)} IN ({ids})" for c in ds.columns[tm.table] if c == "customer_id"]
+        parts += [f"{names.column(tm.table, c)} IN ({', '.join(lit(v) for v in vals)})" for c, vals in tm.links]
     sel = finding.selector
     for c in finding.columns.columns_for(sel.category, tm.table) if sel.category else []:
         vals = ds.sql(f"SELECT DISTINCT CAST({q(c)} AS VARCHAR) AS v FROM {q(tm.table)} WHERE {sel.column_match(q(c))} ORDER BY 1")
@@ -170,9 +177,9 @@ def _own_rows(ds: Any, finding: Finding, tm: TableMatch, rule: Any, date_col: st
             return None, 0, "by hand (no key)"
         if rule is not None and date_col:
             cutoff = as_of - dt.timedelta(days=rule.days)
-            sql.append(f"-- rows younger than {rule.days} days are kept: {safe_message(rule.basis)}")
+            sql.append(f"-- rows younger than {rule.days} days are kept: {safe_message(_basis(rule))}")
             sql.append(f"DELETE FROM {names.table(t)} WHERE ({where}) AND {names.column(t, date_col)} < {lit(cutoff.isoformat())};")
-            return {"table": t, "rows": None, "why": "retention", "basis": [safe_message(rule.basis)]}, 0, "delete older rows"
+            return {"table": t, "rows": None, "why": "retention", "basis": [safe_message(_basis(rule))]}, 0, "delete older rows"
         sql.append(f"DELETE FROM {names.table(t)} WHERE {where};")
         return None, own_rows, "delete"
     keys = _keys(ds, tm, date_col)
@@ -193,14 +200,14 @@ def _own_rows(ds: Any, finding: Finding, tm: TableMatch, rule: Any, date_col: st
     if keep_keys:
         clear = [c for c in ds.columns[t] if rule.columns and c not in rule.columns and c != tm.key_column
                  and (t, c) != ("customers", "jurisdiction")]
-        sql.append(f"-- {len(keep_keys)} row(s) kept until {until}: {safe_message(rule.basis)}")
+        sql.append(f"-- {len(keep_keys)} row(s) kept until {until}: {safe_message(_basis(rule))}")
         if clear:
             sets = ", ".join(f"{names.column(t, c)} = NULL" for c in clear)
             for i in range(0, len(keep_keys), CHUNK):
                 sql.append(f"UPDATE {names.table(t)} SET {sets} WHERE {key} IN "
                            f"({', '.join(lit(k) for k in keep_keys[i:i + CHUNK])});")
         kept = {"table": t, "rows": len(keep_keys), "why": "retention", "until": str(until),
-                "basis": [safe_message(rule.basis)], "columns_kept": rule.columns or "all"}
+                "basis": [safe_message(_basis(rule))], "columns_kept": rule.columns or "all"}
     action = "delete" if not keep_keys else ("keep (retention)" if not gone else "delete older, keep the rest")
     return kept, len(gone), action
 

@@ -190,7 +190,8 @@ def summary_html(ds: Any, finding: Finding, processing: Processing, msgs: dict[s
             return f"<p>{e(msgs['none_declared'])}</p>"
         return "<ul>" + "".join(f"<li>{e(v)}</li>" for v in values) + "</ul>"
 
-    retention = [msgs["retention_rule"].format(table=r.table, days=r.days, basis=r.basis) for r in processing.retention]
+    retention = [msgs["retention_rule"].format(table=r.table, days=r.days, basis=localised(r.basis, lang))
+                 for r in processing.retention]
     retention.append(msgs["retention_default"])
     if processing.backup_retention_days is not None:
         retention.append(msgs["backups"].format(days=processing.backup_retention_days))

@@ -40,6 +40,7 @@ class TableMatch:
     key: str | None
     mentions: dict[str, str]                 # free-text column -> SQL condition
     key_column: str | None                   # the table's own key (row identity), if any
+    links: list[tuple[str, list[str]]] = field(default_factory=list)  # (column, values) reached from customers
     rows: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
     mention_rows: dict[str, int] = field(default_factory=dict)
@@ -147,19 +148,45 @@ def find_subject(ds: Any, selector: Selector, columns: SearchColumns | None = No
     if len(ids) > MAX_CUSTOMERS:
         raise InputError(f"--{selector.kind.replace('_', '-')} {selector.masked()} matches more than {MAX_CUSTOMERS:,} "
                          "customer records", "this identifier is shared (a switchboard number?): use a more specific one")
-    tables = [_match_table(ds, selector, cols, t, ids) for t in sorted(ds.columns)]
+    linked = _linked(ds, ids)
+    tables = [_match_table(ds, selector, cols, t, ids, linked.get(t, [])) for t in sorted(ds.columns)]
     return Finding(ds.name, str(ds.as_of), selector, tables, ids, cols)
 
 
-def _match_table(ds: Any, sel: Selector, cols: SearchColumns, table: str, ids: list[str]) -> TableMatch:
+def _linked(ds: Any, ids: list[str]) -> dict[str, list[tuple[str, list[str]]]]:
+    """Other tables (not canonical) reached from the customers found, by the links the inventory
+    reports (``customers.address_id`` = ``address.id``, ``orders.CustomerId`` = ``customers.customer_id``):
+    table -> [(its column, the values the person's customer rows hold)]."""
+    if not ids or not hasattr(ds, "role") or not any(ds.role(t) == "other" for t in ds.columns):
+        return {}
+    from ..links import find_links
+
+    in_list = ", ".join(lit(i) for i in ids)
+    out: dict[str, list[tuple[str, list[str]]]] = {}
+    for other, links in find_links(ds).items():
+        for link in links:
+            if link.table != "customers":
+                continue
+            df = ds.sql(f"SELECT DISTINCT CAST({q(link.column)} AS VARCHAR) AS v FROM customers "
+                        f"WHERE CAST(customer_id AS VARCHAR) IN ({in_list}) AND {q(link.column)} IS NOT NULL ORDER BY 1")
+            if len(df):
+                out.setdefault(other, []).append((link.other_column, [str(v) for v in df["v"]]))
+    return out
+
+
+def _match_table(ds: Any, sel: Selector, cols: SearchColumns, table: str, ids: list[str],
+                 linked: list[tuple[str, list[str]]]) -> TableMatch:
     keys = key_columns(ds, table)
-    key_cond = None
+    conds = []
     if ids and keys:
         in_list = ", ".join(lit(i) for i in ids)
-        key_cond = " OR ".join(f"CAST({q(k)} AS VARCHAR) IN ({in_list})" for k in keys)
+        conds += [f"CAST({q(k)} AS VARCHAR) IN ({in_list})" for k in keys]
+    conds += [f"CAST({q(c)} AS VARCHAR) IN ({', '.join(lit(v) for v in vals)})" for c, vals in linked if c not in keys]
+    key_cond = " OR ".join(conds) or None
     mentions = {c: m for c in cols.free_in(table) if (m := sel.text_match(q(c)))}
     own_key = KEYS.get(table) if KEYS.get(table) in ds.columns[table] else None
-    tm = TableMatch(table, _direct(ds, sel, cols, table), key_cond, mentions, own_key)
+    tm = TableMatch(table, _direct(ds, sel, cols, table), key_cond, mentions, own_key,
+                    [(c, v) for c, v in linked if c not in keys])
     if not tm._conds():
         return tm
     _count(ds, tm, cols, sel.category or "customer_id")
@@ -176,7 +203,8 @@ def _count(ds: Any, tm: TableMatch, cols: SearchColumns, mention_category: str) 
         lo = hi = f"CAST({q(dated[0])} AS TIMESTAMP)"
     else:
         lo = hi = "CAST(NULL AS TIMESTAMP)"
-    cat_cols = [c for c in ds.columns[t] if cols.categories.get((t, c))]
+    # a free-text column's categories are those of some notes, not of every note: not counted here
+    cat_cols = [c for c in ds.columns[t] if cols.categories.get((t, c)) and (t, c) not in cols.free_text]
     inner = [f"{tm.kind_sql} AS kind", f"{lo} AS lo", f"{hi} AS hi"]
     inner += [f"CASE WHEN {m} THEN 1 ELSE 0 END AS m{i}" for i, m in enumerate(tm.mentions.values())]
     inner += [f"CASE WHEN {q(c)} IS NULL THEN 0 ELSE 1 END AS c{i}" for i, c in enumerate(cat_cols)]
