@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "data" / "samples" / "acme_retail"
+SAMPLE = REPO / "data" / "samples" / "acme_retail"   # --sample DIR: a copy every tree can read
 RESULTS = REPO / "benchmarks" / "results" / "breach_cli.md"
 INPROC = """
 import json, sys, time
@@ -55,7 +55,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--baseline", action="append", default=[], help="NAME=PATH of another code tree")
+    ap.add_argument("--sample", default=None, help="dataset folder (default: data/samples/acme_retail)")
     args = ap.parse_args()
+    global SAMPLE
+    if args.sample:
+        SAMPLE = Path(args.sample)
     trees = {"this branch": REPO, **{b.split("=", 1)[0]: Path(b.split("=", 1)[1]) for b in args.baseline}}
     tmpdir = tempfile.TemporaryDirectory()
     subprocess.run([sys.executable, "-m", "workbench", "assess", str(SAMPLE), "--out", tmpdir.name], check=True,
@@ -79,14 +83,17 @@ def main() -> None:
         mc = min(full[name]) - min(base[name])
         rows.append(f"| {name} | {min(full[name]):.2f} | {min(base[name]):.2f} | {mc:.2f} | {inproc[name]:.2f} | "
                     f"{', '.join(f'{x:.2f}' for x in full[name])} |")
+    def mc_ratio(name: str) -> str:
+        a, b = min(full[ref]) - min(base[ref]), min(full[name]) - min(base[name])
+        return f"{a / b:.2f}×" if a > 0 and b > 0 else "not measurable (difference of two noisy runs <= 0)"
+
     ratios = [f"- {name}: end to end {min(full[ref]) / min(full[name]):.2f}×, Monte Carlo + what-if + sensitivity "
-              f"{(min(full[ref]) - min(base[ref])) / max(1e-9, min(full[name]) - min(base[name])):.2f}×, "
-              f"`simulate()` in process {inproc[ref] / inproc[name]:.2f}× (this branch / {name})"
+              f"{mc_ratio(name)}, `simulate()` in process {inproc[ref] / inproc[name]:.2f}× (this branch / {name})"
               for name in trees if name != ref]
     text = f"""# `workbench simulate` end to end (issue 22: per-person law, frequency anchor)
 
 Measured {dt.date.today()} on {platform.machine()}, Python {platform.python_version()}, with
-`benchmarks/breach_cli.py`: `python -m workbench simulate data/samples/acme_retail --findings
+`benchmarks/breach_cli.py` on `{SAMPLE.name}`: `python -m workbench simulate DATASET --findings
 findings.json` in a fresh process (6 scenarios, 7 what-if controls, sensitivity per prior,
 obligations for EU/CN/52 US rules, playbook, JSON), for each code tree (``PYTHONPATH``) on the same
 sample, alternating, best of {args.repeats}. Baseline per tree: the same command with `--trials 1`

@@ -28,6 +28,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import pii_corpus as C  # noqa: E402
 import pii_corpus_intl as X  # noqa: E402
+from pii_corpus_names import names_section, write_names_section  # noqa: E402
 
 BASE_CATS = ["email", "phone", "card_number", "national_id", "iban", "ip_address", "birth_date"]
 CATS = ["email", "phone", "card_number", "national_id", "iban", "ip_address", "birth_date", "person_name", "address",
@@ -286,78 +287,6 @@ def region_phone_scores(recs: list[tuple[str, str, list[tuple[str, int, int]]]])
                  for t, r, _ in recs]
         out[how] = score(plain, preds)["phone"]
     return out
-
-
-NAMES_TITLE = "## Person names by evidence (issue 20)"
-
-
-def names_section(n_text: int, rows: int, baseline: str | None) -> list[str]:
-    """Issue 20: person names in free text and columns on names from other lists than the
-    detector's (benchmarks/pii_corpus_names.py, held-out 'test' half), optionally next to the code
-    of another checkout (``baseline``: its path, e.g. main before the issue) on the same corpus."""
-    import json
-    import os
-    import subprocess
-
-    import pii_corpus_names as NC
-
-    runs = {"workbench (this branch)": NC.evaluate(n_text, rows)}
-    if baseline:
-        code = (f"import sys, json; sys.path.insert(0, {str(HERE)!r}); import pii_corpus_names as N; "
-                f"print(json.dumps(N.evaluate({n_text}, {rows})))")
-        env = {**os.environ, "PYTHONPATH": baseline}
-        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=baseline)
-        runs[f"baseline ({baseline}, before the change)"] = json.loads(out.stdout.strip().splitlines()[-1])
-    cov = NC.coverage()
-    lines = [NAMES_TITLE, "",
-             f"Corpus (benchmarks/pii_corpus_names.py): {3 * n_text:,} free-text sentences with one name each (Latin "
-             f"Title Case, Latin UPPER CASE, Chinese; {n_text} each) and {2 * n_text:,} without (company names, job "
-             f"titles, cities, region/title/product values in English and Chinese); {len(NC.columns(rows)):,} columns "
-             f"of {rows} values (full names in three forms, first-name and last-name columns under their headers, "
-             "Chinese names with and without a name header, nicknames under one; companies, job titles, cities, "
-             "streets, regions, titles, statuses, products).", "",
-             "Where the names come from: Faker's person lists of nine Latin-script locales and zh_CN — not the "
-             "detector's sources (gender-guesser's first names, names.yaml's surnames and given-name characters). "
-             "Each list is split by a hash of the spelling into a dev half and a test half; the detector was tuned "
-             "looking at dev misses only (its lists gained the Hundred Family Surnames and some given-name "
-             "characters), and the figures below are on test names. Test names are unseen strings, though Chinese "
-             "ones share characters with dev. Coverage of the test half by the detector's lists: "
-             f"{cov['latin_in_gender_guesser']:.1%} of {cov['latin_first_names']:,} Latin first names are in "
-             f"gender-guesser; {cov['zh_surnames_in_names_yaml']:.1%} of {cov['zh_surnames']} Chinese surnames and "
-             f"{cov['zh_given_in_names_yaml']:.1%} of {cov['zh_given_first_chars']} given-name first characters are "
-             "in names.yaml.", "",
-             "Free text: a prediction is right when it is person_name and overlaps the labelled span. Columns: "
-             "`classify_column(values, header)` reports person_name or not.", "",
-             "| run | free-text P | free-text R | Title R | UPPER R | Chinese R | FP (of negatives) | columns P | columns R | "
-             "column errors | s |", "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for k, r in runs.items():
-        ft, col = r["free text, all"], r["columns"]
-        lines.append(f"| {k} | {ft['precision']:.3f} | {ft['recall']:.3f} | {r['free text, Latin Title Case']['recall']:.3f} | "
-                     f"{r['free text, Latin UPPER CASE']['recall']:.3f} | {r['free text, Chinese']['recall']:.3f} | "
-                     f"{ft['fp']} ({ft['negatives']}) | {col['precision']:.3f} | {col['recall']:.3f} | "
-                     f"{col['fp']} FP, {col['fn']} FN | {ft['seconds'] + col['seconds']:.1f} |")
-    ours = runs["workbench (this branch)"]
-    combined_tp = ours["free text, all"]["tp"] + ours["columns"]["tp"]
-    combined_fp = ours["free text, all"]["fp"] + ours["columns"]["fp"]
-    combined_fn = ours["free text, all"]["fn"] + ours["columns"]["fn"]
-    lines += ["", f"Free text and columns together (this branch): precision {combined_tp / (combined_tp + combined_fp):.3f}, "
-              f"recall {combined_tp / (combined_tp + combined_fn):.3f}. Command: `python benchmarks/pii_accuracy.py "
-              f"--names-only --names-text {n_text} --names-rows {rows}"
-              + (" --baseline PATH`" if baseline else "`") + ".", "",
-              "Misses are mostly first names that gender-guesser does not list (Brazilian, Polish and Dutch forms: "
-              "Gabrielly, Ksawery, Senna) and rare Chinese surnames outside the Hundred Family Surnames; a name "
-              "whose first word is a place in the stop list (Virginia, Chelsea) is missed on purpose. False "
-              "positives are product and company names made of a given name and a word (Alice Mutton)."]
-    return lines
-
-
-def write_names_section(lines: list[str]) -> None:
-    """Put the issue-20 section into benchmarks/results/pii_accuracy.md (replacing an older one)."""
-    path = HERE / "results" / "pii_accuracy.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# PII detection accuracy\n"
-    head, _, rest = text.partition(NAMES_TITLE)
-    tail = rest[rest.find("\n## "):] if rest and "\n## " in rest else ""
-    path.write_text(head.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n" + tail, encoding="utf-8")
 
 
 def main() -> None:

@@ -72,7 +72,7 @@ def compare_code(a: argparse.Namespace) -> None:
              f"Machine: {os.cpu_count()} cores shared with other jobs; 1-min load average after each pair of runs: "
              + ", ".join(f"{x:.1f}" for x in loads) + f". Data: `workbench sample --customers 1000000 --seed 11` "
              f"({size:,.0f} MB, every table; customers have a `country` column). Baseline: the code of "
-             f"`{a.baseline_code}` (main before issue 20). Command: `python benchmarks/pii_scan_cli.py --data DIR "
+             f"`{a.baseline_code}`. Command: `python benchmarks/pii_scan_cli.py --data DIR "
              f"--baseline-code {a.baseline_code} --repeats {a.repeats}`", "",
              "| code | median wall (s) | median CPU user+sys (s) | all runs wall / CPU (s) |", "|---|---|---|---|"]
     for k, v in runs.items():

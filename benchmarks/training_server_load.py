@@ -122,11 +122,15 @@ def _baseline_notebook(folder: Path) -> Path:
     return path
 
 
+PROXY_SECRET = "benchmark-proxy-secret-0123456789"
+
+
 def _start(kind: str, folder: Path, port: int, pool: int | None = None) -> tuple[subprocess.Popen, int]:
     """Start a server; return (process, pid of the Voilà process whose tree holds the kernels)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBENCH_TRAINING_")}
     log = open(folder / f"{kind}.log", "wb")
     if kind == "serve":
+        env["WORKBENCH_PROXY_SECRET"] = PROXY_SECRET  # what the authenticating proxy sends (every page does)
         cmd = [sys.executable, "-m", "workbench", "serve", "--port", str(port), "--store", str(folder / "serve.db"),
                "--dataset", str(SAMPLE), "--trust-header", "X-Forwarded-User",
                *(["--pool", str(pool)] if pool is not None else [])]
@@ -152,7 +156,8 @@ async def _open_pages(url: str, n: int) -> tuple[list[float], list[str], object,
 
     pw = await async_playwright().start()
     browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-    contexts = [await browser.new_context(extra_http_headers={"X-Forwarded-User": f"U{i + 1:05d}"}) for i in range(n)]
+    contexts = [await browser.new_context(extra_http_headers={"X-Forwarded-User": f"U{i + 1:05d}",
+                                                                    "X-Workbench-Proxy-Secret": PROXY_SECRET}) for i in range(n)]
     pages = [await c.new_page() for c in contexts]
     errors: list[str] = []
 

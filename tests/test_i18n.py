@@ -158,7 +158,8 @@ def test_first_screen_holds_verdict_three_risks_and_three_actions(sample_results
     assert first.count("<tr>") == 2 + 3 + 3  # two header rows, three risks, three actions
     assert "IT Security (CISO)" in first and "2026-10-14" in first  # owner and due date
     assert "1-in-100-year loss" in first and "insider-bulk-export" not in first  # titles, not slugs
-    assert ">=" not in html
+    assert ">=" not in html and "\\" not in first  # HTML, not Markdown: no backslash escapes ("12\\.6%")
+    assert re.search(r">\d+\.\d%<", first)  # shares with one decimal
 
 
 def test_an_action_that_saves_nothing_says_why(sample_results, tmp_path):

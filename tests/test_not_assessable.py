@@ -71,3 +71,18 @@ def test_pii001_reads_every_table(tmp_path):
     assert set(f.evidence["table"]) == {"tickets"} and set(f.evidence["record"]) == {"row 2", "row 5", "row 8"}
     assert "anna.private" not in f.evidence.to_csv()
     assert "tickets.body" in f.note
+
+
+def test_report_verdict_says_not_assessable(tmp_path):
+    import pandas as pd
+
+    from workbench.report.executive import Results
+    from workbench.report.first_screen import verdict
+
+    doc = assess(load_dataset(_export(tmp_path))).to_dict()
+    r = Results(quarter="2026Q3", folder=tmp_path, findings=doc, register=pd.DataFrame(), simulation={}, training={},
+                history={"scores": {"overall": {"current": None, "previous": None}}})
+    applicable = [f for f in doc["findings"] if f["status"] != "not_applicable"]
+    lacking = sum(f["status"] == "insufficient_data" for f in applicable)
+    html = verdict(r)
+    assert f"not assessable — {lacking} of {len(applicable)} checks lacked data" in html

@@ -161,3 +161,16 @@ def test_init_and_scan_agree_on_columns_found_by_content(tmp_path):
 
 
 CONTENT_COLUMN = {"Field9": "address"}  # an unmapped column scan calls an address would be init's address
+
+
+def test_a_1_0_status_column_already_named_status_gets_a_value_map(tmp_path):
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "customers.csv").write_text("customer_id,full_name,email\n" + "".join(
+        f"C{i},{FIRST[i % 10]} {LAST[i % 10]},p{i}@example.com\n" for i in range(30)), encoding="utf-8")
+    (export / "users.csv").write_text("user_id,name,department,status\nU1,Kim Park,sales,1\nU2,Lee Chen,it,0\n",
+                                      encoding="utf-8")
+    assert main(["init", str(export), "--out", str(tmp_path / "ds")]) == 0
+    doc = yaml.safe_load((tmp_path / "ds" / "dataset.yaml").read_text(encoding="utf-8"))
+    assert doc["values"] == {"users": {"status": {"0": "disabled", "0.0": "disabled", "1": "active", "1.0": "active"}}}
+    assert load_dataset(tmp_path / "ds").tables["users"]["status"].tolist() == ["active", "disabled"]

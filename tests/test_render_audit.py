@@ -23,8 +23,20 @@ SAFE_CALLS = {"HTML": {"safe_html", "escape"}, "Markdown": {"md", "md_code", "md
 NOT_FSTRING = {
     ("training/assignments.py", "text + '.'"): "counts only (ints computed from the store)",
     ("breach/playbook.py", "markdown(sim)"): "playbook.markdown escapes each value (tested below)",
+    ("i18n.py", "t(key, **{k: md(v) for k, v in values.items()})"): "catalogue text, every value through md (tested below)",
 }
 HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)</script>**x**|[l](javascript:alert(3))\x1b[31m"
+
+
+def _imports_safe_names_from_the_boundary(tree: ast.Module) -> bool:
+    """A module whose escaping names (``escape``, ``md`` …) come from the boundary or masking,
+    never from ``html`` or elsewhere."""
+    names = {n for v in SAFE_CALLS.values() for n in v}
+    for n in ast.walk(tree):
+        if isinstance(n, ast.ImportFrom) and any((a.asname or a.name) in names for a in n.names):
+            if (n.module or "").split(".")[-1] not in ("boundary", "masking", "presentation"):
+                return False
+    return True
 
 
 def _modules() -> list[tuple[str, ast.Module]]:
@@ -49,8 +61,10 @@ def _unsafe_parts(arg: ast.expr, safe: set[str]) -> list[str]:
     for v in arg.values:
         if isinstance(v, ast.FormattedValue):
             e = v.value
+            # a boundary function by name (``html.escape`` and other look-alikes do not count)
             ok = isinstance(e, ast.Call) and ((isinstance(e.func, ast.Name) and e.func.id in safe) or
-                                              (isinstance(e.func, ast.Attribute) and e.func.attr in safe))
+                                              (isinstance(e.func, ast.Attribute) and e.func.attr in safe
+                                               and getattr(e.func.value, "id", "") in ("boundary", "masking")))
             # a subscript of the UI catalogue (t['x'], ui['x'], L['x']) is project text, not data
             ok = ok or (isinstance(e, ast.Subscript) and isinstance(e.value, ast.Name) and e.value.id in ("t", "ui", "L"))
             if not ok:
@@ -77,6 +91,28 @@ def test_every_html_and_markdown_call_goes_through_the_boundary():
     assert problems == [], "values reach HTML/Markdown without the boundary:\n" + "\n".join(problems)
 
 
+# local names in widget HTML that hold markup the same function built from escaped parts
+WIDGET_PARTS = {("training/widgets.py", n) for n in ("module_title", "record", "hint", "number")}
+
+
+def test_widget_html_values_go_through_the_boundary():
+    """``x.value = f"<…{v}…>"`` (an HTML widget's content): every inserted value escaped."""
+    problems, seen = [], 0
+    for rel, tree in _modules():
+        for n in ast.walk(tree):
+            if not (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Attribute)
+                    and n.targets[0].attr == "value" and isinstance(n.value, ast.JoinedStr)):
+                continue
+            if "<" not in "".join(v.value for v in n.value.values if isinstance(v, ast.Constant)):
+                continue
+            seen += 1
+            for part in _unsafe_parts(n.value, SAFE_CALLS["HTML"]):
+                constant_choice = part.startswith("'") and " if " in part
+                if (rel, part) not in WIDGET_PARTS and not constant_choice and not part.startswith("self.t["):
+                    problems.append(f"{rel}:{n.lineno}: {part}")
+    assert seen >= 8 and problems == [], problems
+
+
 def test_every_page_writer_seals_its_page_with_a_csp():
     writers = [rel for rel, tree in _modules() if rel != "boundary.py"
                and any(isinstance(n, ast.Constant) and isinstance(n.value, str) and "<!DOCTYPE html" in n.value
@@ -85,6 +121,13 @@ def test_every_page_writer_seals_its_page_with_a_csp():
             "training/scorm.py"} <= set(writers), writers
     unsealed = [rel for rel in writers if "seal_html(" not in (PKG / rel).read_text(encoding="utf-8")]
     assert unsealed == []
+
+
+def test_escaping_names_are_the_boundarys_own():
+    # scorm.py escapes its XML manifest with xml.sax.saxutils.escape (XML, not HTML)
+    wrong = [rel for rel, tree in _modules() if not _imports_safe_names_from_the_boundary(tree)]
+    assert wrong in ([], ["training/scorm.py"]) and "from xml.sax.saxutils import escape" in \
+        (PKG / "training" / "scorm.py").read_text(encoding="utf-8")
 
 
 def test_boundary_is_the_bottom_layer():
@@ -272,3 +315,11 @@ def test_training_dashboard_banner_escapes_names(origin):
                           dataset_name=HOSTILE, origin=origin, note=HOSTILE)
     rendered = _render_md(cfg.banner().data)
     assert _live(rendered) == [] and "<a " not in rendered and "\x1b" not in rendered
+
+
+def test_catalogue_markdown_escapes_inserted_values(monkeypatch):
+    from workbench import i18n
+
+    monkeypatch.setattr(i18n, "t", lambda key, **values: "Dataset {name}".format(**values))
+    rendered = _render_md(i18n.markdown("x", name=HOSTILE).data)
+    assert _live(rendered) == [] and "<a " not in rendered and "alert(2)" in rendered

@@ -208,3 +208,17 @@ def test_validate_lists_other_tables_and_skipped_ones(tmp_path, capsys):
     assert "other tables (1, scanned, never checked):" in out
     assert "address  5 rows  [file, found beside the export]" in out
     assert "skipped: broken (" in out
+
+
+def test_a_broken_view_beside_the_declared_table_is_skipped_with_a_note(tmp_path):
+    d = tmp_path / "db"
+    d.mkdir()
+    db = _sqlite(d / "crm.db")
+    con = sqlite3.connect(db)
+    con.executescript("CREATE TABLE Gone (x TEXT); CREATE VIEW Broken AS SELECT x FROM Gone; DROP TABLE Gone;")
+    con.close()
+    (d / "dataset.yaml").write_text("name: t\ntables:\n  customers: {sql: 'sqlite:///crm.db', table: Customer}\n"
+                                    "columns:\n  customers: {customer_id: CustomerId}\n", encoding="utf-8")
+    ds = load_dataset(d)
+    assert "Broken" not in ds.columns and [s["table"] for s in ds.skipped] == ["Broken"]
+    assert "cannot be read" in ds.skipped[0]["reason"] or "database error" in ds.skipped[0]["reason"]

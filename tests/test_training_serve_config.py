@@ -32,6 +32,7 @@ def test_server_yaml_sets_culling_ipc_and_a_kernel_limit() -> None:
 def test_prepare_writes_voila_json_and_kernel_environment(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("HTTP_X_FORWARDED_USER", "spoofed")  # never inherited: only Voilà may set it per request
     monkeypatch.setenv("WORKBENCH_TRAINING_TRAINEE", "U1")
+    monkeypatch.setenv("WORKBENCH_PROXY_SECRET", "config-test-proxy-secret-0123")  # --trust-header needs one
     cmd, env = prepare(ServeOptions(port=9999, store=str(tmp_path / "s.db"), roster=tmp_path / "r.json",
                                     trust_header="X-Forwarded-User", max_attempts=2), tmp_path / "run")
     assert json.loads((tmp_path / "run" / "voila.json").read_text())["KernelManager"]["transport"] == "ipc"

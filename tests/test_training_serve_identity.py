@@ -29,8 +29,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.parametrize("ip", ["0.0.0.0", "::", "10.1.2.3", "training.example.org", ""])
-def test_trust_header_on_a_reachable_address_without_a_secret_exits_2(ip: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("ip", ["0.0.0.0", "::", "10.1.2.3", "training.example.org", "", "127.0.0.1"])
+def test_trust_header_without_a_secret_exits_2(ip: str, tmp_path: Path) -> None:
+    """On every address: behind a non-loopback bind anybody on the network, on loopback any local user
+    (the exploit of the security review) or a proxy that passes headers on (JupyterHub's) could send it."""
     env = {k: v for k, v in os.environ.items() if k != ENV_SECRET}
     res = subprocess.run([sys.executable, "-m", "workbench", "serve", "--ip", ip, "--port", str(_free_port()),
                           "--store", str(tmp_path / "r.db"), "--trust-header", "X-Forwarded-User"],
@@ -44,7 +46,9 @@ def test_trust_header_on_a_reachable_address_without_a_secret_exits_2(ip: str, t
 def test_identity_options() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost") and is_loopback("127.0.0.5")
     assert not any(is_loopback(ip) for ip in ("0.0.0.0", "::", "", "192.168.1.4", "example.org"))
-    assert check_identity_options(ServeOptions(trust_header="X-Forwarded-User"), env={}) == ""  # loopback: allowed
+    assert check_identity_options(ServeOptions(), env={}) == ""  # no header trusted: no secret needed
+    with pytest.raises(InputError, match="local user"):  # loopback too
+        check_identity_options(ServeOptions(trust_header="X-Forwarded-User"), env={})
     assert check_identity_options(ServeOptions(ip="0.0.0.0", trust_header="X-Forwarded-User"),
                                   env={ENV_SECRET: SECRET}) == SECRET
     with pytest.raises(InputError, match="16 characters"):

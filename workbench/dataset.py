@@ -344,7 +344,7 @@ def _load_tables(engine: Engine, cfg: DatasetConfig, plans: list[TablePlan], yml
         for detect in (False, True):
             try:
                 row_id = register(engine, rs, raw, workdir, detect_encoding=detect)
-                src_rel = value_mapped(engine, raw, t, cfg, yml, row_id)
+                src_rel = value_mapped(engine, raw, t, cfg, yml)
                 canon = Canonicaliser(engine, t, src_rel, rs.describe(), rs.first_row, str(yml), cfg.columns.get(t, {}), row_id)
                 cols = canon.columns()
                 if rs.kind in ("parquet", "spark_table"):

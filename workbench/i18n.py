@@ -115,10 +115,13 @@ def t(key: str, lang: str | None = None, /, **values: Any) -> str:
 
 
 def markdown(key: str, /, **values: Any) -> Any:
-    """The message ``key`` as a Markdown display object: a notebook's prose cell in the run's language."""
+    """The message ``key`` as a Markdown display object: a notebook's prose cell in the run's language.
+    Inserted ``values`` pass the output boundary (:func:`workbench.boundary.md`): they show as text."""
     from IPython.display import Markdown
 
-    return Markdown(t(key, **values))
+    from .boundary import md
+
+    return Markdown(t(key, **{k: md(v) for k, v in values.items()}))
 
 
 def has(key: str) -> bool:

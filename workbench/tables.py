@@ -145,7 +145,7 @@ def load_other(engine: Engine, plan: TablePlan, workdir: Path) -> list[str]:
     return [n for n, _ in engine.schema(name) if not n.startswith("__wb_")]
 
 
-def value_mapped(engine: Engine, raw: str, table: str, cfg: DatasetConfig, yml: Path, row_id: str | None) -> str:
+def value_mapped(engine: Engine, raw: str, table: str, cfg: DatasetConfig, yml: Path) -> str:
     """``raw`` with the ``values:`` mapping of ``table`` applied (a view), or ``raw`` itself when none.
 
     A source value listed in the mapping becomes its canonical value; others pass unchanged (and
@@ -166,7 +166,6 @@ def value_mapped(engine: Engine, raw: str, table: str, cfg: DatasetConfig, yml: 
         exprs[src] = f"CASE {text} {cases} ELSE CAST({q(src)} AS VARCHAR) END AS {q(src)}"
     view = f"__vals_{table}"
     engine.view(view, f"SELECT {', '.join(exprs.get(n, q(n)) for n in names)} FROM {q(raw)}")
-    del row_id
     return view
 
 

@@ -271,7 +271,11 @@ def exposure(dataset, scn: Scenario, extra_encrypted: frozenset[str] = frozenset
     hits = {k: v for k, v in hits.items() if v}
     pkey = ("profile", where, tuple(sorted((t, tuple(sorted(cs))) for t, cs in cols.items())), tuple(sorted(hits.items())))
     if pkey not in cache:
-        cache[pkey] = profile(dataset, cols, where, hits, cache)
+        if "text_candidates" not in cache:   # every text column with identifiers, exposed or not (one count)
+            cands = {(t, c): content_sensitive(dataset, t, c, cache) for t in PERSONAL_TABLES
+                     for c in _columns(dataset, t) if c not in SENSITIVE[t]}
+            cache["text_candidates"] = {k: v for k, v in cands.items() if v}
+        cache[pkey] = profile(dataset, cols, where, hits, cache, cache["text_candidates"])
     return Exposure(via=via, records=sum(by_j.values()), by_jurisdiction=by_j, tables=cols,
                     sensitive_fields=sensitive, encrypted_excluded=excluded, note=note,
                     by_state=by_state, redacted=red, groups=cache[pkey])

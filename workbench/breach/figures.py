@@ -90,7 +90,7 @@ def timeline(sim, scenario: str | None = None) -> go.Figure:
     fig.update_layout(title=title, xaxis={"title": t("figure.clock_axis"), "type": "log",
                                           "range": [math.log10(0.25), math.log10(max(xs) * 4)]},
                       yaxis={"automargin": True},
-                      height=180 + 40 * len(g), margin={"l": 20, "r": 110}, showlegend=False)
+                      height=180 + 50 * len(g), margin={"l": 20, "r": 110}, showlegend=False)
     return fig
 
 

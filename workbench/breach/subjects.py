@@ -103,68 +103,101 @@ def _text_flags(dataset, table: str, col: str, categories: tuple[str, ...], cach
     return name
 
 
-def profile(dataset, cols: dict[str, list[str]], where: str | None, text_hits: dict[tuple[str, str], tuple[str, ...]],
-            cache: dict) -> list[Group]:
-    """Exposed people per jurisdiction × country × US state × element set (counted in the engine).
-
-    ``cols``: exposed columns per table (after encryption); ``where``: the condition on
-    ``customers`` selecting the people the exposure reveals (see ``exposure._held_where``);
-    ``text_hits``: (table, column) → sensitive categories the detector found in that exposed,
-    unredacted text column."""
-    if where is None:
-        return []
-    from .states import state_code
-
+def _atoms(dataset, where: str, candidates: dict[tuple[str, str], tuple[str, ...]], cache: dict) -> list[tuple]:
+    """People per (jurisdiction, country, state, atoms) for the people ``where`` selects, counted
+    in the engine once per ``where``; an atom is one source of an element in one column
+    (``name``, ``nid`` = customers.national_id, ``tx:card_number`` = a transaction card,
+    ``code:customers.cvv``, ``gov:customers.notes`` / ``card:customers.notes`` = a validated id
+    or card in that person's text). Which atoms count is decided per exposure in Python."""
+    key = ("atoms", where, tuple(sorted(candidates.items())))
+    if key in cache:
+        return cache[key]
     ccols = [str(c) for c in dataset.columns["customers"]]
-    cust = cols.get("customers", [])
-    tx = cols.get("transactions", [])
     tx_cols = [str(c) for c in dataset.columns.get("transactions", [])]
     has_tx = "transactions" in dataset.columns and "customer_id" in tx_cols
+    joins: list[str] = []
+    atoms: dict[str, str] = {}
+
+    def member(sql: str) -> str:
+        """A flag: the person's id is among the keys ``sql`` returns (a LEFT JOIN on distinct keys,
+        not an IN subquery in the projection, which Spark cannot analyse)."""
+        alias = f"m{len(joins)}"
+        joins.append(f"LEFT JOIN (SELECT DISTINCT k FROM ({sql}) s) {alias} ON CAST(c.customer_id AS VARCHAR) = {alias}.k")
+        return f"({alias}.k IS NOT NULL)"
 
     def in_tx(cond: str) -> str:
-        return f"CAST(c.customer_id AS VARCHAR) IN (SELECT CAST(customer_id AS VARCHAR) FROM transactions WHERE {cond})"
+        return member(f"SELECT CAST(customer_id AS VARCHAR) AS k FROM transactions WHERE {cond}")
 
-    name = _nonempty("full_name", "c") if "full_name" in cust else "FALSE"
-    gov = [_nonempty("national_id", "c")] if "national_id" in cust else []
-    card = [in_tx(_nonempty("card_number"))] if has_tx and "card_number" in tx else []
-    code = [_nonempty(c, "c") for c in _access_columns(dataset, "customers", cust)]
+    if "full_name" in ccols:
+        atoms["name"] = _nonempty("full_name", "c")
+    if "national_id" in ccols:
+        atoms["nid"] = _nonempty("national_id", "c")
+    if has_tx and "card_number" in tx_cols:
+        atoms["tx:card_number"] = in_tx(_nonempty("card_number"))
+    for col in _access_columns(dataset, "customers", ccols):
+        atoms[f"code:customers.{col}"] = _nonempty(col, "c")
     if has_tx:
-        code += [in_tx(_nonempty(c)) for c in _access_columns(dataset, "transactions", tx)]
-    for (table, col), cats in sorted(text_hits.items()):
-        if table not in ("customers", "transactions") or not cats:
-            continue
+        for col in _access_columns(dataset, "transactions", tx_cols):
+            atoms[f"code:transactions.{col}"] = in_tx(_nonempty(col))
+    for (table, col), cats in sorted(candidates.items()):
         if table == "transactions" and not has_tx:
             continue
         rel = _text_flags(dataset, table, col, cats, cache)
         if rel is None:
             continue
-        sel = f"CAST(c.customer_id AS VARCHAR) IN (SELECT customer_id FROM {q(rel)} WHERE {{}})"
         if any(c in cats for c in GOV_CATEGORIES):
-            gov.append(sel.format("gov"))
+            atoms[f"gov:{table}.{col}"] = member(f"SELECT customer_id AS k FROM {q(rel)} WHERE gov")
         if any(c in cats for c in CARD_CATEGORIES):
-            card.append(sel.format("card"))
-
-    def anyof(xs: list[str]) -> str:
-        return "(" + " OR ".join(xs) + ")" if xs else "FALSE"
-
+            atoms[f"card:{table}.{col}"] = member(f"SELECT customer_id AS k FROM {q(rel)} WHERE card")
+    names = list(atoms)
     j = "coalesce(CAST(c.jurisdiction AS VARCHAR), 'unknown')" if "jurisdiction" in ccols else "'unknown'"
     country = "upper(trim(CAST(c.country AS VARCHAR)))" if "country" in ccols else "NULL"
     state = "CAST(c.state AS VARCHAR)" if "state" in ccols else "NULL"
     where_c = where.replace("erased_at", "c.erased_at").replace("customer_id IN", "c.customer_id IN")
-    df = dataset.sql(
-        f"SELECT j, country, state, name, gov, card, code, count(*) AS n FROM ("
-        f"SELECT {j} AS j, {country} AS country, {state} AS state, {name} AS name, {anyof(gov)} AS gov, "
-        f"{anyof(card)} AS card, {anyof(code)} AS code FROM customers c WHERE {where_c}) t "
-        "GROUP BY j, country, state, name, gov, card, code")
-    merged: dict[tuple, int] = {}
+    flags = "".join(f", {expr} AS a{i}" for i, expr in enumerate(atoms.values()))
+    group = ", ".join(["j", "country", "state"] + [f"a{i}" for i in range(len(names))])
+    df = dataset.sql(f"SELECT {group}, count(*) AS n FROM (SELECT {j} AS j, {country} AS country, {state} AS state{flags} "
+                     f"FROM customers c {' '.join(joins)} WHERE {where_c}) t GROUP BY {group}")
+    from .states import state_code
+
+    out = []
     for row in df.itertuples(index=False):
-        els = frozenset(e for e, flag in zip(ELEMENTS, (row.name, row.gov, row.card, row.code)) if bool(flag))
         ctry = None if row.country is None or str(row.country) in ("", "nan", "None", "<NA>") else str(row.country)
-        st = None
-        if ctry in ("US", "PR"):
-            st = "PR" if ctry == "PR" else (state_code(row.state) or "unknown")
-        k = (str(row.j), ctry, st, els)
-        merged[k] = merged.get(k, 0) + int(row.n)
+        st = ("PR" if ctry == "PR" else (state_code(row.state) or "unknown")) if ctry in ("US", "PR") else None
+        on = frozenset(n for i, n in enumerate(names) if bool(getattr(row, f"a{i}")))
+        out.append((str(row.j), ctry, st, on, int(row.n)))
+    cache[key] = out
+    return out
+
+
+def profile(dataset, cols: dict[str, list[str]], where: str | None, text_hits: dict[tuple[str, str], tuple[str, ...]],
+            cache: dict, candidates: dict[tuple[str, str], tuple[str, ...]] | None = None) -> list[Group]:
+    """Exposed people per jurisdiction × country × US state × element set.
+
+    ``cols``: exposed columns per table (after encryption); ``where``: the condition on
+    ``customers`` selecting the people the exposure reveals (see ``exposure._held_where``);
+    ``text_hits``: (table, column) → sensitive categories the detector found in that exposed,
+    unredacted text column; ``candidates``: every text column with hits (exposed or not), so that
+    one engine count serves every exposure of the same people (what-if included)."""
+    if where is None:
+        return []
+    cust, tx = set(cols.get("customers", [])), set(cols.get("transactions", []))
+    on: set[str] = set()
+    if "full_name" in cust:
+        on.add("name")
+    if "national_id" in cust:
+        on.add("nid")
+    if "card_number" in tx:
+        on.add("tx:card_number")
+    on |= {f"code:customers.{c}" for c in cust} | {f"code:transactions.{c}" for c in tx}
+    for (table, col), cats in text_hits.items():
+        on |= {f"gov:{table}.{col}", f"card:{table}.{col}"}
+    element_of = {"name": "name", "nid": "gov_id", "tx": "card", "code": "access_code", "gov": "gov_id", "card": "card"}
+    merged: dict[tuple, int] = {}
+    for j, ctry, st, atoms, n in _atoms(dataset, where, {**(candidates or {}), **text_hits}, cache):
+        els = frozenset(element_of[a.split(":")[0]] for a in atoms if a in on)
+        k = (j, ctry, st, els)
+        merged[k] = merged.get(k, 0) + n
     return [Group(*k, n=v) for k, v in sorted(merged.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2] or "",
                                                                                    sorted(kv[0][3])))]
 

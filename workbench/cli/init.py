@@ -36,8 +36,10 @@ def run(args: argparse.Namespace) -> int:
     for g in d.guesses:
         if g.column is not None:
             _say(f"  {g.table}.{g.column:<20} <- {g.source:<24} ({g.evidence})")
+    for note in d.left_out:
+        _say(f"{'(left out)':<13}    {note}")
     for label in d.unassigned:
-        _say(f"{'(not used)':<13}    {label}")
+        _say(f"{'(other)':<13}    {label}   (scanned, never checked)")
     written = write_draft(d, args.out or args.export_dir)
     _say("wrote " + ", ".join(str(p) for p in written) + " — check the guesses, then run: workbench validate "
           + str(written[0].parent))

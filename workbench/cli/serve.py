@@ -11,7 +11,7 @@ Identity: JupyterHub's user ($JUPYTERHUB_USER), else the header of an authentica
 named by --trust-header, else the id the trainee types (recorded as self-declared). The header is
 believed only on requests that carry the proxy's shared secret in X-Workbench-Proxy-Secret
 ($WORKBENCH_PROXY_SECRET or --proxy-secret-file; other requests get 403); without a secret
---trust-header is refused unless the server listens on loopback. With --dataset the id is checked
+--trust-header is refused. With --dataset the id is checked
 against the staff roster (users table) and the department comes from it.
 
 A pool of pre-started kernels (--pool) serves the next trainees without a kernel start. Idle kernels
@@ -43,7 +43,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import signal
     import subprocess
-    import sys
     import tempfile
     from pathlib import Path
 
@@ -60,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
                         max_attempts=args.max_attempts, trust_header=args.trust_header,
                         secret_file=Path(args.proxy_secret_file) if args.proxy_secret_file else None,
                         max_kernels=args.max_kernels, cull_idle=args.cull_idle, pool=args.pool, base_url=args.base_url)
-    secret = check_identity_options(opts)  # before anything starts: a spoofable header is a usage error
+    check_identity_options(opts)  # before anything starts: a spoofable header is a usage error
     engine_for(args.store)  # fail now, with a message, if the store is unreachable or has no schema
     with tempfile.TemporaryDirectory(prefix="wb-serve-") as tmp:
         run_dir = Path(tmp)
@@ -75,9 +74,6 @@ def run(args: argparse.Namespace) -> int:
             roster = write_roster(ds.tables["users"], run_dir / "roster.json")
         opts.roster = roster
         cmd, env = prepare(opts, run_dir)
-        if args.trust_header and not secret:
-            print(f"workbench serve: warning: {args.trust_header} is believed from any local process "
-                  "(no proxy secret): set $WORKBENCH_PROXY_SECRET, see docs/training-server.md", file=sys.stderr)
         print(f"workbench serve: http://{args.ip}:{args.port}{args.base_url} · store {redact_url(store_url(args.store))}"
               f" · roster {'yes' if roster else 'none (ids are self-declared and unchecked)'} · mode {args.mode}",
               flush=True)

@@ -196,6 +196,7 @@ def draft_dataset(folder: str | Path, hints_path: str | None = None) -> Draft:
     profiles = {i: profile(s, hints) for i, s in enumerate(sources) if not s.view and len(s.sample)}
     d = Draft(folder=root)
     used: set[int] = set()
+    chosen: dict[str, int] = {}
     # customers first, then staff, then transactions; the rest by their header score
     for t in sorted(tables, key=lambda t: (["customers", "users", "transactions"] + tables).index(t)):
         best = None
@@ -215,6 +216,7 @@ def draft_dataset(folder: str | Path, hints_path: str | None = None) -> Draft:
                 evidence += ", staff headers"
         d.tables[t] = sources[i]
         used.add(i)
+        chosen[t] = i
         d.guesses.append(Guess(t, None, sources[i].label, f"score {score:.2f}: {evidence}"))
     d.unassigned = [s.label for i, s in enumerate(sources) if i not in used]
     if "customers" not in d.tables:
@@ -224,7 +226,7 @@ def draft_dataset(folder: str | Path, hints_path: str | None = None) -> Draft:
         mapping = _header_matches(src, t, hints)
         key = KEYS.get(t)
         if key:
-            col = key_column(src, key, mapping, profiles[sources.index(src)])
+            col = key_column(src, key, mapping, profiles[chosen[t]])
             if col is not None and mapping.get(key) != col:
                 mapping = {c: v for c, v in mapping.items() if v != col}
                 mapping[key] = col
@@ -315,7 +317,8 @@ def render(d: Draft, out: Path) -> dict[str, str]:
              f"  jurisdictions: [{', '.join(d.jurisdictions)}]   # from the customers' countries in the sample",
              "tables:"]
     for t, src in sorted(d.tables.items(), key=lambda kv: list(d.columns).index(kv[0])):
-        lines.append(f"  {t}:   # {_c(src.label)}")
+        lines.append(f"  {t}:   # {_c(src.label)}"
+                     + (f" (binary, not read as text: {_c(', '.join(src.binary))})" if src.binary else ""))
         if src.kind == "sqlite":
             lines += [f"    sql: {_q('sqlite:///' + (rel / src.path.name).as_posix())}", f"    table: {_q(src.sql_table)}"]
         else:
@@ -329,9 +332,12 @@ def render(d: Draft, out: Path) -> dict[str, str]:
             if m:
                 lines.append(f"  {t}:")
                 lines += [f"    {c}: {_q(s)}" for c, s in m.items()]
-    if d.values:
+    values = {t: {c: m for c, m in cols.items() if c in d.columns.get(t, {}) or c in map(str, d.tables[t].sample.columns)}
+              for t, cols in d.values.items() if t in d.tables}   # a mapping changed in review drops its map
+    values = {t: cols for t, cols in values.items() if cols}
+    if values:
         lines.append("values:   # source value -> canonical value")
-        for t, cols in d.values.items():
+        for t, cols in values.items():
             lines.append(f"  {t}:")
             lines += [f"    {c}: {{{', '.join(f'{_q(k)}: {_q(v)}' for k, v in m.items())}}}" for c, m in cols.items()]
     for note in d.left_out:

@@ -34,7 +34,8 @@ def fit_values(d) -> None:
         src = d.tables.get(t)
         if src is None:
             continue
-        col = d.columns[t].get(canon)
+        # mapped, or already named as the canonical column (then the loader treats it as that column)
+        col = d.columns[t].get(canon) or (canon if canon in map(str, src.sample.columns) else None)
         if col is None:
             continue
         vals = sorted({str(v).strip() for v in src.sample[col].dropna() if str(v).strip()})

@@ -8,13 +8,13 @@ what-if), taken from ``actions.yaml`` when an action is recorded, else from the 
 """
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
 from .. import i18n
 from ..checks.catalog import owner_text
-from ..presentation import MISSING, count, date, money, percent, score, text
+from ..boundary import safe_html
+from ..presentation import MISSING, cell, count, date, money, percent, score
 from . import history
 from .executive import Results, rag
 from .export import TOC_MARKER
@@ -29,6 +29,11 @@ CONTROL_CHECKS: dict[str, tuple[str, ...]] = {
     "redact-notes": ("PII-001",),
     "encrypt-ids-and-redact-notes": ("ENC-001", "PII-001"),
 }
+
+
+def _h(value: Any) -> str:
+    """A value for this HTML block: formatted, then through the output boundary (escaped, masked)."""
+    return safe_html(cell(value))
 
 
 class Block:
@@ -144,7 +149,7 @@ def best_actions(r: Results, n: int = 3) -> list[dict[str, Any]]:
 
 
 def _table(head: list[str], rows: list[list[str]], num: set[int]) -> str:
-    th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    th = "".join(f"<th>{safe_html(h)}</th>" for h in head)
     def td(i: int, c: str) -> str:  # money right-aligned, the due date (last column) never broken
         cls = "num" if i in num and len(c) < 40 else "tok" if i == len(head) - 1 else ""
         return f'<td class="{cls}">{c}</td>' if cls else f"<td>{c}</td>"
@@ -175,8 +180,8 @@ def verdict(r: Results) -> str:
     t = r.simulation.get("total") or {}
     if t.get("mean") is not None:
         parts.append(i18n.t("first.loss", mean=money(t["mean"], r.currency), p99=money(t.get("p99"), r.currency)))
-    return (f'<p class="verdict verdict-{status or "none"}"><strong>{html.escape(head)}</strong> '
-            f'{html.escape(" ".join(parts))}</p>')
+    return (f'<p class="verdict verdict-{status or "none"}"><strong>{safe_html(head)}</strong> '
+            f'{safe_html(" ".join(parts))}</p>')
 
 
 def first_screen(r: Results) -> Block:
@@ -184,18 +189,18 @@ def first_screen(r: Results) -> Block:
     out = [verdict(r)]
     risks = largest_risks(r)
     if risks:
-        rows = [[text(x["title"]), text(money(x["mean"], r.currency)), text(money(x["p99"], r.currency)),
-                 text(x["fix"] or i18n.t("first.no_fix")), text(x["owner"]), text(x["due"])] for x in risks]
-        out += [f"<h3>{html.escape(i18n.t('first.risks_title'))}</h3>",
+        rows = [[_h(x["title"]), _h(money(x["mean"], r.currency)), _h(money(x["p99"], r.currency)),
+                 _h(x["fix"] or i18n.t("first.no_fix")), _h(x["owner"]), _h(x["due"])] for x in risks]
+        out += [f"<h3>{safe_html(i18n.t('first.risks_title'))}</h3>",
                 _table([i18n.t(f"first.col.{k}") for k in ("risk", "mean", "p99", "fix", "owner", "due")], rows, {1, 2})]
     acts = best_actions(r)
     if acts:
         titles = {str(s.get("id")): scenario_title(s) for s in r.simulation.get("scenarios", []) or []}
         ws = {control_title(w): w for w in r.simulation.get("what_if", []) or []}
-        rows = [[text(a["title"]), text(money(a["saves"], r.currency)) if a["saves"] > 0
-                 else text(i18n.t("first.saves_nothing", why=why_nothing(ws[a["title"]], titles))),
-                 text(percent(a["share"], 1)) if a["saves"] > 0 else MISSING, text(a["owner"]), text(a["due"])]
+        rows = [[_h(a["title"]), _h(money(a["saves"], r.currency)) if a["saves"] > 0
+                 else _h(i18n.t("first.saves_nothing", why=why_nothing(ws[a["title"]], titles))),
+                 _h(percent(a["share"], 1)) if a["saves"] > 0 else MISSING, _h(a["owner"]), _h(a["due"])]
                 for a in acts]
-        out += [f"<h3>{html.escape(i18n.t('first.actions_title'))}</h3>",
+        out += [f"<h3>{safe_html(i18n.t('first.actions_title'))}</h3>",
                 _table([i18n.t(f"first.col.{k}") for k in ("action", "saves", "share", "owner", "due")], rows, {1, 2})]
     return Block(f'<div class="wb-first-screen">{"".join(out)}</div>{TOC_MARKER}')

@@ -8,8 +8,8 @@ run folder together with the staff roster (JSON, for identity checks without pan
 Who may name the trainee (issue 21 item 3): an authenticating proxy's header (``--trust-header``) is
 believed only on requests that also carry the proxy's shared secret (``X-Workbench-Proxy-Secret``,
 compared in constant time by :class:`ProxyIdentityProvider` in the server process); any other request
-is refused with 403 before a kernel sees it. Without a secret the header is accepted only on a
-loopback bind (the proxy on the same host), never on an address other hosts can reach.
+is refused with 403 before a kernel sees it. Without a secret ``--trust-header`` is refused (exit 2),
+on loopback too: local users, and proxies that pass client headers on (JupyterHub's), reach loopback.
 """
 from __future__ import annotations
 
@@ -122,8 +122,8 @@ def proxy_secret(opts: ServeOptions, env: Mapping[str, str] | None = None) -> st
 
 
 def check_identity_options(opts: ServeOptions, env: Mapping[str, str] | None = None) -> str:
-    """Refuse a header anyone could send: ``--trust-header`` on an address other hosts reach needs the
-    proxy's shared secret. Returns the secret ('' = none)."""
+    """Refuse a header anyone could send: ``--trust-header`` needs the proxy's shared secret, whatever
+    the bind address. Returns the secret ('' = none)."""
     secret = proxy_secret(opts, env)
     if opts.trust_header is not None and (not re.fullmatch(r"[A-Za-z0-9-]{1,64}", opts.trust_header)
                                           or opts.trust_header.lower() == SECRET_HEADER.lower()):
@@ -132,10 +132,13 @@ def check_identity_options(opts: ServeOptions, env: Mapping[str, str] | None = N
     if secret and len(secret) < 16:
         raise InputError("the proxy secret is shorter than 16 characters",
                          "use a long random secret, e.g. 'openssl rand -hex 32'")
-    if opts.trust_header and not secret and not is_loopback(opts.ip):
-        raise InputError(f"--trust-header on --ip {opts.ip} without a proxy secret lets anybody claim any trainee id",
-                         f"set ${ENV_SECRET} or --proxy-secret-file and have the proxy send it as {SECRET_HEADER}, "
-                         "or listen on 127.0.0.1 behind the proxy")
+    if opts.trust_header and not secret:
+        # on loopback too: a local user, or a proxy that passes client headers on (JupyterHub's does),
+        # could otherwise claim any id
+        who = "any local user or any proxy that passes headers on" if is_loopback(opts.ip) else "anybody on the network"
+        raise InputError(f"--trust-header without a proxy secret lets {who} claim any trainee id (--ip {opts.ip})",
+                         f"set ${ENV_SECRET} (or --proxy-secret-file) and have the authenticating proxy send it as "
+                         f"{SECRET_HEADER}; see docs/training-server.md")
     return secret
 
 

@@ -13,11 +13,12 @@ Under papermill nothing clicks: headless grading goes through :func:`workbench.t
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as w
+
+from ..boundary import escape  # the output boundary: every value in widget HTML
 from .content import Module, Question, load_module
 from .exam import arrange, trainee_rng
 from .grading import Answer, Result, grade, is_correct, normalise
@@ -146,13 +147,13 @@ class TrainingApp:
         kind, ref = self.pages[self.page]
         ident = self.identity
         if ident is not None and not ident.self_declared:
-            self.trainee_label.value = f"<b>{t['signed_in']}:</b> {html.escape(ident.trainee_id)} ({html.escape(ident.source)})"
+            self.trainee_label.value = f"<b>{t['signed_in']}:</b> {escape(ident.trainee_id)} ({escape(ident.source)})"
         else:
             self.trainee_label.value = f"<b>{t['trainee']}</b> ({t['self_declared']}):"
         note = t["practice_note"] if self.practising else t["exam_note"]
         if self.notice == "capped":
             note = t["capped"].format(n=self.max_attempts) + " " + note
-        self.mode_note.value = f"<p class='workbench-mode {'practice' if self.practising else 'exam'}'><i>{html.escape(note)}</i></p>"
+        self.mode_note.value = f"<p class='workbench-mode {'practice' if self.practising else 'exam'}'><i>{escape(note)}</i></p>"
         self.save_button.description = t["save_again"]
         self.save_button.layout.display = None if (self.pending and kind == "result") else "none"
         self.progress.max = max(len(self.pages) - 1, 1)
@@ -168,11 +169,11 @@ class TrainingApp:
         self.feedback.value = ""
         self.choice, self.choice_boxes = None, {}
         self.answer_box.children = ()
-        module_title = html.escape(self.module.title.get(self.lang))
+        module_title = escape(self.module.title.get(self.lang))
         if kind == "lesson":
             lesson = self.module.lessons[ref]
             self.progress_label.value = f"{t['lesson']} {ref + 1} {t['of']} {n_lessons}"
-            self.title.value = f"<h2>{module_title}</h2><h3>{html.escape(lesson.title.get(self.lang))}</h3>"
+            self.title.value = f"<h2>{module_title}</h2><h3>{escape(lesson.title.get(self.lang))}</h3>"
             self.body.value = markdown_to_html(lesson.body.get(self.lang))
             self.check_button.layout.display = "none"
             self.next_button.description, self.next_button.icon = t["next"], "arrow-right"
@@ -182,9 +183,9 @@ class TrainingApp:
             number = [r for k, r in self.pages if k == "question"].index(ref) + 1
             self.progress_label.value = f"{t['question']} {number} {t['of']} {n_questions}{round_note}"
             self.title.value = f"<h3>{t['question']} {number}</h3>"
-            record = f"<pre>{html.escape(q.record)}</pre>" if q.record else ""
+            record = f"<pre>{escape(q.record)}</pre>" if q.record else ""
             hint = f"<p><i>{t['select_all']}</i></p>" if q.multi else ""
-            self.body.value = f"<p>{html.escape(q.prompt.get(self.lang))}</p>{record}{hint}"
+            self.body.value = f"<p>{escape(q.prompt.get(self.lang))}</p>{record}{hint}"
             self._build_answer(q)
             self.check_button.layout.display = None if self.practising else "none"  # exam: no answers before Finish
             self.check_button.disabled = q.id in self.checked
@@ -231,16 +232,16 @@ class TrainingApp:
         ok = is_correct(q, answer)
         chosen = (["true" if answer else "false"] if isinstance(answer, bool)
                   else (answer if isinstance(answer, list) else ([answer] if answer else [])))
-        notes = [f"<li><b>{html.escape(self._label(q, i))}</b>: {html.escape(q.option(i).feedback.get(self.lang))}</li>"
+        notes = [f"<li><b>{escape(self._label(q, i))}</b>: {escape(q.option(i).feedback.get(self.lang))}</li>"
                  for i in chosen if q.option(i).feedback]
         parts = [f"<p class='workbench-feedback {'ok' if ok else 'ko'}' style='color:{'#1a7f37' if ok else '#b42318'}'>"
                  f"<b>{t['correct'] if ok else t['wrong']}</b></p>"]
         if notes:
             parts.append(f"<ul>{''.join(notes)}</ul>")
         if not ok:
-            parts.append(f"<p><b>{t['answer_is']}:</b> {html.escape(format_answer(q, q.answer, self.lang, with_ids=False))}</p>")
-        parts.append(f"<p><b>{t['why']}:</b> {html.escape(q.explanation.get(self.lang))}</p>"
-                     f"<p><i>{t['ref']}: {html.escape(q.reference)}</i></p>")
+            parts.append(f"<p><b>{t['answer_is']}:</b> {escape(format_answer(q, q.answer, self.lang, with_ids=False))}</p>")
+        parts.append(f"<p><b>{t['why']}:</b> {escape(q.explanation.get(self.lang))}</p>"
+                     f"<p><i>{t['ref']}: {escape(q.reference)}</i></p>")
         return "".join(parts)
 
     def _result_html(self) -> str:
@@ -254,7 +255,7 @@ class TrainingApp:
                f"<span style='color:{colour}'>{verdict}</span></h3>",
                f"<p>{t['pass_mark']}: {self.module.pass_mark:.0%}</p>"]
         if r.wrong:
-            items = "".join(f"<li>{html.escape(self.module.question(qid).prompt.get(self.lang))}</li>" for qid in r.wrong)
+            items = "".join(f"<li>{escape(self.module.question(qid).prompt.get(self.lang))}</li>" for qid in r.wrong)
             out.append(f"<p><b>{t['missed']}:</b></p><ul>{items}</ul>")
         else:
             out.append(f"<p>{t['all_right']}</p>")
@@ -264,7 +265,7 @@ class TrainingApp:
             for q in self.questions:
                 answer = self.responses.get(q.id)
                 mine = format_answer(q, answer, self.lang, with_ids=False) if answer is not None else "—"
-                items.append(f"<li><p>{html.escape(q.prompt.get(self.lang))}</p><p>{t['your_answer']}: {html.escape(mine)}"
+                items.append(f"<li><p>{escape(q.prompt.get(self.lang))}</p><p>{t['your_answer']}: {escape(mine)}"
                              f"</p>{self._feedback_html(q, answer)}</li>")
             out.append(f"<details class='workbench-review'><summary>{t['review']}</summary><ol>{''.join(items)}</ol></details>")
         return "".join(out)
@@ -356,9 +357,9 @@ class TrainingApp:
         ident = self._identity()
         attempt_id = None
         if ident is None:
-            self._record_note = html.escape(self.t["not_recorded"])
+            self._record_note = escape(self.t["not_recorded"])
         elif ident.on_roster is False and ident.self_declared:
-            self._record_note = html.escape(self.t["not_on_roster"].format(id=ident.trainee_id))
+            self._record_note = escape(self.t["not_on_roster"].format(id=ident.trainee_id))
         else:
             from .store import save_attempt
             try:
@@ -371,13 +372,13 @@ class TrainingApp:
                 from ..errors import WorkbenchError
 
                 reason = str(e) if isinstance(e, WorkbenchError) else type(e).__name__
-                self._record_note = html.escape(self.t["store_error"].format(err=reason))
+                self._record_note = escape(self.t["store_error"].format(err=reason))
             else:
                 self.attempt_ids.append(attempt_id)
                 self.pending = None
                 capped = saved.mode != mode  # the cap was met meanwhile (another tab, a typed id)
                 key = "practice_recorded" if saved.mode == "practice" and (self.mode == "exam" or capped) else "recorded"
-                self._record_note = html.escape((self.t["capped"].format(n=self.max_attempts) + " " if capped else "")
+                self._record_note = escape((self.t["capped"].format(n=self.max_attempts) + " " if capped else "")
                                                 + self.t[key].format(id=attempt_id))
         if self.pages[self.page][0] == "result":
             self.render()
