@@ -9,6 +9,7 @@ from pathlib import Path
 from ..boundary import md, md_code, safe_html, seal_html
 from ..files import write_text_atomic
 from ..i18n import current, t, term
+from . import localize
 
 FIRST_HOUR = ("t0", "contain", "convene", "scope", "china")  # playbook.first_hour.* in the message catalogue
 
@@ -16,6 +17,12 @@ FIRST_HOUR = ("t0", "contain", "convene", "scope", "china")  # playbook.first_ho
 def first_hour(lang: str | None = None) -> list[str]:
     """The first-hour steps in ``lang`` (default: the run's language)."""
     return [t(f"playbook.first_hour.{k}", lang) for k in FIRST_HOUR]
+
+
+def _loc(sim):
+    """Rows in the run's language for display (simulation.json keeps the English)."""
+    laws = getattr(sim, "laws", None)
+    return lambda r: localize.row(r, laws)
 
 
 def _when(r: dict) -> str:
@@ -50,7 +57,7 @@ def _org_line(sim, e) -> str:
              established=e(", ".join(map(str, org.get("established_in") or []))) or t("playbook.no_establishment"),
              cii=t("value.yes") if org.get("critical_infrastructure") else t("value.no"),
              operates=e(", ".join(map(str, org.get("operates_in") or []))) or t("playbook.none"),
-             operates_from=e(org.get("operates_in_from", "")))
+             operates_from=e(localize.sentence(org.get("operates_in_from", ""))))
 
 
 def _earliest(sim, scenario: str | None, n: int = 5) -> list[dict]:
@@ -77,10 +84,11 @@ def markdown(sim, scenario: str | None = None, lang: str | None = None) -> str:
     none = t("playbook.none")
     # every value inserted below passes the output boundary (md / md_code): it renders as text
     out = [f"# {t('playbook.title')}: {md(sim.dataset)}", "", _org_line(sim, md),
-           "", t("playbook.records_from", source=md(org.get("records_from", t("playbook.the_dataset")))),
+           "", t("playbook.records_from", source=md(localize.sentence(org.get("records_from", t("playbook.the_dataset"))))),
            "", f"## {t('playbook.first_hour_title')}", ""]
     out += [f"{i}. {x}" for i, x in enumerate(first_hour(), 1)]
-    early = _earliest(sim, scenario)
+    loc = _loc(sim)
+    early = [loc(r) for r in _earliest(sim, scenario)]
     if early:
         out += ["", t("playbook.first_clocks"), ""] + [f"- {md(_when(r))}: {md(_to(r))} ({md(term('basis', r['basis']))})"
                                                          for r in early]
@@ -95,7 +103,7 @@ def markdown(sim, scenario: str | None = None, lang: str | None = None) -> str:
                 t("playbook.exposed_fields", records=f"{ex.records:,}", via=md(ex.via), fields=md(", ".join(ex.fields)) or none,
                   sensitive=md(", ".join(ex.sensitive_fields)) or none), "",
                 f"| {head} |", "|---|---|---|---:|---|"]
-        for r in _rows(o):
+        for r in map(loc, _rows(o)):
             out.append(f"| {md(_when(r))} | {md(_to(r))} | {md(term('basis', r['basis']))} | {r['records']:,} "
                        f"| {md(r['trigger'])} |")
             contents.setdefault(r["obligation"], (f"{_to(r)} ({term('basis', r['basis'])})", r["content"]))
@@ -103,7 +111,7 @@ def markdown(sim, scenario: str | None = None, lang: str | None = None) -> str:
             out.append(f"| - | {t('playbook.nothing_owed')} | | | |")
         if o.exemptions:
             out += ["", t("playbook.not_owed"), ""]
-            out += [f"- {md(_to(r))} ({md(term('basis', r['basis']))}): {md(r['trigger'])}" for r in o.exemptions]
+            out += [f"- {md(_to(r))} ({md(term('basis', r['basis']))}): {md(r['trigger'])}" for r in map(loc, o.exemptions)]
     out += ["", f"## {t('playbook.contents_title')}", ""]
     for _oid, (title, items) in sorted(contents.items(), key=lambda kv: kv[1][0]):
         out += [f"**{md(title)}**", ""] + [f"- {md(c)}" for c in items] + [""]
@@ -120,6 +128,7 @@ def to_html(sim, scenario: str | None = None, lang: str | None = None) -> str:
     if lang:
         use(lang)
     e = safe_html
+    loc = _loc(sim)
     none = t("playbook.none")
     outs = [o for o in sim.outcomes if scenario in (None, o.scenario.id)]
     titles = {o.scenario.id: term("scenario", o.scenario.id) if current() != "en" else o.scenario.title for o in outs}
@@ -127,9 +136,9 @@ def to_html(sim, scenario: str | None = None, lang: str | None = None) -> str:
                     f"{e(t('playbook.index_item', n=len(o.notifications), records=f'{o.exposure.records:,}'))}</li>"
                     for o in outs)
     early = "".join(f"<tr><td class=tok>{e(_when(r))}</td><td>{e(_to(r))}</td><td>{e(term('basis', r['basis']))}</td></tr>"
-                    for r in _earliest(sim, scenario))
+                    for r in map(loc, _earliest(sim, scenario)))
     body = [f'<header class="report"><h1>{e(t("playbook.title"))}</h1><p>{e(sim.dataset)} · {_org_line(sim, e)}</p></header>',
-            "<main>", f"<p>{e(t('playbook.records_from', source=(sim.organisation or {}).get('records_from') or t('playbook.the_dataset')))}</p>",
+            "<main>", f"<p>{e(t('playbook.records_from', source=localize.sentence((sim.organisation or {}).get('records_from') or t('playbook.the_dataset'))))}</p>",
             f'<h2 id="first-hour">{e(t("playbook.first_hour_title"))}</h2><ol>']
     body += [f"<li>{e(x)}</li>" for x in first_hour()] + ["</ol>"]
     if early:
@@ -147,7 +156,7 @@ def to_html(sim, scenario: str | None = None, lang: str | None = None) -> str:
                  '<table class="wb"><thead><tr>' + "".join(f"<th>{e(t(f'playbook.col.{k}'))}</th>"
                                                         for k in ("when", "notify", "basis", "records", "why"))
                  + "</tr></thead><tbody>"]
-        for r in _rows(o):
+        for r in map(loc, _rows(o)):
             body.append(f"<tr><td class=tok>{e(_when(r))}</td><td>{e(_to(r))}</td><td>{e(term('basis', r['basis']))}</td>"
                         f"<td class=num>{r['records']:,}</td><td>{e(r['trigger'])}</td></tr>")
             contents.setdefault(r["obligation"], (f"{_to(r)} ({term('basis', r['basis'])})", r["content"]))
@@ -155,7 +164,7 @@ def to_html(sim, scenario: str | None = None, lang: str | None = None) -> str:
         if o.exemptions:
             body += [f"<p>{e(t('playbook.not_owed'))}</p><ul>"]
             body += [f"<li>{e(_to(r))} ({e(term('basis', r['basis']))}): {e(r['trigger'])}</li>"
-                     for r in o.exemptions] + ["</ul>"]
+                     for r in map(loc, o.exemptions)] + ["</ul>"]
         body.append("</section>")
     body.append(f'<section class="notebook" id="contents"><h2>{e(t("playbook.contents_title"))}</h2>')
     for _oid, (title, items) in sorted(contents.items(), key=lambda kv: kv[1][0]):

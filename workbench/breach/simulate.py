@@ -130,8 +130,9 @@ class Simulation:
         return timeline([{"id": o.scenario.id, "notifications": o.notifications} for o in self.outcomes])
 
     def what_if_table(self) -> pd.DataFrame:
+        from . import localize
         cols = ["rank", "control", "description", "mean", "mean_reduction", "reduction_share", "reason"]
-        return pd.DataFrame([{k: w.get(k, "") for k in cols} for w in self.what_if], columns=cols)
+        return pd.DataFrame([{k: localize.what_if_cell(k, w) for k in cols} for w in self.what_if], columns=cols)
 
     def calibration_table(self) -> pd.DataFrame:
         """Mean loss per event and per exposed record beside the published band (docs/calibration.md)."""
@@ -144,9 +145,11 @@ class Simulation:
     def obligations_table(self, exemptions: bool = False) -> pd.DataFrame:
         """Who to tell, by when, how many records and why, per scenario (``exemptions``: the ones
         an exemption or the incident grading removes, with the reason in ``trigger``)."""
+        from . import localize
         from .law import timeline
         key = "exemptions" if exemptions else "notifications"
-        return timeline([{"id": o.scenario.id, "notifications": getattr(o, key)} for o in self.outcomes])
+        return timeline([{"id": o.scenario.id, "notifications": [localize.row(r, self.laws) for r in getattr(o, key)]}
+                         for o in self.outcomes])
 
     def sensitivity_table(self, scenario: str | None = None) -> pd.DataFrame:
         """Tornado rows (prior, low, high, loss at each, swing) of one scenario or of all."""

@@ -158,13 +158,22 @@ class Obligation(_Reviewed):
     beside: str | None = None        # shown beside this obligation in the timeline (GDPR Art. 34 beside Art. 33)
     exempt_if: list[Literal[EXEMPTIONS]] = Field(default_factory=list)  # type: ignore[valid-type]
     content: list[str] = Field(default_factory=list)
+    content_zh: list[str] = Field(default_factory=list)   # the same items in Chinese (rendered with --lang zh)
     source: str
 
     @model_validator(mode="after")
     def _clock(self) -> "Obligation":
         if self.deadline_hours == 0:
             raise ValueError("deadline_hours 0 is not a clock: use null and say 'immediately' in 'deadline'")
+        _same_items(f"notification '{self.id}'", "content", self.content, self.content_zh)
         return self
+
+
+def _same_items(where: str, key: str, en: list[str] | None, zh: list[str] | None) -> None:
+    """A Chinese list beside every English one, item for item (a missing zh text is a content error)."""
+    if len(en or []) != len(zh or []) or any(not str(x).strip() for x in zh or []):
+        raise ValueError(f"{where}: key '{key}_zh': give one Chinese item per item of '{key}' "
+                         f"({len(en or [])} in English, {len(zh or [])} in Chinese)")
 
 
 class Grading(_Strict):
@@ -229,6 +238,9 @@ class StateRule(_Reviewed):
     elements_note: str | None = None
     content: list[str] | None = None                 # what the resident notice must contain (None: default)
     forbidden_content: list[str] = Field(default_factory=list)   # what it must NOT contain
+    content_zh: list[str] | None = None              # the same lists and note in Chinese (--lang zh)
+    forbidden_content_zh: list[str] = Field(default_factory=list)
+    elements_note_zh: str | None = None
     credit_monitoring_months: int | None = Field(default=None, ge=1)   # owed when SSNs leak
     schedule: list[StateAmendment] = Field(default_factory=list)
     source: str
@@ -238,6 +250,10 @@ class StateRule(_Reviewed):
         if (self.regulator is None) != (self.regulator_threshold is None):
             raise ValueError("give both 'regulator' and 'regulator_threshold', or neither")
         _check_elements(self.elements)
+        _same_items(f"state {self.name}", "content", self.content, self.content_zh)
+        _same_items(f"state {self.name}", "forbidden_content", self.forbidden_content, self.forbidden_content_zh)
+        if bool(self.elements_note) != bool(self.elements_note_zh):
+            raise ValueError(f"state {self.name}: elements_note_zh: give the Chinese text beside elements_note")
         return self
 
     def as_of(self, on: dt.date | None) -> "StateRule":
@@ -290,6 +306,7 @@ class Laws(_Strict):
     regimes: dict[str, Regime]
     notifications: list[Obligation]
     us_state_content: dict[str, list[str]] = Field(default_factory=dict)
+    us_state_content_zh: dict[str, list[str]] = Field(default_factory=dict)
     sources: dict[str, Source]
     states: States | None = None     # us_breach_laws.yaml, attached by load_laws
 
@@ -321,6 +338,8 @@ class Laws(_Strict):
             raise ValueError("currency.rates must include the base currency")
         if "default" not in self.us_state_content:
             raise ValueError("us_state_content needs a 'default' list")
+        for code in sorted(set(self.us_state_content) | set(self.us_state_content_zh)):
+            _same_items("us_state_content", code, self.us_state_content.get(code), self.us_state_content_zh.get(code))
         if self.fine_scale is not None:
             cited["fine_scale"] = self.fine_scale.source
             if self.fine_scale.source not in self.sources:
