@@ -350,3 +350,74 @@ def test_every_count_says_what_it_counts_and_of_how_many(sample_results):
     assert "of 25 assessed checks failed" in html
     zh = _render(sample_results, "zh")
     assert ">1 / 2 个字段<" in zh and ">51 / 2,988 条记录<" in zh
+
+
+# ---------------------------------------------------------------- Appendix C: the law text of the breach results
+def _appendix_c(sim, lang: str) -> str:
+    """What notebook 03 displays (its tables and the playbook) and the playbook page, in ``lang``."""
+    from workbench.breach import playbook
+    from workbench.presentation import show
+
+    try:
+        i18n.use(lang)
+        parts = [show(sim.scenario_table(), currency=sim.currency)._repr_html_(), show(sim.posture_table())._repr_html_(),
+                 show(sim.obligations_table(), kinds={"deadline": "text"}, hide=["deadline"])._repr_html_(),
+                 show(sim.obligations_table(exemptions=True), kinds={"deadline": "text"}, hide=["deadline"])._repr_html_(),
+                 show(sim.calibration_table(), currency=sim.currency)._repr_html_(),
+                 show(sim.what_if_table(), currency=sim.currency, kinds={"rank": "count"})._repr_html_(),
+                 playbook.markdown(sim).replace("\\_", "_"), playbook.to_html(sim)]
+        return "\n".join(parts)
+    finally:
+        i18n.use("en")
+
+
+def test_appendix_c_in_chinese_has_no_untranslated_english_sentence(sample_sim):
+    """Triggers, notice contents, recipients, deadlines, exemptions, calibration and what-if rows
+    of the breach appendix are Chinese; only ids, law names, column names and units stay."""
+    text = _appendix_c(sample_sim, "zh")
+    assert "个人数据泄露可能造成的后果（第33条第3款(c)项）" in text  # laws.yaml content_zh
+    assert "因此全部 2,988 条被泄露记录均计入" in text and "法律规定“不得无故拖延”：无具体小时数" in text  # built in code
+    assert "受影响的加利福尼亚州居民" in text and "期限：720 小时" in text  # states.py sentences
+    assert "每条被泄露记录的平均损失" in text and "所有备份任务加密" in text  # calibration and what-if rows
+    # California's statute prescribes the notice's English title and headings: quoted, they stay
+    text = re.sub(r"“(Notice of Data Breach|What Happened|What Information Was Involved|What We Are Doing|"
+                  r"What You Can Do|For More Information)”", " ", text)
+    text = re.sub(r"<style>.*?</style>", " ", text, flags=re.S)
+    fields = {f for o in sample_sim.outcomes for f in o.exposure.fields}  # the export's column names (data ids)
+    text = re.sub(r"\b(%s)\b" % "|".join(sorted(map(re.escape, fields), key=len, reverse=True)), " ", text)
+    left = [x for line in re.split(r"\n|</t[dh]>|</li>", text) for x in english_leftovers(line)]
+    assert not left, left[:10]
+
+
+def test_appendix_c_and_simulation_json_stay_english_in_english(sample_sim):
+    text = _appendix_c(sample_sim, "en")
+    for s in ("is established in EU, so all 2,988 exposed records count", 'the law says "without undue delay": no hour count',
+              "the likely consequences of the breach (Art. 33(3)(c))", "affected California residents",
+              "mean loss per exposed record", "every backup job encrypted"):
+        assert s in text, s
+    assert not re.search(r"[\u4e00-\u9fff]{4}", re.sub(r"立即|较大|国家网络安全事件报告管理办法|网络安全事件分级指南|上一年度营业额", "", text))
+    en_doc = sample_sim.to_dict()
+    try:  # machine-readable fields stay English whatever the run's language
+        i18n.use("zh")
+        _appendix_c(sample_sim, "zh")
+        doc = sample_sim.to_dict()
+    finally:
+        i18n.use("en")
+    assert doc == en_doc
+    rows = [n for s in doc["scenarios"] for n in s["notifications"] + s["exemptions"]]
+    assert any("exposed records" in n["trigger"] for n in rows) and "，" not in str(doc["scenarios"])
+
+
+def test_a_law_text_without_its_chinese_is_a_content_error_naming_file_and_key(tmp_path):
+    from workbench.breach.statutes import LAWS_FILE, load_laws
+
+    src = LAWS_FILE.read_text(encoding="utf-8")
+    start = src.index("    content_zh:\n")
+    end = src.index("    source:", start)
+    (tmp_path / "laws.yaml").write_text(src[:start] + src[end:], encoding="utf-8")
+    with pytest.raises(ContentError, match=r"laws\.yaml.*gdpr-art33.*content_zh"):
+        load_laws(tmp_path / "laws.yaml")
+    states = (LAWS_FILE.parent / "us_breach_laws.yaml").read_text(encoding="utf-8")
+    (tmp_path / "us.yaml").write_text(re.sub(r", elements_note_zh: \"[^\"]*\"", "", states), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"us\.yaml.*elements_note_zh"):
+        load_laws(LAWS_FILE, tmp_path / "us.yaml")

@@ -52,8 +52,8 @@ def _phrases(lang: str) -> list[tuple[re.Pattern, str]]:
     en, cat = i18n.catalogue("en"), i18n.catalogue(lang)
     keys = sorted((k for k in en if k.startswith("lawword.")), key=lambda k: -len(en[k]))
     def pat(text: str) -> re.Pattern:   # whole words only (a phrase that starts or ends with one)
-        return re.compile((r"(?<![\w-])" if text[:1].isalnum() else "") + re.escape(text)
-                          + (r"(?![\w-])" if text[-1:].isalnum() else ""))
+        return re.compile((r"(?<![A-Za-z0-9_-])" if text[:1].isalnum() else "") + re.escape(text)
+                          + (r"(?![A-Za-z0-9_-])" if text[-1:].isalnum() else ""))
     return [(pat(en[k]), cat[k]) for k in keys]
 
 
