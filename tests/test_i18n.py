@@ -421,3 +421,47 @@ def test_a_law_text_without_its_chinese_is_a_content_error_naming_file_and_key(t
     (tmp_path / "us.yaml").write_text(re.sub(r", elements_note_zh: \"[^\"]*\"", "", states), encoding="utf-8")
     with pytest.raises(ContentError, match=r"us\.yaml.*elements_note_zh"):
         load_laws(LAWS_FILE, tmp_path / "us.yaml")
+
+
+def _displayed_lines(nb: dict) -> list[str]:
+    """The lines a reader sees in an executed notebook: HTML tables and text (no scripts or styles),
+    Markdown, and the charts' titles, axis titles, trace names and labels."""
+    lines: list[str] = []
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "text/html" in data:
+                page = re.sub(r"<(style|script)[^>]*>.*?</(style|script)>", " ", "".join(data["text/html"]), flags=re.S)
+                lines += re.split(r"\n|</t[dh]>|</li>|</p>", page)
+            elif "text/markdown" in data:
+                lines += "".join(data["text/markdown"]).replace("\\_", "_").split("\n")
+            fig = data.get("application/vnd.plotly.v1+json")
+            if fig:
+                lay = fig.get("layout", {})
+                lines += [str((lay.get(k, {}).get("title", {}) if k != "title" else lay.get(k, {})).get("text", ""))
+                          for k in ("title", "xaxis", "yaxis")]
+                for tr in fig.get("data", []):
+                    lines.append(str(tr.get("name", "")))
+                    lines += [x for a in ("x", "y", "text") for x in (tr.get(a) or []) if isinstance(x, str)]
+    return [x for x in lines if x.strip()]
+
+
+@pytest.mark.notebook
+def test_breach_notebook_in_chinese_leaves_no_english_sentence(tmp_path):
+    """Appendix C as the report builds it: notebook 03 through papermill with lang=zh."""
+    import json
+
+    papermill = pytest.importorskip("papermill")
+    run = tmp_path / "run.ipynb"
+    papermill.execute_notebook(str(REPO / "notebooks" / "03_breach_simulation.ipynb"), str(run),
+                               cwd=str(REPO / "notebooks"), kernel_name="python3",
+                               parameters={"trials": 2000, "lang": "zh"}, progress_bar=False)
+    lines = _displayed_lines(json.loads(run.read_text(encoding="utf-8")))
+    text = "\n".join(lines)
+    assert len(lines) > 500 and "因此全部 2,988 条被泄露记录均计入" in text and "个人信息处理者的联系方式" in text
+    fields = r"\b(address|amount|birth_date|city|consent_at|consent_marketing|country|created_at|currency|customer_id|" \
+             r"email|erased_at|erasure_requested_at|full_name|last_activity_at|national_id|notes|phone|state|transaction_id)\b"
+    statutory = r"“(Notice of Data Breach|What Happened|What Information Was Involved|What We Are Doing|What You Can Do|" \
+                r"For More Information)”"  # California prescribes these English headings; quoted, with a translation
+    left = [x for line in lines for x in english_leftovers(re.sub(statutory, " ", re.sub(fields, " ", line)))]
+    assert not left, left[:10]
