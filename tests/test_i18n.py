@@ -465,3 +465,22 @@ def test_breach_notebook_in_chinese_leaves_no_english_sentence(tmp_path):
                 r"For More Information)”"  # California prescribes these English headings; quoted, with a translation
     left = [x for line in lines for x in english_leftovers(re.sub(statutory, " ", re.sub(fields, " ", line)))]
     assert not left, left[:10]
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("notebook", ["01_data_inventory", "02_posture_assessment", "05_training_dashboard"])
+def test_appendices_a_b_d_in_chinese_leave_no_english_sentence(tmp_path, notebook):
+    """Appendices A, B and D: chart titles, table headers and labels, empty-table notes, banners."""
+    import json
+
+    papermill = pytest.importorskip("papermill")
+    run = tmp_path / "run.ipynb"
+    papermill.execute_notebook(str(REPO / "notebooks" / f"{notebook}.ipynb"), str(run), cwd=str(REPO / "notebooks"),
+                               kernel_name="python3", parameters={"lang": "zh"}, progress_bar=False)
+    from workbench.pii.detectors import CATEGORIES
+
+    lines = _displayed_lines(json.loads(run.read_text(encoding="utf-8")))
+    assert len(lines) > 10
+    ids = r"\b(%s)\b" % "|".join(sorted(CATEGORIES, key=len, reverse=True))  # detector category ids
+    left = [x for line in lines for x in english_leftovers(re.sub(ids, " ", line))]
+    assert not left, left[:10]

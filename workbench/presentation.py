@@ -236,6 +236,7 @@ def show(data: Any, *, currency: str | None = None, empty: str = "nothing to sho
         if k == "text":
             text[c] = text[c].map(lambda v: i18n.term("value", v) if i18n.has(_value_key(v)) else v)
     names = {c: i18n.term("column", n) for c, n in names.items()}
+    empty = i18n.term("value", empty) if i18n.has(_value_key(empty)) else empty   # "why it is empty", translated
     return Table(text.rename(columns=names), {names[c]: k for c, k in found.items()}, caption, empty)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..i18n import t as msg
 from .detectors import CATEGORIES
 
 _LEVELS = ["high", "medium", "low"]
@@ -42,7 +43,7 @@ def heatmap(inv: Any) -> go.Figure:
     fig = go.Figure(go.Heatmap(z=z, x=cats, y=tables, text=text, zmin=0, zmax=1, colorscale="Reds",
                                hovertemplate="%{y} · %{x}<br>share %{z:.1%}<br>columns: %{text}<extra></extra>",
                                colorbar={"title": "share"}))
-    fig.update_layout(title="Where personal data sits (share of non-empty values, by content)",
+    fig.update_layout(title=msg("appx.fig_heatmap"),
                       xaxis_title="category", yaxis_title="table", height=200 + 40 * max(len(tables), 1))
     return fig
 
@@ -93,6 +94,6 @@ def sensitivity_bar(inv: Any) -> go.Figure:
     for level, colour in zip(_LEVELS, ["#c0392b", "#e67e22", "#f1c40f"]):
         counts = cols[cols["sensitivity"] == level].groupby("table").size()
         fig.add_bar(name=level, x=list(counts.index), y=[int(v) for v in counts.values], marker_color=colour)
-    fig.update_layout(barmode="stack", title="Columns holding personal data, by sensitivity",
+    fig.update_layout(barmode="stack", title=msg("appx.fig_sensitivity"),
                       xaxis_title="table", yaxis_title="columns")
     return fig

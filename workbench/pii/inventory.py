@@ -266,7 +266,8 @@ def scan_dataset(dataset: Any, *, progress: Progress | None = None, catalog: Cat
                            "columns": len(dataset.columns[table]), "categories": sorted(found),
                            "reached_from": reached, "skipped_columns": skipped.get(table, [])})
     inv.skipped_tables = list(getattr(dataset, "skipped", []))
-    say(f"found {len(inv.columns)} column/category pairs in {len(inv.processing_record)} tables")
+    from ..i18n import t as msg
+    say(msg("appx.found_pairs", pairs=len(inv.columns), tables=len(inv.processing_record)))
     return inv
 
 

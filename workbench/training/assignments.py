@@ -326,9 +326,8 @@ def identity_note(store: str | None, as_of: Any = None) -> Any:
     platform = int(source.isin(PLATFORM_SOURCES).sum())
     simulated = int((rec["source"] == "simulated").sum())
     declared = len(rec) - platform - simulated
-    text = (f"**Identities:** {platform} of {len(rec)} attempts of record were identified by the platform "
-            f"(JupyterHub, trusted proxy or server login); **{declared} rest on self-declared ids** "
-            "(typed by the trainee or given on the command line, checked against the roster when the server had one)")
+    from ..i18n import t
+    text = t("appx.identities", platform=platform, total=len(rec), declared=declared)
     if simulated:
-        text += f"; {simulated} are simulated"
-    return Markdown(text + ".")
+        text += t("appx.identities_simulated", simulated=simulated)
+    return Markdown(text + t("appx.full_stop"))

@@ -4,9 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..i18n import t
+
 
 def _title(text: str, simulated: bool) -> str:
-    return f"{text} — SIMULATED DATA" if simulated else text
+    return t("appx.simulated_title", title=text) if simulated else text
 
 
 def completion_figure(by_department: pd.DataFrame, simulated: bool = False) -> go.Figure:
@@ -17,8 +19,8 @@ def completion_figure(by_department: pd.DataFrame, simulated: bool = False) -> g
                text=[f"{c:.0%}" for c in df["completion"]], textposition="inside"),
         go.Bar(name="overdue", x=df["department"], y=df["overdue"], marker_color="#c62828"),
     ])
-    fig.update_layout(barmode="stack", title=_title("Training completion by department (last 365 days)", simulated),
-                      xaxis_title="department", yaxis_title="active staff", legend_title="status")
+    fig.update_layout(barmode="stack", title=_title(t("appx.fig_completion"), simulated),
+                      xaxis_title="department", yaxis_title=t("appx.active_staff"), legend_title="status")
     return fig
 
 
@@ -28,7 +30,7 @@ def score_distribution_figure(scores: pd.DataFrame, simulated: bool = False) -> 
     for module_id, g in scores.groupby("module_id", sort=True):
         fig.add_trace(go.Histogram(x=g["score"], name=module_id, xbins=dict(start=0, end=1.0001, size=0.1),
                                    opacity=0.75))
-    fig.update_layout(barmode="overlay", title=_title("Score distribution per module", simulated),
+    fig.update_layout(barmode="overlay", title=_title(t("appx.fig_scores"), simulated),
                       xaxis_title="score", yaxis_title="attempts", xaxis_tickformat=".0%",
                       xaxis_range=[0, 1.0001])  # scores are 0–100%: no empty bins past 100%
     return fig
@@ -43,8 +45,8 @@ def item_analysis_figure(items: pd.DataFrame, simulated: bool = False) -> go.Fig
                                  hovertemplate="%{text}<br>correct %{x:.0%}<br>discrimination %{y:.2f}<extra></extra>",
                                  marker=dict(size=9)))
     fig.add_hline(y=0.2, line_dash="dot", annotation_text="discrimination 0.2")
-    fig.update_layout(title=_title("Item analysis: share correct vs point-biserial discrimination", simulated),
-                      xaxis_title="share correct", yaxis_title="discrimination (point-biserial)",
+    fig.update_layout(title=_title(t("appx.fig_items"), simulated),
+                      xaxis_title=t("appx.share_correct"), yaxis_title=t("appx.discrimination"),
                       xaxis_tickformat=".0%")
     return fig
 
@@ -56,6 +58,6 @@ def overdue_figure(overdue: pd.DataFrame, simulated: bool = False) -> go.Figure:
     fig = go.Figure([go.Bar(name=kind, x=g["department"], y=g["staff"],
                             marker_color="#b71c1c" if kind == "privileged role" else "#ef9a9a")
                      for kind, g in counts.groupby("kind", sort=True)])
-    fig.update_layout(barmode="stack", title=_title("Overdue staff by department (privileged roles highlighted)", simulated),
-                      xaxis_title="department", yaxis_title="overdue staff")
+    fig.update_layout(barmode="stack", title=_title(t("appx.fig_overdue"), simulated),
+                      xaxis_title="department", yaxis_title=t("appx.overdue_staff"))
     return fig

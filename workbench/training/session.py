@@ -174,6 +174,7 @@ class DashboardConfig:
     dataset_name: str = ""
     origin: str = "store"  # where the records come from: store | dataset | none
     note: str = ""
+    rows: int = 0  # training records read from the dataset (origin "dataset")
 
     def banner(self) -> Any:
         from IPython.display import Markdown
@@ -184,8 +185,9 @@ class DashboardConfig:
             return Markdown(f"> **No training records.** {md(self.note)}. Staff of *{md(self.dataset_name)}* "
                             f"(as of {md(self.as_of)}); the figures below are empty.")
         if self.origin == "dataset":
-            return Markdown(f"Training records: {md(self.note)} · staff roster: *{md(self.dataset_name)}* · "
-                            f"as of {md(self.as_of)}")
+            from ..i18n import t
+            return Markdown(t("appx.training_banner", note=md(t("appx.note_dataset", rows=self.rows)),
+                              roster=md(self.dataset_name), as_of=md(self.as_of)))
         return Markdown(f"Results store: {md_code(Path(redact_secrets(self.store).split('///')[-1]).name)} · "
                         f"staff roster: *{md(self.dataset_name)}* · as of {md(self.as_of)}")
 
@@ -201,7 +203,7 @@ def dashboard_config(store: str = "", dataset: str = "", as_of: str = "") -> Das
     src = training_source(ds, str(_param(store, "store", "")) or None)
     return DashboardConfig(store=src.store or empty_store(ds), simulated=False, as_of=ds.as_of,
                            users=ds.tables.get("users"), privileged=privileged_roles(ds), dataset_name=ds.name,
-                           origin=src.origin, note=src.note if src.origin != "none" else NO_DATA)
+                           origin=src.origin, note=src.note if src.origin != "none" else NO_DATA, rows=src.rows)
 
 
 def headline(summary: dict[str, Any]) -> "pd.DataFrame":
