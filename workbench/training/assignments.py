@@ -326,8 +326,7 @@ def identity_note(store: str | None, as_of: Any = None) -> Any:
     platform = int(source.isin(PLATFORM_SOURCES).sum())
     simulated = int((rec["source"] == "simulated").sum())
     declared = len(rec) - platform - simulated
-    from ..i18n import t
-    text = t("appx.identities", platform=platform, total=len(rec), declared=declared)
-    if simulated:
-        text += t("appx.identities_simulated", simulated=simulated)
-    return Markdown(text + t("appx.full_stop"))
+    from ..i18n import markdown
+    key = "appx.identities_simulated" if simulated else "appx.identities"
+    return markdown(key, platform=platform, total=len(rec), declared=declared,
+                    **({"simulated": simulated} if simulated else {}))

@@ -185,9 +185,9 @@ class DashboardConfig:
             return Markdown(f"> **No training records.** {md(self.note)}. Staff of *{md(self.dataset_name)}* "
                             f"(as of {md(self.as_of)}); the figures below are empty.")
         if self.origin == "dataset":
-            from ..i18n import t
-            return Markdown(t("appx.training_banner", note=md(t("appx.note_dataset", rows=self.rows)),
-                              roster=md(self.dataset_name), as_of=md(self.as_of)))
+            from ..i18n import markdown, t
+            return markdown("appx.training_banner", note=t("appx.note_dataset", rows=self.rows),
+                            roster=self.dataset_name, as_of=self.as_of)
         return Markdown(f"Results store: {md_code(Path(redact_secrets(self.store).split('///')[-1]).name)} · "
                         f"staff roster: *{md(self.dataset_name)}* · as of {md(self.as_of)}")
 
