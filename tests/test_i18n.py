@@ -484,3 +484,21 @@ def test_appendices_a_b_d_in_chinese_leave_no_english_sentence(tmp_path, noteboo
     ids = r"\b(%s)\b" % "|".join(sorted(CATEGORIES, key=len, reverse=True))  # detector category ids
     left = [x for line in lines for x in english_leftovers(re.sub(ids, " ", line))]
     assert not left, left[:10]
+
+
+def test_every_us_state_recipient_and_deadline_reads_chinese():
+    """A dataset with residents of any state: its resident and regulator rows (recipient, deadline
+    wording) have Chinese text, not only California and New York of the sample."""
+    from workbench.breach import localize
+    from workbench.breach.content import load_laws
+
+    laws = load_laws()
+    texts = set()
+    for rule in laws.states.states.values():
+        r = rule.as_of(None)
+        texts |= {r.deadline, r.regulator_deadline, f"affected {r.name} residents"} | ({r.regulator} if r.regulator else set())
+    assert len(texts) > 100
+    left = {x: localize.sentence(x, laws, "zh") for x in texts if english_leftovers(localize.sentence(x, laws, "zh"))}
+    assert not left, left
+    assert localize.sentence("affected Texas residents", laws, "zh") == "受影响的得克萨斯州居民"
+    assert localize.sentence("affected Texas residents", laws, "en") == "affected Texas residents"

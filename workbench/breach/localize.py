@@ -92,9 +92,8 @@ def _split(text: str) -> list[str]:
     return parts + [cur]
 
 
-def _value(v: str, lang: str, known: dict[str, str], depth: int) -> str:
-    if not re.search(r"[A-Za-z]", v):
-        return v
+def _exact(v: str, lang: str, known: dict[str, str]) -> str | None:
+    """``v`` as a whole: a text the law files quote, a vocabulary entry or a law phrase (None: none)."""
     if v in known:
         return known[v]
     for ns in TERM_NAMESPACES:
@@ -104,10 +103,17 @@ def _value(v: str, lang: str, known: dict[str, str], depth: int) -> str:
     for pat, zh in _phrases(lang):
         if pat.fullmatch(v):
             return zh
-    if depth < 4:
+    return None
+
+
+def _value(v: str, lang: str, known: dict[str, str], depth: int) -> str:
+    if not re.search(r"[A-Za-z]", v):
+        return v
+    got = _exact(v, lang, known)
+    if got is None and depth < 4:
         got = _clause(v, lang, known, depth + 1)
-        if got is not None:
-            return got
+    if got is not None:
+        return got
     out = v
     for pat, zh in _phrases(lang):
         out = pat.sub(zh, out)
@@ -132,8 +138,8 @@ def sentence(text: Any, laws=None, lang: str | None = None) -> str:
     if lang == i18n.DEFAULT or not text:
         return text
     known = _known(laws)
-    whole = _value(text, lang, known, 4)   # a quoted text or vocabulary entry as a whole
-    if whole != text and not re.search(r"[A-Za-z]{3,}(?:\s+[A-Za-z]{2,}){2,}", whole):
+    whole = _exact(text, lang, known)   # a quoted text or vocabulary entry as a whole
+    if whole is not None:
         return whole
     sep = i18n.t("lawtext_sep", lang)
     return sep.join(_value(c, lang, known, 0) for c in _split(text))
