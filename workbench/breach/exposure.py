@@ -313,7 +313,7 @@ def held_by_state(dataset, cols: dict[str, list[str]]) -> dict[str, int]:
         return {}
     from .states import state_code
 
-    state = "CAST(state AS VARCHAR)" if "state" in ccols else "NULL"
+    state = "CAST(state AS VARCHAR)" if "state" in ccols else "CAST(NULL AS VARCHAR)"
     # Puerto Rico has its own ISO code and its own breach law
     df = dataset.sql(f"SELECT CASE WHEN upper(trim(CAST(country AS VARCHAR))) = 'PR' THEN 'PR' ELSE {state} END AS s, "
                      f"count(*) AS n FROM customers WHERE {where} AND upper(trim(CAST(country AS VARCHAR))) IN ('US', 'PR') "

@@ -151,8 +151,8 @@ def _atoms(dataset, where: str, candidates: dict[tuple[str, str], tuple[str, ...
             atoms[f"card:{table}.{col}"] = member(f"SELECT customer_id AS k FROM {q(rel)} WHERE card")
     names = list(atoms)
     j = "coalesce(CAST(c.jurisdiction AS VARCHAR), 'unknown')" if "jurisdiction" in ccols else "'unknown'"
-    country = "upper(trim(CAST(c.country AS VARCHAR)))" if "country" in ccols else "NULL"
-    state = "CAST(c.state AS VARCHAR)" if "state" in ccols else "NULL"
+    country = "upper(trim(CAST(c.country AS VARCHAR)))" if "country" in ccols else "CAST(NULL AS VARCHAR)"
+    state = "CAST(c.state AS VARCHAR)" if "state" in ccols else "CAST(NULL AS VARCHAR)"
     where_c = where.replace("erased_at", "c.erased_at").replace("customer_id IN", "c.customer_id IN")
     flags = "".join(f", {expr} AS a{i}" for i, expr in enumerate(atoms.values()))
     group = ", ".join(["j", "country", "state"] + [f"a{i}" for i in range(len(names))])

@@ -71,7 +71,7 @@ def _scan_free_text(ctx: CheckContext, table: str, col: str, found: dict[tuple[s
     key = KEYS.get(table) if table in KEYS and ds.role(table) == table else None
     rec = q(key) if key else f"'row ' || CAST({ds.position(table)} + 1 AS VARCHAR)"
     # a national-format phone number in a note is read in that record's own country
-    country = "country" if "country" in ds.columns.get(table, []) else "NULL"
+    country = "country" if "country" in ds.columns.get(table, []) else "CAST(NULL AS VARCHAR)"
     sql = f"SELECT {rec} AS k, CAST({q(col)} AS VARCHAR) AS t, {country} AS c FROM {q(table)} WHERE {q(col)} IS NOT NULL"
     for batch in ds.engine.batches(sql):
         texts = pl.from_arrow(batch.column(1)).cast(pl.String).fill_null("")
