@@ -33,3 +33,9 @@ def test_notebook_runs_with_defaults_and_writes_simulation(tmp_path):
     nb = json.loads((tmp_path / "run.ipynb").read_text())
     html = json.dumps(nb)
     assert "application/vnd.plotly.v1+json" in html and "text/html" in html
+    # Appendix C: one table of clocks across scenarios, the first hour, and the full playbook beside
+    # simulation.json instead of every scenario's notices and their contents (the PDF stays short)
+    assert (out / "playbook.html").is_file() and (out / "playbook.md").is_file()
+    assert "(playbook.html)" in html and "all 6 scenarios" in html and "First hour" in html
+    assert "What each notice must contain" in (out / "playbook.md").read_text(encoding="utf-8")
+    assert "What each notice must contain" not in html

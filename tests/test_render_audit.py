@@ -269,8 +269,8 @@ def test_seal_html_hashes_only_the_named_scripts():
 
 
 # package functions whose Markdown a notebook may display: each escapes what it inserts
-# narrative.section: a heading and introduction from the message catalogue only (no value of the data)
-NOTEBOOK_MARKDOWN = {"playbook.markdown", "ex.summary_markdown", "narrative.status_legend", "narrative.loss_explanation",
+# narrative.section, playbook.first_hour_markdown: text from the message catalogue only (no value of the data)
+NOTEBOOK_MARKDOWN = {"playbook.first_hour_markdown", "ex.summary_markdown", "narrative.status_legend", "narrative.loss_explanation",
                      "narrative.section"}
 
 

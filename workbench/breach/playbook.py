@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from ..boundary import md, md_code, safe_html, seal_html
 from ..files import write_text_atomic
 from ..i18n import current, t, term
@@ -72,6 +74,45 @@ def _earliest(sim, scenario: str | None, n: int = 5) -> list[dict]:
         return (0, 0.0) if h is None and r["deadline"].lower().startswith("immediately") else \
             (1, h) if h is not None else (2, 0.0)
     return sorted(seen.values(), key=key)[:n]
+
+
+def _title(o) -> str:
+    return term("scenario", o.scenario.id) if current() != "en" else o.scenario.title
+
+
+def clocks(sim, exemptions: bool = False) -> pd.DataFrame:
+    """The notification timeline across scenarios, earliest clock first: the rows of
+    ``sim.obligations_table(exemptions)`` with repeats collapsed — one row per clock (the same
+    jurisdiction, recipient, deadline, basis, record count and reason), naming the scenarios it
+    applies to ("all 6 scenarios", "all but X"). Nothing is dropped: rows that differ in
+    any of those stay apart."""
+    tl = sim.obligations_table(exemptions=exemptions)
+    cols = [c for c in tl.columns if c != "scenario"]
+    if tl.empty:
+        return pd.DataFrame(columns=[*cols, "scenarios"])
+    titles = {o.scenario.id: _title(o) for o in sim.outcomes}
+    groups: dict[tuple, dict] = {}
+    for row in tl.to_dict("records"):
+        key = tuple("" if pd.isna(row[c]) else str(row[c]) for c in cols)
+        groups.setdefault(key, {**{c: row[c] for c in cols}, "scenarios": []})["scenarios"].append(row["scenario"])
+    return pd.DataFrame([{**g, "scenarios": _which(list(dict.fromkeys(g["scenarios"])), titles)} for g in groups.values()],
+                        columns=[*cols, "scenarios"])
+
+
+def _which(ids: list[str], titles: dict[str, str]) -> str:
+    """Scenarios named by title; "all 6 scenarios" or "all but X" when that is shorter."""
+    n = len(titles)
+    if n > 1 and len(ids) == n:
+        return t("playbook.all_scenarios", n=n)
+    if n > 2 and len(ids) == n - 1:
+        return t("playbook.all_but", scenario=next(titles[i] for i in titles if i not in ids))
+    return ", ".join(titles.get(i, i) for i in ids)
+
+
+def first_hour_markdown() -> str:
+    """The first-hour steps as a numbered Markdown list (the report shows these and points to
+    playbook.html for the rest)."""
+    return f"### {t('playbook.first_hour_title')}\n\n" + "\n".join(f"{i}. {x}" for i, x in enumerate(first_hour(), 1))
 
 
 def markdown(sim, scenario: str | None = None, lang: str | None = None) -> str:

@@ -279,7 +279,8 @@ def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, se
             "critical_infrastructure": bool(getattr(org, "critical_infrastructure", False)),
             "customers": int(customers), "customers_from": "organisation.customers" if getattr(org, "customers", None)
             else "rows in customers", "revenue_per_customer": _c(ctx.revenue_per_customer),
-            "gross_margin": getattr(org, "gross_margin", None), **_org_law(org, rows, customers)}
+            "gross_margin": getattr(org, "gross_margin", None), "customer_rows": int(rows),
+            **_org_law(org, rows, customers)}
     return Simulation(dataset=dataset.name, as_of=str(dataset.as_of), trials=int(trials), seed=int(seed),
                       currency=ctx.currency, findings_source=fsrc, posture=post, laws=laws, outcomes=outcomes,
                       total=total, what_if=wi, organisation=orgd, frequency=freq)

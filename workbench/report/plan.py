@@ -70,7 +70,7 @@ def quarterly_plan(ctx: RunContext) -> list[Step]:
         Step("02_posture_assessment", {"dataset": ds, "as_of": ctx.as_of, "profile": ctx.profile, "output_dir": out,
                                         "lang": ctx.lang},
              ("findings.json", "risk_register.csv"), t("plan.appendix_b", ctx.lang), after=()),
-        Step("03_breach_simulation", simulation, ("simulation.json",), t("plan.appendix_c", ctx.lang),
+        Step("03_breach_simulation", simulation, ("simulation.json", "playbook.md", "playbook.html"), t("plan.appendix_c", ctx.lang),
              after=("02_posture_assessment",)),
         Step("05_training_dashboard", training, (), t("plan.appendix_d", ctx.lang), after=()),
         Step(EXECUTIVE, {"quarter": ctx.quarter, "results_dir": out,
