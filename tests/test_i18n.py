@@ -458,7 +458,7 @@ def test_breach_notebook_in_chinese_leaves_no_english_sentence(tmp_path):
                                parameters={"trials": 2000, "lang": "zh"}, progress_bar=False)
     lines = _displayed_lines(json.loads(run.read_text(encoding="utf-8")))
     text = "\n".join(lines)
-    assert len(lines) > 500 and "因此全部 2,988 条被泄露记录均计入" in text and "个人信息处理者的联系方式" in text
+    assert len(lines) > 300 and "被泄露记录均计入" in text and "受影响的加利福尼亚州居民" in text and "期限：720 小时" in text
     fields = r"\b(address|amount|birth_date|city|consent_at|consent_marketing|country|created_at|currency|customer_id|" \
              r"email|erased_at|erasure_requested_at|full_name|last_activity_at|national_id|notes|phone|state|transaction_id)\b"
     statutory = r"“(Notice of Data Breach|What Happened|What Information Was Involved|What We Are Doing|What You Can Do|" \
