@@ -123,7 +123,7 @@ def _value(v: str, lang: str, known: dict[str, str], depth: int) -> str:
 def _clause(c: str, lang: str, known: dict[str, str], depth: int) -> str | None:
     if c in known:
         return known[c]
-    for pat, _key, target in _templates(lang):
+    for pat, _, target in _templates(lang):
         m = pat.match(c)
         if m:
             vals = {k: _value(v, lang, known, depth) for k, v in m.groupdict().items()}
@@ -143,10 +143,6 @@ def sentence(text: Any, laws=None, lang: str | None = None) -> str:
         return whole
     sep = i18n.t("lawtext_sep", lang)
     return sep.join(_value(c, lang, known, 0) for c in _split(text))
-
-
-def recipient(to: str, laws=None, lang: str | None = None) -> str:
-    return sentence(to, laws, lang)
 
 
 def row(r: dict, laws=None, lang: str | None = None) -> dict:
