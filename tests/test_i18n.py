@@ -502,3 +502,20 @@ def test_every_us_state_recipient_and_deadline_reads_chinese():
     assert not left, left
     assert localize.sentence("affected Texas residents", laws, "zh") == "受影响的得克萨斯州居民"
     assert localize.sentence("affected Texas residents", laws, "en") == "affected Texas residents"
+
+
+def test_every_law_sentence_template_is_recognised_and_rewritten():
+    """Each English sentence law.py / states.py / whatif.py builds (catalogue ``lawtext.*``,
+    ``reason.*``), filled with numbers, comes out as its Chinese template with the same numbers:
+    no more generic template shadows a specific one."""
+    import string as _string
+
+    from workbench.breach import localize
+
+    en, zh = i18n.catalogue("en"), i18n.catalogue("zh")
+    keys = [k for k in en if k.startswith(("lawtext.", "reason."))]
+    assert len(keys) > 50
+    for k in keys:
+        fields = {f for _, f, _, _ in _string.Formatter().parse(en[k]) if f}
+        values = {f: f"X{1000 + i}" for i, f in enumerate(sorted(fields))}
+        assert localize.sentence(en[k].format(**values), None, "zh") == zh[k].format(**values), k
