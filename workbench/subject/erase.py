@@ -29,7 +29,7 @@ from ..engine import lit, q
 from ..errors import DatasetError
 from ..files import write_json_atomic, write_text_atomic
 from ..masking import mask
-from .export import prepare_folder, write_private
+from .export import all_or_nothing, prepare_folder, write_private
 from .find import Finding, TableMatch
 
 CHUNK = 500  # keys per DELETE statement
@@ -276,15 +276,10 @@ def write_erase_plan(ds: Any, finding: Finding, out: str | Path) -> list[Path]:
     ``out`` (new or empty); the export itself is never touched."""
     plan, sql = build_plan(ds, finding)
     folder = prepare_folder(out)
-    written: list[Path] = []
-    try:
+    with all_or_nothing() as written:
         written.append(write_json_atomic(folder / "erase_plan.json", plan))
         written.append(write_text_atomic(folder / "erase_plan.md", plan_markdown(plan)))
         written.append(write_private(folder / "erase_plan.sql", sql.encode("utf-8")))
-    except BaseException:
-        for p in written:
-            p.unlink(missing_ok=True)
-        raise
     return written
 
 

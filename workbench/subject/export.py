@@ -18,6 +18,8 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -148,8 +150,7 @@ def write_access_package(ds: Any, finding: Finding, out: str | Path, lang: str |
     # whose row mentions the person is another person's data (GDPR Art. 15(4)): table, column, text only
     mentions = [{k: m[k] for k in ("table", "column", "text")} for m in found]
     names = file_names(sorted(own))
-    written: list[Path] = []
-    try:
+    with all_or_nothing() as written:
         doc = {"dataset": finding.dataset, "as_of": finding.as_of,
                "request": {"kind": finding.selector.kind, "value": finding.selector.raw.strip()},
                "tables": {t: own[t] for t in sorted(own)}, "mentions": mentions,
@@ -162,11 +163,20 @@ def write_access_package(ds: Any, finding: Finding, out: str | Path, lang: str |
             written.append(write_private(folder / "mentions.csv", _csv(mentions)))
         page = summary_html(ds, finding, processing, msgs, lang, len(mentions))
         written.append(write_private(folder / "summary.html", page.encode("utf-8")))
+    return written
+
+
+@contextmanager
+def all_or_nothing() -> Iterator[list[Path]]:
+    """The list a writer appends each file it wrote to; on any failure those files are removed,
+    so a request's folder never holds half a package or half a plan."""
+    written: list[Path] = []
+    try:
+        yield written
     except BaseException:
         for p in written:
             p.unlink(missing_ok=True)
         raise
-    return written
 
 
 def summary_html(ds: Any, finding: Finding, processing: Processing, msgs: dict[str, str], lang: str,
@@ -215,5 +225,5 @@ def summary_html(ds: Any, finding: Finding, processing: Processing, msgs: dict[s
     return html_page(msgs["title"].format(org=org), lang, "\n".join(parts))
 
 
-__all__ = ["collect", "file_names", "person_language", "prepare_folder", "processing_of",
+__all__ = ["all_or_nothing", "collect", "file_names", "person_language", "prepare_folder", "processing_of",
            "summary_html", "write_access_package", "write_private", "TableMatch"]
