@@ -23,10 +23,7 @@ SAFE_CALLS = {"HTML": {"safe_html", "escape"}, "Markdown": {"md", "md_code", "md
 NOT_FSTRING = {
     ("training/assignments.py", "text + '.'"): "counts only (ints computed from the store)",
     ("breach/playbook.py", "markdown(sim)"): "playbook.markdown escapes each value (tested below)",
-<<<<<<< HEAD
-=======
     ("i18n.py", "t(key, **{k: md(v) for k, v in values.items()})"): "catalogue text, every value through md (tested below)",
->>>>>>> main
 }
 HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)</script>**x**|[l](javascript:alert(3))\x1b[31m"
 
