@@ -350,3 +350,19 @@ def test_every_count_says_what_it_counts_and_of_how_many(sample_results):
     assert "of 25 assessed checks failed" in html
     zh = _render(sample_results, "zh")
     assert ">1 / 2 个字段<" in zh and ">51 / 2,988 条记录<" in zh
+
+
+def test_dpia_status_in_the_report_speaks_chinese(sample_results, tmp_path):
+    from workbench.cli import main
+    from workbench.dpia import report_table
+
+    for p in sample_results.iterdir():
+        shutil.copy(p, tmp_path / p.name)
+    assert main(["scan", str(SAMPLE), "--out", str(tmp_path / "scan")]) == 0
+    shutil.copy(tmp_path / "scan" / "pii_inventory.json", tmp_path / "pii_inventory.json")
+    sample_results = tmp_path
+    zh = report_table(sample_results, "", "zh")
+    assert zh.iloc[0]["item"] == "是否需要 DPIA / 个人信息保护影响评估" and "非法访问" in " ".join(zh["value"])
+    assert not english_leftovers(" ".join(zh["item"]) + " " + " ".join(zh["value"]))
+    en = report_table(sample_results, "", "en")
+    assert en.iloc[0]["item"] == "DPIA / PIPIA required" and "illegitimate_access" in " ".join(en["value"])
