@@ -29,6 +29,11 @@ from .masking import redact_url
 SQL_BATCH = 100_000  # rows per round trip from a database through SQLAlchemy
 
 
+def _db_error(e: Exception) -> str:
+    """A database error on one line, cut short, with any password in a URL it quotes redacted."""
+    return redact_url(" ".join(str(getattr(e, "orig", e) or e).split())[:200])
+
+
 @dataclass(frozen=True)
 class ResolvedSource:
     """Where a table came from: enough for an engine (DuckDB) to read it again, and for the manifest."""
@@ -235,7 +240,7 @@ def _read_sql(rs: ResolvedSource) -> pa.Table:
     except DatasetError:
         raise
     except sa.exc.SQLAlchemyError as e:
-        msg = redact_url(" ".join(str(getattr(e, "orig", e) or e).split())[:200])
+        msg = _db_error(e)
         raise DatasetError(f"{rs.describe()}: database error: {msg}",
                            "check the query and that the database is reachable") from None
     finally:
@@ -287,7 +292,7 @@ def sql_relations(url: str, table: str = "") -> list[tuple[str, bool]]:
         insp = sa.inspect(engine)
         names = [(n, False) for n in insp.get_table_names()] + [(n, True) for n in insp.get_view_names()]
     except sa.exc.SQLAlchemyError as e:
-        msg = redact_url(" ".join(str(getattr(e, "orig", e) or e).split())[:200])
+        msg = _db_error(e)
         raise DatasetError(f"{redact_url(url)}: cannot list the database's tables: {msg}",
                            "check that the database is reachable") from None
     finally:
