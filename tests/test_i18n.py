@@ -519,3 +519,19 @@ def test_every_law_sentence_template_is_recognised_and_rewritten():
         fields = {f for _, f, _, _ in _string.Formatter().parse(en[k]) if f}
         values = {f: f"X{1000 + i}" for i, f in enumerate(sorted(fields))}
         assert localize.sentence(en[k].format(**values), None, "zh") == zh[k].format(**values), k
+
+
+def test_dpia_status_in_the_report_speaks_chinese(sample_results, tmp_path):
+    from workbench.cli import main
+    from workbench.dpia import report_table
+
+    for p in sample_results.iterdir():
+        shutil.copy(p, tmp_path / p.name)
+    assert main(["scan", str(SAMPLE), "--out", str(tmp_path / "scan")]) == 0
+    shutil.copy(tmp_path / "scan" / "pii_inventory.json", tmp_path / "pii_inventory.json")
+    sample_results = tmp_path
+    zh = report_table(sample_results, "", "zh")
+    assert zh.iloc[0]["item"] == "是否需要 DPIA / 个人信息保护影响评估" and "非法访问" in " ".join(zh["value"])
+    assert not english_leftovers(" ".join(zh["item"]) + " " + " ".join(zh["value"]))
+    en = report_table(sample_results, "", "en")
+    assert en.iloc[0]["item"] == "DPIA / PIPIA required" and "illegitimate_access" in " ".join(en["value"])

@@ -51,24 +51,36 @@ def dpia_status(results_dir: str | Path, answers: str | Path | None = "", lang: 
             "risks": doc["risk_map"]["before"]}
 
 
-def status_table(status: dict[str, Any]) -> pd.DataFrame:
-    """The status as a two-column table for the report."""
-    yn = {True: "yes", False: "no"}
-    rows = [("DPIA / PIPIA required", f"{yn[status['required']]} (GDPR Art. 35: {yn[status['dpia_required']]}, "
-                                      f"PIPL Art. 55: {yn[status['pipia_required']]})"),
-            ("status", status["status"]),
-            ("last validated", status["last_validated"] or "never"),
-            ("risks (severity × likelihood)", ", ".join(f"{r['id']} {r['severity']}×{r['likelihood']}" for r in status["risks"]))]
-    rows += [("warning", w) for w in status["warnings"]]
+def status_table(status: dict[str, Any], lang: str = "en") -> pd.DataFrame:
+    """The status as a two-column table for the report, in ``lang`` (the message catalogue)."""
+    from ..i18n import maybe, t
+
+    yn = {True: t("value.yes", lang), False: t("value.no", lang)}
+    rows = [(t("dpia.table.required", lang), t("dpia.table.required_value", lang, required=yn[status["required"]],
+                                                  dpia=yn[status["dpia_required"]], pipia=yn[status["pipia_required"]])),
+            (t("dpia.table.status", lang), maybe(f"dpia.status.{status['status']}", str(status["status"]), lang)),
+            (t("dpia.table.last_validated", lang), status["last_validated"] or t("dpia.label.never", lang)),
+            (t("dpia.table.risks", lang), ", ".join(f"{maybe(f'dpia.short.' + str(r['id']), str(r['id']), lang) if lang != 'en' else r['id']} "
+                                                    f"{r['severity']}×{r['likelihood']}" for r in status["risks"]))]
+    rows += [(t("dpia.table.warning", lang), t(f"dpia.warning.{_WARNINGS[w]}", lang) if w in _WARNINGS else w)
+             for w in status["warnings"]]
     return pd.DataFrame(rows, columns=["item", "value"])
 
 
-def report_table(results_dir: str | Path, answers: str | Path | None = "") -> pd.DataFrame:
+_WARNINGS = {"none_on_record": "a DPIA is required and none is on record: run notebook 06_dpia or `workbench dpia`",
+             "draft": "a DPIA is required and is still a draft"}
+_WARNINGS = {v: k for k, v in _WARNINGS.items()}  # the English text → its catalogue key
+
+
+def report_table(results_dir: str | Path, answers: str | Path | None = "", lang: str | None = None) -> pd.DataFrame:
     """What the quarterly report shows: :func:`status_table`, or one row saying why there is no
     status (a run folder without ``pii_inventory.json``, e.g. the executive notebook run alone)."""
     from ..errors import InputError
+    from ..i18n import current, t
 
+    lang = lang or current()
     try:
-        return status_table(dpia_status(results_dir, answers))
+        return status_table(dpia_status(results_dir, answers, lang), lang)
     except InputError as e:
-        return pd.DataFrame([("DPIA status", f"not available: {e.message}")], columns=["item", "value"])
+        return pd.DataFrame([(t("dpia.table.title", lang), t("dpia.table.unavailable", lang, why=e.message))],
+                            columns=["item", "value"])
