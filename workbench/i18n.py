@@ -114,6 +114,18 @@ def t(key: str, lang: str | None = None, /, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
+def each(key: str, /, **values: Any) -> dict[str, str]:
+    """The message ``key`` in every language, ``{"en": ..., "zh": ...}``: for a document that keeps
+    both (the DPIA's reasons and derivations). A value that is callable is called with the language
+    (a list joined with that language's separator, a word from the catalogue)."""
+    return {lang: t(key, lang, **{k: v(lang) if callable(v) else v for k, v in values.items()}) for lang in LANGS}
+
+
+def joined(items: Any, lang: str | None = None, sep: str = "common.list_sep") -> str:
+    """``items`` as text joined with the catalogue's separator ``sep`` (``, `` in English, ``、`` in Chinese)."""
+    return t(sep, lang).join(str(x) for x in items)
+
+
 def markdown(key: str, /, **values: Any) -> Any:
     """The message ``key`` as a Markdown display object: a notebook's prose cell in the run's language.
     Inserted ``values`` pass the output boundary (:func:`workbench.boundary.md`): they show as text."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import __version__
 from ..files import write_json_atomic
+from ..i18n import t
 from ..masking import mask_text
 from .answers import Answers
 from .content import Content, Question
@@ -56,20 +57,17 @@ def evidence_changes(then: dict[str, Any], now: dict[str, Any], lang: str = "en"
     """Human-readable differences between the evidence at validation and today's."""
     if not then:
         return []
-    zh = lang == "zh"
-    out = []
-    for col in sorted(set(now.get("sensitive_columns", [])) - set(then.get("sensitive_columns", []))):
-        out.append(f"新的敏感列：{col}" if zh else f"new sensitive column: {col}")
-    for cid in sorted(set(now.get("criteria_met", [])) - set(then.get("criteria_met", []))):
-        out.append(f"新满足的筛查标准：{cid}" if zh else f"screening criterion now met: {cid}")
+    out = [t("dpia.change.sensitive_column", lang, column=col)
+           for col in sorted(set(now.get("sensitive_columns", [])) - set(then.get("sensitive_columns", [])))]
+    out += [t("dpia.change.criterion_met", lang, criterion=cid)
+            for cid in sorted(set(now.get("criteria_met", [])) - set(then.get("criteria_met", [])))]
     if now.get("required") and not then.get("required"):
-        out.append("现在需要开展 DPIA/PIPIA" if zh else "a DPIA/PIPIA is now required")
+        out.append(t("dpia.change.now_required", lang))
     for rid, lv in now.get("risks", {}).items():
         old = then.get("risks", {}).get(rid, {})
         for k in ("severity", "likelihood"):
             if k in old and lv[k] > old[k]:
-                out.append(f"{rid} 的{'严重程度' if k == 'severity' else '可能性'}由 {old[k]} 升至 {lv[k]}" if zh
-                           else f"{rid} {k} up from {old[k]} to {lv[k]}")
+                out.append(t(f"dpia.change.{k}_up", lang, risk=rid, old=old[k], new=lv[k]))
     return out
 
 

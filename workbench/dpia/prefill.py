@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..checks.catalog import control_text, owner_text
-from ..i18n import maybe, term
+from ..i18n import DEFAULT, joined, maybe, t, term
 from .answers import Answers
 from .content import Content
 from .evidence import Evidence
@@ -19,28 +19,23 @@ Value = str | list[str]
 Rule = Callable[[Evidence, Content, Answers, str], tuple[Value, list[str]]]
 
 
-def _t(lang: str, en: str, zh: str) -> str:
-    return zh if lang == "zh" else en
-
-
 def finding_line(ev: Evidence, cid: str, lang: str) -> str:
     f = ev.finding(cid)
     if f is None:
-        return _t(lang, f"{cid}: not assessed", f"{cid}：未评估")
+        return t("dpia.prefill.not_assessed", lang, check=cid)
     total = "" if f.get("total") is None else f" / {int(f['total']):,}"
-    status = {"pass": ("passes", "通过"), "fail": ("fails", "未通过"), "not_applicable": ("not applicable", "不适用"),
-              "insufficient_data": ("insufficient data", "数据不足")}.get(f["status"], (f["status"], f["status"]))
+    status = maybe(f"dpia.check_status.{f['status']}", str(f["status"]), lang)
     unit = maybe(f"dpia.unit.{str(f.get('unit', '')).replace(' ', '_')}", str(f.get("unit", "")), lang)
     title = control_text(cid, "title", lang) or f.get("title", "")
-    return _t(lang, f"{cid} {status[0]}: {int(f.get('affected', 0)):,}{total} {unit} — {title}",
-              f"{cid} {status[1]}：{int(f.get('affected', 0)):,}{total} {unit} — {title}")
+    return t("dpia.prefill.finding", lang, check=cid, status=status, affected=f"{int(f.get('affected', 0)):,}",
+             total=total, unit=unit, title=title)
 
 
 def _processing(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[Value, list[str]]:
     org = ev.facts.get("organisation", {}).get("name", "")
     tables = ", ".join(r["table"] for r in ev.inventory.get("processing_record", []) if r.get("categories"))
-    return _t(lang, f"Customer relationship management ({ev.dataset}) by {org or 'the organisation'}: personal data in {tables}.",
-              f"{org or '本组织'}的客户关系管理（{ev.dataset}）：个人信息位于 {tables}。"), ["inventory"]
+    return t("dpia.prefill.processing", lang, dataset=ev.dataset, tables=tables,
+             organisation=org or t("dpia.prefill.the_organisation", lang)), ["inventory"]
 
 
 def _data_categories(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[Value, list[str]]:
@@ -49,56 +44,59 @@ def _data_categories(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[V
         if not r.get("categories"):
             continue
         cats = ", ".join(r["categories"] + [f"{s} (special)" for s in r.get("special_categories", [])])
-        out.append(_t(lang, f"{r['table']}: {int(r['records']):,} records — {cats}; sensitivity {r.get('sensitivity')}",
-                      f"{r['table']}：{int(r['records']):,} 条记录 — {cats}；敏感度 {term('value', r.get('sensitivity'), 'zh')}"))
+        # English shows the inventory's sensitivity key (low/medium/high), as the inventory does
+        sens = r.get("sensitivity") if lang == DEFAULT else term("value", r.get("sensitivity"), lang)
+        out.append(t("dpia.prefill.data_category", lang, table=r["table"], records=f"{int(r['records']):,}",
+                     categories=cats, sensitivity=sens))
     return out, ["inventory"]
 
 
 def _data_subjects(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[Value, list[str]]:
     j = ev.facts.get("jurisdictions", {})
-    out = [_t(lang, f"customers: {ev.facts.get('customers', 0):,} — " + ", ".join(f"{k} {v:,}" for k, v in j.items()),
-              f"客户：{ev.facts.get('customers', 0):,} — " + "，".join(f"{k} {v:,}" for k, v in j.items()))]
+    out = [t("dpia.prefill.customers", lang, n=f"{ev.facts.get('customers', 0):,}",
+             by_jurisdiction=joined((f"{k} {v:,}" for k, v in j.items()), lang, "dpia.sep.comma"))]
     if "staff_accounts" in ev.facts:
-        out.append(_t(lang, f"staff: {ev.facts['staff_accounts']:,} active CRM accounts", f"员工：{ev.facts['staff_accounts']:,} 个在用 CRM 账户"))
+        out.append(t("dpia.prefill.staff", lang, n=f"{ev.facts['staff_accounts']:,}"))
     minors = ev.facts.get("minors")
     if minors is not None:
         ages = c.screening.minor_age
-        out.append(_t(lang, "children by birth date: " + ", ".join(f"{v:,} under {ages[k]} ({k})" for k, v in minors.items()),
-                      "按出生日期统计的未成年人：" + "，".join(f"未满 {ages[k]} 周岁 {v:,} 人（{k}）" for k, v in minors.items())))
+        counts = (t("dpia.prefill.minors_count", lang, n=f"{v:,}", age=ages[k], law=k) for k, v in minors.items())
+        out.append(t("dpia.prefill.minors", lang, counts=joined(counts, lang, "dpia.sep.comma")))
     return out, ["inventory"]
+
+
+def _listed(roles: list[str], lang: str) -> str:
+    return ", ".join(roles) or t("dpia.prefill.none", lang)
 
 
 def _recipients(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[Value, list[str]]:
     f = ev.facts
     if "roles" not in f:
-        return [_t(lang, "no permissions.yaml: every role is treated as all-access", "无 permissions.yaml：所有角色视为可访问全部数据")], ["permissions"]
-    out = [_t(lang, f"internal roles: {', '.join(f['roles'])}", f"内部角色：{', '.join(f['roles'])}"),
-           _t(lang, f"may export: {', '.join(f.get('export_roles', [])) or 'none'}", f"可导出：{', '.join(f.get('export_roles', [])) or '无'}"),
-           _t(lang, f"all-access: {', '.join(f.get('all_access_roles', [])) or 'none'}", f"全权限：{', '.join(f.get('all_access_roles', [])) or '无'}")]
+        return [t("dpia.prefill.no_permissions", lang)], ["permissions"]
+    out = [t("dpia.prefill.roles", lang, roles=", ".join(f["roles"])),
+           t("dpia.prefill.export_roles", lang, roles=_listed(f.get("export_roles", []), lang)),
+           t("dpia.prefill.all_access_roles", lang, roles=_listed(f.get("all_access_roles", []), lang))]
     if f.get("service_roles"):
-        out.append(_t(lang, f"service accounts (integrations, processors): {', '.join(f['service_roles'])}",
-                      f"服务账户（集成方、受托处理者）：{', '.join(f['service_roles'])}"))
+        out.append(t("dpia.prefill.service_roles", lang, roles=", ".join(f["service_roles"])))
     return out, ["permissions", "AC-006"]
 
 
 def _retention(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[Value, list[str]]:
     days = ev.facts.get("policies", {}).get("retention_days")
     if days is None:
-        return _t(lang, "no retention period declared in posture.yaml", "posture.yaml 未声明保存期限"), ["posture"]
-    return _t(lang, f"{days:,} days after the last activity (posture.yaml); {finding_line(ev, 'PRV-002', lang)}",
-              f"最后一次活动后 {days:,} 天（posture.yaml）；{finding_line(ev, 'PRV-002', lang)}"), ["posture", "PRV-002"]
+        return t("dpia.prefill.no_retention", lang), ["posture"]
+    return t("dpia.prefill.retention", lang, days=f"{days:,}", finding=finding_line(ev, "PRV-002", lang)), ["posture", "PRV-002"]
 
 
 def _assets(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[Value, list[str]]:
     out = []
     for s in ev.facts.get("systems", []):
-        enc = f"{s['algorithm'] or 'on'}" if s["encryption_at_rest"] else _t(lang, "OFF", "未启用")
-        backup = ", ".join(_t(lang, en, zh) for en, zh, on in (("offsite", "异地", s["offsite"]),
-                                                              ("immutable", "不可篡改", s["immutable"])) if on) or "-"
-        out.append(_t(lang, f"{s['name']}: stores {', '.join(s['stores'])}; encryption at rest {enc}; TLS ≥ {s['tls_min_version'] or '?'}; "
-                      f"field encryption {', '.join(s['field_encryption']) or 'none'}; backups RPO {s['rpo_hours']} h, RTO {s['rto_hours']} h, {backup}",
-                      f"{s['name']}：存储 {', '.join(s['stores'])}；静态加密 {enc}；TLS ≥ {s['tls_min_version'] or '?'}；"
-                      f"字段加密 {', '.join(s['field_encryption']) or '无'}；备份 RPO {s['rpo_hours']} 小时，RTO {s['rto_hours']} 小时，{backup}"))
+        enc = (s["algorithm"] or t("dpia.prefill.encryption_on", lang)) if s["encryption_at_rest"] \
+            else t("dpia.prefill.encryption_off", lang)
+        backup = ", ".join(t(f"dpia.prefill.{k}", lang) for k in ("offsite", "immutable") if s[k]) or "-"
+        out.append(t("dpia.prefill.asset", lang, system=s["name"], tables=", ".join(s["stores"]), encryption=enc,
+                     tls=s["tls_min_version"] or "?", fields=_listed(s["field_encryption"], lang),
+                     rpo=s["rpo_hours"], rto=s["rto_hours"], backups=backup))
     return out, ["posture"]
 
 
@@ -113,19 +111,15 @@ def _minimisation(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[Valu
     for ft in ev.inventory.get("free_text", []):
         if ft.get("affected_records"):
             cats = ", ".join(f"{k} {v:,}" for k, v in ft.get("by_category", {}).items())
-            parts.append(_t(lang, f"{ft['table']}.{ft['column']}: {ft['affected_records']:,} of {ft['records']:,} free-text records hold {cats}",
-                            f"{ft['table']}.{ft['column']}：{ft['records']:,} 条自由文本中有 {ft['affected_records']:,} 条包含 {cats}"))
+            parts.append(t("dpia.prefill.free_text", lang, column=f"{ft['table']}.{ft['column']}",
+                           affected=f"{ft['affected_records']:,}", records=f"{ft['records']:,}", categories=cats))
     return "; ".join(parts), ["PII-001", "inventory"]
 
 
 def _transfers(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[Value, list[str]]:
     cr = next(x for x in c.screening.criteria if x.evidence == "cross_border")
     met, reason, ids = screen_one(cr, ev, c, a)
-    lead = _t(lang, "Cross-border processing likely: " if met else "No cross-border transfer found: ",
-              "可能存在跨境处理：" if met else "未发现跨境传输：")
-    tail = _t(lang, " Framing (SCCs, adequacy, CAC assessment, certification or standard contract): to be completed by the analyst.",
-              " 合规安排（标准合同条款、充分性认定、网信部门安全评估、认证或标准合同）：待分析人员补充。")
-    return lead + reason[lang] + "." + (tail if met else ""), ids
+    return t("dpia.prefill.cross_border" if met else "dpia.prefill.no_cross_border", lang, reason=reason[lang]), ids
 
 
 def _existing(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[Value, list[str]]:
@@ -133,21 +127,24 @@ def _existing(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[Value, l
     out = [finding_line(ev, cid, lang) for cid in passing]
     for s in ev.facts.get("systems", []):
         if s["encryption_at_rest"]:
-            out.append(_t(lang, f"{s['name']}: encryption at rest ({s['algorithm'] or 'enabled'}, keys: {s['key_management'] or '?'})",
-                          f"{s['name']}：静态加密（{s['algorithm'] or '已启用'}，密钥：{s['key_management'] or '?'}）"))
+            out.append(t("dpia.prefill.encryption_at_rest", lang, system=s["name"], keys=s["key_management"] or "?",
+                         algorithm=s["algorithm"] or t("dpia.prefill.enabled", lang)))
         if s["field_encryption"]:
-            out.append(_t(lang, f"{s['name']}: field encryption of {', '.join(s['field_encryption'])}",
-                          f"{s['name']}：字段加密 {', '.join(s['field_encryption'])}"))
+            out.append(t("dpia.prefill.field_encryption", lang, system=s["name"], fields=", ".join(s["field_encryption"])))
         if s["offsite"] and s["immutable"]:
-            out.append(_t(lang, f"{s['name']}: immutable offsite backups declared", f"{s['name']}：已声明不可篡改的异地备份"))
+            out.append(t("dpia.prefill.immutable_backups", lang, system=s["name"]))
     return out, passing + ["posture"]
 
 
 def _planned(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[Value, list[str]]:
-    out = [_t(lang, f"{r['id']} ({r.get('owner')}, due {r.get('due_date')}): {r.get('remediation')}",
-              f"{r['id']}（{owner_text(str(r.get('owner')), 'zh')}，期限 {r.get('due_date')}）："
-              f"{control_text(str(r['id']), 'remediation', 'zh') or r.get('remediation')}") for r in ev.register]
+    out = [t("dpia.prefill.planned", lang, check=r["id"], owner=owner_text(str(r.get("owner")), lang), due=r.get("due_date"),
+             remediation=_remediation(r, lang)) for r in ev.register]
     return out, [str(r["id"]) for r in ev.register]
+
+
+def _remediation(r: dict, lang: str) -> str:
+    """The register's remediation; in another language the catalogue's translation of the check's."""
+    return r.get("remediation") if lang == DEFAULT else (control_text(str(r["id"]), "remediation", lang) or r.get("remediation"))
 
 
 RULES: dict[str, Rule] = {

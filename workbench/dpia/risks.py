@@ -20,11 +20,10 @@ import math
 from typing import Any
 
 from ..checks.catalog import control_text, owner_text
-from ..i18n import term
+from ..i18n import DEFAULT, each, joined, t, term
 from .answers import Answers
 from .content import Content, Risk
 from .evidence import Evidence
-from .screening import t
 
 POINTS = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 UNKNOWN_POINTS = 1
@@ -84,21 +83,19 @@ def likelihood(ev: Evidence, c: Content, risk: Risk, after: bool) -> tuple[int, 
     lc = _level(pts, c.risks.check_points_levels, strict=True)
     freq, srows = frequency(ev, risk.scenarios, after)
     failing = [r["id"] for r in rows if r["points"]]
-    steps = [t(f"controls: {pts} point(s) from {len(failing)} failing or unverified check(s)"
-               f"{' (' + ', '.join(failing) + ')' if failing else ''}{' after the planned fixes' if after else ''} → level {lc}",
-               f"控制措施：{len(failing)} 项未通过或无法验证的检查{'（' + '、'.join(failing) + '）' if failing else ''}"
-               f"{'（计划整改后）' if after else ''}计 {pts} 分 → 等级 {lc}")]
+    steps = [each("dpia.risk.controls", points=pts, n=len(failing), level=lc,
+                  checks=lambda lang: t("dpia.risk.checks", lang, ids=joined(failing, lang)) if failing else "",
+                  after=lambda lang: t("dpia.risk.after_fixes", lang) if after else "")]
     if freq is None:
         level = lc
-        steps.append(t("no simulated scenario for this risk: the controls alone decide", "该风险无模拟场景：仅由控制措施决定"))
+        steps.append(each("dpia.risk.no_scenario"))
     else:
         lf = _level(freq, c.risks.frequency_levels, strict=False)
         level = math.ceil((lc + lf) / 2)
-        steps.append(t(f"simulation: {freq:.3f} expected loss events per year over {', '.join(r['id'] for r in srows)}"
-                       f"{' after the what-if reductions' if after else ''} → level {lf}",
-                       f"模拟：{'、'.join(r['id'] for r in srows)} 合计每年预期损失事件 {freq:.3f} 次"
-                       f"{'（按假设分析降低后）' if after else ''} → 等级 {lf}"))
-        steps.append(t(f"likelihood = ⌈({lc} + {lf}) / 2⌉ = {level}", f"可能性 = ⌈({lc} + {lf}) / 2⌉ = {level}"))
+        steps.append(each("dpia.risk.simulation", events=f"{freq:.3f}", level=lf,
+                          scenarios=lambda lang: joined((r["id"] for r in srows), lang),
+                          after=lambda lang: t("dpia.risk.after_what_if", lang) if after else ""))
+        steps.append(each("dpia.risk.likelihood", controls=lc, simulation=lf, level=level))
     return level, steps, {"check_points": pts, "checks": rows, "events_per_year": freq, "scenarios": srows}
 
 
@@ -128,58 +125,57 @@ def _fixed_by_plan(ev: Evidence, checks: tuple[str, ...]) -> bool:
 
 def severity(ev: Evidence, c: Content, risk: Risk, after: bool) -> tuple[int, list[Step]]:
     if not _personal(ev):
-        return 1, [t("no personal data found by the inventory → 1", "数据清单未发现个人信息 → 1")]
-    steps = [t("personal data at stake (identifying and contact data) → 2", "涉及个人信息（身份与联系方式）→ 2")]
+        return 1, [each("dpia.risk.no_personal_data")]
+    steps = [each("dpia.risk.personal_data")]
     level = 2
     specials = _specials(ev)
     if risk.id == "illegitimate_access":
         recs, sens = _exposure(ev, risk)
         if sens and not (after and _fixed_by_plan(ev, ("ENC-001", "PII-001"))):
             level += 1
-            steps.append(t(f"sensitive fields exposed in the scenarios: {', '.join(sens)} → +1",
-                           f"场景中暴露敏感字段：{', '.join(sens)} → +1"))
+            steps.append(each("dpia.risk.sensitive_exposed", fields=", ".join(sens)))
         elif sens:
-            steps.append(t("sensitive fields would be encrypted or removed by the plan (ENC-001, PII-001) → +0",
-                           "计划（ENC-001、PII-001）将加密或删除敏感字段 → +0"))
+            steps.append(each("dpia.risk.sensitive_planned"))
         big = recs >= c.screening.large_scale_subjects
         if specials or big:
             level += 1
-            why = f"special categories {', '.join(specials)}" if specials else f"{recs:,} records exposed (large scale)"
-            steps.append(t(f"{why} → +1", f"{'特殊类别 ' + '、'.join(specials) if specials else f'暴露 {recs:,} 条记录（大规模）'} → +1"))
+            steps.append(_special_categories(specials) if specials else each("dpia.risk.large_scale", records=f"{recs:,}"))
         else:
-            steps.append(t(f"at most {recs:,} records exposed, below the large-scale threshold → +0",
-                           f"最多暴露 {recs:,} 条记录，低于大规模阈值 → +0"))
+            steps.append(each("dpia.risk.below_large_scale", records=f"{recs:,}"))
     elif risk.id == "unwanted_modification":
         tx = ev.record("transactions")
         if (tx and tx.get("records")) or ev.status("PRV-001") in ("pass", "fail"):
             level += 1
-            steps.append(t("records drive payments, refunds or consent: altering them harms subjects financially or legally → +1",
-                           "记录涉及付款、退款或同意状态：被篡改会造成经济或法律上的损害 → +1"))
+            steps.append(each("dpia.risk.financial_legal"))
         if specials:
             level += 1
-            steps.append(t(f"special categories {', '.join(specials)} → +1", f"特殊类别 {'、'.join(specials)} → +1"))
+            steps.append(_special_categories(specials))
     else:  # disappearance
         no_copy = ev.status("BK-003") in ("fail", "insufficient_data")
         if no_copy and not (after and _fixed_by_plan(ev, ("BK-003",))):
             level += 1
-            steps.append(t(f"no immutable offsite copy shown (BK-003 {ev.status('BK-003')}): ransomware or an admin error can destroy every copy → +1",
-                           f"无法证明存在不可篡改的异地副本（BK-003 {_zh_status(ev, 'BK-003')}）：勒索软件或管理员失误可能毁掉所有副本 → +1"))
+            steps.append(each("dpia.risk.no_immutable_copy", status=_status(ev, "BK-003")))
             unreliable = [cid for cid in ("BK-001", "BK-004") if ev.status(cid) in ("fail", "insufficient_data")]
             if len(unreliable) == 2:
                 level += 1
-                steps.append(t(f"backups not shown to succeed (BK-001 {ev.status('BK-001')}) nor to restore (BK-004 {ev.status('BK-004')}): "
-                               "the loss may be irreversible → +1",
-                               f"无法证明备份成功（BK-001 {_zh_status(ev, 'BK-001')}）或可恢复（BK-004 {_zh_status(ev, 'BK-004')}）：损失可能不可逆 → +1"))
+                steps.append(each("dpia.risk.irreversible", backup_status=_status(ev, "BK-001"),
+                                  restore_status=_status(ev, "BK-004")))
         elif no_copy:
-            steps.append(t("the plan adds an immutable offsite copy (BK-003) → +0", "计划增加不可篡改的异地副本（BK-003）→ +0"))
+            steps.append(each("dpia.risk.plan_adds_copy"))
         else:
-            steps.append(t("an immutable offsite copy exists (BK-003 passes) → +0", "存在不可篡改的异地副本（BK-003 通过）→ +0"))
+            steps.append(each("dpia.risk.copy_exists"))
     return min(level, 4), steps
 
 
-def _zh_status(ev: Evidence, cid: str) -> str:
-    """A check's status as a Chinese word (未通过, 数据不足 ...), not the English key."""
-    return term("value", ev.status(cid), "zh")
+def _special_categories(specials: list[str]) -> Step:
+    return each("dpia.risk.special_categories", categories=lambda lang: joined(specials, lang))
+
+
+def _status(ev: Evidence, cid: str):
+    """A check's status in a language: the status key in English (``insufficient_data``, as the
+    findings write it), the catalogue's word in another (未通过, 数据不足 ...)."""
+    status = ev.status(cid)
+    return lambda lang: status if lang == DEFAULT else term("value", status, lang)
 
 
 def measures(ev: Evidence, risk: Risk, lang: str = "en") -> dict[str, list[dict[str, Any]]]:

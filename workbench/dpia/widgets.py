@@ -15,18 +15,20 @@ import pandas as pd
 
 from ..boundary import escape, safe_html
 from ..errors import InputError, WorkbenchError
+from ..i18n import t
 from .answers import Answers, Entry, load_answers, save_answers
 from .content import LANGS, LEVEL_FIELDS, load_content
 from .document import build
 from .evidence import Evidence, gather
 from .run import write_dpia
 
-ACTIONS = {"en": ("keep as is", "confirm", "override (reason required)", "complete / answer"),
-           "zh": ("保持不变", "确认", "更正（须填写理由）", "补充 / 回答")}
-UI = {"en": {"save": "Save answers", "analyst": "Analyst", "value": "answer", "reason": "reason", "saved": "Saved version {v} to {p}",
-             "need": "Set the analyst name and an answers file path first.", "evidence": "pre-filled"},
-      "zh": {"save": "保存回答", "analyst": "分析人员", "value": "回答", "reason": "理由", "saved": "已保存第 {v} 版：{p}",
-             "need": "请先填写分析人员姓名和回答文件路径。", "evidence": "预填"}}
+ACTIONS = ("keep", "confirm", "override", "complete")  # the choices on a row, in this order (dpia.widget.*)
+UI = ("save", "analyst", "value", "reason", "saved", "need", "evidence")
+
+
+def _labels(lang: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The row choices and the editor's labels in ``lang``, from the catalogue."""
+    return tuple(t(f"dpia.widget.{k}", lang) for k in ACTIONS), {k: t(f"dpia.widget.{k}", lang) for k in UI}
 
 
 class DpiaSession:
@@ -95,7 +97,7 @@ class DpiaSession:
         """Widgets: one row per question, criterion and risk level; Save at the bottom."""
         import ipywidgets as w
 
-        doc, ui, acts = self.document(), UI[self.lang], ACTIONS[self.lang]
+        doc, (acts, ui) = self.document(), _labels(self.lang)
         rows: list[Any] = []
         items: list[tuple[str, str, Any, str]] = []  # key, label, prefilled, kind
         for c in doc["screening"]["criteria"]:
@@ -120,7 +122,7 @@ class DpiaSession:
                 return
             try:
                 p = self.save(path.value.strip(), by=who.value.strip())
-                status.value = escape(ui["saved"].format(v=self.answers.version, p=p.name))
+                status.value = escape(t("dpia.widget.saved", self.lang, version=self.answers.version, path=p.name))
             except WorkbenchError as e:  # bad answer: say which, keep the editor open
                 status.value = f"<b>{safe_html(e)}</b>"
 
