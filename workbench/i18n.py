@@ -121,6 +121,12 @@ def each(key: str, /, **values: Any) -> dict[str, str]:
     return {lang: t(key, lang, **{k: v(lang) if callable(v) else v for k, v in values.items()}) for lang in LANGS}
 
 
+def section(prefix: str, lang: str | None = None) -> dict[str, str]:
+    """Every message under ``prefix`` (``training.app``) in ``lang``, by the rest of its key."""
+    head = prefix.rstrip(".") + "."
+    return {k[len(head):]: v for k, v in catalogue(lang or current()).items() if k.startswith(head)}
+
+
 def joined(items: Any, lang: str | None = None, sep: str = "common.list_sep") -> str:
     """``items`` as text joined with the catalogue's separator ``sep`` (``, `` in English, ``、`` in Chinese)."""
     return t(sep, lang).join(str(x) for x in items)

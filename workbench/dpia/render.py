@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import catalogue, maybe
+from ..i18n import HTML_LANG, catalogue, maybe
 from ..boundary import safe_html, seal_html
 
 def labels(lang: str) -> dict[str, str]:
@@ -212,7 +212,7 @@ def render_html(doc: dict[str, Any]) -> str:
     toc = [("screening", L["screening"]), *((s_id, s["title"]) for s_id, s in zip(("context", "principles", "measures"), sections) if s),
            ("risks", L["risks"]), ("plan", L["action_plan"]), ("pipia", L["pipia"]), ("validation", L["validation"])]
     sub = f'{_e(doc["organisation"] or "")} — {_e(doc["dataset"])} — {L["as_of"]} {_e(doc["as_of"])} — {L["status"]}: {_e(_status(lang, doc["validation"]["status"]))}'
-    body = ["<!DOCTYPE html>", f'<html lang="{"zh-CN" if lang == "zh" else "en"}">', "<head>", '<meta charset="utf-8">',
+    body = ["<!DOCTYPE html>", f'<html lang="{HTML_LANG.get(lang, "en")}">', "<head>", '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">', f"<title>{L['title']} — {_e(doc['dataset'])}</title>",
             f"<style>{_CSS}</style>", "</head>", "<body>", f'<header class="doc"><h1>{L["title"]}</h1><p>{sub}</p></header>', "<main>",
             f'<nav class="toc"><b>{L["contents"]}</b><ol>' + "".join(f'<li><a href="#{a}">{_e(t)}</a></li>' for a, t in toc) + "</ol></nav>"]

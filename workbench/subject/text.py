@@ -30,8 +30,9 @@ def html_page(title: str, lang: str, body: str) -> str:
     """A self-contained page; ``body`` must already be escaped, ``title`` is escaped here. Sealed by
     the output boundary with a Content-Security-Policy that lets no script run (none is named)."""
     from ..boundary import escape, seal_html
+    from ..i18n import HTML_LANG
 
     return seal_html("<!DOCTYPE html>\n"
-                     f"<html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">"
+                     f"<html lang=\"{HTML_LANG.get(lang, 'en')}\"><head><meta charset=\"utf-8\">"
                      f"<meta name=\"referrer\" content=\"no-referrer\"><title>{escape(title)}</title>"
                      f"<style>{_STYLE}</style></head>\n<body>\n{body}\n</body></html>\n")

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ..errors import ContentError
 from ..files import id_key, load_yaml_mapping, validate_model
+from ..i18n import each
 
 LANGS = ("en", "zh")
 QUESTION_TYPES = ("single", "multiple", "true_false", "spot")
@@ -53,8 +54,8 @@ class Option(_Strict):
 
 
 TRUE_FALSE_OPTIONS = (
-    Option(id="true", text=Text(en="True", zh="正确")),
-    Option(id="false", text=Text(en="False", zh="错误")),
+    Option(id="true", text=Text(**each("training.option.true"))),
+    Option(id="false", text=Text(**each("training.option.false"))),
 )
 
 

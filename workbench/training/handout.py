@@ -6,24 +6,13 @@ import html as _html
 from typing import Literal
 
 from ..boundary import md as md_text, seal_html
+from ..i18n import DEFAULT, HTML_LANG, LANGS, section
 from .content import Module, Question
 from .grading import Answer, Result
 
-_LABELS = {
-    "en": {"lessons": "Lessons", "questions": "Questions", "answer": "Correct answer", "yours": "Your answer",
-           "why": "Explanation", "ref": "Reference", "score": "Score", "passed": "PASSED", "failed": "NOT PASSED",
-           "minutes": "minutes", "audience": "Audience", "pass_mark": "pass mark", "none": "(no answer)",
-           "ok": "correct", "ko": "incorrect", "version": "version", "select_all": "select all that apply",
-           "trainee": "Trainee"},
-    "zh": {"lessons": "课程内容", "questions": "测验题", "answer": "正确答案", "yours": "你的答案",
-           "why": "解析", "ref": "依据", "score": "得分", "passed": "通过", "failed": "未通过",
-           "minutes": "分钟", "audience": "对象", "pass_mark": "及格线", "none": "（未作答）",
-           "ok": "正确", "ko": "错误", "version": "版本", "select_all": "多选", "trainee": "学员"},
-}
-
-
 def labels(lang: str) -> dict[str, str]:
-    return _LABELS["zh" if lang == "zh" else "en"]
+    """The handout's labels in ``lang`` (catalogue ``training.handout.*``)."""
+    return section("training.handout", lang if lang in LANGS else DEFAULT)
 
 
 def format_answer(question: Question, answer: Answer | None, lang: str, with_ids: bool = True) -> str:
@@ -96,7 +85,7 @@ def handout(module: Module, lang: str = "en", *, result: Result | None = None, s
     if fmt == "markdown":
         return md
     title = _html.escape(module.title.get(lang))
-    return seal_html(f"<!DOCTYPE html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">"
+    return seal_html(f"<!DOCTYPE html><html lang=\"{HTML_LANG.get(lang, 'en')}\"><head><meta charset=\"utf-8\">"
                      f"<title>{title}</title><style>body{{font-family:sans-serif;max-width:52em;margin:2em auto;"
                      "line-height:1.5}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3em .6em}"
                      "pre{background:#f4f4f4;padding:.6em;overflow-x:auto}</style></head><body>"

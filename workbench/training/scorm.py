@@ -17,6 +17,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from ..boundary import seal_html
+from ..i18n import DEFAULT, HTML_LANG, LANGS, section
 from .content import Module
 from .handout import markdown_to_html
 
@@ -140,10 +141,8 @@ SCRIPT = r"""(function () {
 })();
 """
 
-UI = {"en": {"submit": "Submit answers", "score": "Your score", "passed": "PASSED", "failed": "NOT PASSED",
-             "correct": "✔ Correct.", "wrong": "✘ Not quite.", "no_lms": "No LMS found: this attempt is not recorded."},
-      "zh": {"submit": "提交答案", "score": "你的得分", "passed": "通过", "failed": "未通过", "correct": "✔ 回答正确。",
-             "wrong": "✘ 回答不正确。", "no_lms": "未检测到学习管理系统：本次作答不会被记录。"}}
+def _lang(lang: str) -> str:
+    return lang if lang in LANGS else DEFAULT
 
 
 def quiz_data(module: Module, lang: str = "en") -> dict:
@@ -157,7 +156,7 @@ def quiz_data(module: Module, lang: str = "en") -> dict:
     return {"module": module.id, "version": module.version, "mastery": round(module.pass_mark * 100),
             "lessons": [{"title": lesson.title.get(lang), "html": markdown_to_html(lesson.body.get(lang))}
                         for lesson in module.lessons],
-            "questions": questions, "ui": UI["zh" if lang == "zh" else "en"]}
+            "questions": questions, "ui": section("training.scorm", _lang(lang))}
 
 
 def package_files(module: Module, lang: str = "en") -> dict[str, str]:
@@ -167,7 +166,7 @@ def package_files(module: Module, lang: str = "en") -> dict[str, str]:
     return {"imsmanifest.xml": MANIFEST.format(ident=quoteattr(f"workbench-{module.id}-{module.version}"),
                                                title=title, mastery=round(module.pass_mark * 100)),
             # CSP: only the package's own quiz.js runs (the quiz data block is not script)
-            "index.html": seal_html(PAGE.format(lang="zh-CN" if lang == "zh" else "en", title=title, data=data),
+            "index.html": seal_html(PAGE.format(lang=HTML_LANG[_lang(lang)], title=title, data=data),
                                     script_files=True),
             "quiz.js": SCRIPT}
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from ..errors import InputError
+from ..i18n import DEFAULT, LANGS, t
 from .content import CONTENT_DIR, Module, load_module
 from .grading import Result, grade, load_answers
 from .handout import handout_markdown
@@ -132,7 +133,7 @@ def picker_markdown(lang: str = "en") -> str:
     """The module picker of ``workbench serve``: one link per module (``?module=ID``)."""
     from .content import load_all
 
-    head = "## 选择培训模块" if lang == "zh" else "## Choose a training module"
+    head = t("training.picker.title", lang if lang in LANGS else DEFAULT)
     items = [f"- [{m.title.get(lang)}](?module={m.id}&lang={lang}) · {m.estimated_minutes} min" for m in load_all()]
     return "\n".join([head, "", *items])
 

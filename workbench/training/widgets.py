@@ -19,12 +19,13 @@ from typing import Any
 import ipywidgets as w
 
 from ..boundary import escape  # the output boundary: every value in widget HTML
+from ..i18n import DEFAULT, LANGS, t as message
 from .content import Module, Question, load_module
 from .exam import arrange, trainee_rng
 from .grading import Answer, Result, grade, is_correct, normalise
 from .handout import format_answer, markdown_to_html
 from .identity import Identity, identify
-from .ui import UI
+from .ui import labels
 
 
 
@@ -42,7 +43,7 @@ class TrainingApp:
                  max_attempts: int | None = None, roster: Mapping[str, Mapping[str, Any]] | None = None,
                  env: Mapping[str, str] | None = None) -> None:
         self.module = load_module(module) if isinstance(module, str) else module
-        self.lang = "zh" if lang == "zh" else "en"
+        self.lang = lang if lang in LANGS else DEFAULT
         if mode not in ("exam", "practice"):
             raise ValueError(f"mode must be 'exam' or 'practice', not {mode!r}")
         self.department, self.store, self.record = department, store, record
@@ -81,7 +82,7 @@ class TrainingApp:
     # ---------------------------------------------------------------- widgets
     def _build(self, trainee: str) -> None:
         full = w.Layout(width="100%")
-        self.lang_toggle = w.ToggleButtons(options=[("English", "en"), ("中文", "zh")], value=self.lang)
+        self.lang_toggle = w.ToggleButtons(options=[(message(f"language.{x}", x), x) for x in LANGS], value=self.lang)
         self.lang_toggle.observe(self._on_lang, names="value")
         self.trainee_input = w.Text(value=trainee or "", description="", placeholder="U00001",
                                     layout=w.Layout(width="14em"))
@@ -118,7 +119,7 @@ class TrainingApp:
 
     @property
     def t(self) -> dict[str, str]:
-        return UI[self.lang]
+        return labels(self.lang)
 
     @property
     def trainee(self) -> str:

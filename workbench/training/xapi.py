@@ -21,6 +21,7 @@ import uuid
 from typing import Any
 
 from ..errors import InputError, WorkbenchError
+from ..i18n import DEFAULT, LOCALES
 from ..redaction import redact_url
 from .content import list_modules, load_module
 
@@ -54,6 +55,11 @@ def _text(value: Any, default: str) -> str:
     return value if isinstance(value, str) and value else default  # NaN/None from older stores
 
 
+def _language_tag(lang: str) -> str:
+    """The BCP 47 tag of a run's language (``zh-CN``, ``en-US``; English for an unknown one)."""
+    return LOCALES.get(lang, LOCALES[DEFAULT]).replace("_", "-")
+
+
 def statement(row: Any, homepage: str = DEFAULT_HOMEPAGE) -> dict[str, Any]:
     """The xAPI statement of one attempt row (from :func:`workbench.training.attempts`)."""
     mode = _text(getattr(row, "mode", None), "exam")
@@ -74,7 +80,7 @@ def statement(row: Any, homepage: str = DEFAULT_HOMEPAGE) -> dict[str, Any]:
                    "success": bool(row.passed) if mode != "practice" else False,
                    "completion": True,
                    "duration": _duration((finished - started).total_seconds())},
-        "context": {"platform": "workbench", "language": "zh-CN" if _text(row.lang, "en") == "zh" else "en-US",
+        "context": {"platform": "workbench", "language": _language_tag(_text(row.lang, "en")),
                     "extensions": {f"{homepage.rstrip('/')}/xapi/mode": mode,
                                    f"{homepage.rstrip('/')}/xapi/module-version": str(row.module_version),
                                    f"{homepage.rstrip('/')}/xapi/identity": _text(getattr(row, "identity", None), "unknown")}},
