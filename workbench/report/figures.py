@@ -5,7 +5,8 @@ import plotly.graph_objects as go
 
 from ..i18n import t, term
 from ..presentation import COLOURS, RAG, money, percent, score, theme
-from .executive import Results, _actions_frame, _loss_frame, rag, training_by_department
+from .executive import _actions_frame, _loss_frame, rag
+from .results import Results, training_by_department
 
 _NOW, _BEFORE = COLOURS[0], COLOURS[6]
 

@@ -16,7 +16,8 @@ from ..checks.catalog import owner_text
 from ..boundary import safe_html
 from ..presentation import MISSING, cell, count, date, money, percent, score
 from . import history
-from .executive import Results, rag
+from .executive import rag
+from .results import Results
 from .export import TOC_MARKER
 
 # The checks behind each what-if control (workbench.breach.posture.CONTROLS): who owns the fix.

@@ -7,7 +7,8 @@ import math
 from .. import i18n
 from ..i18n import t
 from ..presentation import count, money, percent, text
-from .executive import AMBER, GREEN, Results, _scenario_title
+from .executive import AMBER, GREEN, _scenario_title
+from .results import Results
 
 
 def section(key: str) -> str:
