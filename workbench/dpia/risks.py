@@ -17,6 +17,7 @@ immutable copies) lower it after the plan. Analysts may override any level with 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from ..checks.catalog import control_text, owner_text
@@ -171,7 +172,7 @@ def _special_categories(specials: list[str]) -> Step:
     return each("dpia.risk.special_categories", categories=lambda lang: joined(specials, lang))
 
 
-def _status(ev: Evidence, cid: str):
+def _status(ev: Evidence, cid: str) -> Callable[[str], str]:
     """A check's status in a language: the status key in English (``insufficient_data``, as the
     findings write it), the catalogue's word in another (未通过, 数据不足 ...)."""
     status = ev.status(cid)

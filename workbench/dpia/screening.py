@@ -217,7 +217,7 @@ def screen(ev: Evidence, c: Content, a: Answers) -> dict[str, Any]:
             "criteria": crit}
 
 
-def _ids(ids: list[str], empty: str):
+def _ids(ids: list[str], empty: str) -> Callable[[str], str]:
     """Criteria ids joined, or the catalogue's word for none (``none``/``no``) in each language."""
     return lambda lang: ", ".join(ids) or t(f"dpia.screen.{empty}", lang)
 
