@@ -207,5 +207,5 @@ class Posture(_Strict):
 
 def read_yaml(path: Path, model: type[M], what: str) -> M:
     """Load ``path`` with a safe loader and validate it as ``model``; errors name file and key."""
-    raw = load_yaml_mapping(path, what, DatasetError, missing_hint="create it or fix the reference to it")
+    raw = load_yaml_mapping(path, what, DatasetError, missing_hint="error.yaml.missing_reference_hint")
     return validate_model(raw, model, path, what, DatasetError)
