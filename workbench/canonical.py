@@ -200,6 +200,8 @@ class Canonicaliser:
             if expected == "EMPTY_ID":
                 raise DatasetError.of("error.columns.empty_id", where=self.where, row=rn, column=col)
             kind = next((k for k, v in EXPECTED.items() if v == expected), "")
+            if not kind and expected.startswith("one of "):  # an enumerated column: ENUMS
+                kind, expected = "enum", expected.removeprefix("one of ")
             raise DatasetError.of(f"error.columns.bad_{kind}" if kind else "error.columns.bad_value",
                                   "error.columns.bad_value_hint", where=self.where, row=rn, column=col,
                                   shape=value_shape(value), expected=expected, table=self.table)

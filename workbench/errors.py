@@ -72,10 +72,15 @@ class WorkbenchError(Exception):
         """(message, hint) in ``lang``: the catalogue's translation when the error has a key, else English."""
         if not self.key or lang == "en":
             return self.message, self.hint
-        message = _render(self.key, lang, self.params)
+        params = dict(self.params)
+        if isinstance(params.get("what"), str):  # "posture file" → the catalogue's word for it, when it has one
+            slug = "".join(ch if ch.isalnum() else "_" for ch in params["what"].lower()).strip("_")
+            word = _render(f"error.what.{slug}", lang, {})
+            params["what"] = params["what"] if word.startswith("error.what.") else word
+        message = _render(self.key, lang, params)
         if message.startswith(self.key):  # not translatable here: the English text beats a bare key
             return self.message, self.hint
-        hint = _render(self.hint_key, lang, self.params) if self.hint_key else self.hint
+        hint = _render(self.hint_key, lang, params) if self.hint_key else self.hint
         return message, hint
 
     def render(self, lang: str = "en") -> str:
