@@ -27,9 +27,9 @@ def _render(key: str, lang: str, params: Mapping[str, Any]) -> str:
     if _depth[0] == 0:
         _depth[0] += 1
         try:
-            from . import i18n
+            from .i18n import t  # lazily: the catalogue imports this module
 
-            return i18n.t(key, lang, **params)
+            return t(key, lang, **params)
         except Exception:  # noqa: BLE001 - the catalogue is broken or lacks the key: say what we know
             pass
         finally:
@@ -105,9 +105,9 @@ def _has(key: str) -> bool:
         return False
     _depth[0] += 1
     try:
-        from . import i18n
+        from .i18n import has
 
-        return i18n.has(key)
+        return has(key)
     except Exception:  # noqa: BLE001 - a broken catalogue: no hint rather than a second error
         return False
     finally:
