@@ -227,3 +227,45 @@ def test_every_error_message_is_translated_into_chinese():
     left = {k: v for k, v in zh.items() if k.startswith("error.") and not k.startswith("error.cli.argparse")
             and english_leftovers(_formats_and_lists(re.sub(r"'[^']*'|\{[^}]*\}", " ", v)))}
     assert not left, left
+
+
+def test_every_error_key_literal_in_the_package_is_in_the_catalogue():
+    """Keys passed as text (``missing_hint="error.…"``, a validator's ``ValueError("error.…")``) exist too."""
+    en = i18n.catalogue("en")
+    literal = re.compile(r"^error(\.[a-z0-9_]*[a-z0-9])+$")  # not the head of an f-string (error.columns.bad_)
+    missing = []
+    for path in sorted((REPO / "workbench").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and literal.match(node.value) \
+                    and node.value not in en and not any(k.startswith(node.value + ".") or k.startswith(node.value + "_")
+                                                         for k in en):
+                missing.append(f"{path.name}:{node.lineno}: {node.value}")
+    assert not missing, missing
+
+
+def test_a_dataset_yaml_validator_error_speaks_chinese(main, capsys, monkeypatch, tmp_path):
+    ds = tmp_path / "ds"
+    shutil.copytree(CORPUS / "bad_boolean", ds)
+    yml = ds / "dataset.yaml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("{path: users.csv}", "{path: users.csv, spark_table: x}"),
+                   encoding="utf-8")
+    code, _, err = _run(main, capsys, monkeypatch, "validate", str(ds))
+    assert code == 2 and err == (f"workbench validate: error: {yml}: key 'tables.users': give exactly one of 'path', "
+                                 "'sql' or 'spark_table' — hint: fix 'tables.users' in the dataset.yaml\n")
+    code, _, err = _run(main, capsys, monkeypatch, "validate", str(ds), env_lang="zh")
+    assert code == 2 and "键 'tables.users'：'path'、'sql' 和 'spark_table' 只能给出一个" in err, err
+
+
+def test_internal_error_and_interrupted_lines_speak_chinese_and_stay_english_in_english():
+    from workbench.cli import internal_error_line
+    from workbench.cli._errors import interrupted_line
+
+    e = RuntimeError("boom at postgresql://u:s3cret@db/x")
+    en = internal_error_line("report", e)
+    assert en.startswith("workbench report: internal error: RuntimeError: boom at ") and "s3cret" not in en
+    assert en.endswith(" — hint: rerun with --debug for the traceback and report it")
+    zh = internal_error_line("report", e, "zh")
+    assert zh.startswith("workbench report：内部错误：RuntimeError：boom at ") and "s3cret" not in zh
+    assert "--debug" in zh and not _untranslated(zh.replace("boom at", ""))
+    assert interrupted_line("report", "en") == "workbench report: interrupted"
+    assert interrupted_line("report", "zh") == "workbench report：已中断"

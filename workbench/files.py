@@ -86,9 +86,11 @@ def validate_model(raw: dict[str, Any], model: type[M], path: str | Path, what: 
         msg = err["msg"].removeprefix("Value error, ")
         kind = err.get("type", "")
         key_ = f"error.yaml.key_{kind}" if kind in _PYDANTIC_KINDS else "error.yaml.key"
+        if msg.startswith("error."):  # a validator's ValueError naming a catalogue key ("{path}: key '{key}': ...")
+            key_ = msg
         params = {"path": path, "key": k, "msg": msg, "what": what}
-        if hint is None:
-            raise error.of(key_, "error.yaml.key_hint", **params) from None
+        if hint is None or hint.startswith("error."):  # ``hint``: a catalogue key, or text
+            raise error.of(key_, hint or "error.yaml.key_hint", **params) from None
         raise error(hint=hint, key=key_, params=params) from None
 
 

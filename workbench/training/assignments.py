@@ -127,7 +127,7 @@ def load_assignments(source: str | Path | pd.DataFrame) -> list[Assignment]:
         return _from_table(pd.read_csv(path, dtype=str, keep_default_na=False), str(path))
     raw = load_yaml_mapping(path, "assignments", missing_hint="error.assignments.yaml_missing_hint")
     return validate_model(raw, AssignmentFile, path, "assignments",
-                          hint="see the docstring of workbench/training/assignments.py").assignments
+                          hint="error.assignments.key_hint").assignments
 
 
 def _records(records: pd.DataFrame | None) -> pd.DataFrame:

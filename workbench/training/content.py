@@ -164,7 +164,7 @@ def load_file(path: str | Path) -> Module:
     path = Path(path)
     raw = load_yaml_mapping(path, "training module", missing_hint="error.training.module_missing_hint")
     module = validate_model(raw, Module, path, "training module", key=id_key,
-                            hint="fix that key (every text needs 'en' and 'zh'; see training/README.md)")
+                            hint="error.training.key_hint")
     if module.id != path.stem:
         raise ContentError.of("error.training.module_id", path=path, id=module.id)
     return module
