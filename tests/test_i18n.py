@@ -22,6 +22,8 @@ SAMPLE = REPO / "data" / "samples" / "acme_retail"
 # file names, percentiles, column names from the data (snake_case), currency codes, roles.
 _ALLOWED = [
     r"\b[A-Z]{2,4}-\d{3}\b",                      # check ids
+    r"`[^`]*`", r"'workbench [^']*'",              # code spans and commands (error hints)
+    r"\b[YMDHS]{2,4}(?:[-:T]+[YMDHS]{2,4})+\b",     # date formats: YYYY-MM-DD
     r"\b[\w.-]+\.(ya?ml|json|csv|html|pdf)\b",   # file names
     r"\b[a-z]+(?:_[a-z]+)+\b",                    # snake_case names (posture.yaml keys, columns)
     r"\b[a-z]+(?:-[a-z]+)+\b",                    # slugs in code spans

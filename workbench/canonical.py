@@ -97,25 +97,23 @@ class Canonicaliser:
         rename: dict[str, str] = {}
         for canon, src in self.mapping.items():
             if canon not in spec:
-                raise DatasetError(f"{self.yml}: columns.{self.table}: '{canon}' is not a canonical column of '{self.table}'",
-                                   f"canonical columns are: {', '.join(spec)}")
+                raise DatasetError.of("error.columns.not_canonical", path=self.yml, table=self.table, column=canon,
+                                      known=", ".join(spec))
             if src not in names:
-                raise DatasetError(f"{self.where}: mapped column '{src}' (for {self.table}.{canon}) is not in the file",
-                                   f"columns found: {', '.join(names[:12])}; fix columns.{self.table}.{canon} in dataset.yaml")
+                raise DatasetError.of("error.columns.mapped_missing", where=self.where, column=src, table=self.table,
+                                      canon=canon, found=", ".join(names[:12]))
             rename[src] = canon
         out, seen = [], set()
         for n, t in raw:
             canon = rename.get(n, n)
             if canon in seen or (canon == "jurisdiction" and self.table == "customers"):
-                raise DatasetError(f"{self.where}: column '{canon}' appears twice (after mapping)",
-                                   "remove the duplicate or map only one source column to it")
+                raise DatasetError.of("error.columns.twice", where=self.where, column=canon)
             seen.add(canon)
             kind = spec.get(canon, "raw" if canon not in spec and _is(t, "BLOB", "BYTEA", "BINARY", "VARBINARY") else "str")
             out.append((canon, n, kind, t))
         key = KEYS.get(self.table)
         if key and key not in seen:
-            raise DatasetError(f"{self.where}: table '{self.table}' has no '{key}' column",
-                               f"add it or map it under columns.{self.table}.{key} in dataset.yaml")
+            raise DatasetError.of("error.columns.no_key", where=self.where, table=self.table, column=key)
         return out
 
     def _conditions(self, cols: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
@@ -200,17 +198,20 @@ class Canonicaliser:
                 continue
             rn, value = self._first(cond, next(r for c, r, *_ in cols if c == col))
             if expected == "EMPTY_ID":
-                raise DatasetError(f"{self.where}: row {rn}, column '{col}': empty id", "every row needs an id")
-            raise DatasetError(f"{self.where}: row {rn}, column '{col}': value shaped '{value_shape(value)}' is not {expected}",
-                               f"fix the value or leave it empty ({self.table}.{col})")
+                raise DatasetError.of("error.columns.empty_id", where=self.where, row=rn, column=col)
+            kind = next((k for k, v in EXPECTED.items() if v == expected), "")
+            if not kind and expected.startswith("one of "):  # an enumerated column: ENUMS
+                kind, expected = "enum", expected.removeprefix("one of ")
+            raise DatasetError.of(f"error.columns.bad_{kind}" if kind else "error.columns.bad_value",
+                                  "error.columns.bad_value_hint", where=self.where, row=rn, column=col,
+                                  shape=value_shape(value), expected=expected, table=self.table)
         if key_expr and counts[len(conds)]:
             rows = self.engine.frame(
                 f"SELECT rn FROM (SELECT rn, count(*) OVER (PARTITION BY k) AS c FROM "
                 f"(SELECT {(self.engine.table_position or '__wb_row') if flagged else self._rownum()} AS rn, {key_expr} AS k FROM {q(src)}) s) s2 "
                 f"WHERE c > 1 ORDER BY rn LIMIT 2")
             r = [int(x) + self.first_row for x in rows["rn"]]
-            raise DatasetError(f"{self.where}: column '{key}': duplicate id at rows {r[0]} and {r[1]}",
-                               "ids must be unique; remove the duplicate rows or fix the export")
+            raise DatasetError.of("error.columns.duplicate_id", where=self.where, column=key, first=r[0], second=r[1])
         if flagged:
             return dict(zip(["__rows__", *names], (int(x) for x in row[len(aggs):])))
         found = dict(zip(["__rows__"] + [c for c, *_ in cols], (int(x) for x in row[len(aggs):])))

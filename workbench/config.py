@@ -55,9 +55,9 @@ class TableSource(_Strict):
 
     def model_post_init(self, _: Any) -> None:
         if sum(map(bool, (self.path, self.sql, self.spark_table))) != 1:
-            raise ValueError("give exactly one of 'path', 'sql' or 'spark_table'")
+            raise ValueError("error.config.one_source")  # a catalogue key: files.validate_model
         if self.sql and bool(self.table) == bool(self.query):
-            raise ValueError("an 'sql' source needs exactly one of 'table' or 'query'")
+            raise ValueError("error.config.sql_source")
 
 
 class EngineConfig(_Strict):
@@ -207,5 +207,5 @@ class Posture(_Strict):
 
 def read_yaml(path: Path, model: type[M], what: str) -> M:
     """Load ``path`` with a safe loader and validate it as ``model``; errors name file and key."""
-    raw = load_yaml_mapping(path, what, DatasetError, missing_hint="create it or fix the reference to it")
+    raw = load_yaml_mapping(path, what, DatasetError, missing_hint="error.yaml.missing_reference_hint")
     return validate_model(raw, model, path, what, DatasetError)

@@ -238,13 +238,13 @@ def load_dataset(path: str | Path, as_of: str | dt.date | None = None, engine: s
         root = root.parent
     yml = root / "dataset.yaml"
     if not root.is_dir():
-        raise DatasetError(f"{root}: dataset folder not found", "pass the folder that holds dataset.yaml")
+        raise DatasetError.of("error.dataset.no_folder", path=root)
     if not yml.is_file():
-        raise DatasetError(f"{root}: no dataset.yaml in this folder", "every dataset folder needs one; see README.md or run 'workbench sample'")
+        raise DatasetError.of("error.dataset.no_yaml", path=root)
     cfg = read_yaml(yml, DatasetConfig, "dataset.yaml")
     for t in REQUIRED_TABLES:
         if t not in cfg.tables:
-            raise DatasetError(f"{yml}: required table '{t}' is not listed under 'tables'", f"add tables.{t}.path")
+            raise DatasetError.of("error.dataset.required_table", path=yml, table=t)
     check_table_names(cfg, yml)
 
     permissions = posture = None
@@ -272,7 +272,7 @@ def load_dataset(path: str | Path, as_of: str | dt.date | None = None, engine: s
         try:
             as_of = dt.date.fromisoformat(as_of)
         except ValueError:
-            raise DatasetError(f"as_of '{as_of}' is not a date", "use YYYY-MM-DD, e.g. 2026-09-30") from None
+            raise DatasetError.of("error.dataset.as_of", value=as_of) from None
     for t, m in cfg.columns.items():  # which source column each mapped canonical column came from
         if t in info:
             info[t] = {**info[t], "mapped_from": dict(m)}
@@ -361,7 +361,7 @@ def _load_tables(engine: Engine, cfg: DatasetConfig, plans: list[TablePlan], yml
             stats[t] = canon.validate(cols, flagged=t)
             break
         if t in REQUIRED_TABLES and stats[t]["__rows__"] == 0:
-            raise DatasetError(f"{rs.describe()}: table '{t}' has no rows", "export the table again")
+            raise DatasetError.of("error.dataset.no_rows", where=rs.describe(), table=t)
         if rs.kind not in ("parquet", "spark_table"):
             if src_rel != raw:
                 engine.drop(src_rel)

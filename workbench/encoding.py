@@ -162,22 +162,17 @@ def detect(path: Path) -> str:
     if bad is None:
         return enc
     if enc != "utf-8":
-        raise DatasetError(f"{path}: line {_line_of(path, bad[0])}: byte 0x{bad[1]:02x} cannot be decoded as {enc} (its byte-order mark says so)",
-                           "re-export the file, or declare its 'encoding:' in dataset.yaml")
+        raise DatasetError.of("error.encoding.bom", path=path, line=_line_of(path, bad[0]), byte=f"{bad[1]:02x}", enc=enc)
     sample = _sample(path)
     lines = sample.splitlines()
     if sum(_is_utf8(x) for x in lines) * 2 >= len(lines):
         # most non-ASCII lines are good UTF-8: a corrupted UTF-8 file, not a legacy encoding
-        raise DatasetError(f"{path}: line {_line_of(path, bad[0])}: byte 0x{bad[1]:02x} is not UTF-8 (the rest of the file is)",
-                           "fix or remove that line and re-export the file as UTF-8, or declare its 'encoding:' in dataset.yaml")
+        raise DatasetError.of("error.encoding.bad_line", path=path, line=_line_of(path, bad[0]), byte=f"{bad[1]:02x}")
     for cand in candidates(sample):
         guess = PREFER.get(cand.encoding, cand.encoding)
         if _decodes(path, guess) is None:
             return guess
-    raise DatasetError(f"{path}: line {_line_of(path, bad[0])}: byte 0x{bad[1]:02x} is not UTF-8 and the file's encoding "
-                       "cannot be identified with confidence",
-                       "declare it under tables.<table>.encoding in dataset.yaml (e.g. cp1252 for Western European, "
-                       "gb18030 for Chinese, cp1250 for Central European exports) or re-export as UTF-8")
+    raise DatasetError.of("error.encoding.unknown", path=path, line=_line_of(path, bad[0]), byte=f"{bad[1]:02x}")
 
 
 def check_declared(path: Path, declared: str) -> str:
@@ -185,16 +180,14 @@ def check_declared(path: Path, declared: str) -> str:
     try:
         codec = codecs.lookup(declared).name
     except LookupError:
-        raise DatasetError(f"{path}: unknown encoding '{declared}'",
-                           "use a Python codec name such as utf-8, utf-8-sig, cp1252 or gb18030") from None
+        raise DatasetError.of("error.encoding.no_codec", path=path, declared=declared) from None
     with path.open("rb") as fh:
         bom = fh.read(3) == codecs.BOM_UTF8
     enc = "utf-8-sig" if codec == "utf-8" and bom else declared
     bad = _decodes(path, enc)
     if bad is not None:
-        raise DatasetError(f"{path}: line {_line_of(path, bad[0])}: byte 0x{bad[1]:02x} cannot be decoded as declared encoding '{declared}'",
-                           "fix 'encoding:' in dataset.yaml (Chinese exports are often gb18030, Western European cp1252) "
-                           "or remove it to auto-detect")
+        raise DatasetError.of("error.encoding.declared", path=path, line=_line_of(path, bad[0]), byte=f"{bad[1]:02x}",
+                              declared=declared)
     return enc
 
 

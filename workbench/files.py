@@ -26,25 +26,29 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_yaml_mapping(path: str | Path, what: str, error: type[InputError] = ContentError, *,
-                      missing_hint: str = "check the path") -> dict[str, Any]:
-    """Return the top-level mapping of a YAML file, or raise ``error`` naming file and line."""
+                      missing_hint: str = "error.yaml.missing_hint") -> dict[str, Any]:
+    """Return the top-level mapping of a YAML file, or raise ``error`` naming file and line.
+    ``missing_hint``: what to do when the file is absent, a catalogue key (``error.…``) or text."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (FileNotFoundError, IsADirectoryError):
-        raise error(f"{path}: {what} not found", missing_hint) from None
+        if missing_hint.startswith("error."):
+            raise error.of("error.yaml.missing", missing_hint, path=path, what=what) from None
+        raise error(hint=missing_hint, key="error.yaml.missing", params={"path": path, "what": what}) from None
     except UnicodeDecodeError as e:
-        raise error(f"{path}: not UTF-8 text (byte {e.start})", "save the file as UTF-8") from None
+        raise error.of("error.yaml.not_utf8", path=path, byte=e.start) from None
     try:
         raw = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(e, "problem", None) or "syntax error"
-        raise error(f"{path}:{where}: YAML {problem}", "fix the YAML syntax (indentation, quotes, colons)") from None
+        if mark:
+            raise error.of("error.yaml.syntax_at", "error.yaml.syntax_hint", path=path, line=mark.line + 1,
+                           column=mark.column + 1, problem=problem) from None
+        raise error.of("error.yaml.syntax", "error.yaml.syntax_hint", path=path, problem=problem) from None
     if not isinstance(raw, dict):
-        raise error(f"{path}: expected a mapping at the top level, got {type(raw).__name__}",
-                    f"see the documented format of the {what}")
+        raise error.of("error.yaml.not_mapping", path=path, got=type(raw).__name__, what=what)
     return raw
 
 
@@ -80,7 +84,19 @@ def validate_model(raw: dict[str, Any], model: type[M], path: str | Path, what: 
         err = e.errors()[0]
         k = key(tuple(err["loc"]), raw) if key else error_key(err["loc"])
         msg = err["msg"].removeprefix("Value error, ")
-        raise error(f"{path}: key '{k}': {msg}", hint or f"fix '{k}' in the {what}") from None
+        kind = err.get("type", "")
+        key_ = f"error.yaml.key_{kind}" if kind in _PYDANTIC_KINDS else "error.yaml.key"
+        if msg.startswith("error."):  # a validator's ValueError naming a catalogue key ("{path}: key '{key}': ...")
+            key_ = msg
+        params = {"path": path, "key": k, "msg": msg, "what": what}
+        if hint is None or hint.startswith("error."):  # ``hint``: a catalogue key, or text
+            raise error.of(key_, hint or "error.yaml.key_hint", **params) from None
+        raise error(hint=hint, key=key_, params=params) from None
+
+
+# pydantic error types whose message the catalogue words itself (the rest quote pydantic's English)
+_PYDANTIC_KINDS = ("missing", "extra_forbidden", "string_type", "int_parsing", "int_type", "float_parsing",
+                   "bool_parsing", "list_type", "dict_type")
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:

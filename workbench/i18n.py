@@ -37,7 +37,7 @@ def check_lang(lang: Any) -> str:
     """``lang`` if it is a supported language, else an :class:`InputError` (exit 2)."""
     value = str(lang or DEFAULT).strip().lower()
     if value not in LANGS:
-        raise InputError(f"unknown language {str(lang)[:20]!r}", hint=f"use one of {', '.join(LANGS)}")
+        raise InputError.of("error.lang.unknown", value=str(lang)[:20], known=", ".join(LANGS))
     return value
 
 

@@ -63,26 +63,24 @@ def load_key(create: bool = True) -> bytes:
         try:
             key = bytes.fromhex(env)
         except ValueError:
-            raise InputError(f"${ENV_KEY} is not hexadecimal", "set it to 64 hex digits (32 bytes), "
-                             "e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`") from None
+            raise InputError.of("error.pseudonym.env_hex", env=ENV_KEY) from None
         if len(key) < 16:
-            raise InputError(f"${ENV_KEY} is too short ({len(key)} bytes)", "use at least 32 hex digits")
+            raise InputError.of("error.pseudonym.env_short", env=ENV_KEY, n=len(key))
         return key
     path = key_path()
     if not path.is_file():
         if not create:
-            raise InputError(f"no pseudonym key at {path}",
-                             f"run on the machine that wrote the report, or set ${ENV_KEY_FILE} / ${ENV_KEY}")
+            raise InputError.of("error.pseudonym.no_key", path=path, env_file=ENV_KEY_FILE, env=ENV_KEY)
         _create(path)
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
-        raise InputError(f"pseudonym key {path} is readable by others (mode {mode:o})", f"chmod 600 {path}")
+        raise InputError.of("error.pseudonym.mode", path=path, mode=f"{mode:o}")
     try:
         key = bytes.fromhex(path.read_text(encoding="ascii").strip())
     except (ValueError, UnicodeDecodeError):
-        raise InputError(f"pseudonym key {path} is not 64 hex digits", "restore it from your backup") from None
+        raise InputError.of("error.pseudonym.not_hex", "error.pseudonym.restore_hint", path=path) from None
     if len(key) < 16:
-        raise InputError(f"pseudonym key {path} is too short", "restore it from your backup")
+        raise InputError.of("error.pseudonym.short", "error.pseudonym.restore_hint", path=path)
     return key
 
 
@@ -98,7 +96,7 @@ def staff_ids_in_full() -> bool:
     (``WORKBENCH_STAFF_IDS=masked``)."""
     value = os.environ.get(ENV_STAFF_IDS, "full").strip().lower()
     if value not in ("full", "masked"):
-        raise InputError(f"${ENV_STAFF_IDS}={value!r} is not a setting", "use 'full' (default) or 'masked'")
+        raise InputError.of("error.pseudonym.staff_ids", env=ENV_STAFF_IDS, value=value)
     return value == "full"
 
 
@@ -111,7 +109,7 @@ def reveal(tokens: Iterable[str], dataset: Any) -> dict[str, str | None]:
     for t in tokens:
         t = str(t).strip()
         if not TOKEN.fullmatch(t):
-            raise InputError(f"'{t[:40]}' is not a pseudonym", "tokens look like C-7K3Q9XWZ2M4PA5BD (from a report)")
+            raise InputError.of("error.pseudonym.token", value=t[:40])
         wanted[t] = None
     ds = dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
     key = load_key(create=False)

@@ -17,11 +17,12 @@ from .schema import CANONICAL
 DERIVED = {"jurisdiction"}  # added by the loader; nobody is granted it by name
 
 
-def _hint(name: str, known: list[str], what: str) -> str:
+def _hint(name: str, known: list[str], what: str) -> dict[str, str]:
+    """The hint key and its values: the nearest known name, else the known names (``what``: tables/fields)."""
     near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if near:
-        return f"did you mean '{near[0]}'? (or use \"*\")"
-    return f"{what} are: {', '.join(sorted(known)[:20])} (or \"*\")"
+        return {"hint_key": "error.permissions.near_hint", "near": near[0]}
+    return {"hint_key": f"error.permissions.{what}_hint", "known": ", ".join(sorted(known)[:20])}
 
 
 def check_permissions(perms: Permissions, columns: dict[str, list[str]], path: Path) -> None:
@@ -32,13 +33,12 @@ def check_permissions(perms: Permissions, columns: dict[str, list[str]], path: P
     for role, grants in sorted(perms.roles.items()):
         for table, grant in sorted(grants.items()):
             if table != "*" and table not in fields:
-                raise DatasetError(f"{path}: key 'roles.{role}.{table}': the dataset has no table '{table}'",
-                                   _hint(table, tables, "its tables"))
+                raise DatasetError.of("error.permissions.no_table", path=path, role=role, table=table,
+                                      **_hint(table, tables, "tables"))
             if grant.read == "*":
                 continue
             known = every_field if table == "*" else fields[table]
             for f in grant.read:
                 if f != "*" and f not in known:
-                    where = "any table" if table == "*" else f"table '{table}'"
-                    raise DatasetError(f"{path}: key 'roles.{role}.{table}.read': {where} has no field '{f}'",
-                                       _hint(f, known, "its fields"))
+                    raise DatasetError.of("error.permissions.no_field_any" if table == "*" else "error.permissions.no_field",
+                                          path=path, role=role, table=table, field=f, **_hint(f, known, "fields"))

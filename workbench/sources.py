@@ -67,8 +67,7 @@ def resolve(table: str, src: TableSource, root: Path) -> ResolvedSource:
             if rel and rel != ":memory:":
                 db = (root / rel).resolve()
                 if not db.is_file():
-                    raise DatasetError(f"{root / 'dataset.yaml'}: table '{table}': SQLite file {db} not found",
-                                       "check the sqlite:/// path (relative paths are resolved against the dataset folder)")
+                    raise DatasetError.of("error.source.sqlite_missing", path=root / "dataset.yaml", table=table, db=db)
                 url = f"sqlite:///{db}"
         return ResolvedSource(table, "sql", sql_url=url, sql_table=src.table, sql_query=src.query, first_row=1)
     path = (root / str(src.path)).resolve()
@@ -76,11 +75,10 @@ def resolve(table: str, src: TableSource, root: Path) -> ResolvedSource:
     kind = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet",
             ".xlsx": "excel", ".xlsm": "excel"}.get(suffix)
     if kind is None:
-        raise DatasetError(f"{root / 'dataset.yaml'}: table '{table}': unsupported file type '{suffix}' ({path.name})",
-                           "use .csv, .parquet, .xlsx or an sql: source")
+        raise DatasetError.of("error.source.file_type", path=root / "dataset.yaml", table=table, suffix=suffix,
+                              name=path.name)
     if not path.is_file():
-        raise DatasetError(f"{path}: file not found (table '{table}')",
-                           "check 'tables.{0}.path' in dataset.yaml; paths are relative to the dataset folder".format(table))
+        raise DatasetError.of("error.source.file_missing", path=path, table=table)
     return ResolvedSource(table, kind, path=path, encoding=src.encoding, first_row=2 if kind != "parquet" else 1)
 
 
@@ -96,8 +94,7 @@ def register(engine: Engine, rs: ResolvedSource, name: str, workdir: Path, detec
             row_id = engine.load_parquet(name, literal_path(rs.path, workdir))
             engine.schema(name)
         except Exception as e:  # noqa: BLE001 - engines raise several unrelated types for a bad file
-            raise DatasetError(f"{rs.path}: not a readable Parquet file ({type(e).__name__})",
-                               "re-export the table as Parquet or CSV") from None
+            raise DatasetError.of("error.source.parquet", path=rs.path, kind=type(e).__name__) from None
         return row_id
     if rs.kind == "spark_table":
         return engine.load_catalog_table(name, rs.spark_table)
@@ -105,8 +102,7 @@ def register(engine: Engine, rs: ResolvedSource, name: str, workdir: Path, detec
         try:
             df = pd.read_excel(rs.path, dtype=str, engine="openpyxl")  # workbooks are small by nature
         except Exception as e:  # noqa: BLE001
-            raise DatasetError(f"{rs.path}: not a readable .xlsx workbook ({type(e).__name__})",
-                               "save it as .xlsx (Excel 2007+) or export CSV") from None
+            raise DatasetError.of("error.source.xlsx", path=rs.path, kind=type(e).__name__) from None
         df.columns = _header([str(c) for c in df.columns], rs)
         engine.register_arrow(name, pa.Table.from_pandas(df.astype("string"), preserve_index=False))
         return None
@@ -117,15 +113,12 @@ def register(engine: Engine, rs: ResolvedSource, name: str, workdir: Path, detec
 def _header(names: list[str], rs: ResolvedSource) -> list[str]:
     for i, n in enumerate(names, 1):
         if has_control(n.strip()):  # a quoted line break would shift the engine's rows; ESC reaches terminals
-            raise DatasetError(f"{rs.describe()}: column {i} of the header holds a line break or control character "
-                               f"(looks like '{value_shape(n, 40)}')",
-                               "remove line breaks and control characters from the header row and export again")
+            raise DatasetError.of("error.source.header_control", where=rs.describe(), n=i, shape=value_shape(n, 40))
     names = [n.strip() for n in names]
     seen: set[str] = set()
     for n in names:
         if n in seen:
-            raise DatasetError(f"{rs.describe()}: column '{n}' appears twice in the header",
-                               "rename or remove one of them in the export")
+            raise DatasetError.of("error.source.header_twice", where=rs.describe(), column=n)
         seen.add(n)
     return names
 
@@ -133,8 +126,7 @@ def _header(names: list[str], rs: ResolvedSource) -> list[str]:
 def _register_csv(engine: Engine, rs: ResolvedSource, name: str, workdir: Path, detect_encoding: bool) -> str | None:
     assert rs.path is not None
     if rs.path.stat().st_size == 0 or not _has_content(rs.path):
-        raise DatasetError(f"{rs.path}: file is empty (table '{rs.table}')",
-                           "export the table again with a header row, or remove it from dataset.yaml")
+        raise DatasetError.of("error.source.empty", path=rs.path, table=rs.table)
     sep = "\t" if rs.path.suffix.lower() == ".tsv" else ","
     as_is = rs.encoding is None or (_known(rs.encoding) and codecs.lookup(rs.encoding).name == "utf-8")
     if engine.validates_utf8 and as_is and not detect_encoding and not _utf16_bom(rs.path):
@@ -184,9 +176,9 @@ def csv_errors(rs: ResolvedSource) -> Iterator[None]:
         if "unicode" in text.lower() or "utf-8" in text.lower():
             raise NotUtf8() from None
         m = re.search(r"[Ll]ine:?\s*(\d+)", text)
-        where = f" near line {m.group(1)}" if m else ""
-        raise DatasetError(f"{rs.path}: malformed CSV{where} (wrong number of fields or unbalanced quotes)",
-                           "check quoting and the number of fields on that line") from None
+        if m:
+            raise DatasetError.of("error.source.csv_at", "error.source.csv_hint", path=rs.path, line=m.group(1)) from None
+        raise DatasetError.of("error.source.csv", "error.source.csv_hint", path=rs.path) from None
 
 
 def _known(encoding: str | None) -> bool:
@@ -208,8 +200,7 @@ def _read_header(path: Path, sep: str, rs: ResolvedSource) -> list[str]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         header = next(csv.reader(fh, delimiter=sep), None)
     if not header or not any(h.strip() for h in header):
-        raise DatasetError(f"{rs.path}: file has no header row (table '{rs.table}')",
-                           "export the table again with a header row")
+        raise DatasetError.of("error.source.no_header", path=rs.path, table=rs.table)
     return _header(header, rs)
 
 
@@ -225,14 +216,14 @@ def _read_sql(rs: ResolvedSource) -> pa.Table:
     try:
         engine = sa.create_engine(rs.sql_url)
     except Exception as e:  # noqa: BLE001
-        raise DatasetError(f"table '{rs.table}': cannot use database URL {redact_url(rs.sql_url or '')} ({type(e).__name__})",
-                           "give a SQLAlchemy URL such as sqlite:///crm.db or postgresql://host/db") from None
+        raise DatasetError.of("error.source.db_url", table=rs.table, url=redact_url(rs.sql_url or ""),
+                              kind=type(e).__name__) from None
     try:
         with engine.connect() as conn:
             if rs.sql_table:
                 if not sa.inspect(conn).has_table(rs.sql_table):
-                    raise DatasetError(f"{rs.describe()}: no table '{rs.sql_table}' in the database",
-                                       "check 'tables.{0}.table' in dataset.yaml".format(rs.table))
+                    raise DatasetError.of("error.source.db_no_table", where=rs.describe(), name=rs.sql_table,
+                                          table=rs.table)
                 chunks = pd.read_sql_table(rs.sql_table, conn, chunksize=SQL_BATCH)
             else:
                 chunks = pd.read_sql_query(sa.text(rs.sql_query or ""), conn, chunksize=SQL_BATCH)
@@ -241,12 +232,11 @@ def _read_sql(rs: ResolvedSource) -> pa.Table:
         raise
     except sa.exc.SQLAlchemyError as e:
         msg = _db_error(e)
-        raise DatasetError(f"{rs.describe()}: database error: {msg}",
-                           "check the query and that the database is reachable") from None
+        raise DatasetError.of("error.source.db_error", where=rs.describe(), msg=msg) from None
     finally:
         engine.dispose()
     if not parts:
-        raise DatasetError(f"{rs.describe()}: the query returned no columns", "check the table or query")
+        raise DatasetError.of("error.source.db_no_columns", where=rs.describe())
     return pa.concat_tables(parts, promote_options="permissive")
 
 
@@ -277,9 +267,8 @@ def _sql_engine(url: str, table: str):
     try:
         return sa.create_engine(url)
     except Exception as e:  # noqa: BLE001 - a bad URL or a driver that is not installed
-        raise DatasetError(f"table '{table}': cannot use database URL {redact_url(url)} ({type(e).__name__})",
-                           "give a SQLAlchemy URL such as sqlite:///crm.db or postgresql://host/db "
-                           "(and install its driver)") from None
+        raise DatasetError.of("error.source.db_url", "error.source.db_url_driver_hint", table=table,
+                              url=redact_url(url), kind=type(e).__name__) from None
 
 
 def sql_relations(url: str, table: str = "") -> list[tuple[str, bool]]:
@@ -293,8 +282,7 @@ def sql_relations(url: str, table: str = "") -> list[tuple[str, bool]]:
         names = [(n, False) for n in insp.get_table_names()] + [(n, True) for n in insp.get_view_names()]
     except sa.exc.SQLAlchemyError as e:
         msg = _db_error(e)
-        raise DatasetError(f"{redact_url(url)}: cannot list the database's tables: {msg}",
-                           "check that the database is reachable") from None
+        raise DatasetError.of("error.source.db_list", url=redact_url(url), msg=msg) from None
     finally:
         engine.dispose()
     return sorted((n, v) for n, v in names if not n.startswith("sqlite_"))

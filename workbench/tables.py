@@ -45,26 +45,20 @@ def check_table_names(cfg: DatasetConfig, yml: Path) -> None:
     for t in cfg.tables:
         if t not in CANONICAL:
             if not t.strip() or t.startswith(RESERVED) or any(ord(ch) < 32 for ch in t):
-                raise DatasetError(f"{yml}: key 'tables.{t!r}': not a usable table name",
-                                   "use a plain name without control characters or a leading '__'")
+                raise DatasetError.of("error.tables.bad_name", path=yml, table=t)
             near = difflib.get_close_matches(t.lower(), list(CANONICAL), n=1, cutoff=0.85)
             if near and near[0] != t:
-                raise DatasetError(f"{yml}: key 'tables.{t}': unknown table '{t}' — did you mean '{near[0]}'?",
-                                   f"canonical tables are: {', '.join(CANONICAL)}; another name is loaded as an "
-                                   "other table (scanned, never checked)")
+                raise DatasetError.of("error.tables.near", path=yml, table=t, near=near[0], known=", ".join(CANONICAL))
     for key, section in (("columns", cfg.columns), ("values", cfg.values)):
         for t in section:
             if t not in CANONICAL:
-                raise DatasetError(f"{yml}: key '{key}.{t}': unknown table '{t}'",
-                                   f"{key} apply to canonical tables only: {', '.join(CANONICAL)}")
+                raise DatasetError.of("error.tables.unknown", path=yml, section=key, table=t, known=", ".join(CANONICAL))
             if t not in cfg.tables:
-                raise DatasetError(f"{yml}: key '{key}.{t}': table '{t}' is not listed under 'tables'",
-                                   f"add tables.{t} or remove {key}.{t}")
+                raise DatasetError.of("error.tables.not_listed", path=yml, section=key, table=t)
     for t, cols in cfg.values.items():
         for c in cols:
             if c not in CANONICAL[t]:
-                raise DatasetError(f"{yml}: key 'values.{t}.{c}': '{c}' is not a canonical column of '{t}'",
-                                   f"canonical columns are: {', '.join(CANONICAL[t])}")
+                raise DatasetError.of("error.tables.values_column", path=yml, table=t, column=c, known=", ".join(CANONICAL[t]))
 
 
 def _unique(name: str, used: set[str]) -> str:
@@ -136,12 +130,11 @@ def load_other(engine: Engine, plan: TablePlan, workdir: Path) -> list[str]:
             break
         except NotUtf8:
             if detect:
-                raise DatasetError(f"{rs.describe()}: not UTF-8", "declare its encoding under tables:") from None
+                raise DatasetError.of("error.tables.not_utf8", where=rs.describe()) from None
         except DatasetError:
             raise
         except Exception as e:  # noqa: BLE001 - a view over a missing table, a driver refusing a type
-            raise DatasetError(f"{rs.describe()}: cannot be read ({type(e).__name__})",
-                               "check the table in the database, or name it under tables:") from None
+            raise DatasetError.of("error.tables.unreadable", where=rs.describe(), kind=type(e).__name__) from None
     return [n for n, _ in engine.schema(name) if not n.startswith("__wb_")]
 
 
@@ -159,8 +152,7 @@ def value_mapped(engine: Engine, raw: str, table: str, cfg: DatasetConfig, yml: 
     for canon, values in mapping.items():
         src = rename.get(canon, canon)
         if src not in names:
-            raise DatasetError(f"{yml}: key 'values.{table}.{canon}': table '{table}' has no column '{src}'",
-                               f"map it under columns.{table}.{canon} or remove values.{table}.{canon}")
+            raise DatasetError.of("error.tables.values_source", path=yml, table=table, canon=canon, column=src)
         text = f"trim(CAST({q(src)} AS VARCHAR))"
         cases = " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in sorted(values.items()))
         exprs[src] = f"CASE {text} {cases} ELSE CAST({q(src)} AS VARCHAR) END AS {q(src)}"

@@ -73,8 +73,7 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
     for key, src in cited.items():
         if src not in cal.sources:
             from ..errors import ContentError
-            raise ContentError(f"{p}: key '{key}.source': '{src}' is not a key of 'sources'",
-                               "add the source or fix the key")
+            raise ContentError.of("error.calibration.source", path=p, key=key, source=src)
     return cal
 
 

@@ -193,17 +193,17 @@ def load_scenarios(directory: str | Path | None = None, ids: list[str] | None = 
     d = Path(directory) if directory is not None else SCENARIO_DIR
     files = sorted(d.glob("*.yaml"))
     if not files:
-        raise ContentError(f"{d}: no scenario files (*.yaml)", "point to assessments/scenarios")
+        raise ContentError.of("error.scenario.none", path=d)
     out: dict[str, Scenario] = {}
     for f in files:
         s = _read(f, Scenario, "scenario file")
         if s.id != f.stem:
-            raise ContentError(f"{f}: key 'id': '{s.id}' differs from the file name", f"rename the file to {s.id}.yaml")
+            raise ContentError.of("error.scenario.id", path=f, id=s.id)
         out[s.id] = s
     if ids:
         unknown = [i for i in ids if i not in out]
         if unknown:
-            raise ContentError(f"unknown scenario id '{unknown[0]}'", f"known: {', '.join(sorted(out))}")
+            raise ContentError.of("error.scenario.unknown", id=unknown[0], known=", ".join(sorted(out)))
         return [out[i] for i in sorted(set(ids))]
     return [out[k] for k in sorted(out)]
 

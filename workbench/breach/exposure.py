@@ -197,8 +197,7 @@ def choose_role(dataset, scn: Scenario) -> tuple[str | None, str]:
     roles = sorted(perms.roles)
     if c.role is not None:
         if c.role not in perms.roles:
-            raise ContentError(f"scenario '{scn.id}': key 'compromised.role': role '{c.role}' is not in permissions.yaml",
-                               f"roles: {', '.join(roles)}")
+            raise ContentError.of("error.scenario.role", scenario=scn.id, role=c.role, known=", ".join(roles))
         return c.role, "named in the scenario"
     in_use = [r for r in _active_roles(dataset) if r in perms.roles] or roles
     if c.rule == "widest_read":
@@ -230,8 +229,7 @@ def _system_tables(dataset, scn: Scenario) -> tuple[str, list[str]]:
         return (f"{label} backups" if name == "backups" else label), tables
     sysm = next((s for s in systems if s.name == name), None)
     if sysm is None:
-        raise ContentError(f"scenario '{scn.id}': key 'compromised.system': no system '{name}' in posture.yaml",
-                           "use customer_store, backups or a system name from posture.yaml")
+        raise ContentError.of("error.scenario.system", scenario=scn.id, name=name)
     return sysm.name, [t for t in PERSONAL_TABLES if t in sysm.stores]
 
 

@@ -217,7 +217,7 @@ def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, se
         from ..dataset import load_dataset
         dataset = load_dataset(dataset, as_of=as_of)
     if int(trials) < 1:
-        raise InputError(f"trials must be >= 1 (got {trials})", "pass --trials 100000 or more")
+        raise InputError.of("error.simulate.trials", value=trials)
     say = progress or (lambda _m: None)
     scns = load_scenarios(scenario_dir, scenarios)
     org = dataset.organisation
@@ -317,13 +317,11 @@ def read_findings(path: str | Path | None) -> dict | None:
     try:
         findings = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"{p}: findings file not found", "run 'workbench assess DATASET --out DIR' first") from None
+        raise InputError.of("error.findings.missing", path=p) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise InputError(f"{p}: not valid JSON ({type(e).__name__})",
-                         "pass the findings.json written by 'workbench assess'") from None
+        raise InputError.of("error.findings.json", "error.findings.hint", path=p, kind=type(e).__name__) from None
     if not isinstance(findings, dict) or not isinstance(findings.get("findings", []), list):
-        raise InputError(f"{p}: expected an object with a 'findings' list",
-                         "pass the findings.json written by 'workbench assess'")
+        raise InputError.of("error.findings.shape", "error.findings.hint", path=p)
     return findings
 
 

@@ -197,8 +197,7 @@ class Fx(_Strict):
     def factor(self, frm: str, to: str) -> float:
         for c in (frm, to):
             if c not in self.rates:
-                raise ContentError(f"{LAWS_FILE.name}: key 'currency.rates': no rate for '{c}'",
-                                   f"add {c} (units per 1 {self.base}) to currency.rates")
+                raise ContentError.of("error.laws.rate", file=LAWS_FILE.name, currency=c, base=self.base)
         return self.rates[to] / self.rates[frm]
 
 

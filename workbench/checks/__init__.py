@@ -21,12 +21,10 @@ def validate_catalog(catalog: Catalog) -> None:
     """Every registered check has metadata and every catalog entry has a check."""
     missing = sorted(set(REGISTRY) - set(catalog.controls))
     if missing:
-        raise ContentError(f"{CONTENT_DIR / 'controls.yaml'}: key 'controls': no entry for check(s) {', '.join(missing)}",
-                           "add title, domain, severity, weight, unit, rationale, remediation and mappings")
+        raise ContentError.of("error.controls.missing", path=CONTENT_DIR / "controls.yaml", ids=", ".join(missing))
     orphan = sorted(set(catalog.controls) - set(REGISTRY))
     if orphan:
-        raise ContentError(f"{CONTENT_DIR / 'controls.yaml'}: key 'controls.{orphan[0]}': no check implements it",
-                           "remove the entry or implement the check in workbench/checks/")
+        raise ContentError.of("error.controls.orphan", path=CONTENT_DIR / "controls.yaml", id=orphan[0])
 
 
 def run_checks(dataset: Dataset, *, window_days: int = 90, profile: str = "quarterly",

@@ -129,13 +129,13 @@ def load_profile(name: str | Path, catalog: Catalog | None = None) -> Profile:
         p = CONTENT_DIR / "profiles" / f"{name}.yaml"
         if not p.is_file():
             known = ", ".join(list_profiles()) or "none"
-            raise ContentError(f"unknown profile '{name}'", f"choose one of: {known}")
+            raise ContentError.of("error.profile.unknown", name=name, known=known)
     prof: Profile = _load(p, Profile, "assessment profile")  # type: ignore[assignment]
     cat = catalog or load_catalog()
     ids = [] if prof.checks == "*" else prof.checks
     for key, cid in [("checks", c) for c in ids] + [("weights", c) for c in prof.weights]:
         if cid not in cat.controls:
-            raise ContentError(f"{p}: key '{key}': unknown check id '{cid}'", "use ids from assessments/controls.yaml ('workbench list checks')")
+            raise ContentError.of("error.profile.check", path=p, key=key, check=cid)
     return prof
 
 

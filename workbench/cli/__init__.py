@@ -22,8 +22,13 @@ COMMANDS = ("sample", "init", "validate", "scan", "assess", "simulate", "train",
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors: one line, exit 2
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+    def error(self, message: str) -> None:  # usage errors: one line, exit 2, in the language of the command line
+        from ._errors import error_lang, usage_line
+
+        self.exit(2, usage_line(self.prog, message, error_lang(_ARGV)) + "\n")
+
+
+_ARGV: list[str] = []  # the command line being parsed (its --lang chooses the language of usage errors)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,7 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ._errors import error_lang, error_line, interrupted_line
+
     parser = build_parser()
+    _ARGV[:] = [*(sys.argv[1:] if argv is None else argv)]
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help()
@@ -71,18 +79,18 @@ def main(argv: list[str] | None = None) -> int:
     except WorkbenchError as e:
         if args.debug:
             traceback.print_exc()
-        print(f"workbench {args.command}: error: {e}", file=sys.stderr)
+        print(error_line(args.command, e, error_lang(_ARGV, args)), file=sys.stderr)
         return e.exit_code
     except BrokenPipeError:  # output piped into `head`: not an error
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        print(f"workbench {args.command}: interrupted", file=sys.stderr)
+        print(interrupted_line(args.command, error_lang(_ARGV, args)), file=sys.stderr)
         return 1
     except Exception as e:  # an internal failure: still one line unless --debug
         if args.debug:
             traceback.print_exc()
-        print(internal_error_line(args.command, e), file=sys.stderr)
+        print(internal_error_line(args.command, e, error_lang(_ARGV, args)), file=sys.stderr)
         return 1
     finally:
         if args.debug:
@@ -97,13 +105,15 @@ def _engine_logs() -> None:
         print(f"workbench: Spark's log of this run: {path}", file=sys.stderr)
 
 
-def internal_error_line(command: str, e: BaseException) -> str:
+def internal_error_line(command: str, e: BaseException, lang: str = "en") -> str:
     """The one line shown for an unexpected exception. Its text may quote anything (a cell value,
     a connection URL), so it passes the output boundary: secrets redacted, personal data masked."""
     from ..boundary import safe_message
+    from ._errors import say
 
-    return (f"workbench {command}: internal error: {type(e).__name__}: {safe_message(e, limit=300)} "
-            "— hint: rerun with --debug for the traceback and report it")
+    return say("error.cli.internal", lang, "workbench {command}: internal error: {kind}: {detail} "
+               "— hint: rerun with --debug for the traceback and report it", command=command,
+               kind=type(e).__name__, detail=safe_message(e, limit=300))
 
 
 __all__ = ["main", "build_parser", "internal_error_line", "InputError"]

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
 
     if args.trials < 1:
-        raise InputError(f"--trials must be >= 1 (got {args.trials})", "e.g. --trials 20000")
+        raise InputError.of("error.cli.trials", "error.cli.trials_dpia_hint", value=args.trials)
 
     def progress(msg: str) -> None:
         print(f"dpia: {safe_message(msg)}", file=sys.stderr, flush=True)

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         from ..training.scorm import write_package
 
         if not args.out.lower().endswith(".zip"):
-            raise InputError(f"--out {args.out}: a SCORM package is a .zip file", "pass e.g. --out module.zip")
+            raise InputError.of("error.export.scorm_zip", path=args.out)
         path = write_package(load_module(args.module), args.out, args.lang)
         print(f"wrote SCORM 1.2 package {path}")
         return 0
@@ -93,19 +93,18 @@ def _reminders(args: argparse.Namespace) -> int:
     ds = load_dataset(args.dataset, as_of=args.as_of)
     source = Path(args.assignments) if args.assignments else Path(args.dataset) / "assignments.yaml"
     if not source.is_file():
-        raise InputError(f"no assignments file {source}", "pass --assignments FILE (YAML or CSV)")
+        raise InputError.of("error.export.no_assignments", path=source)
     assignments = load_assignments(source)
     if args.store:
         records = attempts(args.store)
     elif ds.has("training_results"):
         records = ds.tables["training_results"]
     else:
-        raise InputError("no training records: neither --store nor a training_results table in the dataset",
-                         "pass --store URL (the results store of 'workbench serve')")
+        raise InputError.of("error.export.no_records")
     status = assignment_status(ds.tables.get("users"), records, assignments, ds.as_of, privileged=privileged_roles(ds))
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out} is a file", "pass a folder")
+        raise InputError.of("error.export.out_file", path=out)
     write_text_atomic(out / "reminders.csv", reminders_csv(status, args.lang))
     write_text_atomic(out / "reminders.ics", reminders_ics(status, ds.as_of, args.lang))
     print(f"{len(owed(status))} reminders (people x modules still owed) in {out}/reminders.csv and reminders.ics")

@@ -23,9 +23,9 @@ def _id_titles(folder: Path) -> list[tuple[str, str]]:
         try:
             raw = yaml.safe_load(p.read_text(encoding="utf-8"))
         except yaml.YAMLError:
-            raise ContentError(f"{p}: YAML syntax error", "fix the file") from None
+            raise ContentError.of("error.list.yaml", path=p) from None
         if not isinstance(raw, dict) or "id" not in raw:
-            raise ContentError(f"{p}: key 'id' missing", "every content file needs an id and a title")
+            raise ContentError.of("error.list.no_id", path=p)
         title = raw.get("title", "")
         if isinstance(title, dict):  # {en: ..., zh: ...}
             title = title.get("en") or next(iter(title.values()), "")

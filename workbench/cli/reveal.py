@@ -37,6 +37,5 @@ def run(args: argparse.Namespace) -> int:
     missing = [t for t, cid in found.items() if cid is None]
     if missing:
         sys.stdout.flush()
-        raise InputError(f"{len(missing)} token(s) match no customer of {args.dataset} under this key: "
-                         f"{', '.join(missing[:5])}", "use the key and the dataset the report was made with")
+        raise InputError.of("error.reveal.no_match", n=len(missing), path=args.dataset, tokens=", ".join(missing[:5]))
     return 0

@@ -52,9 +52,9 @@ def run(args: argparse.Namespace) -> int:
     from ..training.store import engine_for, store_url
 
     if args.max_attempts is not None and args.max_attempts < 1:
-        raise InputError(f"--max-attempts {args.max_attempts}: must be at least 1", "pass e.g. --max-attempts 3")
+        raise InputError.of("error.serve.max_attempts", value=args.max_attempts)
     if args.pool is not None and args.pool < 0:
-        raise InputError(f"--pool {args.pool}: must be 0 or more", "pass e.g. --pool 10, or --pool 0 for no pool")
+        raise InputError.of("error.serve.pool", value=args.pool)
     opts = ServeOptions(port=args.port, ip=args.ip, store=args.store or "", mode=args.mode,
                         max_attempts=args.max_attempts, trust_header=args.trust_header,
                         secret_file=Path(args.proxy_secret_file) if args.proxy_secret_file else None,
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
             ds = load_dataset(args.dataset)
             if not ds.has("users", "user_id"):
-                raise InputError(f"dataset {args.dataset} has no users table", "pass a dataset with a staff roster")
+                raise InputError.of("error.serve.no_users", path=args.dataset)
             roster = write_roster(ds.tables["users"], run_dir / "roster.json")
         opts.roster = roster
         cmd, env = prepare(opts, run_dir)

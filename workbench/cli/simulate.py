@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
 
     if args.trials < 1:
-        raise InputError(f"--trials must be >= 1 (got {args.trials})", "e.g. --trials 100000")
+        raise InputError.of("error.cli.trials", "error.cli.trials_hint", value=args.trials)
     findings = read_findings(args.findings)
 
     def progress(msg: str) -> None:

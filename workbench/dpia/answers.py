@@ -90,8 +90,9 @@ class Answers:
     def version(self) -> int:
         return self.data.history[-1].version if self.data.history else 0
 
-    def bad(self, key: str, message: str, hint: str) -> InputError:
-        return InputError(f"{self.path}: answer '{key}': {message}", hint)
+    def bad(self, key: str, problem: str, /, **params: Any) -> InputError:
+        """``problem``: the catalogue's ``error.dpia_answer.<problem>`` (and its ``_hint``)."""
+        return InputError.of(f"error.dpia_answer.{problem}", path=self.path, answer=key, **params)
 
     def check_override(self, key: str, derived: Any) -> tuple[Any, str]:
         """The effective value of a pre-filled answer and its origin (evidence|confirmed|override).
@@ -103,8 +104,7 @@ class Answers:
         if e.value is None or e.value == derived:
             return derived, "confirmed"
         if not (e.reason or "").strip():
-            raise self.bad(key, f"overrides the value derived from the evidence ({_short(derived)}) without a reason",
-                           "add `reason: ...` explaining the override, or remove the answer to keep the derived value")
+            raise self.bad(key, "override", derived=_short(derived))
         return e.value, "override"
 
 
@@ -118,28 +118,26 @@ def _check_values(a: Answers, content: Content) -> None:
     questions = content.pia.questions()
     for key, e in a.data.answers.items():
         if key not in ids:
-            raise a.bad(key, "no such question", "use the question ids of assessments/dpia/pia.yaml, "
-                        "screening.<criterion id> or risks.<risk id>.severity|likelihood|severity_after|likelihood_after")
+            raise a.bad(key, "unknown")
         v = e.value
         if v is None:
             continue
         kind = "bool" if key.startswith("screening.") else "level" if key.startswith("risks.") else questions[key].kind
         if kind == "bool" and not isinstance(v, bool):
-            raise a.bad(key, f"expected true or false, got {type(v).__name__}", "answer true or false")
+            raise a.bad(key, "bool", got=type(v).__name__)
         if kind == "level" and (isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 4):
-            raise a.bad(key, "expected a CNIL level 1, 2, 3 or 4", "1 negligible, 2 limited, 3 significant, 4 maximum")
+            raise a.bad(key, "level")
         if kind == "list" and not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
-            raise a.bad(key, "expected a list of texts", "write it as a YAML list of strings")
+            raise a.bad(key, "list")
         if kind == "text" and not isinstance(v, str):
-            raise a.bad(key, f"expected a text, got {type(v).__name__}", "quote the answer")
+            raise a.bad(key, "text", got=type(v).__name__)
     status = a.value("validation.status", "draft")
     if status not in STATUSES:
-        raise a.bad("validation.status", f"'{_short(status)}' is not a status", "draft or validated")
+        raise a.bad("validation.status", "status", value=_short(status))
     if status == "validated":
         for need in ("validation.dpo_opinion", "validation.signed_off_by"):
             if not str(a.value(need, "")).strip():
-                raise a.bad(need, "missing although validation.status is validated",
-                            "a validated DPIA needs the DPO's opinion and a sign-off (GDPR Art. 35(2))")
+                raise a.bad(need, "validated")
 
 
 def load_answers(path: str | Path | None, content: Content | None = None) -> Answers:
@@ -149,10 +147,10 @@ def load_answers(path: str | Path | None, content: Content | None = None) -> Ans
         return Answers()
     p = Path(path)
     raw = load_yaml_mapping(p, "DPIA answers file", InputError,
-                            missing_hint="pass a file written by notebook 06_dpia, or omit --answers")
+                            missing_hint="error.dpia.answers_missing_hint")
     data = validate_model(raw, AnswersFile, p, "DPIA answers file", InputError)
     if data.format != FORMAT:
-        raise InputError(f"{p}: key 'format': '{_short(data.format)}' is not {FORMAT}", "write the format this version reads")
+        raise InputError.of("error.dpia.format", path=p, value=_short(data.format), format=FORMAT)
     a = Answers(data=data, path=str(p))
     _check_values(a, content)
     return a
@@ -180,7 +178,7 @@ def save_answers(answers: Answers, path: str | Path, *, by: str, at: str | None 
     that changed. When the status becomes ``validated``, ``evidence`` (the DPIA's fingerprint) is
     recorded so later runs can tell whether the evidence has changed since."""
     if not by.strip():
-        raise InputError("saving DPIA answers needs the name of who saves them", "set `analyst` in the notebook")
+        raise InputError.of("error.dpia.no_analyst")
     p = Path(path)
     if previous is None and p.is_file():
         previous = load_answers(p)

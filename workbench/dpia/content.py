@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -169,42 +169,43 @@ def _check_references(c: Content, directory: Path) -> None:
     from ..checks import load_catalog
     from . import prefill, screening
 
-    def bad(file: str, key: str, msg: str) -> ContentError:
-        return ContentError(f"{directory / file}: key '{key}': {msg}", f"fix '{key}' in {file}")
+    def bad(file: str, key: str, problem: str, **params: Any) -> ContentError:
+        return ContentError.of(f"error.dpia_content.{problem}", "error.dpia_content.hint", path=directory / file,
+                               file=file, key=key, **params)
 
     seen: set[str] = set()
     for cr in c.screening.criteria:
         if cr.id in seen:
-            raise bad("screening.yaml", f"criteria[{cr.id}]", "duplicate id")
+            raise bad("screening.yaml", f"criteria[{cr.id}]", "duplicate_id")
         seen.add(cr.id)
         if cr.evidence != "analyst" and cr.evidence not in screening.RULES:
-            raise bad("screening.yaml", f"criteria[{cr.id}].evidence",
-                      f"unknown rule '{cr.evidence}' (known: analyst, {', '.join(sorted(screening.RULES))})")
+            raise bad("screening.yaml", f"criteria[{cr.id}].evidence", "unknown_evidence", rule=cr.evidence,
+                      known=", ".join(sorted(screening.RULES)))
     for cr in c.screening.criteria:
         if cr.same_as and cr.same_as not in seen:
-            raise bad("screening.yaml", f"criteria[{cr.id}].same_as", f"no criterion '{cr.same_as}'")
+            raise bad("screening.yaml", f"criteria[{cr.id}].same_as", "no_criterion", id=cr.same_as)
     questions = c.pia.questions()
     if len(questions) != sum(len(s.questions) for s in c.pia.sections):
-        raise bad("pia.yaml", "sections", "duplicate question id")
+        raise bad("pia.yaml", "sections", "duplicate_question")
     for q in questions.values():
         if q.prefill and q.prefill not in prefill.RULES:
-            raise bad("pia.yaml", f"questions[{q.id}].prefill", f"unknown rule '{q.prefill}'")
+            raise bad("pia.yaml", f"questions[{q.id}].prefill", "unknown_rule", rule=q.prefill)
     controls = set(load_catalog().controls)
     scenarios = {s.id for s in load_scenarios()}
     for r in c.risks.risks:
         for ck in r.checks:
             if ck not in controls:
-                raise bad("risks.yaml", f"risks[{r.id}].checks", f"unknown check id '{ck}'")
+                raise bad("risks.yaml", f"risks[{r.id}].checks", "unknown_check", id=ck)
         for sc in r.scenarios:
             if sc not in scenarios:
-                raise bad("risks.yaml", f"risks[{r.id}].scenarios", f"unknown scenario id '{sc}'")
+                raise bad("risks.yaml", f"risks[{r.id}].scenarios", "unknown_scenario", id=sc)
     for item in c.pipia.items:
         for a in item.answers:
             if a not in questions:
-                raise bad("pipia.yaml", f"items[{item.id}].answers", f"no question '{a}' in pia.yaml")
+                raise bad("pipia.yaml", f"items[{item.id}].answers", "no_question", id=a)
         for rid in item.risks:
             if rid not in RISK_IDS:
-                raise bad("pipia.yaml", f"items[{item.id}].risks", f"no risk '{rid}'")
+                raise bad("pipia.yaml", f"items[{item.id}].risks", "no_risk", id=rid)
 
 
 def load_content(directory: str | Path | None = None) -> Content:

@@ -144,9 +144,9 @@ def _read(folder: Path, name: str) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"{path}: not found", "run the quarterly report (or scan, assess and simulate) into this folder first") from None
+        raise InputError.of("error.dpia.results_missing", path=path) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: not valid JSON ({type(e).__name__})", "re-run the step that writes it") from None
+        raise InputError.of("error.dpia.results_json", path=path, kind=type(e).__name__) from None
 
 
 def from_results(folder: str | Path) -> Evidence:

@@ -22,12 +22,11 @@ def _check_out(out: Path) -> None:
     """Refuse a folder holding files this command did not write (DESIGN: nothing is deleted that
     the program did not create)."""
     if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: exists and is not a folder", "pass a new or empty folder to --out")
+        raise InputError.of("error.dpia.out_file", path=out)
     if out.is_dir():
         others = sorted(p.name for p in out.iterdir() if p.name not in OUTPUTS and not p.name.startswith(".dpia"))
         if others:
-            raise InputError(f"{out}: holds other files ({', '.join(others[:3])}{'...' if len(others) > 3 else ''})",
-                             "pass a new or empty folder to --out, or the folder of an earlier DPIA")
+            raise InputError.of("error.dpia.out_others", path=out, names=", ".join(others[:3]) + ("..." if len(others) > 3 else ""))
 
 
 def write_dpia(doc: dict[str, Any], out_dir: str | Path, *, pdf: bool = False) -> dict[str, Path]:
@@ -62,7 +61,7 @@ def run_dpia(dataset: str | Path | Any, out_dir: str | Path | None = None, *, as
              progress: Callable[[str], None] | None = None) -> tuple[dict[str, Any], dict[str, Path]]:
     """Gather evidence for ``dataset``, apply ``answers`` and (with ``out_dir``) write the files."""
     if lang not in LANGS:
-        raise InputError(f"language '{lang}' is not available", f"use one of: {', '.join(LANGS)}")
+        raise InputError.of("error.dpia.lang", value=lang, known=", ".join(LANGS))
     content = load_content()
     ans = answers if isinstance(answers, Answers) else load_answers(answers, content)
     if out_dir is not None:

@@ -37,7 +37,7 @@ class DpiaSession:
     def __init__(self, dataset: str | Path, *, answers: str = "", lang: str = "en", as_of: str | None = None,
                  trials: int = 20_000, seed: int = 7, evidence: Evidence | None = None, progress=None) -> None:
         if lang not in LANGS:
-            raise InputError(f"language '{lang}' is not available", f"use one of: {', '.join(LANGS)}")
+            raise InputError.of("error.dpia.lang", value=lang, known=", ".join(LANGS))
         from ..dataset import load_dataset
 
         self.lang, self.trials, self.seed = lang, int(trials), int(seed)
@@ -76,14 +76,14 @@ class DpiaSession:
 
     def set_answer(self, key: str, value: Any = None, reason: str | None = None, confirmed: bool = False) -> None:
         if key not in self.content.answer_ids():
-            raise InputError(f"answer '{key}': no such question", "see the ids in the editor or assessments/dpia/pia.yaml")
+            raise InputError.of("error.dpia.widget_unknown", answer=key)
         self.answers.data.answers[key] = Entry(value=value, reason=reason or None, confirmed=confirmed)
 
     def save(self, path: str | Path | None = None, *, by: str, at: str | None = None, note: str = "") -> Path:
         """Write a new version of the answers file (who, when, what changed)."""
         target = Path(path or self.answers_path)
         if not str(target) or str(target) == ".":
-            raise InputError("no answers file to save to", "set the `save_to` or `answers` parameter")
+            raise InputError.of("error.dpia.no_save_to")
         doc = self.document()  # validates every answer (an override without reason stops here)
         self.answers.data.dataset = self.answers.data.dataset or self.evidence.dataset
         prev = self._saved if self.answers_path and Path(self.answers_path).resolve() == target.resolve() else None

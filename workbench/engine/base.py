@@ -72,8 +72,7 @@ class Engine(ABC):
     def load_catalog_table(self, name: str, table: str) -> str | None:
         from ..errors import DatasetError
 
-        raise DatasetError(f"spark_table '{table}' needs the Spark engine",
-                           "set engine: {kind: spark} in dataset.yaml or pass --engine spark")
+        raise DatasetError.of("error.spark.needs_spark", table=table)
 
     def ordinal(self) -> str:
         """A window expression numbering rows from 0 in the relation's scan (file) order."""

@@ -145,8 +145,9 @@ def spark_errors(relation: str | None = None) -> Iterator[None]:
         base = condition.split(".")[0]
         what = f" while building '{relation}'" if relation else ""
         if base in _INPUT_CONDITIONS:
-            raise DatasetError(f"Spark: {_INPUT_CONDITIONS[base]}{what} ({base})",
-                               "check spark_table / path in dataset.yaml against the Spark catalog") from None
+            suffix = "_in" if relation else ""
+            raise DatasetError.of(f"error.spark.{base.lower()}{suffix}", "error.spark.input_hint", relation=relation,
+                                  condition=base) from None
         from ..boundary import safe_message
 
         first = text.strip().splitlines()[0] if text.strip() else type(e).__name__
@@ -179,9 +180,9 @@ class SparkEngine(Engine):
         try:
             from pyspark.sql import SparkSession
         except ImportError:
-            raise InputError("the Spark engine needs pyspark", "pip install 'pyspark>=4.0,<4.1' (and Java 17)") from None
+            raise InputError.of("error.spark.no_pyspark") from None
         if not java_available():
-            raise InputError("the Spark engine needs Java 17", "install openjdk-17-jre-headless (make spark) or set JAVA_HOME")
+            raise InputError.of("error.spark.no_java")
         master = master or "local[2]"
         local = {}
         if master.startswith("local"):  # one machine: few partitions (each costs a task per query)

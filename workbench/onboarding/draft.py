@@ -87,8 +87,7 @@ def _read_csv(path: Path) -> Source:
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, nrows=SAMPLE_ROWS, sep=sep, engine="python" if sep is None else "c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
-        raise DatasetError(f"{path}: not a readable CSV ({' '.join(str(e).split())[:120]})",
-                           "remove it from the folder or fix the export") from None
+        raise DatasetError.of("error.init.csv", path=path, detail=" ".join(str(e).split())[:120]) from None
     return Source(path.name, "csv", path, df, enc, note)
 
 
@@ -133,7 +132,7 @@ def _read_sqlite(path: Path) -> list[Source]:
             out.append(Source(f"{path.name}:{name}", "sqlite", path, df, sql_table=name, view=kind == "view",
                               binary=binary))
     except sqlite3.DatabaseError as e:
-        raise DatasetError(f"{path}: not a readable SQLite file ({e})", "remove it from the folder") from None
+        raise DatasetError.of("error.init.sqlite", path=path, detail=e) from None
     finally:
         con.close()
     return out
@@ -187,11 +186,11 @@ def draft_dataset(folder: str | Path, hints_path: str | None = None) -> Draft:
 
     root = Path(folder)
     if not root.is_dir():
-        raise InputError(f"{root}: export folder not found", "pass the folder that holds the CRM export files")
+        raise InputError.of("error.init.no_folder", path=root)
     hints = load_hints(hints_path)
     sources = discover(root)
     if not sources:
-        raise InputError(f"{root}: no CSV, xlsx, Parquet or SQLite files here", "pass the folder that holds the exports")
+        raise InputError.of("error.init.no_files", path=root)
     tables = [t for t in CANONICAL if t in hints.tables]
     profiles = {i: profile(s, hints) for i, s in enumerate(sources) if not s.view and len(s.sample)}
     d = Draft(folder=root)
@@ -220,8 +219,7 @@ def draft_dataset(folder: str | Path, hints_path: str | None = None) -> Draft:
         d.guesses.append(Guess(t, None, sources[i].label, f"score {score:.2f}: {evidence}"))
     d.unassigned = [s.label for i, s in enumerate(sources) if i not in used]
     if "customers" not in d.tables:
-        raise InputError(f"{root}: no file looks like a customers table (no table with names or e-mails and a unique id)",
-                         "rename the customers export or its headers, or write dataset.yaml by hand (see README.md)")
+        raise InputError.of("error.init.no_customers", path=root)
     for t, src in d.tables.items():
         mapping = _header_matches(src, t, hints)
         key = KEYS.get(t)
@@ -368,8 +366,7 @@ def ensure_free(out: str | Path) -> None:
     """Raise when ``out`` already holds one of the files init writes (it never overwrites)."""
     existing = [Path(out) / n for n in OUTPUTS if (Path(out) / n).exists()]
     if existing:
-        raise InputError(f"{existing[0]} already exists; init never overwrites a file",
-                         "move it away, or pass --out to draft into another folder")
+        raise InputError.of("error.init.exists", path=existing[0])
 
 
 def write_draft(d: Draft, out: str | Path) -> list[Path]:

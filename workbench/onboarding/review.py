@@ -73,8 +73,7 @@ def apply(ed: MappingEditor) -> Draft:
         if dup:
             from ..errors import InputError
 
-            raise InputError(f"{t}: source column '{dup[0]}' is chosen for two canonical columns",
-                             "pick it for one of them only")
+            raise InputError.of("error.init.chosen_twice", table=t, column=dup[0])
         ed.draft.columns[t] = chosen
     return ed.draft
 

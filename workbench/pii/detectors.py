@@ -192,8 +192,7 @@ def compile_catalog(spec: DetectorFile, source: str = "detectors.yaml") -> Catal
             rx = re.compile(pat, re.ASCII)
             pl.Series([""], dtype=pl.String).str.contains(_to_polars(pat))  # compiles in Rust, or raises
         except Exception as e:  # noqa: BLE001 - any compile failure is a content error
-            raise ContentError(f"{source}: detectors.{d.id}.patterns: does not compile ({e})",
-                               "fix the pattern; see the dialect notes at the top of detectors.yaml") from None
+            raise ContentError.of("error.detectors.compile", path=source, id=d.id, detail=e) from None
         dets.append(Detector(d.id, d.category, d.sensitivity, d.scope, d.match, d.validator, d.requires_hint,
                              tuple(d.context), rx, _to_polars(pat), "v" in rx.groupindex, d.claims_invalid,
                              d.special, d.gate, d.min_distinct))

@@ -72,20 +72,18 @@ def load(path: str | Path) -> list[Action]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: not readable YAML ({type(e).__name__})",
-                         hint="fix the syntax; see the example at the top of workbench/report/actions.py") from None
+        raise InputError.of("error.actions.yaml", path=path, kind=type(e).__name__) from None
     try:
         parsed = ActionsFile.model_validate(data)
     except ValidationError as e:
         err = e.errors()[0]
         where = ".".join(str(x) for x in err["loc"])
-        raise InputError(f"{path}: {where}: {err['msg']}",
-                         hint=f"status is one of {', '.join(STATUSES)}; accepted risks need approver, reason and "
-                              "expires; others a due date (YYYY-MM-DD)") from None
+        raise InputError.of("error.actions.invalid", path=path, where=where, msg=err["msg"],
+                             statuses=", ".join(STATUSES)) from None
     seen: set[str] = set()
     for n, a in enumerate(parsed.actions):
         if a.risk in seen:
-            raise InputError(f"{path}: actions.{n}.risk: {a.risk} is listed twice", hint="keep one entry per risk id")
+            raise InputError.of("error.actions.twice", path=path, n=n, risk=a.risk)
         seen.add(a.risk)
     return parsed.actions
 

@@ -17,7 +17,7 @@ def parse_quarter(text: str) -> tuple[int, int]:
     """``"2026Q4"`` → ``(2026, 4)``; anything else is an :class:`InputError`."""
     m = _QUARTER.match(str(text).strip())
     if not m:
-        raise InputError(f"quarter {text!r} is not of the form YYYYQn", hint="e.g. --quarter 2026Q4 (n is 1 to 4)")
+        raise InputError.of("error.report.quarter", value=text)
     return int(m.group(1)), int(m.group(2))
 
 

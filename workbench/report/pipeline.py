@@ -162,15 +162,14 @@ def _run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of
     history.parse_quarter(quarter)
     quarter = quarter.strip()
     if fail_under is not None and not 0 <= float(fail_under) <= 100:
-        raise InputError(f"--fail-under {fail_under} is outside 0–100", hint="give an overall score, e.g. 70")
+        raise InputError.of("error.report.fail_under", value=fail_under)
     if int(jobs) < 1:
-        raise InputError(f"--jobs {jobs} must be at least 1", hint="e.g. --jobs 2")
+        raise InputError.of("error.report.jobs", value=jobs)
     if int(trials) < 1:
-        raise InputError(f"--trials {trials} must be a positive number", hint="e.g. --trials 100000")
+        raise InputError.of("error.report.trials", value=trials)
     if store and "://" not in store:  # a file path: notebooks run in notebooks/, so make it absolute
         if not Path(store).expanduser().is_file():
-            raise InputError(f"--store {store}: no such training results file",
-                             hint="pass an existing SQLite file or a SQLAlchemy URL, or omit --store")
+            raise InputError.of("error.report.store", value=store)
         store = str(Path(store).expanduser().resolve())
     # --lang, else the profile's `lang:`, else English (InputError/ContentError: exit 2 before any kernel)
     lang = i18n.use(lang or getattr(load_profile(profile), "lang", None) or i18n.DEFAULT)
@@ -179,7 +178,7 @@ def _run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise InputError(f"cannot create output folder {out_dir}: {e.strerror}", hint="choose a writable --out") from None
+        raise InputError.of("error.report.out", path=out_dir, reason=e.strerror) from None
     nb_dir = Path(notebooks_dir) if notebooks_dir else plan_mod.NOTEBOOKS
     make_plan = plan or plan_mod.quarterly_plan
     actions_file = out_dir / actions.FILE

@@ -43,8 +43,7 @@ class Results:
 def _require(folder: Path, name: str) -> dict[str, Any]:
     data = history.read_json(folder / name)
     if data is None:
-        raise InputError(f"{folder / name}: missing or not a JSON object",
-                         hint="results_dir must hold this run's findings.json, simulation.json and training.json")
+        raise InputError.of("error.results.file", path=folder / name)
     return data
 
 
@@ -58,7 +57,7 @@ def load_results(results_dir: str | Path, previous_dir: str | Path = "", *, quar
     i18n.use(lang)
     if not str(results_dir):
         if not str(dataset):
-            raise InputError("neither results_dir nor dataset was given", hint="set one of the two parameters")
+            raise InputError.of("error.results.none")
         results_dir = compute_results(dataset)
     folder = Path(results_dir)
     reg_path = folder / "risk_register.csv"

@@ -93,15 +93,15 @@ def generate_sample(out: str | Path, customers: int = 3000, seed: int = 7, as_of
     ``shard_size`` events (a million events take less memory than a million customers). Up to
     one shard the files are exactly those of the one-piece generator."""
     if layout not in LAYOUTS:
-        raise InputError(f"unknown layout '{layout}'", f"choose one of {', '.join(LAYOUTS)}")
+        raise InputError.of("error.sample.layout", value=layout, known=", ".join(LAYOUTS))
     if customers < 200:
-        raise InputError(f"--customers {customers} is too small to plant every problem", "use 200 or more")
+        raise InputError.of("error.sample.customers", value=customers)
     if shard_size < 400:
         raise ValueError("shard_size below 400 leaves shards too small for their plants")
     try:
         day = np.datetime64(dt.date.fromisoformat(as_of), "s")
     except ValueError:
-        raise InputError(f"--as-of '{as_of}' is not a date", "use YYYY-MM-DD") from None
+        raise InputError.of("error.sample.as_of", value=as_of) from None
     out = Path(out).expanduser().resolve()
     previous = check_target(out, force)  # refuse before any work: nothing is touched
     say = progress or (lambda _m: None)
@@ -237,7 +237,7 @@ def check_target(out: Path, force: bool) -> set[str]:
     """The files a previous sample in ``out`` made (empty when ``out`` is absent or empty);
     raise :class:`InputError` when writing there could destroy anything the generator did not make."""
     if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out}: is a file, not a folder", "choose a new or empty folder")
+        raise InputError.of("error.subject.out_file", path=out)
     if not out.exists():
         return set()
     entries = [p.name for p in out.iterdir()]
@@ -245,18 +245,15 @@ def check_target(out: Path, force: bool) -> set[str]:
         return set()
     marker = out / MARKER
     if not marker.is_file():
-        raise InputError(f"--out {out}: folder is not empty and holds no previous sample ({len(entries)} entries); nothing was changed",
-                         "choose a new or empty folder (workbench sample only replaces a folder it wrote itself)")
+        raise InputError.of("error.sample.not_empty", path=out, n=len(entries))
     try:
         made = json.loads(marker.read_text(encoding="utf-8"))["files"]
         if not all(isinstance(f, str) and f and "/" not in f and f not in (".", "..") for f in made):
             raise ValueError
     except (ValueError, KeyError, TypeError):
-        raise InputError(f"{marker}: unreadable sample marker; nothing was changed",
-                         "remove the folder yourself or choose another --out") from None
+        raise InputError.of("error.sample.marker", path=marker) from None
     if not force:
-        raise InputError(f"--out {out}: holds a previous sample; nothing was changed",
-                         "add --force to replace it (only the files the generator wrote are replaced)")
+        raise InputError.of("error.sample.previous", path=out)
     return set(made)
 
 

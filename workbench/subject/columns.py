@@ -71,11 +71,11 @@ def from_inventory(ds: Any, path: str | Path) -> SearchColumns:
         entries = [(str(e["table"]), str(e["column"]), str(e["category"])) for e in inv["inventory"]]
         free = [(str(e["table"]), str(e["column"])) for e in inv.get("free_text", [])]
     except (OSError, ValueError, KeyError, TypeError):
-        raise DatasetError(f"{p}: not a readable pii_inventory.json", "run 'workbench scan DATASET --out DIR' and pass DIR/pii_inventory.json") from None
+        raise DatasetError.of("error.subject.inventory", path=p) from None
     out = SearchColumns(source=str(p))
     for t, c, cat in entries + [(t, c, "") for t, c in free]:
         if t not in ds.columns or c not in ds.columns[t]:
-            raise DatasetError(f"{p}: column '{t}.{c}' is not in the dataset", "the inventory is of another dataset or out of date: run 'workbench scan' again")
+            raise DatasetError.of("error.subject.inventory_column", path=p, table=t, column=c)
     out.free_text = sorted(set(free))
     for t, c, cat in entries:  # a free-text column's categories are searched as text, not as values
         if (t, c) not in out.free_text:

@@ -44,10 +44,9 @@ def prepare_folder(out: str | Path) -> Path:
     """``out`` created 0700 if absent; refused (exit 2) when it is a file or holds anything."""
     p = Path(out)
     if p.exists() and not p.is_dir():
-        raise InputError(f"--out {p}: is a file, not a folder", "choose a new or empty folder")
+        raise InputError.of("error.subject.out_file", path=p)
     if p.is_dir() and any(p.iterdir()):
-        raise InputError(f"--out {p}: folder is not empty; nothing was written",
-                         "choose a new or empty folder (an access package never mixes with other files)")
+        raise InputError.of("error.subject.out_not_empty", path=p)
     p.mkdir(mode=0o700, parents=True, exist_ok=True)
     return p
 

@@ -146,8 +146,8 @@ def find_subject(ds: Any, selector: Selector, columns: SearchColumns | None = No
                         f"AND customer_id IS NOT NULL ORDER BY 1 LIMIT {MAX_CUSTOMERS + 1}")
             ids = [str(v) for v in df["k"]]
     if len(ids) > MAX_CUSTOMERS:
-        raise InputError(f"--{selector.kind.replace('_', '-')} {selector.masked()} matches more than {MAX_CUSTOMERS:,} "
-                         "customer records", "this identifier is shared (a switchboard number?): use a more specific one")
+        raise InputError.of("error.subject.too_many", option=selector.kind.replace("_", "-"), value=selector.masked(),
+                             n=f"{MAX_CUSTOMERS:,}")
     linked = _linked(ds, ids)
     tables = [_match_table(ds, selector, cols, t, ids, linked.get(t, [])) for t in sorted(ds.columns)]
     return Finding(ds.name, str(ds.as_of), selector, tables, ids, cols)

@@ -113,8 +113,9 @@ class Selector:
 
 
 def _bad(kind: str, raw: str, why: str) -> InputError:
-    return InputError(f"--{kind.replace('_', '-')} '{value_shape(raw)}' is not {why}",
-                      "pass one value as the person gave it, e.g. --email name@example.com, --phone '+49 30 1234567'")
+    """``why``: what the value should be, a key under ``error.subject.not_``."""
+    return InputError.of(f"error.subject.not_{why}", "error.subject.value_hint", option=kind.replace("_", "-"),
+                         shape=value_shape(raw))
 
 
 def phone_variants(raw: str) -> tuple[str, ...]:
@@ -156,28 +157,27 @@ def parse_selector(**given: str | None) -> Selector:
     the message shows the value's shape only (it is personal data)."""
     chosen = [(k, v) for k, v in given.items() if k in KINDS and v is not None]
     if len(chosen) != 1:
-        raise InputError(f"give exactly one of --email, --phone, --customer-id, --national-id ({len(chosen)} given)",
-                         "one request looks up one identifier; run it again for another")
+        raise InputError.of("error.subject.one_selector", n=len(chosen))
     kind, raw = chosen[0]
     raw = str(raw)
     if _CONTROL.search(raw) or len(raw) > 254:
-        raise _bad(kind, raw, "a single-line value of at most 254 characters")
+        raise _bad(kind, raw, "line")
     value = raw.strip()
     if kind == "email":
         value = value.lower()
         if not _EMAIL.match(value):
-            raise _bad(kind, raw, "an e-mail address")
+            raise _bad(kind, raw, "email")
         return Selector(kind, value, raw)
     if kind == "phone":
         digits = re.sub(r"[^0-9]", "", value)
         if not _PHONE.match(value) or not 6 <= len(digits) <= 15:
-            raise _bad(kind, raw, "a phone number (6 to 15 digits, with + ( ) . - / and blanks only)")
+            raise _bad(kind, raw, "phone")
         return Selector(kind, digits, raw, phone_variants(value))
     if kind == "national_id":
         value = re.sub(r"[ -]", "", value).upper()
         if not _NATIONAL.match(value):
-            raise _bad(kind, raw, "a national id (5 to 30 letters and digits)")
+            raise _bad(kind, raw, "national_id")
         return Selector(kind, value, raw)
     if not value:
-        raise _bad(kind, raw, "a customer id")
+        raise _bad(kind, raw, "customer_id")
     return Selector(kind, value, raw)

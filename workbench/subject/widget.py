@@ -50,7 +50,7 @@ class SubjectSession:
     # plain functions: what papermill runs ------------------------------------------------
     def find(self, kind: str, value: str) -> Finding:
         if kind not in KINDS:
-            raise InputError(f"unknown identifier kind '{safe_message(kind)}'", f"use one of: {', '.join(KINDS)}")
+            raise InputError.of("error.subject.kind", value=safe_message(kind), known=", ".join(KINDS))
         self.last = find_subject(self.ds, parse_selector(**{kind: value}), self.columns)
         return self.last
 
@@ -89,7 +89,7 @@ class SubjectSession:
 
     def _last(self) -> Finding:
         if self.last is None:
-            raise InputError("no search yet", "call find(kind, value) first")
+            raise InputError.of("error.subject.no_search")
         return self.last
 
     def _masked(self, table: str, column: str, value: Any) -> str:

@@ -94,8 +94,7 @@ class AssignmentFile(BaseModel):
 def _from_table(df: pd.DataFrame, where: str) -> list[Assignment]:
     missing = [c for c in ("module", "due") if c not in df.columns]
     if missing:
-        raise ContentError(f"{where}: assignments table lacks column(s) {missing}",
-                           "columns: module, role, department, due, every_days")
+        raise ContentError.of("error.assignments.columns", where=where, missing=missing)
     rows = []
     for i, row in enumerate(df.to_dict("records"), start=2):
         def cell(name: str) -> Any:
@@ -113,8 +112,7 @@ def _from_table(df: pd.DataFrame, where: str) -> list[Assignment]:
         except Exception as e:  # pydantic.ValidationError: one line naming the row
             first = e.errors()[0] if hasattr(e, "errors") else {"msg": str(e), "loc": ()}
             key = ".".join(str(p) for p in first.get("loc", ())) or "row"
-            raise ContentError(f"{where}: row {i}, {key}: {first['msg']}",
-                               "fix that row (module id, due date YYYY-MM-DD, role or department)") from None
+            raise ContentError.of("error.assignments.row", where=where, row=i, key=key, msg=first["msg"]) from None
     return rows
 
 
@@ -125,11 +123,11 @@ def load_assignments(source: str | Path | pd.DataFrame) -> list[Assignment]:
     path = Path(source)
     if path.suffix.lower() == ".csv":
         if not path.is_file():
-            raise ContentError(f"{path}: assignments file not found", "pass the path of a YAML or CSV file")
+            raise ContentError.of("error.assignments.missing", path=path)
         return _from_table(pd.read_csv(path, dtype=str, keep_default_na=False), str(path))
-    raw = load_yaml_mapping(path, "assignments", missing_hint="pass the path of an assignments YAML file")
+    raw = load_yaml_mapping(path, "assignments", missing_hint="error.assignments.yaml_missing_hint")
     return validate_model(raw, AssignmentFile, path, "assignments",
-                          hint="see the docstring of workbench/training/assignments.py").assignments
+                          hint="error.assignments.key_hint").assignments
 
 
 def _records(records: pd.DataFrame | None) -> pd.DataFrame:

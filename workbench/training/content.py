@@ -163,12 +163,11 @@ def content_dir() -> Path:
 def load_file(path: str | Path) -> Module:
     """Read and validate one module file."""
     path = Path(path)
-    raw = load_yaml_mapping(path, "training module", missing_hint="check the module id with 'workbench list modules'")
+    raw = load_yaml_mapping(path, "training module", missing_hint="error.training.module_missing_hint")
     module = validate_model(raw, Module, path, "training module", key=id_key,
-                            hint="fix that key (every text needs 'en' and 'zh'; see training/README.md)")
+                            hint="error.training.key_hint")
     if module.id != path.stem:
-        raise ContentError(f"{path}: key 'id': '{module.id}' differs from the file name",
-                           f"rename the file to {module.id}.yaml or fix 'id'")
+        raise ContentError.of("error.training.module_id", path=path, id=module.id)
     return module
 
 
@@ -190,7 +189,7 @@ def load_module(module_id: str, directory: str | Path | None = None) -> Module:
     # only an id the content folder lists: a page's ?module= may carry '../' or a path (issue 21 item 4)
     if not isinstance(module_id, str) or module_id not in known:
         shown = repr(str(module_id)[:64])
-        raise ContentError(f"unknown training module {shown}", f"choose one of: {', '.join(known) or 'none'}")
+        raise ContentError.of("error.training.module", shown=shown, known=", ".join(known) or "none")
     path = d / f"{module_id}.yaml"
     return _cached(str(path), path.stat().st_mtime)
 

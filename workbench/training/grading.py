@@ -47,7 +47,6 @@ def normalise(question: Question, value: Any, where: str = "answers") -> Answer 
     ``None`` / empty means unanswered.
     """
     ids = [o.id for o in question.options]
-    key = f"{where}: question '{question.id}'"
     if value is None or value == "" or value == []:
         return None
     if question.type == "true_false":
@@ -58,20 +57,20 @@ def normalise(question: Question, value: Any, where: str = "answers") -> Answer 
             return True
         if text in _FALSE:
             return False
-        raise AnswersError(f"{key}: '{value}' is not true or false", "answer true or false")
+        raise AnswersError.of("error.answers.not_bool", where=where, question=question.id, value=value)
     if question.multi:
         items = value if isinstance(value, (list, tuple, set, frozenset)) else str(value).split(",")
         chosen = sorted({str(v).strip() for v in items if str(v).strip()})
         bad = [c for c in chosen if c not in ids]
         if bad:
-            raise AnswersError(f"{key}: invalid option(s) {bad}", f"choose among {ids}")
+            raise AnswersError.of("error.answers.bad_options", where=where, question=question.id, bad=bad, ids=ids)
         return chosen or None
     if isinstance(value, (list, tuple)):
         if len(value) != 1:
-            raise AnswersError(f"{key}: expects exactly one option, got {list(value)}", f"choose one of {ids}")
+            raise AnswersError.of("error.answers.one_option", where=where, question=question.id, got=list(value), ids=ids)
         value = value[0]
     if isinstance(value, bool) or str(value).strip() not in ids:
-        raise AnswersError(f"{key}: invalid option '{value}'", f"choose one of {ids}")
+        raise AnswersError.of("error.answers.bad_option", where=where, question=question.id, value=value, ids=ids)
     return str(value).strip()
 
 
@@ -88,13 +87,11 @@ def is_correct(question: Question, answer: Answer | None) -> bool:
 def check_answers(module: Module, answers: Mapping[str, Any], where: str = "answers") -> dict[str, Answer]:
     """Validate and normalise ``answers`` (question id → raw answer); unknown ids are bad input."""
     if not isinstance(answers, Mapping):
-        raise AnswersError(f"{where}: expected a mapping of question id to answer, got {type(answers).__name__}",
-                           "write one line per question, e.g. 'plb-01: d'")
+        raise AnswersError.of("error.answers.not_mapping", where=where, got=type(answers).__name__)
     known = {q.id: q for q in module.questions}
     unknown = sorted(str(k) for k in answers if str(k) not in known)
     if unknown:
-        raise AnswersError(f"{where}: unknown question id(s) {unknown} for module '{module.id}'",
-                           f"question ids are {sorted(known)}")
+        raise AnswersError.of("error.answers.unknown", where=where, ids=unknown, module=module.id, known=sorted(known))
     out: dict[str, Answer] = {}
     for qid, raw in answers.items():
         value = normalise(known[str(qid)], raw, where)
@@ -112,7 +109,7 @@ def grade(module: Module, answers: Mapping[str, Any], *, questions: list[str] | 
     norm = check_answers(module, answers, where)
     scope = [q for q in module.questions if questions is None or q.id in set(questions)]
     if not scope:
-        raise AnswersError(f"{where}: no questions to grade in module '{module.id}'", "check the question ids")
+        raise AnswersError.of("error.answers.none", where=where, module=module.id)
     correct = [q.id for q in scope if is_correct(q, norm.get(q.id))]
     wrong = [q.id for q in scope if q.id not in set(correct)]
     score = round(len(correct) / len(scope), 4)
@@ -136,17 +133,18 @@ def load_answers(path: str | Path) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise AnswersError(f"{path}: answers file not found", "pass the path of a YAML file") from None
+        raise AnswersError.of("error.answers.missing", path=path) from None
     except UnicodeDecodeError as e:
-        raise AnswersError(f"{path}: not UTF-8 text (byte {e.start})", "save the file as UTF-8") from None
+        raise AnswersError.of("error.yaml.not_utf8", path=path, byte=e.start) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
-        raise AnswersError(f"{path}:{where} YAML {getattr(e, 'problem', None) or 'syntax error'}",
-                           "write one 'question-id: answer' per line") from None
+        problem = getattr(e, "problem", None) or "syntax error"
+        if mark:
+            raise AnswersError.of("error.yaml.syntax_at", "error.answers.yaml_hint", path=path, line=mark.line + 1,
+                                  column=mark.column + 1, problem=problem) from None
+        raise AnswersError.of("error.yaml.syntax", "error.answers.yaml_hint", path=path, problem=problem) from None
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise AnswersError(f"{path}: expected a mapping of question id to answer, got {type(raw).__name__}",
-                           "write one 'question-id: answer' per line, e.g. 'plb-01: d'")
+        raise AnswersError.of("error.answers.file_not_mapping", path=path, got=type(raw).__name__)
     return {str(k): v for k, v in raw.items()}

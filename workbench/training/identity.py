@@ -95,11 +95,9 @@ def load_roster(path: str | Path | None = None) -> dict[str, dict[str, Any]] | N
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
-        raise InputError(f"staff roster {path}: cannot be read ({type(e).__name__})",
-                         "restart 'workbench serve' with --dataset pointing at a dataset with a users table") from None
+        raise InputError.of("error.roster.unreadable", path=path, kind=type(e).__name__) from None
     if not isinstance(data, dict):
-        raise InputError(f"staff roster {path}: expected a JSON object of user_id -> record",
-                         "let 'workbench serve --dataset DIR' write it")
+        raise InputError.of("error.roster.shape", path=path)
     return data
 
 

@@ -112,11 +112,9 @@ def proxy_secret(opts: ServeOptions, env: Mapping[str, str] | None = None) -> st
         try:
             secret = Path(opts.secret_file).read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as e:
-            raise InputError(f"--proxy-secret-file {opts.secret_file}: cannot be read ({type(e).__name__})",
-                             "pass a readable file holding the secret the proxy sends") from None
+            raise InputError.of("error.serve.secret_unreadable", path=opts.secret_file, kind=type(e).__name__) from None
         if not secret:
-            raise InputError(f"--proxy-secret-file {opts.secret_file}: the file is empty",
-                             "write a long random secret into it, e.g. 'openssl rand -hex 32'")
+            raise InputError.of("error.serve.secret_empty", path=opts.secret_file)
         return secret
     return env.get(ENV_SECRET, "").strip()
 
@@ -127,18 +125,14 @@ def check_identity_options(opts: ServeOptions, env: Mapping[str, str] | None = N
     secret = proxy_secret(opts, env)
     if opts.trust_header is not None and (not re.fullmatch(r"[A-Za-z0-9-]{1,64}", opts.trust_header)
                                           or opts.trust_header.lower() == SECRET_HEADER.lower()):
-        raise InputError(f"--trust-header {opts.trust_header!r}: not a header name the proxy sets",
-                         "pass the name of the identity header, e.g. X-Forwarded-User")
+        raise InputError.of("error.serve.header", value=opts.trust_header)
     if secret and len(secret) < 16:
-        raise InputError("the proxy secret is shorter than 16 characters",
-                         "use a long random secret, e.g. 'openssl rand -hex 32'")
+        raise InputError.of("error.serve.secret_short")
     if opts.trust_header and not secret:
         # on loopback too: a local user, or a proxy that passes client headers on (JupyterHub's does),
         # could otherwise claim any id
-        who = "any local user or any proxy that passes headers on" if is_loopback(opts.ip) else "anybody on the network"
-        raise InputError(f"--trust-header without a proxy secret lets {who} claim any trainee id (--ip {opts.ip})",
-                         f"set ${ENV_SECRET} (or --proxy-secret-file) and have the authenticating proxy send it as "
-                         f"{SECRET_HEADER}; see docs/training-server.md")
+        raise InputError.of("error.serve.no_secret_local" if is_loopback(opts.ip) else "error.serve.no_secret",
+                            "error.serve.no_secret_hint", ip=opts.ip, env=ENV_SECRET, header=SECRET_HEADER)
     return secret
 
 

@@ -48,9 +48,9 @@ def _int_param(value: Any, name: str) -> int | None:
     try:
         number = int(raw)
     except (TypeError, ValueError):
-        raise InputError(f"parameter '{name}': '{raw}' is not an integer", f"pass e.g. {name}=3") from None
+        raise InputError.of("error.session.not_int", "error.session.int_hint", name=name, value=raw) from None
     if number <= 0:
-        raise InputError(f"parameter '{name}': {number} is not positive", f"pass e.g. {name}=3")
+        raise InputError.of("error.session.not_positive", "error.session.int_hint", name=name, value=number)
     return number
 
 
@@ -85,16 +85,16 @@ def session(module: str = "", lang: str = "", trainee: str = "", department: str
     await_request()
     mode = str(_param(mode, "mode", "exam"))
     if mode not in ("exam", "practice"):
-        raise InputError(f"parameter 'mode': '{mode}' is not exam or practice", "use mode='exam' or mode='practice'")
+        raise InputError.of("error.session.mode", value=mode)
     module_id = str(_param(module, "module", ""))
     picker = not module_id and os.environ.get("WORKBENCH_TRAINING_PICKER") == "1"
     lang = str(_param(lang, "lang", "en"))
     if lang not in ("en", "zh"):
-        raise InputError(f"parameter 'lang': '{lang}' is not en or zh", "use lang='en' or lang='zh'")
+        raise InputError.of("error.session.lang", value=lang)
     try:
         seed_value = int(_param(seed, "seed", 7))
     except (TypeError, ValueError):
-        raise InputError(f"parameter 'seed': '{seed}' is not an integer", "pass e.g. seed=7") from None
+        raise InputError.of("error.session.not_int", "error.session.seed_hint", name="seed", value=seed) from None
     answers_path = _param(answers, "answers", "")
     return Session(module=load_module(module_id or DEFAULT_MODULE), lang=lang,
                    trainee=str(_param(trainee, "trainee", "")).strip(),

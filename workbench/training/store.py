@@ -119,8 +119,7 @@ def store_url(store: str | os.PathLike[str] | None = None) -> str:
         return text
     path = Path(text).expanduser().resolve()
     if not path.parent.is_dir():
-        raise InputError(f"results store {text}: folder {path.parent} does not exist",
-                         "create the folder or pass another --store path/URL")
+        raise InputError.of("error.store.folder", store=text, path=path.parent)
     return f"sqlite:///{path}"
 
 
@@ -160,9 +159,8 @@ def _engine(url: str) -> sa.Engine:
                 else:
                     engine = sa.create_engine(url, poolclass=NullPool)
             except (SQLAlchemyError, ImportError, ValueError) as e:
-                raise InputError(f"results store {redact_url(url)}: {type(e).__name__}: {_first_line(e)}",
-                                 "pass a SQLite path or a SQLAlchemy URL such as postgresql://user@host/db "
-                                 "(its driver must be installed)") from None
+                raise InputError.of("error.store.url", store=redact_url(url), kind=type(e).__name__,
+                                    detail=_first_line(e)) from None
             _ENGINES[url] = engine
     return engine
 
@@ -305,12 +303,12 @@ def save_attempt(store: str | os.PathLike[str] | None, *, trainee: str, module: 
     transaction: no second tab or typed id gets past it); an exam beyond the cap is stored as practice.
     Raises :class:`StoreError` when the store cannot be reached or written; nothing is half-written."""
     if mode not in MODES:
-        raise InputError(f"attempt mode '{mode}' is not one of {list(MODES)}", "use mode='exam' or 'practice'")
+        raise InputError.of("error.store.mode", value=mode, known=list(MODES))
     if max_attempts is not None and max_attempts < 1:
-        raise InputError(f"max_attempts {max_attempts}: must be at least 1", "pass e.g. max_attempts=3")
+        raise InputError.of("error.store.max_attempts", value=max_attempts)
     trainee = str(trainee).strip()
     if not trainee:
-        raise InputError("trainee id is empty", "pass --trainee ID (the user_id of the staff roster)")
+        raise InputError.of("error.store.trainee")
     finished = _naive_utc(finished_at)
     started = _naive_utc(started_at) if started_at else finished
     scope = result.correct + result.wrong

@@ -143,10 +143,9 @@ def lrs_endpoint(lrs: str) -> tuple[str, str | None]:
     network in clear."""
     parts = urllib.parse.urlsplit(lrs.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"--lrs {redact_url(lrs)}: not an http(s) URL", "pass the LRS endpoint, e.g. https://lrs.example/xapi")
+        raise InputError.of("error.lrs.url", url=redact_url(lrs))
     if parts.scheme == "http" and not _loopback(parts.hostname):
-        raise InputError(f"--lrs {redact_url(lrs)}: plain http would send the credentials and the statements in clear",
-                         "use the LRS's https:// endpoint (http is accepted only for 127.0.0.1/localhost)")
+        raise InputError.of("error.lrs.http", url=redact_url(lrs))
     creds = (f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
              if parts.username else None)
     host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
