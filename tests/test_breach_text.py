@@ -143,3 +143,27 @@ def test_phrases_render_each_language_from_the_key():
     j = Joined([Text("lawtext.document"), Text("lawtext.us_key_acquired")])
     assert j == "document the breach internally; notice is owed if the key was also acquired"
     assert j.render("zh") == i18n.t("lawtext.document", "zh") + "；" + i18n.t("lawtext.us_key_acquired", "zh")
+
+
+def test_report_reads_reasons_back_through_their_catalogue_key():
+    """simulation.json stores English only: the report finds each what-if reason's key from the
+    catalogue (no second copy of the English in code) and renders it in the reader's language."""
+    import string as _string
+
+    from workbench.breach.text import parse
+    from workbench.report.first_screen import why_nothing, zero_reason
+
+    en = i18n.catalogue("en")
+    for k in [k for k in en if k.startswith("reason.")]:
+        fields = {f for _, f, _, _ in _string.Formatter().parse(en[k]) if f}
+        x = Text(k, **{f: f"v{i}" for i, f in enumerate(sorted(fields))})
+        back = parse(str(x), "reason.")
+        assert back is not None and back.key == k and back == x, k
+    i18n.use("zh")
+    try:
+        assert zero_reason("stolen-credentials: its likelihood does not depend on mfa_coverage", {"stolen-credentials": "T"}) \
+            == ("T", i18n.t("reason.not_driven", input=i18n.t("input.mfa_coverage")))
+        assert why_nothing({"reason": "no scenario is affected"}, {}) == i18n.t("reason.none_affected")
+        assert zero_reason("x: something else", {}) == ("x", "something else")
+    finally:
+        i18n.use("en")

@@ -17,6 +17,8 @@ exempted ones are listed apart with the exemption in ``trigger``.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from .engine import Context
@@ -31,6 +33,7 @@ NON_IDENTIFYING = {"customer_id", "country", "state", "city", "created_at", "las
 SUBJECT_WORDS = ("subject", "individual", "resident")
 
 
+@lru_cache(maxsize=None)
 def element_word(e: str) -> Text:
     """A high-risk element's name ("national or government id (SSN, state id, passport)")."""
     return Text(f"lawword.{e}")

@@ -38,7 +38,12 @@ _WORDS = {"name": "lawword.name", "gov_id": "lawword.us_gov_id", "card": "lawwor
 
 def _combos(rule: StateRule) -> Phrase:
     """"name + SSN / driver's licence / state id / passport or name + account or card number + its access code"."""
-    return Joined([Joined([Text(_WORDS[e]) for e in c], " + ") for c in rule.elements], Text("lawword.or"))
+    return _combos_of(tuple(tuple(c) for c in rule.elements))
+
+
+@lru_cache(maxsize=None)
+def _combos_of(elements: tuple[tuple[str, ...], ...]) -> Phrase:
+    return Joined([Joined([Text(_WORDS[e]) for e in c], " + ") for c in elements], Text("lawword.or"))
 
 
 def _note(rule: StateRule) -> Quote:

@@ -12,6 +12,9 @@ formatted, ids, names) or phrases themselves: a nested clause (:class:`Text`), c
 """
 from __future__ import annotations
 
+import re
+import string
+from functools import lru_cache
 from typing import Any, Iterable
 
 from .. import i18n
@@ -38,7 +41,11 @@ class Text(Phrase):
     params: dict[str, Any]
 
     def __new__(cls, key: str, /, **params: Any) -> "Text":
-        self = super().__new__(cls, i18n.t(key, i18n.DEFAULT, **{k: render(v, i18n.DEFAULT) for k, v in params.items()}))
+        # a phrase parameter *is* its English text: the English template formats it as it is
+        template = i18n.catalogue(i18n.DEFAULT).get(key)
+        if template is None:
+            i18n.t(key, i18n.DEFAULT)   # raises ContentError naming the key
+        self = super().__new__(cls, template.format(**params) if params else template)
         self.key, self.params = key, params
         return self
 
@@ -64,8 +71,8 @@ class Joined(Phrase):
 
     def __new__(cls, parts: Iterable[Any], sep: Any = None) -> "Joined":
         parts = tuple(parts)
-        sep = Text("lawtext_sep") if sep is None else sep
-        self = super().__new__(cls, render(sep, i18n.DEFAULT).join(render(p, i18n.DEFAULT) for p in parts))
+        sep = _sep() if sep is None else sep
+        self = super().__new__(cls, str(sep).join(map(str, parts)))
         self.parts, self.sep = parts, sep
         return self
 
@@ -77,6 +84,12 @@ class Joined(Phrase):
 
     def __reduce__(self):
         return (Joined, (self.parts, self.sep))
+
+
+@lru_cache(maxsize=1)
+def _sep() -> Text:
+    """``lawtext_sep``: the separator of clauses ("; " in English, "；" in Chinese)."""
+    return Text("lawtext_sep")
 
 
 class Quote(Phrase):
@@ -126,6 +139,7 @@ def word(key: str, fallback: str) -> Phrase | str:
     return Text(key) if i18n.has(key) else fallback
 
 
+@lru_cache(maxsize=None)
 def state_word(name: str) -> Phrase | str:
     """A US state's name (``lawword.state_texas``; California and New York: ``lawword.california``)."""
     slug = str(name).strip().lower().replace(" ", "_")
@@ -138,3 +152,31 @@ def keyed(value: Any) -> bool:
     formatted in code)."""
     return isinstance(value, (Text, Joined, Quote, Term))
 
+
+
+@lru_cache(maxsize=None)
+def _patterns(prefix: str) -> tuple[tuple[re.Pattern, str], ...]:
+    """(pattern of the English template, key) of the catalogue keys under ``prefix``, the most
+    literal first (a specific message before a generic one)."""
+    en = i18n.catalogue(i18n.DEFAULT)
+    out = []
+    for key in (k for k in en if k.startswith(prefix)):
+        parts, seen = ["^"], set()
+        for literal, field, _, _ in string.Formatter().parse(en[key]):
+            parts.append(re.escape(literal))
+            if field:
+                parts.append(f"(?P={field})" if field in seen else f"(?P<{field}>.+?)")
+                seen.add(field)
+        out.append((re.compile("".join(parts) + "$", re.S), key, len(re.sub(r"\{\w+\}", "", en[key]))))
+    return tuple((p, k) for p, k, _ in sorted(out, key=lambda x: (-x[2], x[1])))
+
+
+def parse(english: str, prefix: str) -> Text | None:
+    """The :class:`Text` (key under ``prefix``, plain-text parameters) whose English is
+    ``english``, or None. Only for sentences read back from a file that stores the English alone
+    (``simulation.json`` of a finished run); the law engine itself always builds a Text."""
+    for pattern, key in _patterns(prefix):
+        m = pattern.match(str(english))
+        if m:
+            return Text(key, **m.groupdict())
+    return None
