@@ -167,3 +167,20 @@ def test_report_reads_reasons_back_through_their_catalogue_key():
         assert zero_reason("x: something else", {}) == ("x", "something else")
     finally:
         i18n.use("en")
+
+
+def test_timeline_chart_names_a_state_the_engine_words_itself_in_chinese(tmp_path):
+    """A recipient built in code ("affected Texas residents") reads Chinese on the clock chart:
+    rendered from its key, not looked up as a law-file recipient (there is no recipient.* key)."""
+    from workbench.breach import figures
+
+    ds = make_dataset(tmp_path / "ds", customers=16, places=[("US", "TX"), ("US", "CA")])
+    sim = simulate(load_dataset(ds), None, trials=200, seed=3)
+    assert any(r["to"] == "affected Texas residents" for o in sim.outcomes for r in o.notifications)
+    assert not i18n.has("recipient.affected_texas_residents")
+    i18n.use("zh")
+    try:
+        labels = [y for tr in figures.timeline(sim).data for y in tr.y]
+    finally:
+        i18n.use("en")
+    assert any("受影响的得克萨斯州居民" in y for y in labels) and not any("Texas" in y for y in labels), labels
