@@ -9,6 +9,9 @@ at display time (notebook 03's tables, the playbook). Parameters are plain text 
 formatted, ids, names) or phrases themselves: a nested clause (:class:`Text`), clauses joined
 (:class:`Joined`), a text quoted from the law files with its ``*_zh`` translation
 (:class:`Quote`) or a law-file term looked up in the vocabulary (:class:`Term`).
+
+Render before tabulating: a pandas DataFrame stores the text only (pandas 3's string columns turn
+a phrase into a plain ``str``), so display code renders the rows first (:func:`.localize.row`).
 """
 from __future__ import annotations
 
