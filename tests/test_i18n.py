@@ -493,34 +493,42 @@ def test_every_us_state_recipient_and_deadline_reads_chinese():
     wording) have Chinese text, not only California and New York of the sample."""
     from workbench.breach import localize
     from workbench.breach.content import load_laws
+    from workbench.breach.text import Text, state_word
 
     laws = load_laws()
-    texts = set()
+    texts, affected = set(), []
     for rule in laws.states.states.values():
         r = rule.as_of(None)
-        texts |= {r.deadline, r.regulator_deadline, f"affected {r.name} residents"} | ({r.regulator} if r.regulator else set())
-    assert len(texts) > 100
-    left = {x: localize.sentence(x, laws, "zh") for x in texts if english_leftovers(localize.sentence(x, laws, "zh"))}
+        texts |= {r.deadline, r.regulator_deadline} | ({r.regulator} if r.regulator else set())
+        affected.append(Text("lawtext.us_affected", state=state_word(r.name)))   # as states.py words it
+    assert len(texts) > 50 and len(affected) > 50
+    left = {x: localize.sentence(x, laws, "zh") for x in [*texts, *affected]
+            if english_leftovers(localize.sentence(x, laws, "zh"))}
     assert not left, left
-    assert localize.sentence("affected Texas residents", laws, "zh") == "受影响的得克萨斯州居民"
-    assert localize.sentence("affected Texas residents", laws, "en") == "affected Texas residents"
+    texas = Text("lawtext.us_affected", state=state_word("Texas"))
+    assert localize.sentence(texas, laws, "zh") == "受影响的得克萨斯州居民"
+    assert localize.sentence(texas, laws, "en") == "affected Texas residents" == texas
 
 
-def test_every_law_sentence_template_is_recognised_and_rewritten():
-    """Each English sentence law.py / states.py / whatif.py builds (catalogue ``lawtext.*``,
-    ``reason.*``), filled with numbers, comes out as its Chinese template with the same numbers:
-    no more generic template shadows a specific one."""
+def test_every_law_sentence_key_is_used_and_renders_from_its_key():
+    """Each law sentence of the catalogue (``lawtext.*``, ``reason.*``) is built somewhere in the
+    breach code from its key (no template left only for matching English), and a Text of it
+    renders the English and the Chinese template with the same values."""
     import string as _string
 
-    from workbench.breach import localize
+    from workbench.breach.text import Text
 
     en, zh = i18n.catalogue("en"), i18n.catalogue("zh")
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "workbench" / "breach").glob("*.py"))
     keys = [k for k in en if k.startswith(("lawtext.", "reason."))]
     assert len(keys) > 50
+    unused = [k for k in keys if f'"{k}"' not in code]
+    assert not unused, unused
     for k in keys:
         fields = {f for _, f, _, _ in _string.Formatter().parse(en[k]) if f}
         values = {f: f"X{1000 + i}" for i, f in enumerate(sorted(fields))}
-        assert localize.sentence(en[k].format(**values), None, "zh") == zh[k].format(**values), k
+        x = Text(k, **values)
+        assert x == en[k].format(**values) and x.render("zh") == zh[k].format(**values) and x.render("en") == x, k
 
 
 def test_dpia_status_in_the_report_speaks_chinese(sample_results, tmp_path):

@@ -2,8 +2,9 @@
 FAIR Monte Carlo, fines and notification obligations, and what-if control fixes.
 
 Public API: :func:`simulate`, :func:`write_simulation`, :class:`Simulation`,
-:func:`load_scenarios`, :func:`load_laws`. Modules: ``statutes`` (the law files), ``law`` (scope,
-grading, obligations and exemptions), ``states`` (US state breach laws), ``sensitivity``
+:func:`load_scenarios`, :func:`load_laws`. Modules: ``statutes`` (the law files; fine ``regimes``),
+``law`` (scope, grading, obligations and exemptions), ``states`` (US state breach laws), ``text``
+(law sentences as catalogue keys, rendered per language; ``localize`` for display), ``sensitivity``
 (tornado), ``calibration`` (published band), ``playbook`` (printable response playbook),
 ``figures`` (plotly).
 """

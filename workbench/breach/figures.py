@@ -9,6 +9,7 @@ from ..i18n import maybe, t, term
 from ..presentation import deadline, percent
 
 from .engine import COMPONENTS
+from .localize import sentence
 
 _COLOURS = {"response": "#4C78A8", "productivity": "#F58518", "notification": "#72B7B2",
             "lost_business": "#E45756", "fines": "#54A24B"}
@@ -69,10 +70,15 @@ def timeline(sim, scenario: str | None = None) -> go.Figure:
     if df.empty:
         fig.update_layout(title=t("figure.no_notifications"))
         return fig
+    # a recipient the law engine words itself ("affected Texas residents") from its catalogue key
+    # (the rows hold the phrase; a DataFrame keeps only its text), one a law file states from the
+    # recipient vocabulary
+    said = {str(r["to"]): sentence(r["to"], sim.laws) for o in sim.outcomes for r in o.notifications}
+    df = df.assign(to=[said.get(x) or sentence(x, sim.laws) for x in df["to"]])
     g = df.groupby(["jurisdiction", "to", "basis", "deadline"], dropna=False, sort=True).agg(
         hours=("deadline_hours", "first"), scenarios=("scenario", "nunique"), records=("records", "max")).reset_index()
     g = g.sort_values(["hours", "jurisdiction"], na_position="first", kind="stable")
-    labels = [_wrap(f"{r.jurisdiction}: {term('recipient', r.to)}") for r in g.itertuples()]
+    labels = [_wrap(f"{r.jurisdiction}: {r.to}") for r in g.itertuples()]
     free = g["hours"].isna()
     # "immediately" (0 h) and "without undue delay" (no hours) sit left of 1 h on the log axis, in words
     xs = [0.4 if f or h == 0 else h for f, h in zip(free, g["hours"])]

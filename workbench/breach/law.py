@@ -17,11 +17,14 @@ exempted ones are listed apart with the exemption in ``trigger``.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from .engine import Context
 from .states import state_rows
 from .statutes import Laws, Obligation, Regime, offshore, operates
+from .text import Joined, Phrase, Term, Text
 
 # Fields that identify nobody on their own: exposing only these is "unlikely to result in a risk".
 NON_IDENTIFYING = {"customer_id", "country", "state", "city", "created_at", "last_activity_at",
@@ -30,8 +33,18 @@ NON_IDENTIFYING = {"customer_id", "country", "state", "city", "created_at", "las
 SUBJECT_WORDS = ("subject", "individual", "resident")
 
 
-ELEMENT_WORDS = {"name": "name", "gov_id": "national or government id (SSN, state id, passport)",
-                 "card": "card or account number", "access_code": "access code or password"}
+@lru_cache(maxsize=None)
+def element_word(e: str) -> Text:
+    """A high-risk element's name ("national or government id (SSN, state id, passport)")."""
+    return Text(f"lawword.{e}")
+
+
+def _n(n: int) -> str:
+    return f"{n:,}"
+
+
+def _none_or(items: list[str]) -> Phrase | str:
+    return ", ".join(items) or Text("lawword.none")
 
 
 def fine_cap(regime: Regime, tier: str, revenue: float, currency: str, laws: Laws) -> float:
@@ -75,16 +88,15 @@ def _in_scope(scope: str, jurisdiction: str, org) -> set[str] | None:
     return {jurisdiction}
 
 
-def scope_records(scope: str, jurisdiction: str, exposure, org=None) -> tuple[int, str]:
+def scope_records(scope: str, jurisdiction: str, exposure, org=None) -> tuple[int, Phrase]:
     """How many exposed records a law covers, and why (GDPR Art. 3(1)/3(2) for ``establishment``)."""
     name, est, _ = _org(org)
     n_j = int(exposure.by_jurisdiction.get(jurisdiction, 0))
     if scope == "establishment" and jurisdiction in est:
-        return int(exposure.records), (f"Art. 3(1): {name} is established in {jurisdiction}, so all "
-                                       f"{exposure.records:,} exposed records count ({n_j:,} of subjects in {jurisdiction})")
+        return int(exposure.records), Text("lawtext.est_all", name=name, j=jurisdiction, n=_n(exposure.records), nj=_n(n_j))
     if scope == "establishment":
-        return n_j, f"Art. 3(2): not established in {jurisdiction}; {n_j:,} exposed records of subjects there (targeting)"
-    return n_j, f"{n_j:,} exposed records of subjects in {jurisdiction}"
+        return n_j, Joined([Text("lawtext.not_established", j=jurisdiction), Text("lawtext.targeting", n=_n(n_j))])
+    return n_j, Text("lawtext.in_j", n=_n(n_j), j=jurisdiction)
 
 
 def high_risk_records(exposure, laws: Laws, scope: str, jurisdiction: str, org=None) -> int:
@@ -115,15 +127,15 @@ def regime_high_records(exposure, laws: Laws, org=None) -> dict[str, float]:
             for rid, r in laws.regimes.items()}
 
 
-def elements_sentence(exposure, laws: Laws, scope: str, jurisdiction: str, org=None) -> str:
+def elements_sentence(exposure, laws: Laws, scope: str, jurisdiction: str, org=None) -> Phrase:
     """"national or government id (310), card or account number (7)": people in scope per element."""
     juris = _in_scope(scope, jurisdiction, org)
-    parts = [f"{ELEMENT_WORDS[e]} ({exposure.count([[e]], juris):,})" for e in laws.high_risk_elements
+    parts = [Joined([element_word(e), f" ({exposure.count([[e]], juris):,})"], "") for e in laws.high_risk_elements
              if exposure.count([[e]], juris)]
-    return ", ".join(parts) or "none"
+    return Joined(parts, ", ") if parts else Text("lawword.none")
 
 
-def grade(exposure, laws: Laws, org=None, scenario=None, direct_over: float | None = None) -> tuple[bool, str]:
+def grade(exposure, laws: Laws, org=None, scenario=None, direct_over: float | None = None) -> tuple[bool, Phrase]:
     """Whether an incident is graded relatively major (较大) or above under the 2025 CAC measures.
 
     ``direct_over``: the share of simulated loss events whose direct loss (response and downtime)
@@ -132,40 +144,38 @@ def grade(exposure, laws: Laws, org=None, scenario=None, direct_over: float | No
     g = laws.cn_incident_grading
     _, _, cii = _org(org)
     n = int(exposure.records)
+    least, cny = _n(g.relatively_major_min_records), f"{g.relatively_major_direct_loss_cny:,.0f}"
     if n >= g.relatively_major_min_records:
-        return True, f"graded relatively major: personal information of {n:,} people ≥ {g.relatively_major_min_records:,}"
+        return True, Text("lawtext.major_records", n=_n(n), min=least)
     if cii and g.cii_downtime_counts and scenario is not None and scenario.loss.has_downtime:
-        return True, "graded relatively major: a critical information infrastructure is interrupted (downtime scenario)"
+        return True, Text("lawtext.major_cii")
     if direct_over is not None and direct_over >= 0.5:
         # the typical (median) simulated incident reaches the direct-loss criterion
-        return True, (f"graded relatively major: direct loss >= RMB {g.relatively_major_direct_loss_cny:,.0f} "
-                      f"in {direct_over:.0%} of simulated loss events (the typical incident)")
-    loss = (f"direct loss >= RMB {g.relatively_major_direct_loss_cny:,.0f} in {direct_over:.0%} of simulated loss "
-            "events: if the actual incident reaches it, the clock applies" if direct_over is not None else
-            f"direct loss >= RMB {g.relatively_major_direct_loss_cny:,.0f} would also make it relatively major: check it")
-    return False, (f"graded below relatively major: {n:,} people < {g.relatively_major_min_records:,}"
-                   + ("" if cii else ", not a CII operator") + f"; {loss}")
+        return True, Text("lawtext.major_direct", cny=cny, share=f"{direct_over:.0%}")
+    loss = (Text("lawtext.loss_share", cny=cny, share=f"{direct_over:.0%}") if direct_over is not None else
+            Text("lawtext.loss_check", cny=cny))
+    return False, Joined([Text("lawtext.below" if cii else "lawtext.below_cii", n=_n(n), min=least), loss])
 
 
 def _identifying(exposure) -> list[str]:
     return [f for f in exposure.fields if f not in NON_IDENTIFYING]
 
 
-def _exemption(o: Obligation, exposure, high: int | None = None) -> str | None:
+def _exemption(o: Obligation, exposure, high: int | None = None) -> Phrase | None:
     """The exemption that removes ``o`` for this exposure, as a sentence, or None."""
     enc_ids = [c for c in exposure.encrypted_excluded if c.split(".")[-1] in ("national_id", "card_number")]
     for e in o.exempt_if:
         if e == "risk_unlikely" and not _identifying(exposure):
-            enc = f"; {', '.join(exposure.encrypted_excluded)} encrypted" if exposure.encrypted_excluded else ""
-            return (f"exempt ({o.basis}: unlikely to result in a risk): only non-identifying fields exposed "
-                    f"({', '.join(exposure.fields) or 'none'}){enc}; document the breach internally")
+            enc = [Text("lawtext.encrypted_list", fields=", ".join(exposure.encrypted_excluded))] \
+                if exposure.encrypted_excluded else []
+            return Joined([Text("lawtext.exempt_unlikely", basis=Term(o.basis), fields=_none_or(list(exposure.fields))),
+                           *enc, Text("lawtext.document")])
         if e == "encrypted" and not (high if high is not None else exposure.high_risk) and enc_ids:
-            return (f"exempt ({o.basis}; encryption): {', '.join(enc_ids)} exposed only under field encryption "
-                    "with keys held elsewhere (GDPR Art. 34(3)(a) / data rendered unintelligible)")
+            return Text("lawtext.exempt_encrypted", basis=Term(o.basis), ids=", ".join(enc_ids))
     return None
 
 
-def _territory(o: Obligation, org) -> str | None:
+def _territory(o: Obligation, org) -> Phrase | None:
     """Why an obligation keyed to where the organisation operates is not owed (None: it is)."""
     if not o.operates_in:
         return None
@@ -173,31 +183,30 @@ def _territory(o: Obligation, org) -> str | None:
     if does:
         return None
     if declared:
-        return (f"not owed: {o.basis} binds network operators in {o.operates_in} territory; organisation.operates_in "
-                f"({', '.join(org.operates_in) or 'none'}) has no {o.operates_in}")
-    est = ", ".join(getattr(org, "established_in", None) or []) or "none"
-    return (f"check whether the Measures apply: organisation.operates_in is not declared (assumed from established_in: "
-            f"{est}); {o.basis} binds network operators in {o.operates_in} territory; declare operates_in to decide")
+        return Joined([Text("lawtext.territory_not", basis=Term(o.basis), t=o.operates_in),
+                       Text("lawtext.territory_lacks", list=_none_or(list(org.operates_in)), t=o.operates_in)])
+    est = _none_or(list(getattr(org, "established_in", None) or []))
+    return Joined([Text("lawtext.territory_check", est=est), Text("lawtext.territory_binds", basis=Term(o.basis), t=o.operates_in),
+                   Text("lawtext.territory_declare")])
 
 
-def _authority(o: Obligation, exposure, org) -> tuple[str, str]:
+def _authority(o: Obligation, exposure, org) -> tuple[str, Phrase | None]:
     """(recipient, why) of a GDPR Art. 33 notice: the lead authority of an EU-established
     controller (Art. 56), else every authority where affected subjects live (Art. 3(2))."""
     if o.scope != "establishment" or "authority" not in o.to:
-        return o.to, ""
+        return o.to, None
     _, est, _ = _org(org)
     if o.jurisdiction in est:
         lead = getattr(org, "lead_authority", None)
-        return (f"lead supervisory authority: {lead}" if lead else
-                "lead supervisory authority (name it in organisation.lead_authority)"), \
-            "one-stop shop: the lead authority of the main establishment (Art. 56)"
+        return (Text("lawtext.lead_named", lead=lead) if lead else
+                Text("recipient.lead_supervisory_authority_(name_it_in_organisation.lead_authority)")), \
+            Text("lawtext.one_stop")
     countries: dict[str, int] = {}
     for g in exposure.subjects():
         if g.jurisdiction == o.jurisdiction:
             countries[g.country or "unknown"] = countries.get(g.country or "unknown", 0) + g.n
-    where = ", ".join(f"{c} ({n:,})" for c, n in sorted(countries.items()))
-    return (f"supervisory authority of every member state where affected subjects live: {where or 'none'}",
-            "no EU establishment: no one-stop shop, each authority concerned is notified")
+    where = _none_or([f"{c} ({n:,})" for c, n in sorted(countries.items())])
+    return Text("lawtext.every_authority", where=where), Text("lawtext.no_one_stop")
 
 
 def assess(exposure, laws: Laws, org=None, scenario=None,
@@ -216,11 +225,11 @@ def assess(exposure, laws: Laws, org=None, scenario=None,
         row = {"jurisdiction": o.jurisdiction, "to": to, "deadline_hours": o.deadline_hours, "deadline": o.deadline,
                "basis": o.basis, "records": n, "trigger": "", "content": list(o.content), "obligation": o.id,
                **({"beside": o.beside} if o.beside else {})}
-        if twhy:
-            why = f"{why}; {twhy}"
+        why = [why]
+        if twhy is not None:
+            why.append(twhy)
         if o.offshore_only:
-            why = (f"{why}; the organisation is neither established nor operating in {o.jurisdiction} but processes "
-                   "personal information of people there (PIPL Art. 3(2))")
+            why.append(Text("lawtext.offshore", j=o.jurisdiction))
         terr = _territory(o, org)
         if terr is not None:
             exempt.append({**row, "trigger": terr})
@@ -228,9 +237,9 @@ def assess(exposure, laws: Laws, org=None, scenario=None,
         if o.grade is not None:
             major, gwhy = grade(exposure, laws, org, scenario, direct_over)
             if not major:
-                exempt.append({**row, "trigger": f"not owed: {gwhy}"})
+                exempt.append({**row, "trigger": Text("lawtext.not_owed", why=gwhy)})
                 continue
-            why = f"{why}; {gwhy}"
+            why.append(gwhy)
         high = high_risk_records(exposure, laws, o.scope, o.jurisdiction, org) if o.when == "high_risk" else None
         reason = _exemption(o, exposure, high)
         if reason is not None:
@@ -238,16 +247,15 @@ def assess(exposure, laws: Laws, org=None, scenario=None,
             continue
         if o.when == "high_risk":
             if not high:
-                exempt.append({**row, "records": 0, "trigger": (
-                    f"not owed: judged per person, none of the {n:,} subjects in scope has a high-risk element "
-                    f"({', '.join(ELEMENT_WORDS[e] for e in laws.high_risk_elements)}) exposed in their own record")})
+                exempt.append({**row, "records": 0, "trigger": Text(
+                    "lawtext.no_high", n=_n(n), elements=Joined([element_word(e) for e in laws.high_risk_elements], ", "))})
                 continue
             row["records"] = high
-            why = (f"{why}; high risk for {high:,} of {n:,} subjects, judged per person from their own exposed "
-                   f"elements: {elements_sentence(exposure, laws, o.scope, o.jurisdiction, org)}")
+            why.append(Text("lawtext.high", h=_n(high), n=_n(n),
+                            elements=elements_sentence(exposure, laws, o.scope, o.jurisdiction, org)))
         if o.deadline_hours is None:
-            why = f"{why}; the law says \"{o.deadline.split(';')[0].split('(')[0].strip()}\": no hour count"
-        row["trigger"] = why
+            why.append(Text("lawtext.no_hours", deadline=Term(o.deadline.split(';')[0].split('(')[0].strip())))
+        row["trigger"] = Joined(why)
         rows.append(row)
     srows, sexempt = state_rows(exposure, laws, laws.us_state_content)
     rows += srows

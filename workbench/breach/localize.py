@@ -4,46 +4,25 @@
 ``content``) in English: other tools read them. What a reader sees (notebook 03's tables, the
 playbook) goes through :func:`row` / :func:`sentence`, which put them in :func:`i18n.current`:
 
+- sentences the law engine builds are :class:`~.text.Phrase` values (a catalogue key and its
+  parameters, :mod:`.text`): they are rendered from their key, never matched as English;
 - text quoted from the law files comes from their ``*_zh`` fields (``content_zh``,
   ``us_state_content_zh``, ``elements_note_zh``, ``forbidden_content_zh``; validated on load);
-- recipients and deadline wordings from the catalogue's ``recipient`` / ``deadline_text``;
-- sentences built in code (:mod:`.law`, :mod:`.states`, :mod:`.whatif`) are matched clause by
-  clause against the catalogue's English templates (``lawtext.*``, ``reason.*``) and rewritten with
-  the same placeholders in the target language; each value is translated in turn (a nested
-  clause, a vocabulary word, a law phrase), numbers and ids stay as they are.
+- recipients, deadline wordings and bases the law files state are looked up in the catalogue's
+  vocabulary (``recipient``, ``deadline_text``, ``basis``, ``lawword``...).
 
-Anything not matched stays English (and the tests' untranslated-English checker reports it).
+Anything else stays as it is (and the tests' untranslated-English checker reports English).
 """
 from __future__ import annotations
 
 import re
-import string
 from functools import lru_cache
 from typing import Any
 
 from .. import i18n
+from .text import Phrase
 
-TEMPLATE_NAMESPACES = ("lawtext", "reason")
 TERM_NAMESPACES = ("recipient", "deadline_text", "basis", "input", "scenario", "value")
-
-
-def _pattern(template: str) -> re.Pattern:
-    out, seen = ["^"], set()
-    for literal, field, _, _ in string.Formatter().parse(template):
-        out.append(re.escape(literal))
-        if field:
-            out.append(f"(?P={field})" if field in seen else f"(?P<{field}>.+?)")
-            seen.add(field)
-    return re.compile("".join(out) + "$", re.S)
-
-
-@lru_cache(maxsize=None)
-def _templates(lang: str) -> list[tuple[re.Pattern, str, str]]:
-    """(English pattern, key, target template), the most literal text first (specific before generic)."""
-    en, cat = i18n.catalogue("en"), i18n.catalogue(lang)
-    keys = [k for k in en if k.split(".")[0] in TEMPLATE_NAMESPACES]
-    lit = {k: len(re.sub(r"\{\w+\}", "", en[k])) for k in keys}
-    return [(_pattern(en[k]), k, cat[k]) for k in sorted(keys, key=lambda k: (-lit[k], k))]
 
 
 @lru_cache(maxsize=None)
@@ -106,43 +85,34 @@ def _exact(v: str, lang: str, known: dict[str, str]) -> str | None:
     return None
 
 
-def _value(v: str, lang: str, known: dict[str, str], depth: int) -> str:
-    if not re.search(r"[A-Za-z]", v):
+def lookup(v: str, laws=None, lang: str | None = None) -> str:
+    """A value the law files state (a recipient, a deadline wording, a basis, a quoted notice
+    item) in ``lang``: its ``*_zh`` text, its vocabulary entry, or the law phrases it contains."""
+    return _lookup("" if v is None else str(v), i18n.check_lang(lang or i18n.current()), _known(laws))
+
+
+def _lookup(v: str, lang: str, known: dict[str, str]) -> str:
+    if lang == i18n.DEFAULT or not re.search(r"[A-Za-z]", v):
         return v
-    got = _exact(v, lang, known)
-    if got is None and depth < 4:
-        got = _clause(v, lang, known, depth + 1)
-    if got is not None:
-        return got
+    whole = _exact(v, lang, known)
+    if whole is not None:
+        return whole
+    parts = _split(v)
+    if len(parts) > 1:
+        return i18n.t("lawtext_sep", lang).join(_lookup(c, lang, known) for c in parts)
     out = v
     for pat, zh in _phrases(lang):
         out = pat.sub(zh, out)
     return out
 
 
-def _clause(c: str, lang: str, known: dict[str, str], depth: int) -> str | None:
-    if c in known:
-        return known[c]
-    for pat, _, target in _templates(lang):
-        m = pat.match(c)
-        if m:
-            vals = {k: _value(v, lang, known, depth) for k, v in m.groupdict().items()}
-            return target.format(**vals)
-    return None
-
-
-def sentence(text: Any, laws=None, lang: str | None = None) -> str:
-    """``text`` (a trigger, a reason, a notice item) in ``lang`` (default: the run's language)."""
+def sentence(text: Any, laws=None, lang: str | None = None, known: dict[str, str] | None = None) -> str:
+    """``text`` (a trigger, a reason, a notice item) in ``lang`` (default: the run's language):
+    a :class:`~.text.Phrase` from its catalogue key, a law-file value by :func:`lookup`."""
     lang = i18n.check_lang(lang or i18n.current())
-    text = "" if text is None else str(text)
-    if lang == i18n.DEFAULT or not text:
-        return text
-    known = _known(laws)
-    whole = _exact(text, lang, known)   # a quoted text or vocabulary entry as a whole
-    if whole is not None:
-        return whole
-    sep = i18n.t("lawtext_sep", lang)
-    return sep.join(_value(c, lang, known, 0) for c in _split(text))
+    if isinstance(text, Phrase):
+        return text.render(lang)
+    return _lookup("" if text is None else str(text), lang, _known(laws) if known is None else known)
 
 
 def row(r: dict, laws=None, lang: str | None = None) -> dict:
@@ -151,13 +121,16 @@ def row(r: dict, laws=None, lang: str | None = None) -> dict:
     lang = i18n.check_lang(lang or i18n.current())
     if lang == i18n.DEFAULT:
         return r
+    known = _known(laws)
     out = dict(r)
     for k in ("to", "deadline", "trigger"):
         if isinstance(r.get(k), str):
-            out[k] = sentence(r[k], laws, lang)
-    if isinstance(r.get("basis"), str):
+            out[k] = sentence(r[k], None, lang, known)
+    if isinstance(r.get("basis"), Phrase):
+        out["basis"] = r["basis"].render(lang)
+    elif isinstance(r.get("basis"), str):
         out["basis"] = i18n.term("basis", r["basis"], lang)
-    out["content"] = [sentence(x, laws, lang) for x in r.get("content", [])]
+    out["content"] = [sentence(x, None, lang, known) for x in r.get("content", [])]
     return out
 
 
@@ -169,5 +142,5 @@ def what_if_cell(column: str, w: dict, lang: str | None = None) -> Any:
     if column == "description" and i18n.has(f"control.{w.get('control')}"):
         return i18n.t(f"control.{w.get('control')}", lang)
     if column == "reason":
-        return sentence(v, None, lang)
+        return sentence(v, None, lang)   # a Phrase (whatif.rank); other text as it is
     return v

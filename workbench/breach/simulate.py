@@ -289,21 +289,20 @@ def simulate(dataset, findings: dict | None = None, *, trials: int = 100_000, se
 def _org_law(org, rows: int, customers: int) -> dict:
     """The organisation keys the law reads, and what was assumed where they are missing."""
     from .statutes import operates
+    from .text import Joined, Text
 
     op = getattr(org, "operates_in", None)
     group = getattr(org, "group_revenue", None)
     return {
         "operates_in": list(op) if op is not None else list(getattr(org, "established_in", []) or []),
-        "operates_in_from": "organisation.operates_in" if op is not None else
-        "not declared: assumed from established_in (check whether China's CAC measures and the CSL apply)",
+        "operates_in_from": "organisation.operates_in" if op is not None else Text("lawtext.operates_assumed"),
         "operates_in_cn": operates(org, "CN")[0],
         "group_revenue": float(group if group else org.annual_revenue),
-        "group_revenue_from": "organisation.group_revenue" if group else
-        "not declared: the organisation's own annual_revenue is used as the undertaking's turnover for GDPR caps",
+        "group_revenue_from": "organisation.group_revenue" if group else Text("lawtext.group_assumed"),
         "lead_authority": getattr(org, "lead_authority", None),
-        "records_from": (f"the extract: {rows:,} customer rows; thresholds (CAC grades, state regulator copies) are "
-                         f"judged on these counts, not on the {customers:,} customers of the whole store"
-                         if customers != rows else f"the full customer table ({rows:,} rows)"),
+        "records_from": (Joined([Text("lawtext.extract_rows", rows=f"{rows:,}"),
+                                 Text("lawtext.thresholds_on_counts", customers=f"{customers:,}")])
+                         if customers != rows else Text("lawtext.full_table", rows=f"{rows:,}")),
     }
 
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .statutes import StateRule, load_states
+from .text import Joined, Phrase, Quote, Term, Text, state_word
 
 SENSITIVE_COLUMNS = ("national_id", "card_number")
 
@@ -27,14 +28,26 @@ def state_code(value) -> str | None:
     return _names().get(str(value).strip().upper())
 
 
-def _hours(h: float | None) -> str:
-    return "no fixed hour count" if h is None else f"{h:g} h"
+def _hours(h: float | None) -> Text:
+    return Text("lawword.no_fixed") if h is None else Text("lawtext.us_hours", h=f"{h:g}")
 
 
-def _combos(rule: StateRule) -> str:
-    words = {"name": "name", "gov_id": "SSN / driver's licence / state id / passport", "card": "account or card number",
-             "access_code": "its access code"}
-    return " or ".join(" + ".join(words[e] for e in c) for c in rule.elements)
+_WORDS = {"name": "lawword.name", "gov_id": "lawword.us_gov_id", "card": "lawword.account_card",
+          "access_code": "lawword.its_code"}
+
+
+def _combos(rule: StateRule) -> Phrase:
+    """"name + SSN / driver's licence / state id / passport or name + account or card number + its access code"."""
+    return _combos_of(tuple(tuple(c) for c in rule.elements))
+
+
+@lru_cache(maxsize=None)
+def _combos_of(elements: tuple[tuple[str, ...], ...]) -> Phrase:
+    return Joined([Joined([Text(_WORDS[e]) for e in c], " + ") for c in elements], Text("lawword.or"))
+
+
+def _note(rule: StateRule) -> Quote:
+    return Quote(rule.elements_note, {"zh": rule.elements_note_zh})
 
 
 def state_rows(exposure, laws, content: dict[str, list[str]]) -> tuple[list[dict], list[dict]]:
@@ -59,57 +72,55 @@ def state_rows(exposure, laws, content: dict[str, list[str]]) -> tuple[list[dict
         card_only = exposure.count([["name", "card"]], state=code) - exposure.count([["name", "card", "access_code"]], state=code)
         if rule is None:
             if n:
-                rows.append(_row(f"US-{code}", "affected US residents (state unknown)", None,
-                                 "state not recorded: apply the strictest state rule (30 days, e.g. CA, CO, FL, NY, WA)",
-                                 "US state breach laws (state unknown)", n, f"us-{code}-residents",
-                                 f"{n:,} of {total:,} exposed US residents without a recorded state carry a name with an "
-                                 "SSN or government id (or a card number with its code) in their own record",
+                rows.append(_row(f"US-{code}", Text("lawword.us_unknown_to"), None,
+                                 Text("deadline_text.state_not_recorded:_apply_the_strictest_state_rule_(30_days,_e.g._ca,"
+                                      "_co,_fl,_ny,_wa)"),
+                                 Text("lawword.us_laws_unknown"), n, f"us-{code}-residents",
+                                 Text("lawtext.us_unknown", n=f"{n:,}", total=f"{total:,}"),
                                  content.get("default", [])))
             continue
+        state = state_word(rule.name)
+        affected = Text("lawtext.us_affected", state=state)
         if not n:
             if encrypted_ids and rule.encryption_safe_harbour:
-                exempt.append(_row(f"US-{code}", f"affected {rule.name} residents", rule.deadline_hours, rule.deadline,
+                exempt.append(_row(f"US-{code}", affected, rule.deadline_hours, rule.deadline,
                                    rule.statute, total, f"us-{code.lower()}-residents",
-                                   f"exempt: {rule.name}'s encryption safe harbour ({rule.statute}): "
-                                   f"{', '.join(encrypted_ids)} exposed only under field encryption with keys held "
-                                   "elsewhere; notice is owed if the key was also acquired", []))
+                                   Joined([Text("lawtext.us_safe_harbour", state=state, statute=Term(rule.statute),
+                                                ids=", ".join(encrypted_ids)), Text("lawtext.us_key_acquired")]), []))
             elif card_only:
-                exempt.append(_row(f"US-{code}", f"affected {rule.name} residents", rule.deadline_hours, rule.deadline,
+                why = [Text("lawtext.us_card_only", c=f"{card_only:,}", total=f"{total:,}", state=state,
+                            statute=Term(rule.statute), combos=_combos(rule))]
+                exempt.append(_row(f"US-{code}", affected, rule.deadline_hours, rule.deadline,
                                    rule.statute, 0, f"us-{code.lower()}-residents",
-                                   f"not owed: {card_only:,} of {total:,} exposed {rule.name} residents have a card or "
-                                   f"account number without its access code, which {rule.statute} does not count "
-                                   f"(counted: {_combos(rule)})" + (f"; {rule.elements_note}" if rule.elements_note else ""),
-                                   []))
+                                   Joined(why + ([_note(rule)] if rule.elements_note else [])), []))
             continue
-        why = (f"{n:,} of {total:,} exposed {rule.name} residents count, judged per person from their own exposed "
-               f"elements ({_combos(rule)}); deadline: {_hours(rule.deadline_hours)}")
+        why = [Text("lawtext.us_count", n=f"{n:,}", total=f"{total:,}", state=state, combos=_combos(rule)),
+               Text("lawtext.us_deadline", hours=_hours(rule.deadline_hours))]
         if card_only:
-            why += (f"; {card_only:,} more have a card number without its access code, not counted"
-                    + (f" ({rule.elements_note})" if rule.elements_note else ""))
+            why.append(Text("lawtext.us_more_note", c=f"{card_only:,}", note=_note(rule)) if rule.elements_note
+                       else Text("lawtext.us_more", c=f"{card_only:,}"))
         items = list(rule.content if rule.content is not None else content.get(code, content.get("default", [])))
-        items += [f"must NOT contain: {f}" for f in rule.forbidden_content]
+        items += [Text("lawtext.must_not", item=Quote(f, {"zh": z}))   # *_zh: one per item, checked on load
+                  for f, z in zip(rule.forbidden_content, rule.forbidden_content_zh)]
         ssn = exposure.count([["name", "gov_id"]], state=code)
         if rule.credit_monitoring_months and ssn:
-            items.append(f"offer at least {rule.credit_monitoring_months} months of free credit monitoring or identity "
-                         f"theft protection ({ssn:,} residents' SSNs or government ids exposed)")
-        rows.append(_row(f"US-{code}", f"affected {rule.name} residents", rule.deadline_hours, rule.deadline,
-                         rule.statute, n, f"us-{code.lower()}-residents", why, items))
+            items.append(Text("lawtext.credit_monitoring", m=f"{rule.credit_monitoring_months}", n=f"{ssn:,}"))
+        rows.append(_row(f"US-{code}", affected, rule.deadline_hours, rule.deadline,
+                         rule.statute, n, f"us-{code.lower()}-residents", Joined(why), items))
         if rule.regulator and n >= rule.regulator_threshold:
             rows.append(_row(f"US-{code}", rule.regulator, rule.regulator_deadline_hours, rule.regulator_deadline,
                              rule.statute, n, f"us-{code.lower()}-regulator",
-                             f"{n:,} {rule.name} residents notified ≥ the regulator threshold of "
-                             f"{rule.regulator_threshold:,}", ["a copy or sample of the resident notice, the number of "
-                                                              "residents notified and the timing of the notice"]))
+                             Text("lawtext.us_regulator", n=f"{n:,}", state=state, thr=f"{rule.regulator_threshold:,}"),
+                             [Text("lawtext.regulator_copy")]))
         elif rule.regulator:
             exempt.append(_row(f"US-{code}", rule.regulator, rule.regulator_deadline_hours, rule.regulator_deadline,
                                rule.statute, n, f"us-{code.lower()}-regulator",
-                               f"not owed: {n:,} {rule.name} residents to notify < the regulator threshold of "
-                               f"{rule.regulator_threshold:,} (of {total:,} exposed, only those whose own elements "
-                               "trigger the law count)", []))
+                               Text("lawtext.us_no_regulator", n=f"{n:,}", state=state, thr=f"{rule.regulator_threshold:,}",
+                                    total=f"{total:,}"), []))
     return rows, exempt
 
 
 def _row(jurisdiction: str, to: str, hours: float | None, deadline: str, basis: str, records: int,
-         oid: str, trigger: str, content: list[str]) -> dict:
+         oid: str, trigger: Phrase, content: list[str]) -> dict:
     return {"jurisdiction": jurisdiction, "to": to, "deadline_hours": hours, "deadline": deadline,
             "basis": basis, "records": int(records), "trigger": trigger, "content": list(content), "obligation": oid}

@@ -12,6 +12,7 @@ from .engine import Context, Draws, evaluate
 from .exposure import Exposure, exposure
 from .law import notice_records, regime_high_records, regime_records
 from .posture import CONTROLS, PostureInputs
+from .text import Joined, Phrase, Term, Text
 
 DOWNTIME_INPUTS = {"immutable_offsite", "restore_tested", "rto_hours"}
 INPUT_OF = {"mfa-all-privileged": "mfa_coverage", "train-everyone": "training_completion",
@@ -51,32 +52,40 @@ def scenario_what_if(s: Scenario, d: Draws, ex: Exposure, fixed_ex: dict[tuple[s
     return out
 
 
-def zero_reason(control: str, s: Scenario, ex: Exposure, ex2: Exposure, post: PostureInputs) -> str:
-    """Why fixing ``control`` saves nothing in scenario ``s`` (one sentence)."""
+def zero_reason(control: str, s: Scenario, ex: Exposure, ex2: Exposure, post: PostureInputs) -> Phrase:
+    """Why fixing ``control`` saves nothing in scenario ``s`` (one sentence, ``lawtext.scenario_reason``)."""
+    return Text("lawtext.scenario_reason", scenario=Term(s.id, "scenario"), reason=_why_not(control, s, ex, ex2, post))
+
+
+def _why_not(control: str, s: Scenario, ex: Exposure, ex2: Exposure, post: PostureInputs) -> Text:
     fin, fout = post.as_inputs(), post.fixed(control).as_inputs()
     if control in INPUT_OF:
         name = INPUT_OF[control]
         if name not in {m.input for m in s.vulnerability.moved_by}:
-            return f"{s.id}: its likelihood does not depend on {name}"
+            return Text("reason.not_driven", input=_input(name))
         if fin[name] >= fout[name]:
-            return f"{s.id}: already in place ({name} = {fin[name]:g})"
+            return Text("reason.in_place_value", input=_input(name), value=f"{fin[name]:g}")
     elif control == "immutable-offsite-backups":
         if not s.loss.has_downtime:
-            return f"{s.id}: no downtime in this scenario, so backups do not change its loss"
+            return Text("reason.no_downtime")
         if fin["immutable_offsite"] and fin["restore_tested"]:
-            return f"{s.id}: already in place (immutable offsite copies, restores tested)"
+            return Text("reason.in_place_backups")
     else:   # exposure controls: encryption of ids, redaction of notes
         if ex2.high_risk:
-            return (f"{s.id}: still high risk after the fix: {', '.join(ex2.sensitive_fields)} exposed in plaintext"
-                    + (" (identifiers in free-text notes: redact them too)" if any(":" in f for f in ex2.sensitive_fields)
-                       and control == "encrypt-national-ids" else ""))
+            notes = any(":" in f for f in ex2.sensitive_fields) and control == "encrypt-national-ids"
+            return Text("reason.still_high_notes" if notes else "reason.still_high", fields=", ".join(ex2.sensitive_fields))
         if not ex.high_risk:
-            return f"{s.id}: exposes no national ids or card numbers in plaintext, so nothing to remove"
-    return f"{s.id}: the control changes none of this scenario's inputs or no loss event is affected"
+            return Text("reason.nothing_to_remove")
+    return Text("reason.no_effect")
+
+
+def _input(name: str) -> Term:
+    """A posture input: its id in English, its name in the vocabulary (``input.mfa_coverage``) otherwise."""
+    return Term(name, "input")
 
 
 def rank(base_means: dict[str, float], fixed_means: dict[str, dict[str, float]],
-         reasons: dict[tuple[str, str], str] | None = None) -> list[dict]:
+         reasons: dict[tuple[str, str], Phrase] | None = None) -> list[dict]:
     """One row per control: total mean with it fixed, the reduction, per-scenario reductions and,
     where it saves nothing, the reasons; ranked by reduction."""
     base_total = sum(base_means.values())
@@ -95,7 +104,7 @@ def rank(base_means: dict[str, float], fixed_means: dict[str, dict[str, float]],
         if zero:
             row["no_saving"] = zero
         if red < EPS:
-            row["reason"] = "; ".join(zero.values()) or "no scenario is affected"
+            row["reason"] = Joined(zero.values()) if zero else Text("reason.none_affected")
         rows.append(row)
     rows.sort(key=lambda r: (-r["mean_reduction"], r["control"]))
     return [{"rank": i, **r} for i, r in enumerate(rows, 1)]

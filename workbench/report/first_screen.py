@@ -68,27 +68,16 @@ def check_title(f: dict[str, Any]) -> str:
     return control_text(str(f.get("id") or ""), "title", i18n.current()) or str(f.get("title") or f.get("id") or "")
 
 
-_REASONS = [  # the simulator's English reasons (breach.whatif.zero_reason) → catalogue messages
-    (re.compile(r"^its likelihood does not depend on (?P<input>\w+)$"), "reason.not_driven"),
-    (re.compile(r"^already in place \((?P<input>\w+) = (?P<value>[\d.]+)\)$"), "reason.in_place_value"),
-    (re.compile(r"^already in place \(immutable offsite copies, restores tested\)$"), "reason.in_place_backups"),
-    (re.compile(r"^no downtime in this scenario, so backups do not change its loss$"), "reason.no_downtime"),
-    (re.compile(r"^still high risk after the fix: (?P<fields>[^(]+?) exposed in plaintext( \(.*\))?$"), "reason.still_high"),
-    (re.compile(r"^exposes no national ids or card numbers in plaintext, so nothing to remove$"), "reason.nothing_to_remove"),
-    (re.compile(r"^the control changes none of this scenario's inputs or no loss event is affected$"), "reason.no_effect"),
-]
-
-
 def zero_reason(reason: str, titles: dict[str, str]) -> tuple[str, str]:
-    """One of the simulator's reasons as (scenario title, why) in the reader's language."""
+    """One of the simulator's reasons (``lawtext.scenario_reason`` in simulation.json: "<scenario>: <reason.*>")
+    as (scenario title, why) in the reader's language, from the catalogue key its English was made from."""
+    from ..breach.text import parse
+
     sid, _, rest = str(reason).partition(": ")
-    name = titles.get(sid, sid)
-    for pattern, key in _REASONS:
-        m = pattern.match(rest)
-        if m:
-            vals = {k: i18n.term("input", v) if k == "input" else v for k, v in m.groupdict().items()}
-            return name, i18n.t(key, **vals)
-    return (name, rest) if rest else ("", str(reason))
+    for name, text in ((titles.get(sid, sid), parse(rest, "reason.")), ("", parse(str(reason), "reason."))):
+        if text is not None:   # a scenario's reason, else one for no scenario ("no scenario is affected")
+            return name, i18n.t(text.key, **{k: i18n.term("input", v) if k == "input" else v for k, v in text.params.items()})
+    return (titles.get(sid, sid), rest) if rest else ("", str(reason))
 
 
 def why_nothing(w: dict[str, Any], titles: dict[str, str]) -> str:
