@@ -5,7 +5,8 @@
 playbook) goes through :func:`row` / :func:`sentence`, which put them in :func:`i18n.current`:
 
 - text quoted from the law files comes from their ``*_zh`` fields (``content_zh``,
-  ``us_state_content_zh``, ``elements_note_zh``, ``forbidden_content_zh``; validated on load);
+  ``us_state_content_zh``, ``elements_note_zh``, ``forbidden_content_zh``, ``content_note_zh``;
+  validated on load);
 - recipients and deadline wordings from the catalogue's ``recipient`` / ``deadline_text``;
 - sentences built in code (:mod:`.law`, :mod:`.states`, :mod:`.whatif`) are matched clause by
   clause against the catalogue's English templates (``lawtext.*``, ``reason.*``) and rewritten with
@@ -71,6 +72,8 @@ def _known(laws) -> dict[str, str]:
         out.update(zip(r.forbidden_content, r.forbidden_content_zh))
         if r.elements_note and r.elements_note_zh:
             out[r.elements_note] = r.elements_note_zh
+        if r.content_note and r.content_note_zh:
+            out[r.content_note] = r.content_note_zh
     return out
 
 
@@ -146,8 +149,8 @@ def sentence(text: Any, laws=None, lang: str | None = None) -> str:
 
 
 def row(r: dict, laws=None, lang: str | None = None) -> dict:
-    """A display copy of an obligation row with ``to``, ``deadline``, ``trigger`` and ``content``
-    in ``lang``; the row itself (simulation.json) is left as it is."""
+    """A display copy of an obligation row with ``to``, ``deadline``, ``trigger``, ``content`` (and
+    a state row's ``content_note`` and ``good_practice``) in ``lang``; the row itself (simulation.json) is left as it is."""
     lang = i18n.check_lang(lang or i18n.current())
     if lang == i18n.DEFAULT:
         return r
@@ -158,6 +161,10 @@ def row(r: dict, laws=None, lang: str | None = None) -> dict:
     if isinstance(r.get("basis"), str):
         out["basis"] = i18n.term("basis", r["basis"], lang)
     out["content"] = [sentence(x, laws, lang) for x in r.get("content", [])]
+    if r.get("good_practice"):
+        out["good_practice"] = [sentence(x, laws, lang) for x in r["good_practice"]]
+    if isinstance(r.get("content_note"), str):
+        out["content_note"] = sentence(r["content_note"], laws, lang)
     return out
 
 

@@ -86,14 +86,15 @@ def state_rows(exposure, laws, content: dict[str, list[str]]) -> tuple[list[dict
         if card_only:
             why += (f"; {card_only:,} more have a card number without its access code, not counted"
                     + (f" ({rule.elements_note})" if rule.elements_note else ""))
-        items = list(rule.content if rule.content is not None else content.get(code, content.get("default", [])))
+        items = list(rule.content or [])   # the statute's own list (each item cites its subsection)
         items += [f"must NOT contain: {f}" for f in rule.forbidden_content]
         ssn = exposure.count([["name", "gov_id"]], state=code)
         if rule.credit_monitoring_months and ssn:
             items.append(f"offer at least {rule.credit_monitoring_months} months of free credit monitoring or identity "
                          f"theft protection ({ssn:,} residents' SSNs or government ids exposed)")
-        rows.append(_row(f"US-{code}", f"affected {rule.name} residents", rule.deadline_hours, rule.deadline,
-                         rule.statute, n, f"us-{code.lower()}-residents", why, items))
+        rows.append({**_row(f"US-{code}", f"affected {rule.name} residents", rule.deadline_hours, rule.deadline,
+                            rule.statute, n, f"us-{code.lower()}-residents", why, items),
+                     **notice_content(rule, content)})
         if rule.regulator and n >= rule.regulator_threshold:
             rows.append(_row(f"US-{code}", rule.regulator, rule.regulator_deadline_hours, rule.regulator_deadline,
                              rule.statute, n, f"us-{code.lower()}-regulator",
@@ -107,6 +108,16 @@ def state_rows(exposure, laws, content: dict[str, list[str]]) -> tuple[list[dict
                                f"{rule.regulator_threshold:,} (of {total:,} exposed, only those whose own elements "
                                "trigger the law count)", []))
     return rows, exempt
+
+
+def notice_content(rule: StateRule, content: dict[str, list[str]]) -> dict:
+    """What a state resident row adds beside ``content`` (the statute's own items): the note on
+    the list (e.g. "the statute prescribes no content ..."), ``good_practice`` (the default list,
+    when the statute prescribes none or only a partial list: good practice, not a requirement)
+    and ``content_confidence`` (how sure the compiler of us_breach_laws.yaml is; nothing reviewed)."""
+    return {"content_note": rule.content_note,
+            "good_practice": list(content.get("default", [])) if rule.shows_good_practice else [],
+            "content_confidence": rule.content_confidence}
 
 
 def _row(jurisdiction: str, to: str, hours: float | None, deadline: str, basis: str, records: int,
