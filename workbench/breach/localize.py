@@ -150,7 +150,8 @@ def sentence(text: Any, laws=None, lang: str | None = None) -> str:
 
 def row(r: dict, laws=None, lang: str | None = None) -> dict:
     """A display copy of an obligation row with ``to``, ``deadline``, ``trigger``, ``content`` (and
-    a state row's ``content_note`` and ``good_practice``) in ``lang``; the row itself (simulation.json) is left as it is."""
+    a state row's ``content_note`` and ``good_practice``) in ``lang``; the row itself
+    (simulation.json) is left as it is."""
     lang = i18n.check_lang(lang or i18n.current())
     if lang == i18n.DEFAULT:
         return r

@@ -170,7 +170,7 @@ def markdown(sim, scenario: str | None = None, lang: str | None = None) -> str:
             out += [f"- {md(_to(r))} ({md(term('basis', r['basis']))}): {md(r['trigger'])}" for r in map(loc, o.exemptions)]
     out += ["", f"## {t('playbook.contents_title')}", ""]
     for _oid, (title, r) in sorted(contents.items(), key=lambda kv: kv[1][0]):
-        out += [f"**{md(title)}**", ""] + [f"- {md(c)}" for c in r["content"]] + [""]
+        out += [f"**{md(title)}**", ""] + ([f"- {md(c)}" for c in r["content"]] + [""] if r["content"] else [])
         for kind, text, items in _notice_extras(r):
             out += [f"*{md(text)}*" if kind == "note" else md(text), ""]
             out += [f"- {md(c)}" for c in items] + ([""] if items else [])
