@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from _serve import CHROMIUM, CHROMIUM_ARGS, start_serve
 from hostile_fixture import CONTROL, MARKER, PLANTED, build_hostile
 
 pytestmark = pytest.mark.notebook
@@ -190,3 +191,57 @@ def test_trainer_dashboard_has_no_live_markup(hostile, tmp_path):
     # as text (pandas cuts long cells at 50 characters): departments, modules and the dataset name
     assert f"<img src=x onerror=alert('{MARKER}-users-dep" in shown and f"alert('{MARKER}-name')" in shown
     assert f"<img src=x onerror=alert('{MARKER}-training_res" in shown
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing: run 'make browser'")
+def test_serve_on_the_hostile_roster_shows_no_live_markup_and_no_planted_value(hostile, tmp_path):
+    """``workbench serve --dataset HOSTILE`` behind a proxy, in headless Chromium: a trainee whose roster
+    department is markup, an identity header holding markup, and module ids that are markup or a path.
+    No script runs (no dialog), no payload element exists in any page, the markup header shows as text,
+    and neither the pages nor the server's log hold a planted value or a control character."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from contextlib import ExitStack
+
+    from workbench.dataset import load_dataset
+    from workbench.training.server import ENV_SECRET, SECRET_HEADER
+
+    users = load_dataset(hostile).tables["users"]
+    uid = str(users.loc[users["department"].astype(str).str.contains(MARKER), "user_id"].iloc[0])  # recorded with it
+    secret = "hostile-test-proxy-secret-0123456789"
+    # the proxy's identity is the trainee's own (shown back to them, escaped), not assessed data
+    evil_id = f"<img src=x onerror=alert('{MARKER}-header')>"
+    visits = [(uid, "?module=access-control", "Signed in as"),
+              (evil_id, "?module=access-control", None),
+              (uid, f"?module=<script>alert('{MARKER}-module')</script>", None),
+              (uid, "?module=../../../../etc/passwd", None),
+              (uid, "", None)]
+    dialogs, pages = [], []
+    with ExitStack() as stack:
+        base = start_serve(tmp_path, stack, "--pool", "0", "--store", str(tmp_path / "results.db"),
+                           "--dataset", str(hostile), "--trust-header", "X-Forwarded-User", env={ENV_SECRET: secret})
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            try:
+                for who, query, wait_for in visits:
+                    context = browser.new_context(extra_http_headers={"X-Forwarded-User": who, SECRET_HEADER: secret})
+                    page = context.new_page()
+                    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+                    page.goto(base + query, timeout=120_000)
+                    if wait_for:
+                        page.get_by_text(wait_for).first.wait_for(timeout=120_000)
+                    else:  # the kernel's page (or the server's refusal) has finished rendering
+                        page.wait_for_load_state("networkidle", timeout=120_000)
+                    page.wait_for_timeout(500)
+                    live = page.locator(f"[onerror], [onload], [onmouseover], .{MARKER}, img[src='x']").count()
+                    html_text = page.content()
+                    pages.append((query, live, html_text))
+                    context.close()
+            finally:
+                browser.close()
+    assert dialogs == []
+    assert [(q, n) for q, n, _ in pages if n] == []
+    assert all(_scan(h).live == [] for _, _, h in pages)
+    assert f"Signed in as: {uid} (proxy-header)" in "".join(_scan(pages[0][2]).text)  # the roster's trainee got in
+    assert f"alert('{MARKER}-header')" in "".join(_scan(pages[1][2]).text)  # the markup id, as text  # the roster's markup shows as text
+    assert _leaks(tmp_path, *[h for _, _, h in pages]) == []

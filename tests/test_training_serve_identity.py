@@ -4,10 +4,8 @@ refused; a real ``workbench serve`` refuses requests that do not carry the secre
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from contextlib import ExitStack
@@ -15,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from _serve import free_port, start_serve
 from conftest import run_cli
 from workbench.errors import InputError
 from workbench.training.server import (ENV_SECRET, SECRET_HEADER, ServeOptions, check_identity_options,
@@ -23,18 +22,12 @@ from workbench.training.server import (ENV_SECRET, SECRET_HEADER, ServeOptions, 
 SECRET = "s3cret-proxy-secret-0123456789abcdef"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.parametrize("ip", ["0.0.0.0", "::", "10.1.2.3", "training.example.org", "", "127.0.0.1"])
 def test_trust_header_without_a_secret_exits_2(ip: str, tmp_path: Path) -> None:
     """On every address: behind a non-loopback bind anybody on the network, on loopback any local user
     (the exploit of the security review) or a proxy that passes headers on (JupyterHub's) could send it."""
     env = {k: v for k, v in os.environ.items() if k != ENV_SECRET}
-    res = subprocess.run([sys.executable, "-m", "workbench", "serve", "--ip", ip, "--port", str(_free_port()),
+    res = subprocess.run([sys.executable, "-m", "workbench", "serve", "--ip", ip, "--port", str(free_port()),
                           "--store", str(tmp_path / "r.db"), "--trust-header", "X-Forwarded-User"],
                          capture_output=True, text=True, env=env, timeout=60)
     assert res.returncode == 2, res.stderr
@@ -83,31 +76,9 @@ def _get(url: str, headers: dict[str, str], timeout: float = 120) -> tuple[int, 
 def test_real_server_refuses_requests_without_the_proxy_secret(tmp_path: Path) -> None:
     """The spoofing case of the security review: a client that sends ``X-Forwarded-User`` itself,
     straight to the server, is refused; the proxy (which sends the secret) gets the page."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBENCH_TRAINING_", "JUPYTERHUB_"))}
-    env[ENV_SECRET] = SECRET
     with ExitStack() as stack:
-        log = stack.enter_context(open(tmp_path / "serve.log", "wb"))
-        proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--port", str(port), "--pool", "0",
-                                 "--store", str(tmp_path / "r.db"), "--trust-header", "X-Forwarded-User"],
-                                cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-        def stop() -> None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        stack.callback(stop)
-        base = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(base + "voila/static/voila.js", timeout=2).close()
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-                time.sleep(0.3)
+        base = start_serve(tmp_path, stack, "--pool", "0", "--store", str(tmp_path / "r.db"),
+                           "--trust-header", "X-Forwarded-User", env={ENV_SECRET: SECRET})
         spoof = {"X-Forwarded-User": "U00001"}
         assert _get(base + "?module=access-control", spoof)[0] == 403
         assert _get(base + "?module=access-control", {**spoof, SECRET_HEADER: SECRET[:-1] + "x"})[0] == 403

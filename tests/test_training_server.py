@@ -4,28 +4,21 @@ is available) holds five attempts of record with the roster's departments, and a
 answers were shown never turns a fail into a pass."""
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from _pg import fresh_database, insert_only_role
+from _serve import CHROMIUM, CHROMIUM_ARGS, start_serve
 from conftest import run_cli
 from workbench.training import load_module
 from workbench.training.server import ENV_SECRET, SECRET_HEADER
 from workbench.training.store import attempts, attempts_of_record, forget
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = CHROMIUM_ARGS
 MODULE = load_module("access-control")
 # header value as a proxy might send it -> roster id and department (data/samples/acme_retail/users.csv)
 TRAINEES = [(" u00009", "U00009", "Sales"), ("U00013", "U00013", "Finance"), ("u00014", "U00014", "Analytics"),
@@ -35,42 +28,12 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing: run 'make browser'")]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _serve(store: str, tmp_path: Path, stack: ExitStack) -> str:
-    port = _free_port()
-    log = stack.enter_context(open(tmp_path / "serve.log", "wb"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBENCH_TRAINING_", "JUPYTERHUB_"))}
-    env[ENV_SECRET] = PROXY_SECRET
-    proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--port", str(port), "--store", store,
-                             "--dataset", str(ROOT / "data" / "samples" / "acme_retail"),
-                             "--trust-header", "X-Forwarded-User",
-                             # two pre-started kernels: the first trainees get pooled kernels (their
-                             # module and header arrive over Voilà's request-info socket), the rest new ones
-                             "--pool", "2"], cwd=tmp_path, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-
-    def stop() -> None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    stack.callback(stop)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(url + "voila/static/voila.js", timeout=2).close()
-            return url
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"serve did not start: {(tmp_path / 'serve.log').read_text(errors='replace')[-2000:]}")
-            time.sleep(0.3)
+    return start_serve(tmp_path, stack, "--store", store, "--dataset", str(ROOT / "data" / "samples" / "acme_retail"),
+                       "--trust-header", "X-Forwarded-User",
+                       # two pre-started kernels: the first trainees get pooled kernels (their
+                       # module and header arrive over Voilà's request-info socket), the rest new ones
+                       "--pool", "2", env={ENV_SECRET: PROXY_SECRET})
 
 
 def _current_question(page):
