@@ -198,3 +198,18 @@ def test_the_chinese_playbook_labels_good_practice_and_leaves_no_english_in_the_
     lines = [re.sub(r"\*\*.*\*\*", " ", x) for x in contents.splitlines()]
     left = [y for x in lines for y in _left(x)]
     assert not left, left[:5]
+
+
+def test_residents_without_a_recorded_state_get_the_default_labelled_as_good_practice(tmp_path):
+    from workbench.breach import playbook, simulate
+    from workbench.dataset import load_dataset
+
+    root = make_dataset(tmp_path / "unk", customers=6, places=[("US", ""), ("US", "TX")])
+    sim = simulate(load_dataset(root), {}, trials=200, seed=1, scenarios=["insider-bulk-export"])
+    row = {r["obligation"]: r for r in sim.outcomes[0].notifications}["us-unknown-residents"]
+    assert row["content"] == DEFAULT and "not any state's legal requirement" in row["content_note"]
+    try:
+        zh = playbook.markdown(sim, lang="zh")
+    finally:
+        i18n.use("en")
+    assert "未记录所在州：上列清单为良好实践，并非任何州的法律要求" in zh and "not any state" not in zh

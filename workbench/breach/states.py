@@ -10,6 +10,9 @@ import pandas as pd
 from .statutes import StateRule, load_states
 
 SENSITIVE_COLUMNS = ("national_id", "card_number")
+# matched by lawtext.state_unknown_content in the catalogue (rendered in the reader's language)
+UNKNOWN_NOTE = ("the state is not recorded: the list above is good practice, not any state's legal requirement "
+                "(once the state is known, its own list in us_breach_laws.yaml applies)")
 
 
 @lru_cache(maxsize=1)
@@ -59,12 +62,14 @@ def state_rows(exposure, laws, content: dict[str, list[str]]) -> tuple[list[dict
         card_only = exposure.count([["name", "card"]], state=code) - exposure.count([["name", "card", "access_code"]], state=code)
         if rule is None:
             if n:
-                rows.append(_row(f"US-{code}", "affected US residents (state unknown)", None,
-                                 "state not recorded: apply the strictest state rule (30 days, e.g. CA, CO, FL, NY, WA)",
-                                 "US state breach laws (state unknown)", n, f"us-{code}-residents",
-                                 f"{n:,} of {total:,} exposed US residents without a recorded state carry a name with an "
-                                 "SSN or government id (or a card number with its code) in their own record",
-                                 content.get("default", [])))
+                rows.append({**_row(f"US-{code}", "affected US residents (state unknown)", None,
+                                    "state not recorded: apply the strictest state rule (30 days, e.g. CA, CO, FL, NY, WA)",
+                                    "US state breach laws (state unknown)", n, f"us-{code}-residents",
+                                    f"{n:,} of {total:,} exposed US residents without a recorded state carry a name "
+                                    "with an SSN or government id (or a card number with its code) in their own record",
+                                    content.get("default", [])),
+                             "content_note": UNKNOWN_NOTE, "good_practice": [],
+                             "content_confidence": None})
             continue
         if not n:
             if encrypted_ids and rule.encryption_safe_harbour:
