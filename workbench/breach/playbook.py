@@ -120,7 +120,8 @@ def _notice_extras(r: dict) -> list[tuple[str, str, list[str]]]:
     if r.get("good_practice"):
         out.append(("good", t("playbook.good_practice", state=r["jurisdiction"]), list(r["good_practice"])))
     if r.get("content_confidence"):
-        out.append(("note", t("playbook.content_confidence", level=t(f"playbook.confidence.{r['content_confidence']}")), []))
+        level = t(f"playbook.confidence.{r['content_confidence']}")
+        out.append(("note", t("playbook.content_confidence", level=level), []))
     return out
 
 
