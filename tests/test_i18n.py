@@ -420,7 +420,7 @@ def test_a_law_text_without_its_chinese_is_a_content_error_naming_file_and_key(t
     with pytest.raises(ContentError, match=r"laws\.yaml.*gdpr-art33.*content_zh"):
         load_laws(tmp_path / "laws.yaml")
     states = (LAWS_FILE.parent / "us_breach_laws.yaml").read_text(encoding="utf-8")
-    (tmp_path / "us.yaml").write_text(re.sub(r", elements_note_zh: \"[^\"]*\"", "", states), encoding="utf-8")
+    (tmp_path / "us.yaml").write_text(re.sub(r"(, |\n\s+)elements_note_zh: \"[^\"]*\"", "", states), encoding="utf-8")
     with pytest.raises(ContentError, match=r"us\.yaml.*elements_note_zh"):
         load_laws(LAWS_FILE, tmp_path / "us.yaml")
 

@@ -7,7 +7,8 @@ playbook) goes through :func:`row` / :func:`sentence`, which put them in :func:`
 - sentences the law engine builds are :class:`~.text.Phrase` values (a catalogue key and its
   parameters, :mod:`.text`): they are rendered from their key, never matched as English;
 - text quoted from the law files comes from their ``*_zh`` fields (``content_zh``,
-  ``us_state_content_zh``, ``elements_note_zh``, ``forbidden_content_zh``; validated on load);
+  ``us_state_content_zh``, ``elements_note_zh``, ``forbidden_content_zh``, ``content_note_zh``;
+  validated on load);
 - recipients, deadline wordings and bases the law files state are looked up in the catalogue's
   vocabulary (``recipient``, ``deadline_text``, ``basis``, ``lawword``...).
 
@@ -50,6 +51,8 @@ def _known(laws) -> dict[str, str]:
         out.update(zip(r.forbidden_content, r.forbidden_content_zh))
         if r.elements_note and r.elements_note_zh:
             out[r.elements_note] = r.elements_note_zh
+        if r.content_note and r.content_note_zh:
+            out[r.content_note] = r.content_note_zh
     return out
 
 
@@ -116,8 +119,9 @@ def sentence(text: Any, laws=None, lang: str | None = None, known: dict[str, str
 
 
 def row(r: dict, laws=None, lang: str | None = None) -> dict:
-    """A display copy of an obligation row with ``to``, ``deadline``, ``trigger`` and ``content``
-    in ``lang``; the row itself (simulation.json) is left as it is."""
+    """A display copy of an obligation row with ``to``, ``deadline``, ``trigger``, ``content`` (and
+    a state row's ``content_note`` and ``good_practice``) in ``lang``; the row itself
+    (simulation.json) is left as it is."""
     lang = i18n.check_lang(lang or i18n.current())
     if lang == i18n.DEFAULT:
         return r
@@ -131,6 +135,10 @@ def row(r: dict, laws=None, lang: str | None = None) -> dict:
     elif isinstance(r.get("basis"), str):
         out["basis"] = i18n.term("basis", r["basis"], lang)
     out["content"] = [sentence(x, None, lang, known) for x in r.get("content", [])]
+    if r.get("good_practice"):
+        out["good_practice"] = [sentence(x, None, lang, known) for x in r["good_practice"]]
+    if isinstance(r.get("content_note"), str):
+        out["content_note"] = sentence(r["content_note"], None, lang, known)
     return out
 
 

@@ -109,6 +109,22 @@ def _which(ids: list[str], titles: dict[str, str]) -> str:
     return ", ".join(titles.get(i, i) for i in ids)
 
 
+def _notice_extras(r: dict) -> list[tuple[str, str, list[str]]]:
+    """What a US state resident row shows after its own (statutory) items: the note on the list
+    (e.g. "the statute prescribes no content"), the default list labelled as good practice, not
+    a legal requirement (where the statute prescribes none or only a partial list), and how sure
+    the compiled list is. Other rows: nothing."""
+    out: list[tuple[str, str, list[str]]] = []
+    if r.get("content_note"):
+        out.append(("note", r["content_note"], []))
+    if r.get("good_practice"):
+        out.append(("good", t("playbook.good_practice", state=r["jurisdiction"]), list(r["good_practice"])))
+    if r.get("content_confidence"):
+        level = t(f"playbook.confidence.{r['content_confidence']}")
+        out.append(("note", t("playbook.content_confidence", level=level), []))
+    return out
+
+
 def first_hour_markdown() -> str:
     """The first-hour steps as a numbered Markdown list (the report shows these and points to
     playbook.html for the rest)."""
@@ -133,7 +149,7 @@ def markdown(sim, scenario: str | None = None, lang: str | None = None) -> str:
     if early:
         out += ["", t("playbook.first_clocks"), ""] + [f"- {md(_when(r))}: {md(_to(r))} ({md(term('basis', r['basis']))})"
                                                          for r in early]
-    contents: dict[str, tuple[str, list[str]]] = {}
+    contents: dict[str, tuple[str, dict]] = {}
     head = " | ".join(t(f"playbook.col.{k}") for k in ("when", "notify", "basis", "records", "why"))
     for o in sim.outcomes:
         if scenario not in (None, o.scenario.id):
@@ -147,15 +163,18 @@ def markdown(sim, scenario: str | None = None, lang: str | None = None) -> str:
         for r in map(loc, _rows(o)):
             out.append(f"| {md(_when(r))} | {md(_to(r))} | {md(term('basis', r['basis']))} | {r['records']:,} "
                        f"| {md(r['trigger'])} |")
-            contents.setdefault(r["obligation"], (f"{_to(r)} ({term('basis', r['basis'])})", r["content"]))
+            contents.setdefault(r["obligation"], (f"{_to(r)} ({term('basis', r['basis'])})", r))
         if not o.notifications:
             out.append(f"| - | {t('playbook.nothing_owed')} | | | |")
         if o.exemptions:
             out += ["", t("playbook.not_owed"), ""]
             out += [f"- {md(_to(r))} ({md(term('basis', r['basis']))}): {md(r['trigger'])}" for r in map(loc, o.exemptions)]
     out += ["", f"## {t('playbook.contents_title')}", ""]
-    for _oid, (title, items) in sorted(contents.items(), key=lambda kv: kv[1][0]):
-        out += [f"**{md(title)}**", ""] + [f"- {md(c)}" for c in items] + [""]
+    for _oid, (title, r) in sorted(contents.items(), key=lambda kv: kv[1][0]):
+        out += [f"**{md(title)}**", ""] + ([f"- {md(c)}" for c in r["content"]] + [""] if r["content"] else [])
+        for kind, text, items in _notice_extras(r):
+            out += [f"*{md(text)}*" if kind == "note" else md(text), ""]
+            out += [f"- {md(c)}" for c in items] + ([""] if items else [])
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -188,7 +207,7 @@ def to_html(sim, scenario: str | None = None, lang: str | None = None) -> str:
                  f'<th>{e(t("playbook.col.basis"))}</th></tr></thead><tbody>{early}</tbody></table>']
     body.append(f'<nav class="toc"><strong>{e(t("playbook.index"))}</strong><ol>{index}'
                 f'<li><a href="#contents">{e(t("playbook.contents_title"))}</a></li></ol></nav>')
-    contents: dict[str, tuple[str, list[str]]] = {}
+    contents: dict[str, tuple[str, dict]] = {}
     for o in outs:
         ex = o.exposure
         body += [f'<section class="notebook" id="s-{e(o.scenario.id)}"><h2>{e(titles[o.scenario.id])} '
@@ -200,7 +219,7 @@ def to_html(sim, scenario: str | None = None, lang: str | None = None) -> str:
         for r in map(loc, _rows(o)):
             body.append(f"<tr><td class=tok>{e(_when(r))}</td><td>{e(_to(r))}</td><td>{e(term('basis', r['basis']))}</td>"
                         f"<td class=num>{r['records']:,}</td><td>{e(r['trigger'])}</td></tr>")
-            contents.setdefault(r["obligation"], (f"{_to(r)} ({term('basis', r['basis'])})", r["content"]))
+            contents.setdefault(r["obligation"], (f"{_to(r)} ({term('basis', r['basis'])})", r))
         body.append("</tbody></table>")
         if o.exemptions:
             body += [f"<p>{e(t('playbook.not_owed'))}</p><ul>"]
@@ -208,8 +227,12 @@ def to_html(sim, scenario: str | None = None, lang: str | None = None) -> str:
                      for r in map(loc, o.exemptions)] + ["</ul>"]
         body.append("</section>")
     body.append(f'<section class="notebook" id="contents"><h2>{e(t("playbook.contents_title"))}</h2>')
-    for _oid, (title, items) in sorted(contents.items(), key=lambda kv: kv[1][0]):
-        body += [f"<h3>{e(title)}</h3><ul>"] + [f"<li>{e(c)}</li>" for c in items] + ["</ul>"]
+    for _oid, (title, r) in sorted(contents.items(), key=lambda kv: kv[1][0]):
+        body += [f"<h3>{e(title)}</h3>"] + ([f"<ul>{''.join(f'<li>{e(c)}</li>' for c in r['content'])}</ul>"]
+                                           if r["content"] else [])
+        for kind, text, items in _notice_extras(r):
+            body.append(f'<p class="{kind}"><em>{e(text)}</em></p>' if kind == "note" else f"<p>{e(text)}</p>")
+            body += [f"<ul>{''.join(f'<li>{e(c)}</li>' for c in items)}</ul>"] if items else []
     body += ["</section>", f'<p class="footer">{e(t("playbook.footer"))}</p>', "</main>"]
     return seal_html(f'<!DOCTYPE html><html lang="{HTML_LANG.get(current(), "en")}"><head><meta charset=utf-8>'
                      f"<title>{e(t('playbook.title'))}</title><style>{_CSS}</style></head><body>{''.join(body)}</body></html>\n")

@@ -72,12 +72,14 @@ def state_rows(exposure, laws, content: dict[str, list[str]]) -> tuple[list[dict
         card_only = exposure.count([["name", "card"]], state=code) - exposure.count([["name", "card", "access_code"]], state=code)
         if rule is None:
             if n:
-                rows.append(_row(f"US-{code}", Text("lawword.us_unknown_to"), None,
-                                 Text("deadline_text.state_not_recorded:_apply_the_strictest_state_rule_(30_days,_e.g._ca,"
-                                      "_co,_fl,_ny,_wa)"),
-                                 Text("lawword.us_laws_unknown"), n, f"us-{code}-residents",
-                                 Text("lawtext.us_unknown", n=f"{n:,}", total=f"{total:,}"),
-                                 content.get("default", [])))
+                rows.append({**_row(f"US-{code}", Text("lawword.us_unknown_to"), None,
+                                    Text("deadline_text.state_not_recorded:_apply_the_strictest_state_rule_(30_days,_e.g._ca,"
+                                         "_co,_fl,_ny,_wa)"),
+                                    Text("lawword.us_laws_unknown"), n, f"us-{code}-residents",
+                                    Text("lawtext.us_unknown", n=f"{n:,}", total=f"{total:,}"),
+                                    content.get("default", [])),
+                             "content_note": Text("lawtext.state_unknown_content"), "good_practice": [],
+                             "content_confidence": None})
             continue
         state = state_word(rule.name)
         affected = Text("lawtext.us_affected", state=state)
@@ -99,14 +101,15 @@ def state_rows(exposure, laws, content: dict[str, list[str]]) -> tuple[list[dict
         if card_only:
             why.append(Text("lawtext.us_more_note", c=f"{card_only:,}", note=_note(rule)) if rule.elements_note
                        else Text("lawtext.us_more", c=f"{card_only:,}"))
-        items = list(rule.content if rule.content is not None else content.get(code, content.get("default", [])))
+        items = list(rule.content or [])   # the statute's own list (each item cites its subsection)
         items += [Text("lawtext.must_not", item=Quote(f, {"zh": z}))   # *_zh: one per item, checked on load
                   for f, z in zip(rule.forbidden_content, rule.forbidden_content_zh)]
         ssn = exposure.count([["name", "gov_id"]], state=code)
         if rule.credit_monitoring_months and ssn:
             items.append(Text("lawtext.credit_monitoring", m=f"{rule.credit_monitoring_months}", n=f"{ssn:,}"))
-        rows.append(_row(f"US-{code}", affected, rule.deadline_hours, rule.deadline,
-                         rule.statute, n, f"us-{code.lower()}-residents", Joined(why), items))
+        rows.append({**_row(f"US-{code}", affected, rule.deadline_hours, rule.deadline,
+                            rule.statute, n, f"us-{code.lower()}-residents", Joined(why), items),
+                     **notice_content(rule, content)})
         if rule.regulator and n >= rule.regulator_threshold:
             rows.append(_row(f"US-{code}", rule.regulator, rule.regulator_deadline_hours, rule.regulator_deadline,
                              rule.statute, n, f"us-{code.lower()}-regulator",
@@ -118,6 +121,16 @@ def state_rows(exposure, laws, content: dict[str, list[str]]) -> tuple[list[dict
                                Text("lawtext.us_no_regulator", n=f"{n:,}", state=state, thr=f"{rule.regulator_threshold:,}",
                                     total=f"{total:,}"), []))
     return rows, exempt
+
+
+def notice_content(rule: StateRule, content: dict[str, list[str]]) -> dict:
+    """What a state resident row adds beside ``content`` (the statute's own items): the note on
+    the list (e.g. "the statute prescribes no content ..."), ``good_practice`` (the default list,
+    when the statute prescribes none or only a partial list: good practice, not a requirement)
+    and ``content_confidence`` (how sure the compiler of us_breach_laws.yaml is; nothing reviewed)."""
+    return {"content_note": rule.content_note,
+            "good_practice": list(content.get("default", [])) if rule.shows_good_practice else [],
+            "content_confidence": rule.content_confidence}
 
 
 def _row(jurisdiction: str, to: str, hours: float | None, deadline: str, basis: str, records: int,

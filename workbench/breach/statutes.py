@@ -9,6 +9,7 @@ not reviewed). :func:`in_force` picks what applies on a date to an organisation.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -94,6 +95,8 @@ class Fx(_Strict):
 
 
 ELEMENT_NAMES = ("name", "gov_id", "card", "access_code")
+# a state notice item cites its subsection: "(§ 75-65(d)(1))", "(815 ILCS 530/10(a))", "（§ 899-aa(7)）"
+CITATION = re.compile(r"[(（][^()（）]*(§|ILCS)")
 
 
 def _check_elements(combos: list[list[str]]) -> None:
@@ -127,10 +130,16 @@ class StateRule(_Reviewed):
     # per person: a resident counts when their own exposed elements meet one combination (AND)
     elements: list[list[str]] = Field(default_factory=lambda: [["name", "gov_id"], ["name", "card", "access_code"]])
     elements_note: str | None = None
-    content: list[str] | None = None                 # what the resident notice must contain (None: default)
+    # what the statute requires the resident notice to contain, each item citing its subsection;
+    # [] with content_note: the statute prescribes none (the default list is shown as good practice)
+    content: list[str] | None = None
     forbidden_content: list[str] = Field(default_factory=list)   # what it must NOT contain
-    content_zh: list[str] | None = None              # the same lists and note in Chinese (--lang zh)
+    content_note: str | None = None                  # e.g. "the statute prescribes no content ..."
+    content_confidence: Literal["high", "medium", "low"] | None = None   # how sure the compiler is
+    good_practice: bool | None = None                # show the default list as good practice (None: when content is [])
+    content_zh: list[str] | None = None              # the same lists and notes in Chinese (--lang zh)
     forbidden_content_zh: list[str] = Field(default_factory=list)
+    content_note_zh: str | None = None
     elements_note_zh: str | None = None
     credit_monitoring_months: int | None = Field(default=None, ge=1)   # owed when SSNs leak
     schedule: list[StateAmendment] = Field(default_factory=list)
@@ -145,7 +154,25 @@ class StateRule(_Reviewed):
         _same_items(f"state {self.name}", "forbidden_content", self.forbidden_content, self.forbidden_content_zh)
         if bool(self.elements_note) != bool(self.elements_note_zh):
             raise ValueError(f"state {self.name}: elements_note_zh: give the Chinese text beside elements_note")
+        if bool(self.content_note) != bool(self.content_note_zh):
+            raise ValueError(f"state {self.name}: content_note_zh: give the Chinese text beside content_note")
+        if self.content is None:
+            raise ValueError(f"state {self.name}: content: list what the statute requires the notice to contain, "
+                             "or give 'content: []' with a content_note saying the statute prescribes none")
+        if not self.content and not self.content_note:
+            raise ValueError(f"state {self.name}: content_note: 'content: []' needs a note saying the statute "
+                             "prescribes no notice content (the default list is then shown as good practice)")
+        for key in ("content", "content_zh", "forbidden_content", "forbidden_content_zh"):
+            for item in getattr(self, key) or []:
+                if not CITATION.search(item):
+                    raise ValueError(f"state {self.name}: {key}: item '{item[:60]}' cites no subsection "
+                                     "(end it with the citation in parentheses, e.g. '(§ 75-65(d)(1))')")
         return self
+
+    @property
+    def shows_good_practice(self) -> bool:
+        """Whether the playbook shows the default list beside this state's own (as good practice)."""
+        return self.good_practice if self.good_practice is not None else not self.content
 
     def as_of(self, on: dt.date | None) -> "StateRule":
         """The rule with its amendments in force on ``on`` applied (None: the latest)."""

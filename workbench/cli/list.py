@@ -101,5 +101,8 @@ def _laws() -> int:
     for code, r in sorted(states.items()):
         h = "no hour count" if r.deadline_hours is None else f"{r.deadline_hours / 24:g} days"
         reg = f"regulator from {r.regulator_threshold:,} residents" if r.regulator_threshold else "no regulator notice"
-        print(f"  {code:<3} {h:<14} {reg:<34} {r.statute}  {_source(r.source, laws.states.sources)}  [{_reviewed(r)}]")
+        notice = f"notice content: {len(r.content)} items" if r.content else "notice content: none prescribed"
+        notice += f" (confidence {r.content_confidence})" if r.content_confidence else ""
+        print(f"  {code:<3} {h:<14} {reg:<34} {r.statute}  {notice}  {_source(r.source, laws.states.sources)}  "
+              f"[{_reviewed(r)}]")
     return 0
