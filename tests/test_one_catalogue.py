@@ -24,6 +24,7 @@ CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 ALLOW_CJK = {
     "workbench/boundary.py": "masking: the shape of a CJK value (字) and the CJK range of a name to mask",
     "workbench/breach/localize.py": "parser: full-width brackets （） in law texts",
+    "workbench/breach/statutes.py": "validator pattern: a citation in full-width brackets （§ ...） in a content_zh item",
     "workbench/breach/subjects.py": "detector vocabulary: Chinese words for a credential (密码, 安全码) in free text",
     "workbench/canonical.py": "input vocabulary: 是/否 accepted as booleans in data (and named in the hint)",
     "workbench/pii/names.py": "detector vocabulary: Chinese surnames, given-name characters, honorifics, name headers",
