@@ -91,10 +91,32 @@ def _check(sim, stored: dict) -> int:
         if "reason" in w:
             assert isinstance(w["reason"], Phrase) and js["reason"] == w["reason"]
             _check_phrase(w["reason"])
+    _check_keys_stored(stored)
     org = sim.organisation
     for k in ("operates_in_from", "group_revenue_from", "records_from"):
         assert isinstance(org[k], Phrase) or org[k].startswith("organisation."), (k, org[k])
     return seen
+
+
+def _check_keys_stored(stored: dict) -> None:
+    """Beside each sentence's English, simulation.json's ``i18n`` holds the keys it came from:
+    decoded, they give that English back, and Chinese with no English sentence left."""
+    from workbench.breach.text import said
+
+    rows = [r for s in stored["scenarios"] for k in ("notifications", "exemptions") for r in s.get(k, [])]
+    checked = 0
+    for r in rows + stored["what_if"]:
+        for f, data in (r.get("i18n") or {}).items():
+            if f == "no_saving":
+                for sid, d in data.items():
+                    assert said({"i18n": {"x": d}}, "x", "en", display=False) == r[f][sid]
+                continue
+            assert said(r, f, "en", display=False) == r[f], (f, r[f])
+            zh = said(r, f, "zh")
+            assert zh and not _SENTENCE.search(re.sub(r"\bnot_owed\b", "", zh)), (f, zh)
+            checked += 1
+    assert all("i18n" in r for r in rows if r.get("trigger")), "every obligation row stores its keys"
+    assert checked >= len(rows)
 
 
 def _run(path: Path, tmp_path: Path):
@@ -184,3 +206,32 @@ def test_timeline_chart_names_a_state_the_engine_words_itself_in_chinese(tmp_pat
     finally:
         i18n.use("en")
     assert any("受影响的得克萨斯州居民" in y for y in labels) and not any("Texas" in y for y in labels), labels
+
+
+def test_report_names_recipients_the_engine_words_itself_in_chinese(tmp_path):
+    """The quarterly report's notification table reads the recipient's keys from simulation.json
+    ("affected Texas residents" has no recipient.* word): Chinese, not the stored English."""
+    from workbench.report.executive import notification_table
+    from workbench.report.results import compute_results, load_results
+
+    ds = make_dataset(tmp_path / "ds", customers=16, places=[("US", "TX"), ("US", "CA")])
+    out = compute_results(ds, tmp_path / "out", trials=200)
+    try:
+        frame = notification_table(load_results(out, lang="zh")).frame
+        cells = " ".join(map(str, frame.to_numpy().ravel()))
+    finally:
+        i18n.use("en")
+    assert "受影响的得克萨斯州居民" in cells and "Texas" not in cells and "residents" not in cells, cells
+    en = " ".join(map(str, notification_table(load_results(out, lang="en")).frame.to_numpy().ravel()))
+    assert "affected Texas residents" in en
+
+
+def test_stored_keys_outlive_a_catalogue_change():
+    """A file whose keys the catalogue no longer has (an older run) falls back to its English."""
+    from workbench.breach.text import decode, encode, said
+
+    t = Text("lawtext.must_not", item=Quote("the number affected", {"zh": "受影响人数"}))
+    assert decode(encode(t)) == t and decode(encode(t)).render("zh") == t.render("zh")
+    assert said({"i18n": {"to": {"key": "lawtext.no_such_key"}}}, "to", "zh") is None
+    assert said({"i18n": {"to": {"what": 1}}}, "to", "zh") is None
+    assert said({"to": "x"}, "to", "zh") is None

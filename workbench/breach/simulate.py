@@ -25,6 +25,7 @@ from .law import assess, context, notice_records, regime_high_records, regime_re
 from .posture import CONTROLS, PostureInputs, derive
 from .sensitivity import tornado
 from .whatif import EPS, fixed_exposures, rank, scenario_what_if, zero_reason
+from .text import with_keys
 
 
 @dataclass
@@ -84,8 +85,10 @@ class Simulation:
                 "primary": _c(sum(o.components[k] for k in PRIMARY)),
                 "secondary": _c(sum(o.components[k] for k in SECONDARY)),
                 "fines_by_regime": {k: _c(v) for k, v in sorted(o.fines_by_regime.items())},
-                "exceedance": _lec(self.stats(s.id)[1]), "notifications": o.notifications,
-                "exemptions": o.exemptions, "sensitivity": o.sensitivity,
+                "exceedance": _lec(self.stats(s.id)[1]),
+                # each sentence's English, and in "i18n" the catalogue keys it came from (text.with_keys)
+                "notifications": [with_keys(n) for n in o.notifications],
+                "exemptions": [with_keys(n) for n in o.exemptions], "sensitivity": o.sensitivity,
                 "per_event": _c(o_mean / o.events_mean) if o.events_mean > 0 else 0.0,
             })
         comp_total = {k: _c(sum(o.components[k] for o in self.outcomes)) for k in COMPONENTS}
@@ -95,7 +98,7 @@ class Simulation:
                 "fx": {"base": fx.base, "as_of": fx.as_of, "rates": dict(sorted(fx.rates.items()))},
                 "findings_source": self.findings_source, "posture": self.posture.to_dict(),
                 "scenarios": scen, "total": _summ(self.stats("TOTAL")[0]), "components": comp_total,
-                "total_exceedance": _lec(self.stats("TOTAL")[1]), "what_if": self.what_if,
+                "total_exceedance": _lec(self.stats("TOTAL")[1]), "what_if": [with_keys(w) for w in self.what_if],
                 "organisation": self.organisation, "calibration": self.calibration(), "frequency": self.frequency}
 
     def calibration(self) -> dict:

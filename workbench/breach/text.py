@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from .. import i18n
+from ..errors import ContentError
 
 
 def render(value: Any, lang: str | None = None) -> str:
@@ -183,3 +184,84 @@ def parse(english: str, prefix: str) -> Text | None:
         if m:
             return Text(key, **m.groupdict())
     return None
+
+
+# Phrases in files: simulation.json stores each sentence's English (the DESIGN contract) and,
+# beside it in ``i18n``, the keys it was built from, so a reader (the quarterly report) renders
+# it in its own language from the catalogue instead of parsing the English back.
+def encode(value: Any) -> Any:
+    """A phrase as plain JSON data (key and parameters, all the way down); other text as it is."""
+    if isinstance(value, Text):
+        return {"key": value.key, "params": {k: encode(v) for k, v in value.params.items()}}
+    if isinstance(value, Joined):
+        return {"join": [encode(p) for p in value.parts], "sep": encode(value.sep)}
+    if isinstance(value, Quote):
+        return {"quote": str(value), "translations": dict(value.translations)}
+    if isinstance(value, Term):
+        return {"term": str(value), "namespace": value.namespace}
+    return "" if value is None else str(value)
+
+
+class Word(Term):
+    """An id shown as its vocabulary word in every language, English included (``mfa_coverage`` →
+    "MFA coverage"): a :class:`Term` of a file read back for display, not for a machine."""
+
+    value: str
+
+    def __new__(cls, value: str, namespace: str) -> "Word":
+        self = Phrase.__new__(cls, i18n.term(namespace, value, i18n.DEFAULT))
+        self.value, self.namespace = value, namespace
+        return self
+
+    def render(self, lang: str | None = None) -> str:
+        return i18n.term(str(self.namespace), self.value, lang)
+
+    def __reduce__(self):
+        return (Word, (self.value, self.namespace))
+
+
+def decode(data: Any, display: bool = False) -> Phrase | str:
+    """The phrase :func:`encode` wrote (plain text stays text); ``display``: ids in a namespace read
+    as their words (:class:`Word`) in English too. Raises ContentError on a key the catalogue
+    lacks, KeyError/TypeError on data that is not an encoded phrase."""
+    if not isinstance(data, dict):
+        return "" if data is None else str(data)
+    if "key" in data:
+        return Text(str(data["key"]), **{str(k): decode(v, display) for k, v in dict(data.get("params") or {}).items()})
+    if "join" in data:
+        return Joined([decode(p, display) for p in data["join"]], decode(data.get("sep"), display))
+    if "quote" in data:
+        return Quote(str(data["quote"]), {str(k): str(v) for k, v in dict(data.get("translations") or {}).items()})
+    if "term" in data:
+        ns = data.get("namespace")
+        return Word(str(data["term"]), ns) if display and ns else Term(str(data["term"]), ns)
+    raise KeyError("not an encoded phrase")
+
+
+def with_keys(row: dict) -> dict:
+    """``row`` plus ``i18n``: the encoded phrase of each of its phrase fields (none: the row as it is).
+    Nested dicts of phrases (a what-if row's ``no_saving``) are encoded field by field."""
+    keys: dict[str, Any] = {}
+    for k, v in row.items():
+        if isinstance(v, Phrase) and keyed(v):
+            keys[k] = encode(v)
+        elif isinstance(v, dict) and any(isinstance(x, Phrase) and keyed(x) for x in v.values()):
+            keys[k] = {kk: encode(x) for kk, x in v.items()}
+    return {**row, "i18n": keys} if keys else row
+
+
+def said(row: dict, field: str, lang: str | None = None, display: bool = True) -> str | None:
+    """``row[field]`` in ``lang`` from the keys stored beside it (:func:`with_keys`), ids shown as
+    words unless ``display`` is False, or None when the row has none or they no longer match the catalogue (an older run's file)."""
+    data = (row.get("i18n") or {}).get(field)
+    return None if data is None else said_text(data, lang, display)
+
+
+def said_text(data: Any, lang: str | None = None, display: bool = True) -> str | None:
+    """An encoded phrase (:func:`encode`) in ``lang`` (for ``display``: see :func:`decode`), or None
+    when it no longer matches the catalogue."""
+    try:
+        phrase = decode(data, display)
+        return str(phrase) if (lang or i18n.current()) == i18n.DEFAULT else render(phrase, lang)
+    except (ContentError, KeyError, TypeError, ValueError, IndexError):
+        return None   # an older or hand-edited file: the caller falls back to the English

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..files import write_json_atomic
 from .. import i18n
+from ..breach.text import said
 from ..checks.catalog import control_text, owner_text
 from ..i18n import current, t, term
 from ..presentation import Table, count, date, money, percent, score, show, text
@@ -234,8 +235,11 @@ def notification_table(r: Results) -> Table:
     for s in r.simulation.get("scenarios", []):
         for n in s.get("notifications", []) or []:
             key = (n.get("jurisdiction", ""), n.get("to", ""), n.get("deadline_hours"), n.get("basis", ""))
-            row = seen.setdefault(key, {"jurisdiction": key[0], "notify": term("recipient", key[1]), "deadline_hours": key[2],
-                                        "deadline": n.get("deadline") or n.get("trigger") or "", "basis": term("basis", key[3]),
+            # the recipient and basis in the reader's language from the keys stored beside the English
+            row = seen.setdefault(key, {"jurisdiction": key[0], "deadline_hours": key[2],
+                                        "notify": said(n, "to") or term("recipient", key[1]),
+                                        "deadline": n.get("deadline") or n.get("trigger") or "",
+                                        "basis": said(n, "basis") or term("basis", key[3]),
                                         "records at most": None, "scenarios": set()})
             row["scenarios"].add(s.get("id", ""))
             rec = history._num(n.get("records"))

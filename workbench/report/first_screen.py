@@ -16,6 +16,7 @@ from ..checks.catalog import owner_text
 from ..boundary import safe_html
 from ..presentation import MISSING, cell, count, date, money, percent, score
 from . import history
+from ..breach.text import said_text
 from .executive import rag
 from .results import Results
 from .export import TOC_MARKER
@@ -82,9 +83,14 @@ def zero_reason(reason: str, titles: dict[str, str]) -> tuple[str, str]:
 
 def why_nothing(w: dict[str, Any], titles: dict[str, str]) -> str:
     """Why an action saves nothing: each distinct reason once, followed by the scenarios (by title) it holds for."""
-    reasons = list((w.get("no_saving") or {}).values()) or [x for x in str(w.get("reason") or "").split("; ") if x]
     grouped: dict[str, list[str]] = {}
-    for x in reasons:
+    keyed = ((w.get("i18n") or {}).get("no_saving") or {})
+    if keyed:   # written with its catalogue keys (text.with_keys): no English to parse back
+        for sid in keyed:
+            why = said_text((keyed[sid].get("params") or {}).get("reason"))
+            grouped.setdefault(why or str(w["no_saving"].get(sid, "")), []).append(titles.get(sid, sid))
+    for x in ([] if keyed else list((w.get("no_saving") or {}).values())
+              or [x for x in str(w.get("reason") or "").split("; ") if x]):
         name, why = zero_reason(x, titles)
         grouped.setdefault(why, []).append(name)
     sep = i18n.t("common.list_sep")
