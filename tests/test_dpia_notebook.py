@@ -3,6 +3,7 @@ answers file, writes the DPIA and a new version of the answers file; the editor 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -22,11 +23,17 @@ def test_notebook_committed_without_outputs_and_thin():
     assert not any(ln.lstrip().startswith(("def ", "for ", "while ", "class ")) for ln in lines)
 
 
-def test_editor_widgets_confirm_override_and_save(sample_dataset, tmp_path):
+@pytest.fixture(scope="module")
+def evidence(sample_dataset):
     from workbench.dpia import gather
+
+    return gather(sample_dataset, trials=1000)
+
+
+def test_editor_widgets_confirm_override_and_save(evidence, tmp_path):
     from workbench.dpia.widgets import DpiaSession
 
-    s = DpiaSession("unused", evidence=gather(sample_dataset, trials=1000), trials=1000)
+    s = DpiaSession("unused", evidence=evidence, trials=1000)
     box = s.editor()
     rows = {r.children[0].value.split("<code>")[1].split("</code>")[0]: r for r in box.children[:-2]}
     action, value, reason = rows["risks.disappearance.severity"].children[1].children
@@ -42,6 +49,32 @@ def test_editor_widgets_confirm_override_and_save(sample_dataset, tmp_path):
     assert saved["answers"]["risks.disappearance.severity"] == {"value": 2, "reason": "tape copies in a vault"}
     assert saved["history"][0]["by"] == "A. Analyst" and saved["history"][0]["version"] == 1
     assert s.risk_table().set_index("risk").loc["disappearance", "severity"] == 2
+
+
+def test_chinese_editor_offers_its_choices_in_chinese(evidence):
+    """The zh editor: yes/no choices and the special-category mark from the catalogue, not English."""
+    from workbench.dpia.widgets import DpiaSession
+
+    box = DpiaSession("unused", evidence=evidence, trials=1000, lang="zh").editor()
+    bools = [r.children[1].children[1] for r in box.children[:-2]
+             if getattr(r.children[1].children[1], "options", None) and len(r.children[1].children[1].options) == 2]
+    assert bools and all(d.options == (("是", True), ("否", False)) for d in bools), [d.options for d in bools]
+    heads = " ".join(r.children[0].value.split("<code>")[0] for r in box.children[:-2])
+    assert "严重程度（计划措施实施后）" in heads and not re.search("severity|likelihood", heads)
+
+
+def test_special_categories_are_marked_in_the_readers_language(tmp_path):
+    from workbench.dpia.content import load_content
+    from workbench.dpia.evidence import Evidence
+    from workbench.dpia.prefill import _data_categories
+
+    rec = {"table": "patients", "records": 12, "categories": ["email"], "special_categories": ["health"],
+           "sensitivity": "high"}
+    ev = Evidence.__new__(Evidence)
+    ev.inventory = {"processing_record": [rec]}
+    (zh,), _ = _data_categories(ev, load_content(), None, "zh")
+    (en,), _ = _data_categories(ev, load_content(), None, "en")
+    assert "health（特殊类别）" in zh and "(special)" not in zh and "health (special)" in en
 
 
 @pytest.mark.notebook

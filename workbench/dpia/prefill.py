@@ -43,7 +43,7 @@ def _data_categories(ev: Evidence, c: Content, a: Answers, lang: str) -> tuple[V
     for r in ev.inventory.get("processing_record", []):
         if not r.get("categories"):
             continue
-        cats = ", ".join(r["categories"] + [f"{s} (special)" for s in r.get("special_categories", [])])
+        cats = ", ".join(r["categories"] + [t("dpia.prefill.special", lang, category=s) for s in r.get("special_categories", [])])
         # English shows the inventory's sensitivity key (low/medium/high), as the inventory does
         sens = r.get("sensitivity") if lang == DEFAULT else term("value", r.get("sensitivity"), lang)
         out.append(t("dpia.prefill.data_category", lang, table=r["table"], records=f"{int(r['records']):,}",

@@ -31,6 +31,13 @@ def _labels(lang: str) -> tuple[tuple[str, ...], dict[str, str]]:
     return tuple(t(f"dpia.widget.{k}", lang) for k in ACTIONS), {k: t(f"dpia.widget.{k}", lang) for k in UI}
 
 
+def _level(field: str, lang: str) -> str:
+    """A risk level's name (``severity_after`` → "severity, after planned measures") in ``lang``."""
+    base, _, after = field.partition("_")
+    word = t(f"dpia.label.{base}", lang)
+    return t("dpia.widget.level_after", lang, level=word) if after else word
+
+
 class DpiaSession:
     """Evidence gathered once; answers edited in memory; documents rebuilt on demand."""
 
@@ -108,7 +115,7 @@ class DpiaSession:
                 items.append((q["id"], q["question"], q["prefilled"], q["kind"]))
         for r in doc["risks"]:
             for f in LEVEL_FIELDS:
-                items.append((f"risks.{r['id']}.{f}", f"{r['title']} — {f}", r["derived"][f], "level"))
+                items.append((f"risks.{r['id']}.{f}", f"{r['title']} — {_level(f, self.lang)}", r["derived"][f], "level"))
         status = w.HTML()
         for key, label, pre, kind in items:
             rows.append(self._row(w, key, label, pre, kind, acts, ui))
@@ -141,7 +148,7 @@ class DpiaSession:
         if kind == "level":
             value = w.Dropdown(options=[1, 2, 3, 4], value=current if current in (1, 2, 3, 4) else (pre or 1), layout=w.Layout(width="5rem"))
         elif kind == "bool":
-            value = w.Dropdown(options=[("yes", True), ("no", False)], value=bool(current if current is not None else pre),
+            value = w.Dropdown(options=[(t("dpia.label.yes", self.lang), True), (t("dpia.label.no", self.lang), False)], value=bool(current if current is not None else pre),
                                layout=w.Layout(width="6rem"))
         else:
             text = "\n".join(current) if isinstance(current, list) else (current or "")
