@@ -269,3 +269,61 @@ def test_internal_error_and_interrupted_lines_speak_chinese_and_stay_english_in_
     assert "--debug" in zh and not _untranslated(zh.replace("boom at", ""))
     assert interrupted_line("report", "en") == "workbench report: interrupted"
     assert interrupted_line("report", "zh") == "workbench report：已中断"
+
+
+def test_an_impossible_date_in_a_yaml_file_is_bad_input_naming_its_line(main, capsys, monkeypatch, tmp_path):
+    """``as_of: 2026-13-01`` made PyYAML raise a bare ValueError: an internal error, exit 1."""
+    ds = tmp_path / "ds"
+    shutil.copytree(REPO / "data" / "samples" / "mini_sqlite", ds)
+    yml = ds / "dataset.yaml"
+    text = yml.read_text(encoding="utf-8")
+    yml.write_text(re.sub(r"(?m)^as_of:.*$", "as_of: 2026-13-01", text), encoding="utf-8")
+    line = 1 + [ln.startswith("as_of:") for ln in yml.read_text(encoding="utf-8").splitlines()].index(True)
+    code, _, err = _run(main, capsys, monkeypatch, "validate", str(ds))
+    assert code == 2 and err.startswith(f"workbench validate: error: {yml}: line {line}: '2026-13-01' is not a date"), err
+    code, _, err = _run(main, capsys, monkeypatch, "validate", str(ds), env_lang="zh")
+    assert code == 2 and f"第 {line} 行" in err and "不是存在的日期" in err and not _untranslated(err), err
+
+
+@pytest.mark.parametrize("body,en,zh", [
+    ("actions:\n- {risk: AC-001, owner: IT, status: accepted}\n", "an accepted risk needs approver, reason, expires",
+     "接受的风险需要填写"),
+    ("actions:\n- {risk: AC-001, owner: IT, status: open}\n", "an action needs a due date", "整改措施需要截止日期"),
+    ("actions:\n- {risk: AC-001, owner: IT, status: opn, due: 2026-10-01}\n", "must be one of", "必须是以下之一"),
+    ("actions:\n- {risk: AC-001, owner: IT, status: open, due: 2026-02-30}\n", "'2026-02-30' is not a date",
+     "不是存在的日期"),
+])
+def test_actions_file_reasons_speak_the_readers_language(tmp_path, body, en, zh):
+    from workbench.report.actions import load
+
+    path = tmp_path / "actions.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        load(path)
+    assert en in e.value.render("en") and zh in e.value.render("zh"), e.value.render("zh")
+    assert not _untranslated(e.value.render("zh").replace("'open', 'in progress', 'done' or 'accepted'", ""))
+
+
+def test_assignment_and_training_module_reasons_speak_the_readers_language(tmp_path):
+    import pandas as pd
+    import yaml
+
+    from workbench.training.assignments import load_assignments
+    from workbench.training.content import load_file
+
+    with pytest.raises(InputError) as e:
+        load_assignments(pd.DataFrame([{"module": "gdpr-basics", "due": "2026-10-01"}]))
+    assert "name at least one of 'roles' or 'departments'" in e.value.render("en")
+    assert "至少指定 'roles' 或 'departments' 之一" in e.value.render("zh")
+    with pytest.raises(InputError) as e:
+        load_assignments(pd.DataFrame([{"module": "gdpr-basics", "due": "soon", "role": "sales"}]))
+    assert "不是日期" in e.value.render("zh") and not _untranslated(e.value.render("zh")), e.value.render("zh")
+    src = next((REPO / "training").glob("*.yaml"))
+    mod = yaml.safe_load(src.read_text(encoding="utf-8"))
+    q = next(q for q in mod["questions"] if q.get("type") in ("single", "multiple"))
+    q["options"] = q["options"][:1]
+    bad = tmp_path / src.name
+    bad.write_text(yaml.safe_dump(mod, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        load_file(bad)
+    assert "needs at least two options" in e.value.render("en") and "至少需要两个选项" in e.value.render("zh")

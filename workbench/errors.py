@@ -42,6 +42,52 @@ def _line(text: str) -> str:
     return " ".join(strip_control(text).split())
 
 
+class Said(str):
+    """A catalogue message used as a parameter of an error (a validator's reason inside "{path}:
+    {where}: {msg}"): its English text, and its key to say it in the reader's language."""
+
+    key: str
+    params: dict[str, Any]
+
+    def __new__(cls, key: str, /, **params: Any) -> "Said":
+        self = super().__new__(cls, _render(key, "en", params))
+        self.key, self.params = key, params
+        return self
+
+    def render(self, lang: str) -> str:
+        text = _render(self.key, lang, self.params)
+        return str(self) if text.startswith(self.key) else text
+
+
+class KeyedValueError(ValueError):
+    """A validator's ValueError worded by the catalogue: pydantic keeps the exception in the
+    error's ``ctx``; :func:`validation_message` gives it back as a :class:`Said`."""
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        self.said = Said(key, **params)
+        super().__init__(str(self.said))
+
+
+# pydantic error types the catalogue words itself (``error.pydantic.<type>``, with pydantic's ctx);
+# any other type quotes pydantic's English
+PYDANTIC_TYPES = ("missing", "extra_forbidden", "literal_error", "date_parsing", "date_from_datetime_parsing",
+                  "date_type", "string_type", "string_too_short", "int_parsing", "int_type", "float_parsing",
+                  "bool_parsing", "list_type", "dict_type", "greater_than", "greater_than_equal", "less_than_equal")
+
+
+def validation_message(err: Mapping[str, Any]) -> str:
+    """One pydantic error (an item of ``ValidationError.errors()``) as text that can be said in the
+    reader's language (a :class:`Said`), or pydantic's English when the catalogue has no words for it."""
+    ctx = dict(err.get("ctx") or {})
+    exc = ctx.get("error")
+    if isinstance(exc, KeyedValueError):
+        return exc.said
+    kind = str(err.get("type", ""))
+    if kind in PYDANTIC_TYPES:
+        return Said(f"error.pydantic.{kind}", **{k: v for k, v in ctx.items() if k != "error"})
+    return str(err.get("msg", "")).removeprefix("Value error, ")
+
+
 class WorkbenchError(Exception):
     """Base class. ``exit_code`` is what the CLI returns for it."""
 
@@ -72,7 +118,8 @@ class WorkbenchError(Exception):
         """(message, hint) in ``lang``: the catalogue's translation when the error has a key, else English."""
         if not self.key or lang == "en":
             return self.message, self.hint
-        params = dict(self.params)
+        # a validator's reason inside the message: in the reader's language too
+        params = {k: v.render(lang) if isinstance(v, Said) else v for k, v in self.params.items()}
         if isinstance(params.get("what"), str):  # "posture file" → the catalogue's word for it, when it has one
             slug = "".join(ch if ch.isalnum() else "_" for ch in params["what"].lower()).strip("_")
             word = _render(f"error.what.{slug}", lang, {})

@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
@@ -18,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .boundary import output_mode, redact_data
-from .errors import ContentError, InputError
+from .errors import ContentError, InputError, validation_message
 
 M = TypeVar("M", bound=BaseModel)
 # libyaml's safe loader when present (several times faster on the training content), else pure Python
@@ -47,9 +48,29 @@ def load_yaml_mapping(path: str | Path, what: str, error: type[InputError] = Con
             raise error.of("error.yaml.syntax_at", "error.yaml.syntax_hint", path=path, line=mark.line + 1,
                            column=mark.column + 1, problem=problem) from None
         raise error.of("error.yaml.syntax", "error.yaml.syntax_hint", path=path, problem=problem) from None
+    except ValueError:   # a scalar YAML reads as a date but that is no date (2026-13-01)
+        raise bad_date(path, text, error) from None
     if not isinstance(raw, dict):
         raise error.of("error.yaml.not_mapping", path=path, got=type(raw).__name__, what=what)
     return raw
+
+
+def bad_date(path: str | Path, text: str, error: type[InputError] = ContentError) -> InputError:
+    """The error for a YAML text whose loading failed on an impossible date: naming its line."""
+    line, value = 0, ""
+    stack = [yaml.compose(text, Loader=_SAFE_LOADER)]   # noqa: S506 - a safe loader, nodes only
+    while stack and not value:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":timestamp"):
+            try:
+                dt.date.fromisoformat(node.value[:10])
+            except ValueError:
+                line, value = node.start_mark.line + 1, node.value
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(v for kv in reversed(node.value) for v in reversed(kv))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return error.of("error.yaml.bad_date", path=path, line=line or "?", value=value)
 
 
 def error_key(loc: Sequence[Any]) -> str:
@@ -83,7 +104,7 @@ def validate_model(raw: dict[str, Any], model: type[M], path: str | Path, what: 
     except ValidationError as e:
         err = e.errors()[0]
         k = key(tuple(err["loc"]), raw) if key else error_key(err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
+        msg = validation_message(err)   # a validator's catalogue message, sayable in the reader's language
         kind = err.get("type", "")
         key_ = f"error.yaml.key_{kind}" if kind in _PYDANTIC_KINDS else "error.yaml.key"
         if msg.startswith("error."):  # a validator's ValueError naming a catalogue key ("{path}: key '{key}': ...")

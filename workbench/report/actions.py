@@ -28,7 +28,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..errors import InputError
+from ..errors import InputError, KeyedValueError, validation_message
+from ..files import bad_date
 
 FILE = "actions.yaml"
 STATUSES = ("open", "in progress", "done", "accepted")
@@ -51,9 +52,9 @@ class Action(BaseModel):
         if self.status == "accepted":
             missing = [k for k in ("approver", "reason", "expires") if not getattr(self, k)]
             if missing:
-                raise ValueError(f"an accepted risk needs {', '.join(missing)}")
+                raise KeyedValueError("error.validator.accepted_needs", missing=", ".join(missing))
         elif self.due is None:
-            raise ValueError("an action needs a due date")
+            raise KeyedValueError("error.validator.action_due")
         return self
 
 
@@ -69,16 +70,20 @@ def load(path: str | Path) -> list[Action]:
     path = Path(path)
     if not str(path) or not path.is_file():
         return []
+    text = ""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as e:
         raise InputError.of("error.actions.yaml", path=path, kind=type(e).__name__) from None
+    except ValueError:   # due: 2026-13-01 reads as a date that does not exist
+        raise bad_date(path, text, InputError) from None
     try:
         parsed = ActionsFile.model_validate(data)
     except ValidationError as e:
         err = e.errors()[0]
         where = ".".join(str(x) for x in err["loc"])
-        raise InputError.of("error.actions.invalid", path=path, where=where, msg=err["msg"],
+        raise InputError.of("error.actions.invalid", path=path, where=where, msg=validation_message(err),
                              statuses=", ".join(STATUSES)) from None
     seen: set[str] = set()
     for n, a in enumerate(parsed.actions):

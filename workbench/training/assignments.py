@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..errors import ContentError
+from ..errors import ContentError, KeyedValueError, validation_message
 from ..files import load_yaml_mapping, validate_model
 from ..masking import mask
 from .content import list_modules, load_module
@@ -55,9 +55,9 @@ class Assignment(BaseModel):
     @model_validator(mode="after")
     def _scope_and_module(self) -> "Assignment":
         if not self.roles and not self.departments:
-            raise ValueError("name at least one of 'roles' or 'departments' (use roles: ['*'] for everyone)")
+            raise KeyedValueError("error.validator.assignment_audience")
         if self.module not in list_modules():
-            raise ValueError(f"unknown module '{self.module}'; modules are {list_modules()}")
+            raise KeyedValueError("error.validator.assignment_module", module=self.module, modules=list_modules())
         if not self.id:
             scope = ",".join(self.roles) or ",".join(self.departments)
             object.__setattr__(self, "id", f"{self.module}:{scope}")
@@ -87,7 +87,7 @@ class AssignmentFile(BaseModel):
         ids = [a.id for a in self.assignments]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
-            raise ValueError(f"duplicate assignment ids {dup}")
+            raise KeyedValueError("error.validator.assignment_ids", ids=dup)
         return self
 
 
@@ -109,10 +109,11 @@ def _from_table(df: pd.DataFrame, where: str) -> list[Assignment]:
             raw["id"] = str(cell("id"))
         try:
             rows.append(Assignment.model_validate(raw))
-        except Exception as e:  # pydantic.ValidationError: one line naming the row
-            first = e.errors()[0] if hasattr(e, "errors") else {"msg": str(e), "loc": ()}
+        except ValidationError as e:  # one line naming the row
+            first = e.errors()[0]
             key = ".".join(str(p) for p in first.get("loc", ())) or "row"
-            raise ContentError.of("error.assignments.row", where=where, row=i, key=key, msg=first["msg"]) from None
+            raise ContentError.of("error.assignments.row", where=where, row=i, key=key,
+                                  msg=validation_message(first)) from None
     return rows
 
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..errors import ContentError
+from ..errors import ContentError, KeyedValueError
 from ..files import id_key, load_yaml_mapping, validate_model
 from ..i18n import each
 
@@ -35,7 +35,7 @@ class Text(_Strict):
     @classmethod
     def _not_blank(cls, v: str) -> str:
         if not v.strip():
-            raise ValueError("must not be blank")
+            raise KeyedValueError("error.validator.blank")
         return v
 
     def get(self, lang: str) -> str:
@@ -81,26 +81,26 @@ class Question(_Strict):
     def _answer_among_options(self) -> "Question":
         ids = [o.id for o in self.options]
         if len(ids) < 2:
-            raise ValueError("needs at least two options")
+            raise KeyedValueError("error.validator.two_options")
         if len(set(ids)) != len(ids):
-            raise ValueError(f"duplicate option ids {sorted({i for i in ids if ids.count(i) > 1})}")
+            raise KeyedValueError("error.validator.option_ids", ids=sorted({i for i in ids if ids.count(i) > 1}))
         if self.type == "true_false":
             if not isinstance(self.answer, bool):
-                raise ValueError("a true_false answer must be true or false")
+                raise KeyedValueError("error.validator.true_false_answer")
             if set(ids) != {"true", "false"}:
-                raise ValueError("true_false options must have ids 'true' and 'false'")
+                raise KeyedValueError("error.validator.true_false_ids")
         elif self.type == "single":
             if not isinstance(self.answer, str) or self.answer not in ids:
-                raise ValueError(f"answer must be one option id of {ids}")
+                raise KeyedValueError("error.validator.single_answer", ids=ids)
         elif self.type == "multiple":
             if not isinstance(self.answer, list) or not self.answer:
-                raise ValueError("a multiple answer must be a non-empty list of option ids")
+                raise KeyedValueError("error.validator.multiple_answer")
         if self.type in ("multiple", "spot"):
             chosen = self.answer if isinstance(self.answer, list) else [self.answer]
             if isinstance(self.answer, bool) or any(a not in ids for a in chosen) or len(set(chosen)) != len(chosen):
-                raise ValueError(f"answer must name distinct option ids among {ids}")
+                raise KeyedValueError("error.validator.distinct_answers", ids=ids)
         if self.type == "spot" and not (self.record and self.record.strip()):
-            raise ValueError("a spot question needs a 'record' (masked CRM record or log excerpt)")
+            raise KeyedValueError("error.validator.spot_record")
         return self
 
     @property
@@ -146,9 +146,9 @@ class Module(_Strict):
         ids = [q.id for q in self.questions]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
-            raise ValueError(f"duplicate question ids {dup}")
+            raise KeyedValueError("error.validator.question_ids", ids=dup)
         if self.draw is not None and self.draw > len(ids):
-            raise ValueError(f"draw {self.draw} exceeds the {len(ids)} questions of the pool")
+            raise KeyedValueError("error.validator.draw", draw=self.draw, n=len(ids))
         return self
 
     def question(self, question_id: str) -> Question:
