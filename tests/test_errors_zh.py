@@ -327,3 +327,26 @@ def test_assignment_and_training_module_reasons_speak_the_readers_language(tmp_p
     with pytest.raises(InputError) as e:
         load_file(bad)
     assert "needs at least two options" in e.value.render("en") and "至少需要两个选项" in e.value.render("zh")
+
+
+def test_every_error_the_package_raises_comes_from_a_catalogue_key():
+    """No error is worded in code (it would stay English under --lang zh); only the catalogue loader
+    itself words its errors, since a broken catalogue cannot word them."""
+    pattern = re.compile(r"raise (\w*Error)\((?!\))")
+    workbench_errors = {"WorkbenchError", "InputError", "DatasetError", "ContentError", "AnswersError",
+                        "ExecutionError", "ThresholdError", "StoreError"}
+    found = [f"{p.relative_to(REPO)}:{n}" for p in sorted((REPO / "workbench").rglob("*.py")) if p.name != "i18n.py"
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if (m := pattern.search(line)) and m.group(1) in workbench_errors]
+    assert not found, found
+
+
+def test_a_reason_inside_an_error_speaks_the_readers_language():
+    from workbench.errors import Said, WorkbenchError
+
+    e = WorkbenchError.of("error.lrs.refused", url="https://lrs.example/x", first=1, last=50, code=403,
+                          again=Said("error.lrs.again", n=0))
+    assert e.render("en").startswith("LRS https://lrs.example/x refused statements 1-50: HTTP 403 — hint: ")
+    assert "0 statements were stored before" in e.render("en")
+    zh = e.render("zh")
+    assert "此前已存储 0 条语句" in zh and not _untranslated(zh), zh

@@ -87,12 +87,17 @@ def coverage(findings: Iterable[Any]) -> float | None:
 def not_assessable(findings: Iterable[Any]) -> str | None:
     """Why there is no overall score (``"not assessable: N of M checks lacked data"``) when less
     than :data:`ASSESSABLE_COVERAGE` of the applicable points was measured; else None."""
+    counts = lacking_data(findings)
+    return None if counts is None else f"not assessable: {counts[0]} of {counts[1]} checks lacked data"
+
+
+def lacking_data(findings: Iterable[Any]) -> tuple[int, int] | None:
+    """(checks that lacked data, applicable checks) when there is no overall score; else None."""
     fs = [f for f in findings if _get(f, "status") != "not_applicable"]
     cov = coverage(fs)
     if cov is None or cov >= ASSESSABLE_COVERAGE:
         return None
-    lacking = sum(_get(f, "status") == "insufficient_data" for f in fs)
-    return f"not assessable: {lacking} of {len(fs)} checks lacked data"
+    return sum(_get(f, "status") == "insufficient_data" for f in fs), len(fs)
 
 
 def likelihood(f: Any) -> int:

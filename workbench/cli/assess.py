@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from ..assess import assess, write_outputs
     from ..dataset import load_dataset
     from ..errors import ThresholdError
-    from ..scoring import not_assessable
+    from ..scoring import lacking_data, not_assessable
 
     ds = load_dataset(args.dataset, as_of=args.as_of)
     a = assess(ds, window_days=args.window_days, profile=args.profile)
@@ -65,9 +65,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{fails} failed check(s); wrote {paths['findings']} and {paths['risk_register']}")
     overall = a.scores.get("overall")
     if args.fail_under is not None and reason:
-        raise ThresholdError(f"overall score {reason}, so it cannot meet --fail-under {args.fail_under:g}",
-                             "add the missing inputs (posture.yaml, permissions.yaml, access log, backups)")
+        lacking, total = lacking_data(a.findings) or (0, 0)
+        raise ThresholdError.of("error.assess.not_assessable", n=lacking, total=total, limit=f"{args.fail_under:g}")
     if args.fail_under is not None and overall is not None and overall < args.fail_under:
-        raise ThresholdError(f"overall score {overall:.1f} is below --fail-under {args.fail_under:g}",
-                             "see risk_register.csv for what to fix first")
+        raise ThresholdError.of("error.assess.below", score=f"{overall:.1f}", limit=f"{args.fail_under:g}")
     return 0

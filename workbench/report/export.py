@@ -181,8 +181,7 @@ def write_pdf(html_path: Path, pdf_path: Path, *, timeout: int = 180) -> Path:
     """Print ``html_path`` to ``pdf_path`` with headless Chromium after plotly has drawn."""
     exe = find_chromium()
     if exe is None:
-        raise ExecutionError("--pdf needs Chromium, which is not installed",
-                             hint="install Debian's package: make browser (apt-get install chromium)")
+        raise ExecutionError.of("error.run.no_chromium")
     pdf_path = Path(pdf_path)
     tmp = pdf_path.with_name(f".{pdf_path.name}.tmp")
     with tempfile.TemporaryDirectory(prefix="workbench-chromium-") as profile:
@@ -193,12 +192,12 @@ def write_pdf(html_path: Path, pdf_path: Path, *, timeout: int = 180) -> Path:
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
-            raise ExecutionError(f"Chromium did not finish printing {pdf_path.name} within {timeout} s",
-                                 hint="rerun without --pdf and print report.html from a browser") from None
+            raise ExecutionError.of("error.run.pdf_timeout", "error.run.pdf_hint", name=pdf_path.name,
+                                    seconds=timeout) from None
     if proc.returncode != 0 or not tmp.exists() or tmp.stat().st_size == 0:
         tmp.unlink(missing_ok=True)
         last = (proc.stderr.strip().splitlines() or ["no output"])[-1][:200]
-        raise ExecutionError(f"Chromium failed to print {pdf_path.name} (exit {proc.returncode}): {last}",
-                             hint="rerun without --pdf and print report.html from a browser")
+        raise ExecutionError.of("error.run.pdf_failed", "error.run.pdf_hint", name=pdf_path.name,
+                                code=proc.returncode, detail=last)
     os.replace(tmp, pdf_path)
     return pdf_path

@@ -62,8 +62,7 @@ def _quarter_lock(out_dir: Path, quarter: str) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             lock.close()
-            raise ExecutionError(f"another report run of {quarter} is writing to {out_dir}",
-                                 hint="wait for it to finish, or use another --out") from None
+            raise ExecutionError.of("error.run.locked", quarter=quarter, out=out_dir) from None
         try:
             same = os.stat(path).st_ino == os.fstat(lock.fileno()).st_ino
         except FileNotFoundError:
@@ -211,8 +210,7 @@ def _run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of
                     redact_notebook(r.output)
             missing = [f for f in plan_mod.RESULT_FILES if not (tmp / f).is_file()]
             if missing and plan is None:
-                raise ExecutionError(f"the run finished without {', '.join(missing)}",
-                                     hint="check that each notebook writes its results to its output_dir parameter")
+                raise ExecutionError.of("error.run.missing_results", files=", ".join(missing))
             _emit(progress, "export", "report.html")
             sections = _sections(steps, runs)
             html = export.write_html(sections, tmp / "report.html", title=i18n.t("report.title", quarter=quarter),
@@ -252,11 +250,10 @@ def _run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of
     _emit(progress, "done", str(result.html))
     if fail_under is not None:
         if overall is None:
-            raise ExecutionError("findings.json has no overall score to compare with --fail-under",
-                                 hint="check the posture assessment notebook")
+            raise ExecutionError.of("error.run.no_overall")
         if overall < float(fail_under):
-            err = ThresholdError(f"overall score {overall:g} is below --fail-under {float(fail_under):g} "
-                                 f"(report written to {result.html})", hint="see the recommended actions in the report")
+            err = ThresholdError.of("error.run.below", score=f"{overall:g}", limit=f"{float(fail_under):g}",
+                                    path=result.html)
             err.result = result  # type: ignore[attr-defined]
             raise err
     return result
@@ -272,8 +269,7 @@ def write_training(ds: Any, store: str | None, out_dir: Path) -> Path:
     except WorkbenchError:
         raise
     except Exception as e:
-        raise ExecutionError(f"training summary failed: {type(e).__name__}: {scrub(str(e))}",
-                             hint="run `workbench report --debug` for the traceback and report it") from e
+        raise ExecutionError.of("error.run.training", kind=type(e).__name__, detail=scrub(str(e))) from e
     return write_json_atomic(Path(out_dir) / "training.json", summary)
 
 
@@ -297,8 +293,7 @@ def _execute_steps(steps: list[plan_mod.Step], runs: list[NotebookRun], nb_dir: 
         (timing,) = execute([runs[i]], cwd=nb_dir, progress=shifted)
         absent = [f for f in steps[i].produces if not (tmp / f).is_file()]
         if absent:
-            raise ExecutionError(f"notebook {steps[i].notebook} ran but did not write {', '.join(absent)}",
-                                 hint="its output_dir parameter must receive these files")
+            raise ExecutionError.of("error.run.not_written", notebook=steps[i].notebook, files=", ".join(absent))
         return timing
 
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="notebook") as pool:
@@ -315,8 +310,7 @@ def _execute_steps(steps: list[plan_mod.Step], runs: list[NotebookRun], nb_dir: 
                         running[pool.submit(one, i)] = i
             if not running:
                 if error is None and pending:  # a dependency cycle or an unknown later name
-                    raise ExecutionError(f"notebooks {', '.join(names[i] for i in pending)} wait on each other",
-                                         hint="fix 'after' in workbench/report/plan.py")
+                    raise ExecutionError.of("error.run.cycle", notebooks=", ".join(names[i] for i in pending))
                 break
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for fut in finished:

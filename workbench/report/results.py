@@ -89,7 +89,7 @@ def compute_results(dataset: str | Path, out_dir: str | Path | None = None, *, t
         from .. import breach, training
         from ..dataset import load_dataset
     except ImportError as e:
-        raise ExecutionError(f"cannot compute results: {e}", hint="run `workbench report` instead") from None
+        raise ExecutionError.of("error.run.compute", detail=str(e)) from None
     # default: a private folder removed when the process (the notebook's kernel) exits
     out = Path(out_dir) if out_dir else private_temp_dir("workbench-results-")
     out.mkdir(parents=True, exist_ok=True)

@@ -157,7 +157,7 @@ def _engine(progress: ProgressCallback | None, step: int, steps: int, name: str)
 
             def cell_start(cell, cell_index=None, **kw):
                 if CANCEL.is_set():  # the run was interrupted (SIGTERM, Ctrl-C): stop before the next cell
-                    raise ExecutionError(f"notebook {name} cancelled", hint="the run was interrupted")
+                    raise ExecutionError.of("error.run.cancelled", notebook=name)
                 if progress is not None and cell_index in position:
                     progress(Progress("notebook", step, steps, name, position[cell_index], len(code)))
                 return original(cell, cell_index, **kw)
@@ -178,8 +178,7 @@ def execute(runs: list[NotebookRun], cwd: Path, *, progress: ProgressCallback | 
     timings: list[NotebookTiming] = []
     for step, run in enumerate(runs, 1):
         if not run.source.exists():
-            raise ExecutionError(f"notebook {run.source} does not exist",
-                                 hint="restore it from the repository (git checkout notebooks/)")
+            raise ExecutionError.of("error.run.no_notebook", path=run.source)
         run.output.parent.mkdir(parents=True, exist_ok=True)
         engine_name = f"workbench-progress-{uuid.uuid4().hex}"  # unique: runs may execute in parallel threads
         papermill_engines.register(engine_name, _engine(progress, step, len(runs), run.name))
@@ -197,8 +196,8 @@ def execute(runs: list[NotebookRun], cwd: Path, *, progress: ProgressCallback | 
         except ExecutionError:
             raise
         except Exception as e:  # kernel died, timeout, unreadable notebook …
-            raise ExecutionError(f"notebook {run.name} could not be executed: {type(e).__name__}: {scrub(str(e))}",
-                                 hint="check that the python3 kernel is installed (make venv)") from None
+            raise ExecutionError.of("error.run.not_executed", notebook=run.name, kind=type(e).__name__,
+                                    detail=scrub(str(e))) from None
         finally:
             papermill_engines._engines.pop(engine_name, None)
         cells = sum(1 for c in nb.cells if c.cell_type == "code")
@@ -224,9 +223,8 @@ def _cell_error(run: NotebookRun, e: Any) -> ExecutionError:
     first = next((ln.strip() for ln in str(e.source or "").splitlines() if ln.strip() and not ln.strip().startswith("#")), "")
     if first:
         where += f" `{first[:60]}{'…' if len(first) > 60 else ''}`"
-    err = ExecutionError(
-        f"notebook {run.name} failed at {where} (In [{e.exec_count}]): {e.ename}: {last}",
-        hint=f"open {run.source.name} in JupyterLab with the same parameters and run it to see the traceback")
+    err = ExecutionError.of("error.run.cell", notebook=run.name, where=where, count=e.exec_count, kind=e.ename,
+                            detail=last, source=run.source.name)
     err.notebook = run.name  # type: ignore[attr-defined]
     err.cell = number  # type: ignore[attr-defined]
     return err

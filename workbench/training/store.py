@@ -211,8 +211,7 @@ def init_store(store: str | os.PathLike[str] | None = None) -> list[str]:
     try:
         done = _retry(run)
     except SQLAlchemyError as e:
-        raise StoreError(f"results store {redact_url(url)}: could not create the schema: {_first_line(e)}",
-                         "run 'workbench store init' with a database role that may create tables") from None
+        raise StoreError.of("error.store.schema", url=redact_url(url), detail=_first_line(e)) from None
     _READY.add(url)
     return done
 
@@ -231,16 +230,13 @@ def engine_for(store: str | os.PathLike[str] | None = None) -> sa.Engine:
                     with engine.begin() as conn:
                         _create(conn, *_missing(conn))
                 except SQLAlchemyError as e:
-                    raise StoreError(f"results store {redact_url(url)}: the schema is missing or outdated and this "
-                                     f"role cannot create it: {_first_line(e)}",
-                                     "run 'workbench store init --store URL' once as the database owner") from None
+                    raise StoreError.of("error.store.outdated", url=redact_url(url), detail=_first_line(e)) from None
         try:
             _retry(check)
         except StoreError:
             raise
         except SQLAlchemyError as e:
-            raise StoreError(f"results store {redact_url(url)}: {_first_line(e)}",
-                             "check that the database is running and the URL is right, then retry") from None
+            raise StoreError.of("error.store.connect", url=redact_url(url), detail=_first_line(e)) from None
         _READY.add(url)
     return engine
 
@@ -337,8 +333,7 @@ def save_attempt(store: str | os.PathLike[str] | None, *, trainee: str, module: 
     try:
         return _retry(write)
     except SQLAlchemyError as e:
-        raise StoreError(f"results store {redact_url(url)}: the attempt was not saved: "
-                         f"{_first_line(e)}", "the answers are kept: retry in a moment") from None
+        raise StoreError.of("error.store.not_saved", url=redact_url(url), detail=_first_line(e)) from None
 
 
 def record_attempt(store: str | os.PathLike[str] | None, **kwargs: Any) -> int:

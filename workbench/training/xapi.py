@@ -20,7 +20,7 @@ import urllib.request
 import uuid
 from typing import Any
 
-from ..errors import InputError, WorkbenchError
+from ..errors import InputError, WorkbenchError, Said
 from ..i18n import DEFAULT, LOCALES
 from ..redaction import redact_url
 from .content import list_modules, load_module
@@ -186,29 +186,25 @@ def post(stmts: list[dict[str, Any]], lrs: str, auth: str | None = None, batch: 
     sent = 0
     for i in range(0, len(stmts), batch):
         chunk = stmts[i:i + batch]
-        span = f"statements {i + 1}-{i + len(chunk)}"
-        again = (f"{sent} statements were stored before; they keep their ids, so running the export again "
-                 "sends them as duplicates the LRS recognises")
+        span = {"first": i + 1, "last": i + len(chunk), "url": where}
+        again = Said("error.lrs.again", n=sent)   # what a retry does, in the reader's language
         req = urllib.request.Request(endpoint, data=json.dumps(chunk).encode(), headers=headers, method="POST")
         try:
             with _OPENER.open(req, timeout=timeout) as resp:
                 status, body = resp.status, resp.read()
         except urllib.error.HTTPError as e:
             if 300 <= e.code < 400:
-                raise WorkbenchError(f"LRS {where} answered {span} with a redirect (HTTP {e.code} to "
-                                     f"{_printable(e.headers.get('Location', '?'))}): not followed, nothing stored",
-                                     f"pass the final https:// endpoint of the LRS as --lrs; {again}") from None
-            raise WorkbenchError(f"LRS {where} refused {span}: HTTP {e.code}",
-                                 f"check the LRS URL and credentials ($WORKBENCH_LRS_AUTH); {again}") from None
+                raise WorkbenchError.of("error.lrs.redirect", code=e.code, again=again, **span,
+                                        location=_printable(e.headers.get("Location", "?"))) from None
+            raise WorkbenchError.of("error.lrs.refused", code=e.code, again=again, **span) from None
         except (urllib.error.URLError, OSError) as e:
-            raise WorkbenchError(f"LRS {where} unreachable: {getattr(e, 'reason', e)}",
-                                 f"check the URL and the network, then run the export again; {again}") from None
+            raise WorkbenchError.of("error.lrs.unreachable", url=where, detail=str(getattr(e, "reason", e)),
+                                    again=again) from None
         if status not in (200, 204):
-            raise WorkbenchError(f"LRS {where} answered {span} with HTTP {status}, not 200",
-                                 f"check that --lrs is the xAPI endpoint; {again}")
+            raise WorkbenchError.of("error.lrs.status", "error.lrs.endpoint_hint", status=status, again=again, **span)
         ids = _stored_ids(status, body)
         if ids is not None and ids != [str(s["id"]).lower() for s in chunk]:
-            raise WorkbenchError(f"LRS {where} answered {span} with {len(ids)} statement ids that are not the "
-                                 f"{len(chunk)} sent", f"check that --lrs is the xAPI endpoint; {again}")
+            raise WorkbenchError.of("error.lrs.ids", "error.lrs.endpoint_hint", n=len(ids), sent=len(chunk),
+                                    again=again, **span)
         sent += len(chunk)
     return sent
