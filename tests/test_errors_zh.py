@@ -350,3 +350,19 @@ def test_a_reason_inside_an_error_speaks_the_readers_language():
     assert "0 statements were stored before" in e.render("en")
     zh = e.render("zh")
     assert "此前已存储 0 条语句" in zh and not _untranslated(zh), zh
+
+
+def test_a_custom_scenario_folders_reason_speaks_chinese(main, capsys, monkeypatch, tmp_path):
+    """``simulate --scenarios-dir``: an analyst's own scenario file; its validator reasons are keyed too."""
+    scen = tmp_path / "scenarios"
+    shutil.copytree(REPO / "assessments" / "scenarios", scen)
+    f = scen / "exposed-backup-bucket.yaml"
+    f.write_text(re.sub(r"tef: \{min: [0-9.]+, mode: [0-9.]+, max: [0-9.]+",
+                        "tef: {min: 3.0, mode: 0.5, max: 2.0", f.read_text(encoding="utf-8")), encoding="utf-8")
+    args = ("simulate", str(REPO / "data" / "samples" / "mini_sqlite"), "--trials", "10",
+            "--scenarios-dir", str(scen), "--out", str(tmp_path / "out"))
+    code, _, err = _run(main, capsys, monkeypatch, *args)
+    assert code == 2 and "PERT needs min <= mode <= max (got 3.0, 0.5, 2.0)" in err, err
+    code, _, err = _run(main, capsys, monkeypatch, *args, env_lang="zh")
+    assert code == 2 and "PERT 要求 min <= mode <= max（实际为 3.0、0.5、2.0）" in err and not _untranslated(err), err
+    assert not (tmp_path / "out").exists()

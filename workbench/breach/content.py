@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..errors import ContentError
+from ..errors import ContentError, KeyedValueError
 from ..files import load_yaml_mapping, validate_model
 
 REPO = Path(__file__).resolve().parents[2]
@@ -50,11 +50,11 @@ class Prior(_Strict):
         kinds = [all(v is not None for v in pert), all(v is not None for v in logn), self.value is not None]
         if sum(kinds) != 1 or (any(v is not None for v in pert) and not kinds[0]) or \
                 (any(v is not None for v in logn) and not kinds[1]):
-            raise ValueError("give exactly one of {min, mode, max} (PERT), {median, p90} (lognormal) or {value}")
+            raise KeyedValueError("error.validator.prior_kind")
         if kinds[0] and not (self.min <= self.mode <= self.max):
-            raise ValueError(f"PERT needs min <= mode <= max (got {self.min}, {self.mode}, {self.max})")
+            raise KeyedValueError("error.validator.pert_order", min=self.min, mode=self.mode, max=self.max)
         if kinds[1] and not (0 < self.median <= self.p90):
-            raise ValueError("lognormal needs 0 < median <= p90")
+            raise KeyedValueError("error.validator.lognormal")
         return self
 
     @property
@@ -85,7 +85,7 @@ class Modifier(_Strict):
     @model_validator(mode="after")
     def _cap(self) -> "Modifier":
         if self.effect == "reduces" and self.strength > 1:
-            raise ValueError("a 'reduces' strength is a share and must be <= 1")
+            raise KeyedValueError("error.validator.reduces_share")
         return self
 
 
@@ -102,7 +102,7 @@ class Compromised(_Strict):
     @model_validator(mode="after")
     def _one(self) -> "Compromised":
         if sum(x is not None for x in (self.role, self.rule, self.system)) != 1:
-            raise ValueError("give exactly one of role, rule or system")
+            raise KeyedValueError("error.validator.via_one")
         return self
 
 
@@ -125,8 +125,7 @@ class Loss(_Strict):
         dt = [self.downtime_no_backup_hours, self.downtime_immutable_rto_multiple,
               self.downtime_tested_rto_multiple, self.revenue_dependency]
         if any(d is not None for d in dt) and not all(d is not None for d in dt):
-            raise ValueError("downtime needs all of downtime_no_backup_hours, downtime_immutable_rto_multiple, "
-                             "downtime_tested_rto_multiple and revenue_dependency")
+            raise KeyedValueError("error.validator.downtime_all")
         return self
 
     @property
@@ -168,19 +167,19 @@ class Scenario(_Strict):
     def _cited(self) -> "Scenario":
         for key, p in self.priors().items():
             if p.source not in self.sources:
-                raise ValueError(f"{key}.source '{p.source}' is not a key of 'sources'")
+                raise KeyedValueError("error.validator.source_key", key=key, source=p.source)
         for key in ("tef", "vulnerability.base"):
             p = self.priors()[key]
             lo = p.min if p.kind == "pert" else p.value if p.kind == "constant" else 0
             if lo is None or lo < 0:
-                raise ValueError(f"{key} must be a PERT or constant >= 0")
+                raise KeyedValueError("error.validator.nonnegative_prior", key=key)
         vb = self.vulnerability.base
         if vb.kind == "lognormal" or (vb.max if vb.kind == "pert" else vb.value) > 1:
-            raise ValueError("vulnerability.base is a probability: PERT or value within [0, 1]")
+            raise KeyedValueError("error.validator.probability_prior", key="vulnerability.base")
         for name in ("churn", "margin", "records_share", "revenue_dependency"):
             p = getattr(self.loss, name)
             if p is not None and (p.kind == "lognormal" or (p.max if p.kind == "pert" else p.value) > 1):
-                raise ValueError(f"loss.{name} is a share: PERT or value within [0, 1]")
+                raise KeyedValueError("error.validator.share_prior", key=f"loss.{name}")
         return self
 
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..errors import ContentError
+from ..errors import ContentError, KeyedValueError
 from ..files import id_key, load_yaml_mapping, validate_model
 
 REPO = Path(__file__).resolve().parents[2]
@@ -113,21 +113,21 @@ class Risks(_Strict):
     @classmethod
     def _scale(cls, v: dict[int, Text]) -> dict[int, Text]:
         if sorted(v) != [1, 2, 3, 4]:
-            raise ValueError("the CNIL scale has exactly the levels 1, 2, 3 and 4")
+            raise KeyedValueError("error.validator.cnil_levels")
         return v
 
     @field_validator("frequency_levels", "check_points_levels")
     @classmethod
     def _ascending(cls, v: list) -> list:
         if list(v) != sorted(v):
-            raise ValueError("thresholds must be in ascending order")
+            raise KeyedValueError("error.validator.ascending")
         return v
 
     @field_validator("risks")
     @classmethod
     def _three(cls, v: list[Risk]) -> list[Risk]:
         if [r.id for r in v] != list(RISK_IDS):
-            raise ValueError(f"exactly the three CNIL risks, in this order: {', '.join(RISK_IDS)}")
+            raise KeyedValueError("error.validator.cnil_risks", risks=", ".join(RISK_IDS))
         return v
 
 
