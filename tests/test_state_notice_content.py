@@ -98,9 +98,11 @@ def test_an_entry_without_content_or_its_note_is_a_content_error(tmp_path, chang
 
 def test_an_item_without_citation_or_without_its_chinese_is_a_content_error(tmp_path):
     ny = load_states().states["NY"]
-    with pytest.raises(ContentError, match=r"states\.yaml.*cites no subsection"):
+    with pytest.raises(ContentError, match=r"states\.yaml.*cites no subsection") as e:
         load_states(_write_states(tmp_path, "NY", content=[*ny.content[:2], "contact information of the business"],
                                   content_zh=[*ny.content_zh[:2], "企业的联系方式"]))
+    # the same reason in the reader's language (the item itself is quoted as the file states it)
+    assert "未引用具体条款" in e.value.render("zh") and "cites no" not in e.value.render("zh")
     with pytest.raises(ContentError, match=r"states\.yaml.*content_zh"):
         load_states(_write_states(tmp_path, "NY", content_zh=ny.content_zh[:2]))
 

@@ -3,6 +3,8 @@ and the base of every law-file item: a review trail and the dates it is in force
 re-exported by :mod:`.statutes`."""
 from __future__ import annotations
 
+from ..errors import KeyedValueError
+
 import datetime as dt
 from typing import Literal
 
@@ -55,12 +57,12 @@ class Enforcement(_Strict):
         for name in ("probability", "probability_high_risk"):
             p = getattr(self, name)
             if p.kind != "constant" or not 0 <= p.value <= 1:
-                raise ValueError(f"{name} must be a constant 'value' within [0, 1]")
+                raise KeyedValueError("error.validator.constant_probability", key=name)
         if self.probability_high_risk.value < self.probability.value:
-            raise ValueError("probability_high_risk must be >= probability")
+            raise KeyedValueError("error.validator.high_risk_probability")
         if self.share_of_cap is not None and (self.share_of_cap.kind != "pert" or self.share_of_cap.max > 1
                                               or self.share_of_cap.min < 0):
-            raise ValueError("share_of_cap must be a PERT within [0, 1]")
+            raise KeyedValueError("error.validator.pert_share", key="share_of_cap")
         return self
 
 
@@ -93,15 +95,15 @@ class Regime(_Reviewed):
     @model_validator(mode="after")
     def _kind(self) -> "Regime":
         if (self.tiers is None) == (self.per_subject is None):
-            raise ValueError("give exactly one of 'tiers' or 'per_subject'")
+            raise KeyedValueError("error.validator.tiers_or_per_subject")
         if self.tiers is not None:
             if set(self.tiers) != {"normal", "high_risk"}:
-                raise ValueError("tiers needs 'normal' and 'high_risk'")
+                raise KeyedValueError("error.validator.tier_names")
             if self.enforcement.share_of_cap is None:
-                raise ValueError("enforcement.share_of_cap is required for a tiered regime")
+                raise KeyedValueError("error.validator.share_of_cap")
         for i, a in enumerate(self.schedule):
             if (a.per_subject is not None and self.per_subject is None) or (a.tiers is not None and self.tiers is None):
-                raise ValueError(f"schedule.{i} changes amounts the regime does not have")
+                raise KeyedValueError("error.validator.schedule", i=i)
         _check_award(self.per_subject, self.enforcement.award_per_subject)
         for a in self.schedule:
             _check_award(a.per_subject or self.per_subject, a.award_per_subject or self.enforcement.award_per_subject)
@@ -123,4 +125,4 @@ def _check_award(per: PerSubject | None, award: Prior | None) -> None:
     if per is None:
         return
     if award is None or award.kind != "pert" or award.min < per.min or award.max > per.max:
-        raise ValueError("enforcement.award_per_subject must be a PERT within per_subject min..max")
+        raise KeyedValueError("error.validator.award")

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..errors import ContentError
+from ..errors import ContentError, KeyedValueError
 from ..files import load_yaml_mapping, validate_model
 
 REPO = Path(__file__).resolve().parents[2]
@@ -57,7 +57,7 @@ class Obligation(_Reviewed):
     @model_validator(mode="after")
     def _clock(self) -> "Obligation":
         if self.deadline_hours == 0:
-            raise ValueError("deadline_hours 0 is not a clock: use null and say 'immediately' in 'deadline'")
+            raise KeyedValueError("error.validator.zero_clock")
         _same_items(f"notification '{self.id}'", "content", self.content, self.content_zh)
         return self
 
@@ -65,8 +65,7 @@ class Obligation(_Reviewed):
 def _same_items(where: str, key: str, en: list[str] | None, zh: list[str] | None) -> None:
     """A Chinese list beside every English one, item for item (a missing zh text is a content error)."""
     if len(en or []) != len(zh or []) or any(not str(x).strip() for x in zh or []):
-        raise ValueError(f"{where}: key '{key}_zh': give one Chinese item per item of '{key}' "
-                         f"({len(en or [])} in English, {len(zh or [])} in Chinese)")
+        raise KeyedValueError("error.validator.zh_items", where=where, key=key, en=len(en or []), zh=len(zh or []))
 
 
 class Grading(_Strict):
@@ -103,7 +102,7 @@ def _check_elements(combos: list[list[str]]) -> None:
     for combo in combos:
         bad = [e for e in combo if e not in ELEMENT_NAMES]
         if bad or not combo:
-            raise ValueError(f"elements: unknown element '{bad[0] if bad else ''}' (known: {', '.join(ELEMENT_NAMES)})")
+            raise KeyedValueError("error.validator.element", element=bad[0] if bad else "", known=", ".join(ELEMENT_NAMES))
 
 
 class StateAmendment(_Strict):
@@ -148,25 +147,22 @@ class StateRule(_Reviewed):
     @model_validator(mode="after")
     def _regulator(self) -> "StateRule":
         if (self.regulator is None) != (self.regulator_threshold is None):
-            raise ValueError("give both 'regulator' and 'regulator_threshold', or neither")
+            raise KeyedValueError("error.validator.regulator_pair")
         _check_elements(self.elements)
         _same_items(f"state {self.name}", "content", self.content, self.content_zh)
         _same_items(f"state {self.name}", "forbidden_content", self.forbidden_content, self.forbidden_content_zh)
         if bool(self.elements_note) != bool(self.elements_note_zh):
-            raise ValueError(f"state {self.name}: elements_note_zh: give the Chinese text beside elements_note")
+            raise KeyedValueError("error.validator.note_zh", state=self.name, key="elements_note")
         if bool(self.content_note) != bool(self.content_note_zh):
-            raise ValueError(f"state {self.name}: content_note_zh: give the Chinese text beside content_note")
+            raise KeyedValueError("error.validator.note_zh", state=self.name, key="content_note")
         if self.content is None:
-            raise ValueError(f"state {self.name}: content: list what the statute requires the notice to contain, "
-                             "or give 'content: []' with a content_note saying the statute prescribes none")
+            raise KeyedValueError("error.validator.state_content", state=self.name)
         if not self.content and not self.content_note:
-            raise ValueError(f"state {self.name}: content_note: 'content: []' needs a note saying the statute "
-                             "prescribes no notice content (the default list is then shown as good practice)")
+            raise KeyedValueError("error.validator.state_content_note", state=self.name)
         for key in ("content", "content_zh", "forbidden_content", "forbidden_content_zh"):
             for item in getattr(self, key) or []:
                 if not CITATION.search(item):
-                    raise ValueError(f"state {self.name}: {key}: item '{item[:60]}' cites no subsection "
-                                     "(end it with the citation in parentheses, e.g. '(§ 75-65(d)(1))')")
+                    raise KeyedValueError("error.validator.uncited", state=self.name, key=key, item=item[:60])
         return self
 
     @property
@@ -193,7 +189,7 @@ class States(_Strict):
     def _cited(self) -> "States":
         for code, r in self.states.items():
             if r.source not in self.sources:
-                raise ValueError(f"states.{code}.source '{r.source}' is not a key of 'sources'")
+                raise KeyedValueError("error.validator.source_key", key=f"states.{code}", source=r.source)
         return self
 
 
@@ -246,22 +242,22 @@ class Laws(_Strict):
                         cited[f"regimes.{rid}.schedule.{i}.{name}"] = getattr(a, name).source
         ids = [o.id for o in self.notifications]
         if len(set(ids)) != len(ids):
-            raise ValueError("notification ids must be unique")
+            raise KeyedValueError("error.validator.notification_ids")
         for i, o in enumerate(self.notifications):
             cited[f"notifications.{i}"] = o.source
         for key, src in cited.items():
             if src not in self.sources:
-                raise ValueError(f"{key}.source '{src}' is not a key of 'sources'")
+                raise KeyedValueError("error.validator.source_key", key=key, source=src)
         if self.currency.base not in self.currency.rates:
-            raise ValueError("currency.rates must include the base currency")
+            raise KeyedValueError("error.validator.base_rate")
         if "default" not in self.us_state_content:
-            raise ValueError("us_state_content needs a 'default' list")
+            raise KeyedValueError("error.validator.default_content")
         for code in sorted(set(self.us_state_content) | set(self.us_state_content_zh)):
             _same_items("us_state_content", code, self.us_state_content.get(code), self.us_state_content_zh.get(code))
         if self.fine_scale is not None:
             cited["fine_scale"] = self.fine_scale.source
             if self.fine_scale.source not in self.sources:
-                raise ValueError(f"fine_scale.source '{self.fine_scale.source}' is not a key of 'sources'")
+                raise KeyedValueError("error.validator.source_key", key="fine_scale", source=self.fine_scale.source)
         _check_elements([self.high_risk_elements])
         return self
 

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..errors import ContentError
+from ..errors import ContentError, KeyedValueError
 from ..files import load_yaml_mapping, validate_model
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "assessments"
@@ -59,7 +59,7 @@ class Control(_Strict):
             for fw, refs in v.items():
                 for r in refs if isinstance(refs, list) else [refs]:
                     if not isinstance(r, str):
-                        raise ValueError(f"{fw} reference {r!r} is not text: quote it, e.g. \"1798.150\"")
+                        raise KeyedValueError("error.validator.reference_text", framework=fw, ref=repr(r))
         return v
 
     @field_validator("mappings")
@@ -67,10 +67,10 @@ class Control(_Strict):
     def _well_formed(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
         for fw, refs in v.items():
             if fw not in FRAMEWORK_PATTERNS:
-                raise ValueError(f"unknown framework '{fw}' (known: {', '.join(FRAMEWORKS)})")
+                raise KeyedValueError("error.validator.framework", framework=fw, known=", ".join(FRAMEWORKS))
             for r in refs:
                 if not re.match(FRAMEWORK_PATTERNS[fw], r):
-                    raise ValueError(f"{fw} reference '{r}' is not well-formed")
+                    raise KeyedValueError("error.validator.reference_form", framework=fw, ref=r)
         return {fw: v[fw] for fw in FRAMEWORKS if v.get(fw)}
 
 
@@ -85,7 +85,7 @@ class Catalog(_Strict):
     def _owners_translated(self) -> "Catalog":
         missing = sorted(set(self.owners) - set(self.owners_zh))
         if missing:
-            raise ValueError(f"owners_zh lacks {', '.join(missing)}")
+            raise KeyedValueError("error.validator.owners_zh", missing=", ".join(missing))
         return self
 
     @field_validator("controls")
@@ -93,7 +93,7 @@ class Catalog(_Strict):
     def _ids(cls, v: dict[str, Control]) -> dict[str, Control]:
         for k in v:
             if not re.match(r"^[A-Z]{2,4}-\d{3}$", k):
-                raise ValueError(f"control id '{k}' is not shaped like AC-001")
+                raise KeyedValueError("error.validator.control_id", id=k)
         return v
 
 

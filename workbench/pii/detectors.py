@@ -18,7 +18,7 @@ from typing import Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..errors import ContentError
+from ..errors import ContentError, KeyedValueError
 from ..files import id_key, load_yaml_mapping, validate_model
 from .validators import VALIDATORS
 
@@ -64,19 +64,18 @@ class DetectorSpec(_Strict):
         for i, p in enumerate(pats):
             bad = _FORBIDDEN.search(p)
             if bad:
-                raise ValueError(f"pattern {i}: '{bad.group(0)}' is not portable between Python and Polars "
-                                 "(use explicit classes like [0-9]; no lookarounds or backreferences)")
+                raise KeyedValueError("error.validator.portable", i=i, token=bad.group(0))
             try:
                 re.compile(p, re.ASCII)
             except re.error as e:
-                raise ValueError(f"pattern {i}: {e}") from None
+                raise KeyedValueError("error.validator.pattern", i=i, detail=str(e)) from None
         return pats
 
     @field_validator("validator")
     @classmethod
     def _known_validator(cls, v: str | None) -> str | None:
         if v is not None and v not in VALIDATORS:
-            raise ValueError(f"unknown validator '{v}'; known: {', '.join(sorted(VALIDATORS))}")
+            raise KeyedValueError("error.validator.validator", name=v, known=", ".join(sorted(VALIDATORS)))
         return v
 
 
@@ -100,7 +99,7 @@ class DetectorFile(_Strict):
         seen: set[str] = set()
         for d in self.detectors:
             if d.id in seen:
-                raise ValueError(f"detector id '{d.id}' appears twice")
+                raise KeyedValueError("error.validator.detector_id", id=d.id)
             seen.add(d.id)
         return self
 

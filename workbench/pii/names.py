@@ -17,6 +17,8 @@ lists than these).
 """
 from __future__ import annotations
 
+from ..errors import KeyedValueError
+
 import functools
 import re
 import unicodedata
@@ -84,7 +86,7 @@ class _NameFile(BaseModel):
     def _han(cls, v: str) -> str:
         v = "".join(v.split())
         if not _HAN.match(v):
-            raise ValueError("only Chinese characters (spaces and line breaks are ignored)")
+            raise KeyedValueError("error.validator.chinese_only")
         return v
 
     @field_validator("zh_compound_surnames", "zh_nickname_prefixes", "zh_not_names")
@@ -92,7 +94,7 @@ class _NameFile(BaseModel):
     def _han_items(cls, v: list[str]) -> list[str]:
         for s in v:
             if not _HAN.match(s) or len(s) > 4:
-                raise ValueError(f"'{s}': one to four Chinese characters expected")
+                raise KeyedValueError("error.validator.chinese_name", text=s)
         return v
 
     @field_validator("not_name_words")
@@ -100,7 +102,7 @@ class _NameFile(BaseModel):
     def _lower(cls, v: str) -> str:
         bad = [w for w in v.split() if w != w.lower() or not w.isalpha()]
         if bad:
-            raise ValueError(f"lower-case words expected, got '{bad[0]}'")
+            raise KeyedValueError("error.validator.lowercase", word=bad[0])
         return v
 
 
