@@ -36,9 +36,19 @@ def _serve(store: str, tmp_path: Path, stack: ExitStack) -> str:
                        "--pool", "2", env={ENV_SECRET: PROXY_SECRET})
 
 
-def _current_question(page):
-    text = page.locator(".workbench-training").inner_text()
-    return next(q for q in MODULE.questions if q.prompt.en[:60] in " ".join(text.split()))
+def _current_question(page, seen: set[str]):
+    """The question on screen that this round has not shown yet. The header ("Question 2 of 5")
+    and the body are separate widgets: under load the header can show the next number while the
+    body still holds the last question, so wait until a new prompt and all its options show."""
+    for _ in range(150):
+        text = " ".join(page.locator(".workbench-training").inner_text().split())
+        new = [q for q in MODULE.questions if q.id not in seen and " ".join(q.prompt.en.split())[:60] in text
+               and all(" ".join(o.text.en.split()) in text for o in q.options)]
+        if len(new) == 1:
+            seen.add(new[0].id)
+            return new[0]
+        page.wait_for_timeout(200)
+    raise AssertionError(f"no single new question on screen: {text[:300]}")
 
 
 def _answer_right(page, q) -> None:
@@ -61,20 +71,22 @@ def _take_module(browser, url: str, header: str, right: bool, retry: bool) -> No
         assert page.get_by_text("Signed in as").count() >= 1
         for _ in MODULE.lessons:
             page.locator("button", has_text="Next").click()
+        seen: set[str] = set()
         for n in range(1, len(MODULE.questions) + 1):
             page.get_by_text(f"Question {n} of {len(MODULE.questions)}").first.wait_for(timeout=30_000)
             assert page.locator("button", has_text="Check answer").is_hidden()  # exam: no answers before Finish
             if right:
-                _answer_right(page, _current_question(page))
+                _answer_right(page, _current_question(page, seen))
             page.locator("button", has_text="Finish" if n == len(MODULE.questions) else "Next").click()
         page.locator(".workbench-score").wait_for(timeout=30_000)
         page.get_by_text("Attempt recorded").first.wait_for(timeout=30_000)
         if retry:  # the retry shows answers: it is practice, recorded as such
             page.locator("button", has_text="Retry missed questions").click()
             total = len(MODULE.questions)  # nothing was answered: every question is retried
+            seen = set()
             for k in range(1, total + 1):
                 page.get_by_text(f"Question {k} of {total} · Retry round 1").first.wait_for(timeout=30_000)
-                _answer_right(page, _current_question(page))
+                _answer_right(page, _current_question(page, seen))
                 page.locator("button", has_text="Check answer").click()
                 page.locator(".workbench-feedback").first.wait_for(timeout=30_000)
                 page.locator("button", has_text="Finish" if k == total else "Next").click()
