@@ -12,10 +12,12 @@ import pytest
 
 # Pseudonym key of the test session: never the developer's ~/.config/workbench/key (subprocesses,
 # papermill kernels included, inherit it).
-if not os.environ.get("WORKBENCH_PSEUDONYM_KEY"):
-    import tempfile
-
-    os.environ.setdefault("WORKBENCH_KEY_FILE", str(Path(tempfile.mkdtemp(prefix="workbench-test-key-")) / "key"))
+# Set once, by the first process (pytest-xdist's workers inherit it, so all share one key);
+# removed by that process when the session ends.
+_KEY_DIR: list[str] = []
+if not os.environ.get("WORKBENCH_PSEUDONYM_KEY") and not os.environ.get("WORKBENCH_KEY_FILE"):
+    _KEY_DIR.append(tempfile.mkdtemp(prefix="workbench-test-key-"))
+    os.environ["WORKBENCH_KEY_FILE"] = str(Path(_KEY_DIR[0]) / "key")
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "samples" / "acme_retail"
@@ -39,8 +41,27 @@ def pytest_runtest_setup(item) -> None:
         del os.environ[_STORE]
 
 
+# `make test` spreads the suite over pytest-xdist workers by group (--dist loadgroup): a group is
+# one file, so its module fixtures are built once and nbval's cells of a notebook stay in one
+# kernel; the two Spark files form one group, so one worker starts one JVM for both. Groups are
+# handed out in collection order, so the files that take longest (measured with --durations) go
+# first: both cores stay busy to the end instead of one finishing a long file alone.
+LONGEST_FIRST = ("test_report_quality.py", "test_training_server.py", "test_report_pipeline.py",
+                 ("test_engine_spark.py", "test_subject_spark.py"), "test_hostile_sample.py", "test_report_e2e.py",
+                 "test_i18n.py")
+_RANK = {name: n for n, entry in enumerate(LONGEST_FIRST) for name in ((entry,) if isinstance(entry, str) else entry)}
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    items.sort(key=lambda item: _RANK.get(Path(str(item.path)).name, len(LONGEST_FIRST)))  # stable: file order kept
+    for item in items:
+        name = Path(str(item.path)).name
+        group = "spark" if name.endswith("_spark.py") else name
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def pytest_unconfigure(config) -> None:
-    for d in _TMP:
+    for d in _TMP + _KEY_DIR:
         shutil.rmtree(d, ignore_errors=True)
 
 
@@ -62,16 +83,44 @@ def mini_dir() -> Path:
 SAMPLE_REPORT_TRIALS = 20000
 
 
+def shared_folder(tmp_path_factory, name: str, make) -> Path:
+    """A folder built once per test session, even when pytest-xdist runs the suite in several
+    worker processes (`make test` does): the first worker to ask calls ``make(folder)`` under a
+    file lock, the others wait and reuse what it wrote. Without xdist it is an ordinary session
+    folder."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = root / f"shared-{name}"
+    with open(root / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (folder / ".built").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (folder / ".built").write_text("")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def sample_report(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     """One ``workbench report --quiet`` of the committed sample for 2026Q3 (five kernels, the
     costliest thing the suite does), shared by the report tests: (reports folder, the process).
     Read it, never write into it: a test that runs another quarter on top copies the folder."""
-    out = tmp_path_factory.mktemp("sample-report")
-    r = subprocess.run([sys.executable, "-m", "workbench", "report", "--dataset", str(SAMPLE), "--quarter", "2026Q3",
-                        "--out", str(out), "--trials", str(SAMPLE_REPORT_TRIALS), "--quiet"],
-                       capture_output=True, text=True, timeout=900, cwd=out)
-    return out, r
+    import json
+
+    def make(folder: Path) -> None:
+        out = folder / "reports"
+        out.mkdir()
+        r = subprocess.run([sys.executable, "-m", "workbench", "report", "--dataset", str(SAMPLE), "--quarter",
+                            "2026Q3", "--out", str(out), "--trials", str(SAMPLE_REPORT_TRIALS), "--quiet"],
+                           capture_output=True, text=True, timeout=900, cwd=out)
+        (folder / "process.json").write_text(json.dumps([r.args, r.returncode, r.stdout, r.stderr]))
+
+    folder = shared_folder(tmp_path_factory, "sample-report", make)
+    args, code, stdout, stderr = json.loads((folder / "process.json").read_text())
+    return folder / "reports", subprocess.CompletedProcess(args, code, stdout, stderr)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from leaks import found_in
 
 REPO = Path(__file__).resolve().parents[1]
 NB = REPO / "notebooks" / "02_posture_assessment.ipynb"
@@ -29,4 +30,4 @@ def test_posture_notebook_runs_with_defaults(tmp_path):
     assert "application/vnd.plotly.v1+json" in text  # figures rendered
     customers = pd.read_csv(REPO / "data" / "samples" / "acme_retail" / "customers.csv", dtype=str)
     raw = set(customers["email"].dropna()) | set(customers["national_id"].dropna()) | set(customers["customer_id"])
-    assert not [v for v in raw if v in text]
+    assert not found_in(raw, text)

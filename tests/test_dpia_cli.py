@@ -13,6 +13,7 @@ import yaml
 from workbench.cli import main
 from workbench.dpia import dpia_status, gather, load_answers, run_dpia, save_answers, status_table
 from workbench.dpia.answers import Entry
+from leaks import found_in
 
 FORMAT = "workbench-dpia-answers/1"
 
@@ -106,7 +107,7 @@ def test_no_personal_value_reaches_any_output(sample_dir, tmp_path):
     raw = _raw_values(ds) | {planted_email, planted_id, planted_card, "13800138000"}
     for f in [*paths.values(), saved]:
         text = f.read_text(encoding="utf-8")
-        leaked = sorted(v for v in raw if v in text)
+        leaked = found_in(raw, text)
         assert not leaked, f"{f.name} leaks {len(leaked)} value(s)"
     assert "z***@example.com" in (tmp_path / "out" / "dpia.json").read_text(encoding="utf-8")
 

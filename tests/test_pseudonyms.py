@@ -13,6 +13,7 @@ from workbench import load_dataset
 from workbench.assess import assess, write_outputs
 from workbench.errors import InputError
 from workbench.pseudonyms import TOKEN, load_key, pseudonym
+from leaks import found_in
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def test_evidence_shows_staff_ids_in_full_and_customers_as_pseudonyms(key_file, 
     assert tokens and all(TOKEN.fullmatch(t) for t in tokens)
     raw_ids = set(ds.tables["customers"]["customer_id"])
     text = (tmp_path / "findings.json").read_text()
-    assert not [i for i in raw_ids if f'"{i}"' in text]
+    assert not found_in((f'"{i}"' for i in raw_ids), text)
     # an authorised analyst resolves them locally, to exactly the failing records
     env_cli = cli("reveal", *tokens[:3], "--dataset", str(sample_dir))
     assert env_cli.returncode == 0, env_cli.stderr
