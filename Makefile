@@ -20,13 +20,13 @@ $(STAMP): pyproject.toml constraints.txt
 report: venv
 	$(BIN)/workbench report --dataset data/samples/acme_retail --quarter 2026Q3 --out reports/
 
-# Two pytest-xdist workers on two cores (-n auto): whole files per worker, longest first
+# pytest-xdist, a worker per core (-n auto): whole files per worker, longest first
 # (tests/conftest.py); the shared sample report is built once for both.
 test: venv
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q -n auto --dist loadgroup tests --nbval-lax notebooks
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q -n auto --dist loadfile tests --nbval-lax notebooks
 
 test-fast: venv
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q -n auto --dist loadgroup tests -m "not browser and not notebook"
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q -n auto --dist loadfile tests -m "not browser and not notebook"
 
 # Debian's Chromium for the browser test and PDF export, and CJK fonts so Chinese text prints
 # (root on this machine; sudo elsewhere).

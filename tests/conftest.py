@@ -41,28 +41,33 @@ def pytest_runtest_setup(item) -> None:
         del os.environ[_STORE]
 
 
-# `make test` spreads the suite over pytest-xdist workers by group (--dist loadgroup): a group is
-# one file, so its module fixtures are built once and nbval's cells of a notebook stay in one
-# kernel; the two Spark files form one group, so one worker starts one JVM for both. Groups are
-# handed out in collection order, so the files that take longest (measured with --durations) go
-# first: both cores stay busy to the end instead of one finishing a long file alone.
+# `make test` spreads whole files over pytest-xdist workers (--dist loadfile: a file's module
+# fixtures are built once, and nbval's cells of a notebook stay in one kernel), in collection
+# order. The files that take longest (measured with --durations) go first, so both cores stay
+# busy to the end instead of one finishing a long file alone.
 LONGEST_FIRST = ("test_report_quality.py", "test_training_server.py", "test_report_pipeline.py",
-                 ("test_engine_spark.py", "test_subject_spark.py"), "test_hostile_sample.py", "test_report_e2e.py",
-                 "test_i18n.py")
-_RANK = {name: n for n, entry in enumerate(LONGEST_FIRST) for name in ((entry,) if isinstance(entry, str) else entry)}
+                 "test_engine_spark.py", "test_hostile_sample.py", "test_report_e2e.py", "test_i18n.py",
+                 "test_subject_spark.py")
 
 
 def pytest_collection_modifyitems(session, config, items) -> None:
-    items.sort(key=lambda item: _RANK.get(Path(str(item.path)).name, len(LONGEST_FIRST)))  # stable: file order kept
-    for item in items:
-        name = Path(str(item.path)).name
-        group = "spark" if name.endswith("_spark.py") else name
-        item.add_marker(pytest.mark.xdist_group(group))
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(Path(str(item.path)).name, len(rank)))  # stable: file order kept
 
 
 def pytest_unconfigure(config) -> None:
     for d in _TMP + _KEY_DIR:
         shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise():
+    """Every test starts in English and leaves the language as it found it (tests share a worker
+    process; an in-process call that switched the language once made later tests read Chinese)."""
+    from workbench import i18n
+
+    with i18n.using("en"):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -559,3 +559,18 @@ def test_dpia_status_in_the_report_speaks_chinese(sample_results, tmp_path):
     assert not english_leftovers(" ".join(zh["item"]) + " " + " ".join(zh["value"]))
     en = report_table(sample_results, "", "en")
     assert en.iloc[0]["item"] == "DPIA / PIPIA required" and "illegitimate_access" in " ".join(en["value"])
+
+
+def test_a_call_with_lang_leaves_the_callers_language(sample_sim):
+    """A library call given ``lang=`` speaks that language and then hands the caller's back: one
+    in-process ``playbook.markdown(lang="zh")`` left a whole test session speaking Chinese."""
+    from workbench.breach import playbook
+
+    assert i18n.current() == "en"
+    assert "网络安全事件应急手册" in playbook.markdown(sample_sim, lang="zh")
+    assert "网络安全事件应急手册" in playbook.to_html(sample_sim, lang="zh")
+    assert i18n.current() == "en"
+    with i18n.using("zh"):
+        assert playbook.markdown(sample_sim, lang="en").startswith("# ") and i18n.current() == "zh"
+        i18n.use("en")  # whatever happens inside the block
+    assert i18n.current() == "en"

@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +48,18 @@ def use(lang: str) -> str:
     value = check_lang(lang)
     _current.set(value)
     return value
+
+
+@contextmanager
+def using(lang: str | None) -> Iterator[str]:
+    """``lang`` as the language inside the block (``None``: the current one), and the one before
+    it again afterwards, whatever :func:`use` did inside: a library call with ``lang=`` must not
+    change the caller's language."""
+    token = _current.set(check_lang(lang) if lang else _current.get())
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
 
 
 def current() -> str:

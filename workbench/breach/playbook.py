@@ -133,10 +133,13 @@ def first_hour_markdown() -> str:
 
 def markdown(sim, scenario: str | None = None, lang: str | None = None) -> str:
     """The playbook as Markdown (one scenario, or every scenario), in ``lang`` (default: the run's)."""
-    if lang:
-        from ..i18n import use
+    from ..i18n import using
 
-        use(lang)
+    with using(lang):
+        return _markdown(sim, scenario)
+
+
+def _markdown(sim, scenario: str | None) -> str:
     org = sim.organisation or {}
     none = t("playbook.none")
     # every value inserted below passes the output boundary (md / md_code): it renders as text
@@ -182,11 +185,16 @@ def to_html(sim, scenario: str | None = None, lang: str | None = None) -> str:
     """The playbook as a self-contained, printable HTML page in the report's styling: an index
     of scenarios, the first hour and its earliest clocks, then one section per scenario (every
     value through the output boundary; a Content-Security-Policy that lets no script run)."""
-    from ..i18n import HTML_LANG, use
+    from ..i18n import using
+
+    with using(lang):
+        return _to_html(sim, scenario)
+
+
+def _to_html(sim, scenario: str | None) -> str:
+    from ..i18n import HTML_LANG
     from ..report.export import _CSS
 
-    if lang:
-        use(lang)
     e = safe_html
     loc = _loc(sim)
     none = t("playbook.none")

@@ -134,14 +134,17 @@ def run_report(dataset: str | Path, quarter: str, out_dir: str | Path, **kw: Any
     the exports and the others attach its tables (workbench/loadcache.py)."""
     from .. import loadcache
 
-    if os.environ.get(loadcache.ENV):  # an outer caller already provides one
-        return _run_report(dataset, quarter, out_dir, **kw)
-    with tempfile.TemporaryDirectory(prefix="workbench-load-cache-") as cache:
-        os.environ[loadcache.ENV] = cache
-        try:
+    from ..i18n import using
+
+    with using(None):  # the run's language (--lang, the profile's) ends with the run
+        if os.environ.get(loadcache.ENV):  # an outer caller already provides one
             return _run_report(dataset, quarter, out_dir, **kw)
-        finally:
-            os.environ.pop(loadcache.ENV, None)
+        with tempfile.TemporaryDirectory(prefix="workbench-load-cache-") as cache:
+            os.environ[loadcache.ENV] = cache
+            try:
+                return _run_report(dataset, quarter, out_dir, **kw)
+            finally:
+                os.environ.pop(loadcache.ENV, None)
 
 
 def _run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of: str | None = None,
