@@ -23,10 +23,10 @@ report: venv
 # pytest-xdist, a worker per core (-n auto): whole files per worker, longest first
 # (tests/conftest.py); the shared sample report is built once for both.
 test: venv
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q -n auto --dist loadfile tests --nbval-lax notebooks
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder tests --nbval-lax notebooks
 
 test-fast: venv
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q -n auto --dist loadfile tests -m "not browser and not notebook"
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder tests -m "not browser and not notebook"
 
 # Debian's Chromium for the browser test and PDF export, and CJK fonts so Chinese text prints
 # (root on this machine; sudo elsewhere).

@@ -43,8 +43,10 @@ def pytest_runtest_setup(item) -> None:
 
 # `make test` spreads whole files over pytest-xdist workers (--dist loadfile: a file's module
 # fixtures are built once, and nbval's cells of a notebook stay in one kernel), in collection
-# order. The files that take longest (measured with --durations) go first, so both cores stay
-# busy to the end instead of one finishing a long file alone.
+# order (--no-loadscope-reorder; xdist would otherwise start with the files holding most tests).
+# The files that take longest (measured with --durations) go first, so both cores stay busy to
+# the end instead of one finishing a long file alone; the browser file, mostly waiting on
+# kernels, starts beside the CPU-bound report runs.
 LONGEST_FIRST = ("test_report_quality.py", "test_training_server.py", "test_report_pipeline.py",
                  "test_engine_spark.py", "test_hostile_sample.py", "test_report_e2e.py", "test_i18n.py",
                  "test_subject_spark.py")
