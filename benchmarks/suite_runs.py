@@ -32,6 +32,22 @@ def _summary(log: Path) -> str:
     return hits[-1].strip("= ") if hits else (lines[-1] if lines else "(no output)")
 
 
+def _write(args: argparse.Namespace, rows: list[dict]) -> None:
+    """The table as Markdown at ``args.out`` and everything as JSON beside it."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    meta = {"commit": commit, "load": args.load, "cpus": os.cpu_count(), "python": platform.python_version(),
+            "written": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    table = ["| run | wall time | exit | pytest | load avg (1 min) after |", "|---:|---:|---:|---|---:|"]
+    table += [f"| {r['run']} | {r['seconds'] / 60:.1f} min | {r['exit']} | {r['summary']} | {r['load_1min_after']} |"
+              for r in rows]
+    head = (f"# `make {args.target}` × {len(rows)} of {args.runs}{' beside a CPU-bound process' if args.load else ''}\n\n"
+            f"Commit `{commit}`, {meta['cpus']} CPUs, Python {meta['python']}, written {meta['written']}. "
+            f"Command: `python benchmarks/suite_runs.py --runs {args.runs}{' --load' if args.load else ''}`.\n\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(head + "\n".join(table) + "\n", encoding="utf-8")
+    args.out.with_suffix(".json").write_text(json.dumps({**meta, "runs": rows}, indent=2) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=5, help="consecutive runs (default 5)")
@@ -54,25 +70,14 @@ def main(argv: list[str] | None = None) -> int:
                    "load_1min_after": round(os.getloadavg()[0], 2), "log": str(log)}
             rows.append(row)
             print(f"run {n}: exit {rc}, {row['seconds'] / 60:.1f} min, {row['summary']}", flush=True)
+            if args.out:  # after every run: an interrupted series keeps the runs it finished
+                _write(args, rows)
             if rc != 0:
                 break
     finally:
         if burner is not None:
             burner.kill()
             burner.wait()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    meta = {"commit": commit, "load": args.load, "cpus": os.cpu_count(), "python": platform.python_version(),
-            "finished": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
-    if args.out:
-        table = ["| run | wall time | exit | pytest | load avg (1 min) after |", "|---:|---:|---:|---|---:|"]
-        table += [f"| {r['run']} | {r['seconds'] / 60:.1f} min | {r['exit']} | {r['summary']} | {r['load_1min_after']} |"
-                  for r in rows]
-        head = (f"# `make {args.target}` × {len(rows)}{' beside a CPU-bound process' if args.load else ''}\n\n"
-                f"Commit `{commit}`, {meta['cpus']} CPUs, Python {meta['python']}, finished {meta['finished']}. "
-                f"Command: `python benchmarks/suite_runs.py --runs {args.runs}{' --load' if args.load else ''}`.\n\n")
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(head + "\n".join(table) + "\n", encoding="utf-8")
-        args.out.with_suffix(".json").write_text(json.dumps({**meta, "runs": rows}, indent=2) + "\n", encoding="utf-8")
     return 0 if rows and all(r["exit"] == 0 for r in rows) and len(rows) == args.runs else 1
 
 
