@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -179,18 +180,24 @@ def test_parallel_steps_respect_dependencies(env, tmp_path):
     from workbench.report import run_report
     from workbench.report.plan import EXECUTIVE, Step
 
+    # two notebooks of their own: steps are known by name, and each writes its own output notebook
+    # (one notebook twice let the executive start when the first copy finished, and the error's
+    # cell count read the other copy's half-written output under load)
+    notebooks = shutil.copytree(env["notebooks"], tmp_path / "nb")
+    shutil.copy(notebooks / "00_results.ipynb", notebooks / "00_failing.ipynb")
+
     def factory(ctx):
         base = {"dataset": str(ctx.dataset), "as_of": ctx.as_of, "output_dir": str(ctx.run_dir)}
         return [Step("00_results", {**base, "sleep": 1.0}, ("findings.json",), after=()),
-                Step("00_results", {**base, "fail": True}, (), after=()),
+                Step("00_failing", {**base, "fail": True}, (), after=()),
                 Step(EXECUTIVE, {"quarter": ctx.quarter, "results_dir": str(ctx.run_dir), "previous_dir": "",
                                  "output_dir": str(ctx.run_dir)})]
     events = []
-    with pytest.raises(ExecutionError, match="00_results failed at cell 4/4"):
-        run_report(env["dataset"], "2027Q1", tmp_path, plan=factory, notebooks_dir=env["notebooks"], jobs=2,
+    with pytest.raises(ExecutionError, match="00_failing failed at cell 4/4"):
+        run_report(env["dataset"], "2027Q1", tmp_path, plan=factory, notebooks_dir=notebooks, jobs=2,
                    progress=events.append)
     started = [(e.step, e.notebook) for e in events if e.phase == "notebook" and e.cell == 0]
-    assert sorted(started) == [(1, "00_results"), (2, "00_results")]
+    assert sorted(started) == [(1, "00_results"), (2, "00_failing")]
     assert not (tmp_path / "2027Q1").exists() and not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
 
 
