@@ -201,6 +201,26 @@ def test_parallel_steps_respect_dependencies(env, tmp_path):
     assert not (tmp_path / "2027Q1").exists() and not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
 
 
+
+def test_a_plan_running_one_notebook_twice_is_bad_input(env, tmp_path):
+    """Steps are known by notebook name (dependencies) and write notebooks/<name>.ipynb: a notebook
+    twice would let the executive start after the first copy and race on one output file. Refused
+    (exit 2) before any kernel starts, and nothing is left behind."""
+    from workbench.errors import InputError
+    from workbench.report import run_report
+    from workbench.report.plan import Step
+
+    def factory(ctx):
+        base = {"dataset": str(ctx.dataset), "as_of": ctx.as_of, "output_dir": str(ctx.run_dir)}
+        return [Step("00_results", base, ("findings.json",), after=()), Step("00_results", base, (), after=())]
+    events = []
+    with pytest.raises(InputError, match="runs notebook 00_results more than once") as e:
+        run_report(env["dataset"], "2027Q1", tmp_path, plan=factory, notebooks_dir=env["notebooks"], jobs=2,
+                   progress=events.append)
+    assert e.value.exit_code == 2 and "its own notebook" in str(e.value.hint)
+    assert not [ev for ev in events if ev.phase == "notebook"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
 TERM_SCRIPT = textwrap.dedent("""
     import sys
     sys.path.insert(0, {tests!r})

@@ -202,6 +202,10 @@ def _run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of
                                       profile=profile, store=store, lang=lang,
                                       actions=tmp / actions.FILE if actions_file.is_file() else None)
             steps = make_plan(ctx)
+            # Steps are keyed by notebook (dependencies, output file): a notebook twice would race on both.
+            twice = sorted({s.notebook for s in steps if [t.notebook for t in steps].count(s.notebook) > 1})
+            if twice:
+                raise InputError.of("error.report.plan_twice", notebook=twice[0])
             if plan is None:
                 _emit(progress, "training", "training.json")
                 write_training(ds, store, tmp)
