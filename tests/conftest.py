@@ -10,6 +10,19 @@ from pathlib import Path
 
 import pytest
 
+# The session's own temporary folder (TMPDIR), set once by the first process and inherited by
+# pytest-xdist's workers, notebook kernels and CLI subprocesses; removed when the session ends.
+# Some temp folders cannot clean up after themselves here: an xdist worker ends without running
+# its exit handlers (a dataset a test left open keeps its workbench-duckdb-* folder), and a test
+# that SIGKILLs a report leaves its kernel folders. pytest's own folders stay in the system's
+# temporary folder (PYTEST_DEBUG_TEMPROOT), where it keeps the last three sessions.
+_TEMP_ROOT: list[str] = []
+if not os.environ.get("WORKBENCH_TESTS_TMPDIR"):
+    os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", tempfile.gettempdir())
+    _TEMP_ROOT.append(tempfile.mkdtemp(prefix="wb-tests-"))
+    os.environ["WORKBENCH_TESTS_TMPDIR"] = os.environ["TMPDIR"] = _TEMP_ROOT[0]
+    tempfile.tempdir = None  # gettempdir() reads TMPDIR again
+
 # Pseudonym key of the test session: never the developer's ~/.config/workbench/key (subprocesses,
 # papermill kernels included, inherit it).
 # Set once, by the first process (pytest-xdist's workers inherit it, so all share one key);
@@ -48,8 +61,7 @@ def pytest_runtest_setup(item) -> None:
 # the end instead of one finishing a long file alone; the browser file, mostly waiting on
 # kernels, starts beside the CPU-bound report runs.
 LONGEST_FIRST = ("test_report_quality.py", "test_training_server.py", "test_report_pipeline.py",
-                 "test_engine_spark.py", "test_hostile_sample.py", "test_report_e2e.py", "test_i18n.py",
-                 "test_subject_spark.py")
+                 "test_engine_spark.py", "test_hostile_sample.py", "test_report_e2e.py", "test_i18n.py")
 
 
 def pytest_collection_modifyitems(session, config, items) -> None:
@@ -58,7 +70,7 @@ def pytest_collection_modifyitems(session, config, items) -> None:
 
 
 def pytest_unconfigure(config) -> None:
-    for d in _TMP + _KEY_DIR:
+    for d in _TMP + _KEY_DIR + _TEMP_ROOT:
         shutil.rmtree(d, ignore_errors=True)
 
 

@@ -1,15 +1,18 @@
 """The same definitions on Apache Spark (local mode): every finding, inventory row and exposure
 count is identical to DuckDB's — on both committed samples and on a Salesforce-style export
 mapped differently from them (renamed columns, no ``state``, cp1252; tests/_salesforce.py).
+``workbench subject`` finds the same people, rows and summary on both engines.
 Spark's own logging stays off the terminal and its errors become the package's.
 
 Needs pyspark and Java 17 (Debian's openjdk-17-jre-headless; `make spark` installs it, `.ci/run`
 does); without them the module skips with the reason. One SparkSession serves the whole test
-process (the engine shares it); the CLI tests start their own, in subprocesses.
+process (the engine shares it; hence the subject test lives here, not in a file that another
+pytest-xdist worker would run in a second JVM); the CLI tests start their own, in subprocesses.
 """
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -133,3 +136,26 @@ def test_cli_on_spark_prints_one_line_and_leaves_no_log(tmp_path):
     log = Path(line.split(": ", 2)[2])
     assert log.is_file() and log.is_relative_to(tmp_path / "tmp-debug")
     assert " WARN " in log.read_text(encoding="utf-8")  # the JVM's own output went there instead
+
+
+def test_spark_finds_the_planted_subjects_as_duckdb_does(sample_dir):
+    from workbench import load_dataset
+    from workbench.subject import find_subject, from_sample, parse_selector
+    from workbench.subject.erase import build_plan
+
+    subjects = {s["id"]: s for s in json.loads((sample_dir / "ground_truth.json").read_text(encoding="utf-8"))["subjects"]}
+    asks = [{"email": subjects["S1"]["identifiers"]["email"].upper()}, {"phone": subjects["S2"]["identifiers"]["phone"]},
+            {"national_id": subjects["S2"]["identifiers"]["national_id"]}]
+    out = {}
+    for engine in ("duckdb", "spark"):
+        ds = load_dataset(sample_dir, engine=engine)
+        try:
+            cols = from_sample(ds)
+            findings = [find_subject(ds, parse_selector(**a), cols) for a in asks]
+            out[engine] = ([f.summary() for f in findings], build_plan(ds, findings[0])[1])
+        finally:
+            ds.close()
+    assert out["spark"] == out["duckdb"]
+    s1 = out["spark"][0][0]
+    assert {t["table"]: t["rows"] for t in s1["tables"]} == {
+        "customers": 3, "transactions": len(subjects["S1"]["expected"]["email"]["rows"]["transactions"])}

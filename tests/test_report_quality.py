@@ -18,6 +18,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -145,11 +146,16 @@ def _add_email_column(ds: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def quarters(tmp_path_factory):
+def quarters(tmp_path_factory, sample_report):
+    """2026Q3 is the session's shared run of the sample (a copy of its folder: one report run
+    fewer); the hostile department and actions.yaml arrive in 2026Q4, a new column in 2027Q1."""
     root = tmp_path_factory.mktemp("quarters")
     ds = _copy_sample(root / "ds")
     out = root / "reports"
-    q1 = run_report(ds, "2026Q3", out, trials=TRIALS)
+    shared, first = sample_report
+    assert first.returncode == 0, first.stderr[-2000:]
+    shutil.copytree(shared / "2026Q3", out / "2026Q3")
+    q1 = SimpleNamespace(quarter="2026Q3", folder=out / "2026Q3", html=out / "2026Q3" / "report.html")
     (out / "actions.yaml").write_text(ACTIONS, encoding="utf-8")
     q2 = run_report(ds, "2026Q4", out, as_of="2026-12-31", trials=TRIALS)
     _add_email_column(ds)
@@ -194,11 +200,12 @@ def test_third_quarter_flags_expired_acceptance_and_inventory_drift(quarters):
 
 
 def test_hostile_department_renders_as_text_in_every_quarter(quarters):
-    _, runs, _ = quarters
-    for r in runs:
+    _, (q1, q2, q3), _ = quarters
+    for r in (q2, q3):  # the department arrives in 2026Q4 (2026Q3 is the plain sample)
         assert_no_live_markup(r.html)
         assert "&lt;img src=x onerror=alert(1)&gt;" in r.html.read_text(encoding="utf-8")
         assert_clean(r.html)
+    assert_no_live_markup(q1.html)
 
 
 # ---------------------------------------------------------------- print
