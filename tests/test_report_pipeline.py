@@ -201,7 +201,6 @@ def test_parallel_steps_respect_dependencies(env, tmp_path):
     assert not (tmp_path / "2027Q1").exists() and not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
 
 
-
 def test_a_plan_running_one_notebook_twice_is_bad_input(env, tmp_path):
     """Steps are known by notebook name (dependencies) and write notebooks/<name>.ipynb: a notebook
     twice would let the executive start after the first copy and race on one output file. Refused
@@ -220,6 +219,7 @@ def test_a_plan_running_one_notebook_twice_is_bad_input(env, tmp_path):
     assert e.value.exit_code == 2 and "its own notebook" in str(e.value.hint)
     assert not [ev for ev in events if ev.phase == "notebook"]
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
 
 TERM_SCRIPT = textwrap.dedent("""
     import sys

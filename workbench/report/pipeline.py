@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,7 +204,7 @@ def _run_report(dataset: str | Path, quarter: str, out_dir: str | Path, *, as_of
                                       actions=tmp / actions.FILE if actions_file.is_file() else None)
             steps = make_plan(ctx)
             # Steps are keyed by notebook (dependencies, output file): a notebook twice would race on both.
-            twice = sorted({s.notebook for s in steps if [t.notebook for t in steps].count(s.notebook) > 1})
+            twice = sorted(n for n, c in Counter(s.notebook for s in steps).items() if c > 1)
             if twice:
                 raise InputError.of("error.report.plan_twice", notebook=twice[0])
             if plan is None:
