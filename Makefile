@@ -14,6 +14,11 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || { command -v $(PYTHON) >/dev/null 2>&1 || PYTHON=python3; $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	# jupyter-events asks for jsonschema[format-nongpl], which brings rfc3987-syntax: it builds an
+	# Earley parser (lark) when imported, 1.4-2 s in every kernel, papermill and Voila process
+	# (plotly -> nbformat -> jsonschema). Nothing here validates the "iri" formats it checks, and
+	# jsonschema skips that check when the package is absent (python-jsonschema/jsonschema#1428).
+	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax lark
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 --display-name "Python 3 (workbench)" >/dev/null
 	@touch $(STAMP)
 

@@ -62,3 +62,15 @@ def test_make_venv_installs_through_the_constraints() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r'pip install [^\n]*-c constraints\.txt -e "\.\[test\]"', makefile)
     assert re.search(r"^\$\(STAMP\):[^\n]*constraints\.txt", makefile, re.MULTILINE)
+
+
+def test_make_venv_leaves_out_the_iri_parser_that_costs_every_kernel_two_seconds() -> None:
+    """rfc3987-syntax (pulled in by jupyter-events through jsonschema[format-nongpl]) builds a lark
+    Earley parser on import; plotly's notebook renderer imports nbformat, hence jsonschema, in every
+    kernel. `make venv` removes it; nothing in the stack validates the "iri" formats it serves."""
+    import importlib.util
+
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"pip uninstall [^\n]*rfc3987-syntax", makefile)
+    assert importlib.util.find_spec("rfc3987_syntax") is None, "rfc3987-syntax is installed: run 'make venv'"
+    import jsonschema  # noqa: F401  (still imports, without the iri format check)

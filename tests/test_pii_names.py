@@ -137,3 +137,13 @@ def test_name_lists_are_validated_on_load(tmp_path) -> None:
     bad.write_text(text.replace("zh_compound_surnames: [欧阳", "zh_compound_surnames: [O-Yang, 欧阳"), encoding="utf-8")
     with pytest.raises(ContentError, match="zh_compound_surnames"):
         load_names(str(bad))
+
+
+def test_the_dictionary_is_read_as_gender_guesser_reads_it():
+    """names.py reads gender-guesser's data file itself (the Detector's per-country parse costs
+    0.5 s per process); the names it finds must be exactly the Detector's."""
+    from gender_guesser.detector import Detector
+
+    from workbench.pii.names import _dictionary_names
+
+    assert _dictionary_names() == set(Detector(case_sensitive=False).names)

@@ -143,11 +143,30 @@ def load_names(path: str | None = None) -> NameLists:
 @functools.lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
     """Lower-cased given names from gender-guesser's dictionary, without :data:`COMMON_WORDS`."""
-    from gender_guesser.detector import Detector
-
-    names = {n.lower() for n in Detector(case_sensitive=False).names if len(n) >= 2 and " " not in n and "+" not in n}
-    names |= {_plain(n) for n in names}   # Émile is written Emile too, and the other way round
+    names = {n for n in _dictionary_names() if len(n) >= 2 and " " not in n}
+    names |= {_plain(n) for n in names if not n.isascii()}   # Émile is written Emile too, and the other way round
     return frozenset(names - COMMON_WORDS)
+
+
+def _dictionary_names() -> set[str]:
+    """The lower-cased keys of ``gender_guesser.detector.Detector(case_sensitive=False).names``.
+
+    Read straight from the package's ``nam_dict.txt`` (column 2 of each data line; ``+`` joins
+    the parts of a compound name, written together, spaced or hyphenated), because the Detector also
+    parses every line's per-country frequencies, which costs 0.5 s in every process that
+    classifies a column (each report kernel, each CLI run). A test holds the two equal."""
+    import gender_guesser
+
+    out: set[str] = set()
+    path = Path(gender_guesser.__file__).with_name("data") / "nam_dict.txt"
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line or line[0] in "#=":
+                continue
+            name = line.split(None, 2)[1].lower()
+            out.update({name.replace("+", j) for j in ("", " ", "-")} if "+" in name else (name,))
+    return out
 
 
 def _plain(word: str) -> str:
