@@ -55,7 +55,7 @@ def child(out: str, trials: int, mode: str, notebooks: str | None) -> None:
                               previous_dir=None, trials=trials)
         from workbench.report.pipeline import write_training
 
-        write_training(ds, None, 7, run_dir)
+        write_training(ds, None, run_dir)
         notebooks = {}
         steps = plan.quarterly_plan(ctx)
         for s in steps:
