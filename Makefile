@@ -8,9 +8,9 @@ STAMP  := $(VENV)/.installed
 
 venv: $(STAMP)
 
-# Rebuilt only when the dependency list or the tested pins change; otherwise instant.
+# Rebuilt only when the dependency list, the tested pins or this recipe change; otherwise instant.
 # constraints.txt: the exact versions tested together (tests/test_constraints.py checks them).
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt Makefile
 	@test -x $(BIN)/python || { command -v $(PYTHON) >/dev/null 2>&1 || PYTHON=python3; $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"

@@ -162,7 +162,7 @@ def _hits(values: pl.Series, categories: Iterable[str] | None, catalog: Catalog,
         rows = np.flatnonzero(values.str.contains(union).fill_null(False).to_numpy())
         sub = pl.DataFrame({"t": values.gather(rows)}).lazy().select(search(rare)).collect()
         raw_at.update({k: (sub[f"d{k}"], rows) for k in rare})
-        any_raw.update(raw_counts(sub, rare) if len(rows) else dict.fromkeys(rare, 0))
+        any_raw.update(raw_counts(sub, rare))
     found: list[_Found] = []
     claims: pl.DataFrame | None = None   # (row, text) of earlier validated matches and claims
     for k, det in enumerate(dets):
